@@ -1,0 +1,33 @@
+# Quick start: `make demo` then `make test`. Both create .venv on first use.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test bench clean venv
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	@for f in sample_contracts/*.txt sample_contracts/*.md sample_contracts/*.docx sample_contracts/*.pdf; do \
+	  case "$$f" in */README.md) continue;; esac; \
+	  [ -e "$$f" ] || continue; \
+	  echo; echo "=== $$f"; \
+	  $(BIN)/castguard scan "$$f" || exit $$?; \
+	done
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/scan_startup.py
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache

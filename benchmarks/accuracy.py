@@ -1,0 +1,148 @@
+"""Detection accuracy against hand labels: contract-level gap sets and clause-level cases.
+
+    python benchmarks/accuracy.py            # all three sets, summary tables
+    python benchmarks/accuracy.py -v         # also each contract's false positives / negatives
+
+Sets:
+- data/corpus_gold.json: the real public contracts of the development corpus (../shared/corpus), labelled
+  by the team at contract level (in scope? which gap ids?). Files are read from --corpus.
+- sample_contracts/EXPECTED.json: the fictional sample contracts.
+- data/clause_cases.jsonl: single clauses written by the team (blunt, paraphrased, negated, carved-out).
+
+These are development sets (the rules were written while looking at them); the held-out
+evaluation of issue 3 is the number to trust for unseen contracts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from castguard.classify import analyze  # noqa: E402
+from castguard.classify.taxonomy import GAPS  # noqa: E402
+from castguard.ingest.text import read_text  # noqa: E402
+from castguard.model import Document  # noqa: E402
+from castguard.scan import scan  # noqa: E402
+from castguard.segment import segment  # noqa: E402
+from castguard.segment.sentences import parse  # noqa: E402
+
+CLAUSE_KIND = {g for g, v in GAPS.items() if v.kind != "contract"}
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def score_sets(pairs: list[tuple[str, set[str], set[str]]], labels: set[str]) -> dict:
+    per = {}
+    tp_all = fp_all = fn_all = 0
+    for lab in sorted(labels):
+        tp = sum(1 for _, g, p in pairs if lab in g and lab in p)
+        fp = sum(1 for _, g, p in pairs if lab not in g and lab in p)
+        fn = sum(1 for _, g, p in pairs if lab in g and lab not in p)
+        per[lab] = (tp, fp, fn, *prf(tp, fp, fn))
+        tp_all, fp_all, fn_all = tp_all + tp, fp_all + fp, fn_all + fn
+    support = [v for v in per.values() if v[0] + v[2] > 0]
+    macro = sum(v[5] for v in support) / len(support) if support else 0.0
+    return {"per_label": per, "micro": prf(tp_all, fp_all, fn_all), "macro_f1": macro, "counts": (tp_all, fp_all, fn_all)}
+
+
+def contract_eval(items, base: Path, verbose: bool):
+    pairs, scope_ok, n = [], 0, 0
+    for it in items:
+        path = base / it["file"]
+        if not path.exists():
+            print(f"  missing {path}", file=sys.stderr)
+            continue
+        report = scan(path)
+        pred = {f.gap for f in report.findings}
+        gold = set(it["gaps"])
+        n += 1
+        scope_ok += report.in_scope == it["in_scope"]
+        pairs.append((it["file"], gold, pred))
+        if verbose and (pred != gold or report.in_scope != it["in_scope"]):
+            print(f"  {it['file']}: scope {report.in_scope} (gold {it['in_scope']})")
+            if pred - gold:
+                print(f"      FP: {sorted(pred - gold)}")
+            if gold - pred:
+                print(f"      FN: {sorted(gold - pred)}")
+    return pairs, scope_ok, n
+
+
+def clause_eval(path: Path, verbose: bool):
+    pairs = []
+    prot_ok = prot_n = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        case = json.loads(line)
+        fields = read_text(case["text"].encode("utf-8"), "case")
+        doc = Document(source="case", sha256="0" * 64, format="txt", text=fields["text"], blocks=fields["blocks"])
+        sdoc = parse(doc.text)
+        clauses = segment(doc, sdoc=sdoc)
+        # a single clause is judged as if it stood in an in-scope performer contract
+        from castguard.classify.gaps import build_findings
+        from castguard.classify.rules import RuleDetector, find_concepts
+
+        concepts = find_concepts(doc.text, sdoc)
+        hits = RuleDetector().label(doc, clauses, concepts)
+        findings = build_findings(doc, clauses, concepts, hits, "rules.v1")
+        pred = {f.gap for f in findings if f.gap in CLAUSE_KIND and f.kind == "clause"}
+        pred -= {"consent_buried_or_bundled"} if not any(h.label == "consent_buried_or_bundled" for h in hits) else set()
+        gold = set(case["labels"]) & CLAUSE_KIND
+        pairs.append((case["text"][:80], gold, pred))
+        protective = {h.label.split(":", 1)[1] for h in hits if h.label.startswith("protective:")}
+        for p in case.get("protective", []):
+            if p in CLAUSE_KIND:
+                prot_n += 1
+                prot_ok += p in protective and p not in pred
+        if verbose and pred != gold:
+            print(f"  FP {sorted(pred - gold)} FN {sorted(gold - pred)} :: {case['text'][:150]}")
+    return pairs, prot_ok, prot_n
+
+
+def print_table(title: str, res: dict) -> None:
+    print(f"\n{title}")
+    print(f"  {'label':<32} {'tp':>3} {'fp':>3} {'fn':>3}  {'P':>5} {'R':>5} {'F1':>5}")
+    for lab, (tp, fp, fn, p, r, f) in res["per_label"].items():
+        if tp + fp + fn:
+            print(f"  {lab:<32} {tp:>3} {fp:>3} {fn:>3}  {p:5.2f} {r:5.2f} {f:5.2f}")
+    p, r, f = res["micro"]
+    print(f"  {'micro':<32} {res['counts'][0]:>3} {res['counts'][1]:>3} {res['counts'][2]:>3}  {p:5.2f} {r:5.2f} {f:5.2f}")
+    print(f"  {'macro F1':<32} {'':>11}  {'':>5} {'':>5} {res['macro_f1']:5.2f}")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
+    ap.add_argument("-v", "--verbose", action="store_true")
+    args = ap.parse_args(argv)
+    all_gaps = set(GAPS)
+
+    gold = json.loads((ROOT / "data" / "corpus_gold.json").read_text())
+    if args.corpus.exists():
+        pairs, ok, n = contract_eval(gold["contracts"], args.corpus, args.verbose)
+        print_table(f"Real corpus, contract level ({n} contracts, scope correct {ok}/{n})", score_sets(pairs, all_gaps))
+    else:
+        print(f"(corpus folder {args.corpus} not found; skipping the real-contract set)")
+
+    samples = json.loads((ROOT / "sample_contracts" / "EXPECTED.json").read_text())
+    pairs, ok, n = contract_eval(samples, ROOT / "sample_contracts", args.verbose)
+    print_table(f"Sample contracts, contract level ({n} contracts, scope correct {ok}/{n})", score_sets(pairs, all_gaps))
+
+    pairs, pok, pn = clause_eval(ROOT / "data" / "clause_cases.jsonl", args.verbose)
+    print_table(f"Clause cases ({len(pairs)} clauses; protections recognised {pok}/{pn})", score_sets(pairs, CLAUSE_KIND))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

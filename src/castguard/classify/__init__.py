@@ -1,0 +1,55 @@
+"""Clauses -> labels -> findings.
+
+The detector is kept behind one small interface so a learned classifier can be
+put beside the rules (or replace them) without touching the rest::
+
+    class Detector(Protocol):
+        name: str
+        def label(self, doc, clauses, concepts) -> list[ClauseHit]: ...
+
+``analyze`` decides scope first, runs the detector, and turns its clause labels
+into findings with the contract-level rules of the taxonomy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..model import Clause, Document, Finding, Label
+from .gaps import ScopeDecision, build_findings, decide_scope
+from .rules import ClauseHit, Concepts, RuleDetector, find_concepts
+from .taxonomy import GAPS, TAXONOMY_VERSION
+
+__all__ = ["Analysis", "Detector", "GAPS", "RuleDetector", "TAXONOMY_VERSION", "analyze"]
+
+
+class Detector(Protocol):
+    name: str
+
+    def label(self, doc: Document, clauses: tuple[Clause, ...], concepts: Concepts) -> list[ClauseHit]: ...
+
+
+@dataclass(frozen=True)
+class Analysis:
+    scope: ScopeDecision
+    labels: dict[str, tuple[Label, ...]]
+    findings: tuple[Finding, ...]
+    detector: str
+
+
+def analyze(doc: Document, clauses: tuple[Clause, ...], sdoc, detector: Detector | None = None) -> Analysis:
+    detector = detector or RuleDetector()
+    concepts = find_concepts(doc.text, sdoc)
+    scope = decide_scope(doc, clauses, concepts)
+    hits = detector.label(doc, clauses, concepts)
+    labels: dict[str, dict[str, float]] = {c.id: {} for c in clauses}
+    for h in hits:
+        cur = labels[h.clause_id].get(h.label, 0.0)
+        labels[h.clause_id][h.label] = max(cur, h.score)
+    label_tuples = {
+        cid: tuple(Label(k, round(v, 3)) for k, v in sorted(d.items())) or (Label("none", 1.0),)
+        for cid, d in labels.items()
+    }
+    findings = build_findings(doc, clauses, concepts, hits, detector.name) if scope.in_scope else ()
+    return Analysis(scope=scope, labels=label_tuples, findings=findings, detector=detector.name)

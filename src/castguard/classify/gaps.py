@@ -1,0 +1,323 @@
+"""Clause labels -> findings, with the contract-level decisions of the taxonomy.
+
+Order matters and follows ``taxonomy.md``:
+
+1. ``in_scope`` is decided first; an out-of-scope contract gets no findings.
+2. Clause-level labels become clause findings, unless the contract itself
+   protects against that gap elsewhere (a signed AI rider with a use schedule,
+   an approval right for the person, a revocation right).
+3. Silent (contract-level) gaps are decided from what the contract contains
+   and does not contain; their evidence is the grant that makes the silence matter.
+4. Severity rises one level when the performer is a minor.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Clause, Document, Evidence, Finding
+from .rules import ClauseHit, Concepts, Sentence
+from .taxonomy import GAPS, SEVERITY_ORDER, raise_severity
+
+__all__ = ["ScopeDecision", "decide_scope", "build_findings"]
+
+_ROLE_WORDS = re.compile(
+    r"\b(?:performer|actor|actress|artist|talent|model|athlete|player|musician|vocalist|singer|dancer|influencer|"
+    r"creator|endorser|celebrity|spokesperson|narrator|voice actor|participant|coach|golfer|personality)s?\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class ScopeDecision:
+    in_scope: bool
+    reason: str
+    evidence: tuple[int, int] | None = None  # the sentence that decided it
+
+
+def _sentences(doc: Document, clauses: tuple[Clause, ...], concepts: Concepts):
+    for clause in clauses:
+        for s0, s1 in clause.sentences or ((clause.start, clause.end),):
+            yield clause, Sentence(s0, s1, doc.text[s0:s1], concepts.within(s0, s1))
+
+
+def decide_scope(doc: Document, clauses: tuple[Clause, ...], concepts: Concepts) -> ScopeDecision:
+    """In scope when the contract engages or licenses a natural person's performance, name, likeness or voice."""
+    best: tuple[int, tuple[int, int], str] | None = None
+    role_mentions = len(_ROLE_WORDS.findall(doc.text))
+    person_party = any(h.concept == "PARTY_PERSON" for h in concepts.hits)
+    for _clause, s in _sentences(doc, clauses, concepts):
+        if not s.has("PERSON_STRONG"):
+            continue
+        strong = s.texts("PERSON_STRONG", limit=4)
+        who = s.has("ROLE", "PARTY_PERSON")
+        grant = s.has("GRANT", "CONSENT_WORD")
+        score = (2 if who else 0) + (2 if grant else 0) + len(strong)
+        if who and grant and (best is None or score > best[0]):
+            best = (score, (s.start, s.end), ", ".join(strong))
+    if best and (person_party or role_mentions >= 2 or best[0] >= 6):
+        return ScopeDecision(True, f"grants or uses a person's {best[2]}", best[1])
+    return ScopeDecision(False, "no grant or use of a natural person's performance, name, likeness or voice was found")
+
+
+def _quote(text: str, start: int, end: int, limit: int = 300) -> tuple[str, int, int]:
+    q = text[start:end]
+    if len(q) > limit:
+        q = q[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return " ".join(q.split()), start, end
+
+
+@dataclass
+class _Facts:
+    """What the whole contract says, gathered once from every sentence."""
+
+    mentions_ai: bool = False  # any clause that deals with AI / replicas / synthesis, granting or prohibiting
+    ai_uses: bool = False  # AI / replica / synthetic uses granted or contemplated (not only prohibited)
+    notice: bool = False
+    data_security: bool = False
+    counsel: bool = False
+    union: bool = False
+    minor: tuple[int, int] | None = None
+    person_approval: bool = False
+    revocable: bool = False
+    use_schedule: bool = False
+    separate_rider: bool = False
+    replica_pay: bool = False
+    broad_grant: tuple[str, int, int] | None = None  # clause id and span of a broad legacy grant
+    data_collection: tuple[str, int, int] | None = None  # recordings/scans collected as data
+
+
+def _gather(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -> _Facts:
+    f = _Facts()
+    grant_labels = {h.label for h in hits if not h.label.startswith("protective:")}
+    f.ai_uses = bool(grant_labels & {"ai_training_grant", "replica_creation_grant", "synthetic_substitution",
+                                     "replica_use_unspecified"})
+    for clause, s in _sentences(doc, clauses, concepts):
+        ai_here = s.has("AI", "REPLICA_STRONG", "SYNTHETIC") or (s.has("REPLICA_WEAK") and s.has("PERSON_STRONG"))
+        if ai_here:
+            f.mentions_ai = True
+            if s.has("NOTICE"):
+                f.notice = True
+            if s.has("RESTRICT") and s.has("REPLICA_STRONG", "SYNTHETIC", "AI"):
+                f.use_schedule = True
+            if s.has("SEPARATE_CONSENT") or re.search(r"\brider\b|\bseparately\b|\binitial", s.text, re.I):
+                f.separate_rider = True
+            if s.has("PAY_SPECIFIC") and not s.has("NO_COMP"):
+                f.replica_pay = True
+            if s.has("UNION"):
+                f.union = True
+        if s.has("REUSE") and s.has("PAY_SPECIFIC") and not s.has("NO_COMP"):
+            f.replica_pay = True
+        if re.search(r"usage reports?|\blabel(?:l)?(?:ed|ing)?\b.*\b(?:synthetic|ai|generated|replica)|watermark", s.text, re.I):
+            f.notice = True
+        if s.has("DATA_SEC") and (s.has("DATA_OBJECT", "REPLICA_STRONG", "PERSON_STRONG", "AI")) and \
+                not re.search(r"confidential information", s.text, re.I):
+            if s.has("DATA_OBJECT", "REPLICA_STRONG", "AI") or re.search(r"delet|destr|eras|purg|retention|encrypt|secur", s.text, re.I):
+                f.data_security = True
+        if s.has("COUNSEL"):
+            f.counsel = True
+        if s.has("UNION") and not re.search(r"european union|credit union", s.text, re.I):
+            f.union = True
+        if s.has("MINOR") and f.minor is None and re.search(
+                r"\bminor\b|guardian|under (?:the age of )?(?:18|eighteen)|child|coogan|\b1[0-7] years of age", s.text, re.I) \
+                and not re.search(r"\bminor (?:changes|modifications|edits|adjustments|amendments|variations|defects|deviations|corrections)", s.text, re.I):
+            f.minor = (s.start, s.end)
+        if s.has("APPROVAL") and s.has("ROLE", "PARTY_PERSON") and not s.has("DEEMED"):
+            if not re.search(r"without\s+(?:\w+\s+){0,3}approv|waive", s.text, re.I) and \
+                    re.search(r"(?:performer|talent|artist|model|athlete|player|influencer|actor|musician|vocalist|"
+                              r"endorser|his|her|their|your|my)['’]?s?\s+(?:\w+\s+){0,3}approv|approv\w*\s+(?:\w+\s+){0,3}by\s+(?:the\s+)?"
+                              r"(?:performer|talent|artist|model|athlete|player|influencer|actor|musician|vocalist)|"
+                              r"(?:performer|talent|artist|model|athlete|player|influencer|actor|musician|vocalist)\s+"
+                              r"(?:shall|will|may)\s+have\s+(?:the\s+)?(?:right|opportunity)\s+to\s+(?:\w+\s+){0,3}approv",
+                              s.text, re.I):
+                f.person_approval = True
+        if s.has("REVOKE_OK") and s.has("ROLE", "PARTY_PERSON", "PERSON_STRONG") and \
+                re.search(r"consent|licen[cs]e|permission|use|authori", s.text, re.I) and not s.has("IRREVOCABLE"):
+            if re.search(r"revo|withdraw|opt[- ]out|suspen", s.text, re.I) and not re.search(r"(?:not|no)\s+(?:\w+\s+){0,2}(?:revo|withdraw)", s.text, re.I):
+                f.revocable = True
+        if f.broad_grant is None and (s.has("PERSON_STRONG") or (s.has("PERSON_WEAK", "RESULTS") and s.has("ROLE", "PARTY_PERSON"))):
+            broad = [h for h in s.get("PERPETUAL", "IRREVOCABLE", "ALL_MEDIA", "RESULTS", "ANY_PURPOSE", "UNIVERSE")
+                     if h.concept != "UNIVERSE" or "universe" in h.text.lower()]
+            if broad and s.has("GRANT") and not s.is_definition:
+                f.broad_grant = (clause.id, s.start, s.end)
+        if f.data_collection is None and (s.has("REPLICA_STRONG") or (s.has("AI") and s.has("DATA_OBJECT", "PERSON_STRONG"))
+                                          or re.search(r"biometric|\bscans?\b.*\b(?:body|face|likeness)|voice data", s.text, re.I)):
+            f.data_collection = (clause.id, s.start, s.end)
+    return f
+
+
+def build_findings(doc: Document, clauses: tuple[Clause, ...], concepts: Concepts, hits: list[ClauseHit],
+                   detector: str) -> tuple[Finding, ...]:
+    by_id = {c.id: c for c in clauses}
+    facts = _gather(doc, clauses, concepts, hits)
+    protected = {h.label.split(":", 1)[1] for h in hits if h.label.startswith("protective:")}
+    # contract-wide protections that defeat a gap wherever it is raised
+    if facts.person_approval:
+        protected.add("objectionable_depiction")
+    if facts.revocable:
+        protected.add("no_revocation_or_suspension")
+    if facts.use_schedule:
+        protected.add("replica_use_unspecified")
+
+    grouped: dict[str, list[ClauseHit]] = {}
+    for h in hits:
+        if h.label.startswith("protective:"):
+            continue
+        if h.label in protected and not h.note:  # a hollowed protection never protects
+            # a protection elsewhere only cancels a grant of the same gap when no other clause grants it plainly
+            if h.label in {"objectionable_depiction", "no_revocation_or_suspension", "replica_use_unspecified"}:
+                continue
+        grouped.setdefault(h.label, []).append(h)
+
+    # protections for a gap within the same clause cancel that clause's grant of it
+    clause_protect = {(h.clause_id, h.label.split(":", 1)[1]) for h in hits if h.label.startswith("protective:")}
+    for gap in list(grouped):
+        kept = [h for h in grouped[gap] if (h.clause_id, gap) not in clause_protect or h.note]
+        if kept:
+            grouped[gap] = kept
+        else:
+            del grouped[gap]
+
+    # the taxonomy's decision rule: a replica grant whose uses are not specifically described
+    if "replica_creation_grant" in grouped and "replica_use_unspecified" not in grouped and not facts.use_schedule:
+        src = grouped["replica_creation_grant"]
+        if not any(Sentence(h.start, h.end, doc.text[h.start:h.end], concepts.within(h.start, h.end)).has("RESTRICT") for h in src):
+            grouped["replica_use_unspecified"] = [ClauseHit(h.clause_id, "replica_use_unspecified", min(h.score, 0.7), h.start, h.end,
+                                                             h.cues, "replica uses are not specifically described") for h in src]
+
+    # consent to replica/AI uses that sits in the body of the contract, not in a separately signed rider
+    ai_grants = [h for g in ("replica_creation_grant", "ai_training_grant", "synthetic_substitution") for h in grouped.get(g, [])]
+    if ai_grants and "consent_buried_or_bundled" not in grouped and not facts.separate_rider:
+        grouped["consent_buried_or_bundled"] = [ClauseHit(h.clause_id, "consent_buried_or_bundled", 0.6, h.start, h.end, h.cues,
+                                                          "the consent is part of the main agreement, not a separately signed rider")
+                                                for h in ai_grants[:3]]
+
+    findings: list[Finding] = []
+    minor = facts.minor is not None
+    for gap, ghits in grouped.items():
+        findings.append(_clause_finding(doc, by_id, gap, ghits, detector, minor))
+
+    contract_findings = _contract_gaps(doc, by_id, facts, grouped, detector, minor)
+    findings.extend(contract_findings)
+    findings.sort(key=lambda f: (-SEVERITY_ORDER[f.severity], f.gap))
+    return tuple(findings)
+
+
+def _severity(gap: str, minor: bool, strong_subject: bool = True) -> str:
+    sev = GAPS[gap].severity
+    if gap == "unbounded_term_scope" and strong_subject:
+        sev = "high"
+    return raise_severity(sev) if minor else sev
+
+
+def _clause_finding(doc, by_id, gap, ghits: list[ClauseHit], detector, minor) -> Finding:
+    g = GAPS[gap]
+    seen = set()
+    evidence = []
+    clause_ids = []
+    cues: list[str] = []
+    for h in sorted(ghits, key=lambda h: (-h.score, h.start)):
+        if (h.start, h.end) in seen:
+            continue
+        seen.add((h.start, h.end))
+        quote, s, e = _quote(doc.text, h.start, h.end)
+        evidence.append(Evidence(h.clause_id, quote, s, e, doc.page_at(s)))
+        if h.clause_id not in clause_ids:
+            clause_ids.append(h.clause_id)
+        cues.extend(c for c in h.cues if c not in cues)
+    evidence = sorted(evidence[:5], key=lambda e: e.start)
+    notes = sorted({h.note for h in ghits if h.note})
+    strong = any(re.search(r"likeness|voice|persona|replica|vocal|face|biometric", " ".join(h.cues), re.I) for h in ghits)
+    where = ", ".join(_clause_ref(by_id[c]) for c in clause_ids[:4])
+    explanation = f"{g.title}. {g.why} Found in {where}: " + ", ".join(f"“{c}”" for c in cues[:6]) + "."
+    if notes:
+        explanation += " Note: " + "; ".join(notes) + "."
+    return Finding(
+        gap=gap, kind="clause", severity=_severity(gap, minor, strong), clause_ids=tuple(clause_ids),
+        evidence=tuple(evidence), explanation=explanation, anchors=g.anchors, remedy=g.remedy,
+        confidence=max(h.score for h in ghits), detector=detector,
+    )
+
+
+def _clause_ref(c: Clause) -> str:
+    if c.number and c.heading:
+        return f"{c.number} {c.heading}"
+    if c.number:
+        return c.number
+    if c.heading:
+        return f"“{c.heading}”"
+    return "the preamble" if c.id == "c0" else c.id
+
+
+def _contract_finding(doc, by_id, gap, span, detector, minor, missing: str, confidence: float) -> Finding:
+    g = GAPS[gap]
+    cid, s, e = span
+    quote, s, e = _quote(doc.text, s, e)
+    explanation = f"{g.title}. {g.why} Missing: {missing} Context: {_clause_ref(by_id[cid])}."
+    return Finding(
+        gap=gap, kind="contract", severity=_severity(gap, minor), clause_ids=(cid,),
+        evidence=(Evidence(cid, quote, s, e, doc.page_at(s)),), explanation=explanation, anchors=g.anchors,
+        remedy=g.remedy, confidence=confidence, detector=detector,
+    )
+
+
+def _first_span(grouped, gaps) -> tuple[str, int, int] | None:
+    for gap in gaps:
+        if gap in grouped:
+            h = min(grouped[gap], key=lambda h: h.start)
+            return h.clause_id, h.start, h.end
+    return None
+
+
+def _contract_gaps(doc, by_id, facts: _Facts, grouped, detector, minor) -> list[Finding]:
+    out: list[Finding] = []
+    ai_span = _first_span(grouped, ("replica_creation_grant", "ai_training_grant", "synthetic_substitution", "replica_use_unspecified"))
+    uses_ai = ai_span is not None
+
+    if facts.broad_grant and not facts.mentions_ai:
+        out.append(_contract_finding(
+            doc, by_id, "silent_broad_legacy_grant", facts.broad_grant, detector, minor,
+            "the grant is broad and the contract says nothing about AI, machine learning, digital replicas, voice "
+            "synthesis or synthetic performers, so nothing stops it being read as covering them.", 0.8))
+
+    if uses_ai and not facts.data_security:
+        out.append(_contract_finding(
+            doc, by_id, "data_security_deletion_missing", ai_span, detector, minor,
+            "no clause covers how recordings, scans or voice data are stored, secured, retained or deleted.", 0.75))
+    elif facts.data_collection and not facts.data_security and facts.mentions_ai and facts.ai_uses:
+        out.append(_contract_finding(
+            doc, by_id, "data_security_deletion_missing", facts.data_collection, detector, minor,
+            "no clause covers how the collected data are stored, secured, retained or deleted.", 0.6))
+
+    if uses_ai and not facts.notice:
+        out.append(_contract_finding(
+            doc, by_id, "ai_disclosure_missing", ai_span, detector, minor,
+            "nothing requires notice to the performer of AI or replica uses, usage reports, or labelling of synthetic output.", 0.7))
+
+    rights_span = ai_span or _first_span(grouped, ("reuse_other_projects",))
+    if rights_span and "replica_compensation_missing" not in grouped and not facts.replica_pay:
+        out.append(_contract_finding(
+            doc, by_id, "replica_compensation_missing", rights_span, detector, minor,
+            "no payment term reaches the replica, AI or reuse rights granted here.", 0.65))
+
+    if facts.minor is not None:
+        cid = _clause_at(by_id, facts.minor[0])
+        out.append(_contract_finding(
+            doc, by_id, "representation_or_minor_gap", (cid, *facts.minor), detector, minor,
+            "the performer is (or may be) a minor: a minor's AI or likeness licence should end at majority or "
+            "within 5 years, with court or guardian approval.", 0.8))
+    elif uses_ai and not (facts.counsel or facts.union):
+        out.append(_contract_finding(
+            doc, by_id, "representation_or_minor_gap", ai_span, detector, minor,
+            "replica or AI rights are granted and the contract shows neither counsel nor union coverage for them.", 0.7))
+    return out
+
+
+def _clause_at(by_id: dict[str, Clause], offset: int) -> str:
+    best = None
+    for c in by_id.values():
+        if c.start <= offset < max(c.end, c.start + 1):
+            if best is None or c.start >= best.start:
+                best = c
+    return (best or next(iter(by_id.values()))).id

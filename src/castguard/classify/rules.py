@@ -1,0 +1,433 @@
+"""Rule detector (``rules.v1``): explainable patterns over concepts, sentence by sentence.
+
+How a clause gets a label:
+
+1. ``find_concepts`` runs spaCy's PhraseMatcher and Matcher once over the whole
+   contract and records where each concept (``lexicon.CONCEPTS``) occurs.
+   Defined terms are expanded: if “Talent Attributes” is defined as the
+   talent's name, likeness and voice, every later “Talent Attributes” counts as
+   likeness; a party described as "an individual" counts as the person.
+2. Each sentence is tested against one rule per clause-level gap. A rule names
+   the concepts that must co-occur (e.g. a training verb + an AI term + the
+   person's material) and the ``key`` concept that a negation must govern.
+3. Negation and carve-outs: a prohibition cue ("shall not", "in no event",
+   "No ... shall") before the key concept, with no ";" between, turns the
+   sentence into a *protection* (``protective:<gap>``) unless an exception
+   that does not ask for consent hollows it out ("except to improve
+   Company's products"). "Only with separate written consent" is protective too.
+
+The detector is deliberately small behind :class:`RuleDetector.label`, so a
+learned model can be put beside it (see ``classify.Detector``).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+from ..model import Clause, Document
+from .lexicon import matchers
+
+__all__ = ["ClauseHit", "Concepts", "RuleDetector", "Sentence", "find_concepts"]
+
+DETECTOR_ID = "rules.v1"
+
+
+@dataclass(frozen=True)
+class Hit:
+    concept: str
+    start: int
+    end: int
+    text: str
+
+
+# concepts whose hits are dropped where a longer, more specific concept covers them
+_SUPPRESSED_BY = {
+    "PERSON_STRONG": ("VOICE_TELECOM",),
+    "PERSON_WEAK": ("VOICE_TELECOM",),
+    "REVOKE_OK": ("IRREVOCABLE",),
+    "PAY_SPECIFIC": ("NO_COMP",),
+    "APPROVAL": ("DEEMED",),
+    "NEG": ("NO_COMP", "IRREVOCABLE", "NOT_CONDITION", "SEPARATE_CONSENT"),
+    "CONSENT_WORD": ("SEPARATE_CONSENT",),
+}
+
+_DEFINED_TERM = re.compile(r"[\"“]([A-Z][A-Za-z0-9'’\- ]{1,48}?)[\"”]")
+_DEFINITION_LEAD = re.compile(r"^\s*(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?[\"“][^\"”]{1,60}[\"”]\s+(?:shall\s+)?(?:means?|refers?\s+to|has\s+the\s+meaning)\b", re.I)
+_CORPORATE = re.compile(r"\b(?:inc|llc|l\.l\.c|corp|corporation|company|co|ltd|limited|plc|gmbh|lp|llp|partnership|association|university|bank|trust|club|group|holdings)\b\.?", re.I)
+
+
+class Concepts:
+    """All concept hits of one contract, sorted by position."""
+
+    def __init__(self, hits: list[Hit]):
+        self.hits = sorted(hits, key=lambda h: (h.start, -h.end))
+        self._starts = [h.start for h in self.hits]
+
+    def within(self, start: int, end: int) -> list[Hit]:
+        i = bisect_left(self._starts, start)
+        out = []
+        while i < len(self.hits) and self.hits[i].start < end:
+            if self.hits[i].end <= end:
+                out.append(self.hits[i])
+            i += 1
+        return out
+
+
+def _suppress(hits: list[Hit]) -> list[Hit]:
+    by_concept: dict[str, list[Hit]] = {}
+    for h in hits:
+        by_concept.setdefault(h.concept, []).append(h)
+    out = []
+    for h in hits:
+        blockers = _SUPPRESSED_BY.get(h.concept, ())
+        if any(b.start <= h.start and h.end <= b.end for c in blockers for b in by_concept.get(c, ())):
+            continue
+        out.append(h)
+    return out
+
+
+def _person_parties(text: str) -> set[str]:
+    """Defined names of parties who are natural persons: '... Joseph Theismann, an individual ... (“Theismann”)'."""
+    names = set()
+    head = text[:6000]
+    for m in re.finditer(r"\((?:[^()“\"]{0,40})?[\"“]([A-Z][A-Za-z'’\- ]{1,30})[\"”]\)", head):
+        before = head[max(0, m.start() - 220):m.start()]
+        # only the text since the previous party definition belongs to this one
+        before = re.split(r"[\"”]\)", before)[-1]
+        if re.search(r"\ban individual\b|\bindividually\b|\bp/k/a\b|\bprofessionally known as\b|\bf/s/o\b", before, re.I) and not _CORPORATE.search(before[-60:]):
+            names.add(m.group(1).strip())
+    for m in re.finditer(r"[\"“]([A-Z][A-Za-z'’\-]{1,30})[\"”]", head):
+        term = m.group(1)
+        if term.lower() in {"performer", "artist", "talent", "model", "athlete", "player", "influencer", "creator",
+                            "endorser", "actor", "vocalist", "musician", "narrator", "celebrity", "personality",
+                            "participant", "coach", "golfer", "spokesperson", "host", "dancer", "singer"}:
+            names.add(term)
+    return names
+
+
+def _defined_terms(text: str, hits: list[Hit]) -> dict[str, set[str]]:
+    """Defined terms whose definition carries a concept we care about -> those concepts."""
+    wanted = {"PERSON_STRONG", "REPLICA_STRONG", "AI", "SYNTHETIC"}
+    starts = sorted((h.start, h.concept) for h in hits if h.concept in wanted)
+    pos_list = [s for s, _ in starts]
+    out: dict[str, set[str]] = {}
+    for m in _DEFINED_TERM.finditer(text):
+        term = m.group(1).strip()
+        if len(term) < 3 or term.lower() in {"agreement", "effective date", "term", "territory", "company"}:
+            continue
+        after = text[m.end():m.end() + 30]
+        if re.match(r"\s+(?:shall\s+)?(?:means?|refers?\s+to|include[s]?|shall\s+include)\b", after, re.I):
+            lo, hi = m.end(), min(len(text), m.end() + 400)
+            end_sent = text.find(".\n", lo, hi)
+            hi = end_sent if end_sent > 0 else hi
+        elif text[max(0, m.start() - 40):m.start()].rstrip().endswith(("(", "collectively,", "collectively", "the")) or \
+                "(" in text[max(0, m.start() - 25):m.start()]:
+            lo, hi = max(0, m.start() - 300), m.start()
+            cut = max(text.rfind(". ", lo, hi), text.rfind(".\n", lo, hi), text.rfind("”)", lo, hi), text.rfind("\")", lo, hi))
+            lo = cut + 2 if cut >= 0 else lo
+        else:
+            continue
+        i = bisect_left(pos_list, lo)
+        found = set()
+        while i < len(pos_list) and pos_list[i] < hi:
+            found.add(starts[i][1])
+            i += 1
+        if found:
+            out.setdefault(term, set()).update(found)
+    return out
+
+
+def find_concepts(text: str, sdoc) -> Concepts:
+    phrase, token = matchers()
+    vocab = sdoc.vocab
+    hits: list[Hit] = []
+    for match_id, s, e in phrase(sdoc):
+        span = sdoc[s:e]
+        hits.append(Hit(vocab.strings[match_id], span.start_char, span.end_char, span.text))
+    for match_id, s, e in token(sdoc):
+        span = sdoc[s:e]
+        hits.append(Hit(vocab.strings[match_id].split("#")[0], span.start_char, span.end_char, span.text))
+    hits = _suppress(hits)
+    extra: list[Hit] = []
+    for term, concepts in _defined_terms(text, hits).items():
+        for m in re.finditer(r"\b" + re.escape(term) + r"\b", text):
+            for c in concepts:
+                extra.append(Hit(c, m.start(), m.end(), m.group(0)))
+    for name in _person_parties(text):
+        for m in re.finditer(r"\b" + re.escape(name) + r"(?:['’]s)?\b", text):
+            extra.append(Hit("ROLE", m.start(), m.end(), m.group(0)))
+            extra.append(Hit("PARTY_PERSON", m.start(), m.end(), m.group(0)))
+    return Concepts(hits + extra)
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    text: str
+    hits: list[Hit]
+    by: dict[str, list[Hit]] = field(default_factory=dict)
+
+    def __post_init__(self):
+        for h in self.hits:
+            self.by.setdefault(h.concept, []).append(h)
+
+    def has(self, *concepts: str) -> bool:
+        return any(c in self.by for c in concepts)
+
+    def get(self, *concepts: str) -> list[Hit]:
+        return sorted((h for c in concepts for h in self.by.get(c, ())), key=lambda h: h.start)
+
+    def texts(self, *concepts: str, limit: int = 3) -> list[str]:
+        seen: list[str] = []
+        for h in self.get(*concepts):
+            t = h.text.lower()
+            if t not in seen:
+                seen.append(t)
+        return seen[:limit]
+
+    @property
+    def is_definition(self) -> bool:
+        return bool(_DEFINITION_LEAD.match(self.text))
+
+    def person(self, strong_only: bool = False) -> bool:
+        if self.has("PERSON_STRONG"):
+            return True
+        return not strong_only and self.has("PERSON_WEAK", "RESULTS") and self.has("ROLE", "PARTY_PERSON")
+
+
+@dataclass(frozen=True)
+class ClauseHit:
+    """One label on one clause, with the sentence that shows it."""
+
+    clause_id: str
+    label: str  # gap id or protective:<gap id>
+    score: float
+    start: int
+    end: int
+    cues: tuple[str, ...]
+    note: str = ""
+
+
+def _between(text: str, a: int, b: int) -> str:
+    return text[a:b] if a < b else ""
+
+
+def polarity(sent: Sentence, key: list[Hit], doc_text: str) -> str:
+    """'grant', 'protect' or 'hollow' for the key concept hits of a sentence."""
+    if not key:
+        return "grant"
+    first = key[0]
+    for neg in sent.get("NEG"):
+        if neg.start >= first.start:
+            continue
+        gap = _between(doc_text, neg.end, first.start)
+        if ";" in gap or len(gap) > 260 or re.search(r"\bbut\b|\bprovided\b|\bexcept\b", gap):
+            continue
+        # exception after the prohibition that does not ask for consent: the protection is hollow
+        for exc in sent.get("EXCEPT"):
+            if exc.start > neg.start:
+                tail = doc_text[exc.end:min(sent.end, exc.end + 160)].lower()
+                if not re.search(r"consent|approv|authori[sz]|permission|agree|rider|separate|signed|writing", tail):
+                    return "hollow"
+        return "protect"
+    if sent.has("SEPARATE_CONSENT") and not sent.has("NO_CONSENT_NEEDED"):
+        for sc in sent.get("SEPARATE_CONSENT"):
+            low = sc.text.lower()
+            if low.startswith(("without", "only", "solely")) or "separate" in low or "specific" in low or "informed" in low \
+                    or "opt" in low or "express" in low or "explicit" in low:
+                return "protect"
+    return "grant"
+
+
+class RuleDetector:
+    """Labels clauses with gap ids and protections using ``lexicon`` concepts."""
+
+    name = DETECTOR_ID
+
+    def label(self, doc: Document, clauses: tuple[Clause, ...], concepts: Concepts) -> list[ClauseHit]:
+        out: list[ClauseHit] = []
+        for clause in clauses:
+            spans = clause.sentences or ((clause.start, clause.end),)
+            for s0, s1 in spans:
+                sent = Sentence(s0, s1, doc.text[s0:s1], concepts.within(s0, s1))
+                if not sent.hits or sent.is_definition:
+                    continue
+                for hit in self._sentence(clause, sent, doc.text):
+                    out.append(hit)
+        return out
+
+    # each rule returns (gap, key hits, cues, score) or None
+    def _sentence(self, clause: Clause, s: Sentence, text: str):
+        results = []
+        for rule in _RULES:
+            r = rule(s)
+            if not r:
+                continue
+            gap, key, cues, score = r
+            pol = polarity(s, key, text)
+            if pol == "protect":
+                results.append(ClauseHit(clause.id, f"protective:{gap}", score, s.start, s.end, tuple(cues), "prohibited or conditioned on separate consent"))
+            else:
+                note = "a protection hollowed out by an exception" if pol == "hollow" else ""
+                results.append(ClauseHit(clause.id, gap, score, s.start, s.end, tuple(cues), note))
+        return results
+
+
+# --------------------------------------------------------------------------- rules
+
+
+def _ai_training(s: Sentence):
+    material = s.person() or s.has("PERSON_STRONG", "DATA_OBJECT", "ROLE", "PARTY_PERSON", "RESULTS")
+    if s.has("TRAIN_STRONG") and s.has("AI", "TECH_OBJECT") and material:
+        return "ai_training_grant", s.get("TRAIN_STRONG", "AI"), s.texts("TRAIN_STRONG") + s.texts("AI", "TECH_OBJECT"), 0.9
+    if s.has("AI") and s.has("TRAIN_WEAK", "TRAIN_STRONG") and material:
+        return "ai_training_grant", s.get("AI", "TRAIN_WEAK"), s.texts("TRAIN_WEAK") + s.texts("AI"), 0.85
+    if s.has("AI") and re.search(r"\bdata\s?sets?\b|\btraining data\b|\bas data\b", s.text, re.I) and material:
+        return "ai_training_grant", s.get("AI"), s.texts("AI"), 0.8
+    if s.has("TRAIN_WEAK") and s.has("TECH_OBJECT") and s.has("PERSON_STRONG") and s.has("GRANT"):
+        return "ai_training_grant", s.get("TRAIN_WEAK"), s.texts("TRAIN_WEAK") + s.texts("TECH_OBJECT") + s.texts("PERSON_STRONG"), 0.55
+    return None
+
+
+def _replica_creation(s: Sentence):
+    if s.has("REPLICA_STRONG") and (s.has("GRANT", "ROLE", "PARTY_PERSON") or s.person()):
+        return "replica_creation_grant", s.get("REPLICA_STRONG"), s.texts("REPLICA_STRONG"), 0.9
+    if s.has("REPLICA_WEAK") and (s.has("PERSON_STRONG") or (s.has("PERSON_WEAK") and s.has("ROLE", "PARTY_PERSON"))):
+        return "replica_creation_grant", s.get("REPLICA_WEAK"), s.texts("REPLICA_WEAK") + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.75
+    if s.has("AI") and re.search(r"\b(generat|creat|produc|mak)\w*\b", s.text, re.I) and s.has("PERSON_STRONG") and s.has("GRANT"):
+        return "replica_creation_grant", s.get("AI"), s.texts("AI") + s.texts("PERSON_STRONG"), 0.7
+    return None
+
+
+def _replica_use(s: Sentence):
+    replica = s.has("REPLICA_STRONG", "SYNTHETIC") or (s.has("REPLICA_WEAK") and s.has("PERSON_STRONG", "ROLE", "PARTY_PERSON"))
+    if replica and s.has("ANY_PURPOSE", "ALL_MEDIA", "PERPETUAL") and not s.has("RESTRICT"):
+        return "replica_use_unspecified", s.get("REPLICA_STRONG", "REPLICA_WEAK", "SYNTHETIC"), \
+            s.texts("REPLICA_STRONG", "REPLICA_WEAK", "SYNTHETIC") + s.texts("ANY_PURPOSE", "ALL_MEDIA", "PERPETUAL"), 0.85
+    return None
+
+
+def _unbounded(s: Sentence):
+    subject = s.person() or s.has("PERSON_WEAK", "RESULTS", "REPLICA_STRONG")
+    if not subject or not s.has("GRANT"):
+        return None
+    if s.has("PERPETUAL", "IRREVOCABLE"):
+        return "unbounded_term_scope", s.get("PERPETUAL", "IRREVOCABLE"), s.texts("PERPETUAL", "IRREVOCABLE") + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.85
+    wide = [h for h in s.get("ALL_MEDIA", "UNIVERSE") if h.concept == "ALL_MEDIA" or "universe" in h.text.lower()]
+    if wide and not s.has("TERM_LIMIT"):
+        return "unbounded_term_scope", wide, [h.text.lower() for h in wide][:2] + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.7
+    return None
+
+
+def _reuse(s: Sentence):
+    if s.has("REUSE") and (s.person() or s.has("PERSON_WEAK", "RESULTS", "REPLICA_STRONG")) and s.has("GRANT"):
+        return "reuse_other_projects", s.get("REUSE"), s.texts("REUSE") + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.75
+    return None
+
+
+def _alteration(s: Sentence):
+    if s.has("ALTER") and (s.has("PERSON_STRONG", "PERSON_WEAK", "RESULTS")) and not s.has("CUSTOMARY"):
+        return "digital_alteration", s.get("ALTER"), s.texts("ALTER") + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.75
+    return None
+
+
+def _depiction(s: Sentence):
+    if s.has("DEPICT_ANY") and (s.has("PERSON_STRONG") or (s.has("PERSON_WEAK") and s.has("ROLE", "PARTY_PERSON"))) and s.has("GRANT"):
+        if s.has("APPROVAL") and not s.has("DEEMED"):
+            # "without approval" is itself the problem; "subject to Talent's approval" is not
+            if not re.search(r"without\s+(?:\w+\s+){0,3}approv", s.text, re.I):
+                return None
+        return "objectionable_depiction", s.get("DEPICT_ANY"), s.texts("DEPICT_ANY") + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.7
+    if s.has("DEEMED") and s.has("APPROVAL", "CONSENT_WORD") and (s.person() or s.has("PERSON_WEAK", "ROLE", "PARTY_PERSON")):
+        return "objectionable_depiction", s.get("DEEMED"), s.texts("DEEMED") + s.texts("APPROVAL"), 0.7
+    return None
+
+
+def _compensation(s: Sentence):
+    if s.has("NO_COMP") and (s.has("REPLICA_STRONG", "SYNTHETIC", "AI", "REUSE") or (s.has("REPLICA_WEAK") and s.person())):
+        return "replica_compensation_missing", s.get("NO_COMP"), s.texts("NO_COMP") + s.texts("REPLICA_STRONG", "AI", "REUSE", "SYNTHETIC"), 0.85
+    return None
+
+
+def _bundled(s: Sentence):
+    if s.has("CONSENT_BUNDLED") and s.has("REPLICA_STRONG", "AI", "SYNTHETIC") and \
+            re.search(r"by (?:signing|executing)|signature|deemed|execution", s.text, re.I):
+        return "consent_buried_or_bundled", s.get("CONSENT_BUNDLED"), s.texts("CONSENT_BUNDLED") + s.texts("REPLICA_STRONG", "AI", "SYNTHETIC"), 0.85
+    return None
+
+
+def _waiver(s: Sentence):
+    if s.has("WAIVE") and s.has("WAIVE_OBJ"):
+        return "consent_conditioned_or_waived", s.get("WAIVE"), s.texts("WAIVE") + s.texts("WAIVE_OBJ"), 0.85
+    if s.has("CONDITION") and (s.has("REPLICA_STRONG", "AI", "SYNTHETIC") or s.has("CONSENT_WORD")) and not s.has("NOT_CONDITION"):
+        return "consent_conditioned_or_waived", s.get("CONDITION"), s.texts("CONDITION") + s.texts("REPLICA_STRONG", "AI"), 0.75
+    return None
+
+
+def _irrevocable(s: Sentence):
+    subject = s.person() or s.has("PERSON_WEAK", "RESULTS", "REPLICA_STRONG", "ROLE", "PARTY_PERSON")
+    if s.has("IRREVOCABLE") and subject and (s.has("GRANT") or re.search(r"consent|licen[cs]e|permission|release", s.text, re.I)):
+        return "no_revocation_or_suspension", s.get("IRREVOCABLE"), s.texts("IRREVOCABLE") + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.85
+    if s.has("SURVIVE") and s.has("PERSON_STRONG", "REPLICA_STRONG") and re.search(r"licen[cs]e|consent|right|use", s.text, re.I) \
+            and not re.search(r"\b(?:for a period of|days|months)\b", s.text, re.I):
+        hits = [h for h in s.get("SURVIVE") if h.text.lower() != "thereafter"]
+        if hits:
+            return "no_revocation_or_suspension", hits, [h.text.lower() for h in hits][:2] + s.texts("PERSON_STRONG"), 0.65
+    return None
+
+
+_PERSON_ASSIGNS = re.compile(
+    r"\b(?:performer|artist|talent|model|player|athlete|influencer|actor|musician|vocalist|endorser|creator|"
+    r"participant|i|you|he|she)\s+(?:may|shall have the right to|can)\s+(?:not\s+)?(?:assign|transfer)", re.I)
+
+
+def _assignment(s: Sentence):
+    if not s.has("ASSIGN") or s.has("BOTH_PARTIES") or _PERSON_ASSIGNS.search(s.text):
+        return None
+    if s.has("BINDING") and not re.search(r"sub-?licen", s.text, re.I):
+        return None
+    sub = [h for h in s.get("ASSIGN", "ASSIGN_STRONG") if re.match(r"sub-?licen", h.text, re.I)]
+    subject = s.person() or s.has("PERSON_WEAK", "RESULTS", "REPLICA_STRONG") or re.search(r"\brights?\b|\bthis agreement\b", s.text, re.I)
+    if not subject:
+        return None
+    if sub:
+        return "assignment_sublicensing", sub, [h.text.lower() for h in sub][:2] + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.85
+    if s.has("COMPANY_MAY") and re.search(r"\bassign|\btransfer", s.text, re.I):
+        verbs = [h for h in s.get("ASSIGN") if re.match(r"assign|transfer", h.text, re.I)]
+        return "assignment_sublicensing", verbs or s.get("ASSIGN"), s.texts("COMPANY_MAY") + [h.text.lower() for h in verbs][:2], 0.75
+    third = [h for h in s.get("ASSIGN_STRONG") if h.text.lower() in {"licensees", "designees", "assigns", "licensees and assigns", "third parties", "those acting", "others", "any person"}]
+    if third and s.has("GRANT") and (s.person(strong_only=True) or s.has("PERSON_WEAK")) and re.search(r"\bgrant|\bpermi|\bauthori|\blicen", s.text, re.I):
+        return "assignment_sublicensing", third, [h.text.lower() for h in third][:2] + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.6
+    return None
+
+
+def _post_mortem(s: Sentence):
+    deaths = [h for h in s.get("DEATH") if h.text.lower() != "estate"]
+    if not deaths:
+        return None
+    continues = s.has("SURVIVE", "PERPETUAL", "HEIRS") or re.search(r"\bcontinu|\bremain|\bnot terminate|\bafter\b|\bfollowing\b|\bthereafter\b", s.text, re.I)
+    if continues and (s.has("PERSON_STRONG", "PERSON_WEAK", "REPLICA_STRONG", "RESULTS") or s.has("GRANT")):
+        if re.search(r"\bterminat", s.text, re.I) and not re.search(r"\bcontinu|\bsurviv|\bnot terminate|\bremain", s.text, re.I):
+            return None
+        return "post_mortem_use", deaths, [h.text.lower() for h in deaths][:2] + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.85
+    return None
+
+
+def _synthetic(s: Sentence):
+    person = s.has("ROLE", "PARTY_PERSON", "PERSON_STRONG", "PERSON_WEAK", "DERIVED")
+    if s.has("SYNTHETIC") and person:
+        return "synthetic_substitution", s.get("SYNTHETIC"), s.texts("SYNTHETIC") + s.texts("DERIVED"), 0.85
+    if s.has("SYNTHETIC_WEAK") and s.has("AI", "REPLICA_STRONG") and s.has("PERSON_STRONG", "ROLE", "PARTY_PERSON") \
+            and re.search(r"\bnew\b|\bsubstitut|\breplac|\bin lieu|\bnever|\bdid not|\bnot actually|\badditional", s.text, re.I):
+        return "synthetic_substitution", s.get("SYNTHETIC_WEAK"), s.texts("SYNTHETIC_WEAK") + s.texts("AI", "REPLICA_STRONG"), 0.75
+    if s.has("DERIVED") and s.has("AI", "REPLICA_STRONG") and s.has("PERSON_STRONG", "ROLE", "PARTY_PERSON") and \
+            re.search(r"\bgenerat|\bsynthe|\bcreat", s.text, re.I):
+        return "synthetic_substitution", s.get("DERIVED"), s.texts("DERIVED") + s.texts("AI", "REPLICA_STRONG"), 0.7
+    return None
+
+
+_RULES = [_ai_training, _replica_creation, _replica_use, _unbounded, _reuse, _alteration, _depiction,
+          _compensation, _bundled, _waiver, _irrevocable, _assignment, _post_mortem, _synthetic]

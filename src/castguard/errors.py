@@ -1,0 +1,67 @@
+"""The one exception tree of castguard.
+
+Every error a user can cause (a bad file, a missing tool, a wrong option) is a
+``CastguardError``; the CLI catches the base once and prints ``error: <message>``
+with exit status 2. Each message names the file, says what is wrong and what to do.
+
+    CastguardError
+     +-- InputError              the file cannot be read at all (missing, empty, unreadable)
+     |    +-- UnsupportedFormat  a format castguard does not read (.doc, .rtf, images, ...)
+     |    +-- EncryptedDocument  a password-protected PDF or DOCX
+     +-- ExtractionError         the format is right but no usable text comes out
+     |    +-- NoTextLayer        a scanned PDF with no text layer (needs OCR)
+     |    +-- GarbledText        text that is font-encoding garbage, e.g. "(cid:12)"
+     +-- SchemaError             a report that does not satisfy report.schema.json
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CastguardError",
+    "EncryptedDocument",
+    "ExtractionError",
+    "GarbledText",
+    "InputError",
+    "NoTextLayer",
+    "SchemaError",
+    "UnsupportedFormat",
+]
+
+
+class CastguardError(Exception):
+    """Base of every error castguard raises on purpose."""
+
+    code = "E000"
+
+    def __init__(self, message: str, *, path: str | None = None):
+        self.path = path
+        self.message = message
+        super().__init__(f"{path}: {message}" if path else message)
+
+
+class InputError(CastguardError):
+    code = "E100"
+
+
+class UnsupportedFormat(InputError):
+    code = "E101"
+
+
+class EncryptedDocument(InputError):
+    code = "E102"
+
+
+class ExtractionError(CastguardError):
+    code = "E200"
+
+
+class NoTextLayer(ExtractionError):
+    code = "E201"
+
+
+class GarbledText(ExtractionError):
+    code = "E202"
+
+
+class SchemaError(CastguardError):
+    code = "E300"

@@ -1,0 +1,160 @@
+"""File -> Document. Recognises the format by content, then hands over to the reader for it.
+
+The extension is only a hint: a PDF named ``.docx`` is read as a PDF (with a
+warning), and anything castguard cannot read (legacy ``.doc``, RTF, images,
+ODT, spreadsheets) is refused with an error that says what to convert it to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import zipfile
+from pathlib import Path
+
+from ..errors import EncryptedDocument, InputError, UnsupportedFormat
+from ..model import Document
+
+__all__ = ["SUPPORTED_EXTENSIONS", "read_document", "sniff_format"]
+
+SUPPORTED_EXTENSIONS = (".pdf", ".docx", ".txt", ".md", ".markdown", ".text")
+
+_CONVERT = "convert it to PDF, DOCX or plain text first"
+
+_IMAGE_MAGIC = {
+    b"\x89PNG\r\n\x1a\n": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF87a": "a GIF image",
+    b"GIF89a": "a GIF image",
+    b"II*\x00": "a TIFF image",
+    b"MM\x00*": "a TIFF image",
+    b"BM": None,  # too short a signature to trust alone; checked below
+}
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def sniff_format(head: bytes, path: Path) -> str:
+    """Return 'pdf', 'docx' or 'text' for ``head`` (the file's first bytes), or raise.
+
+    ``path`` is used for messages and for ZIP-based formats, whose members must be listed.
+    """
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return _sniff_zip(path)
+    if head.startswith(_OLE_MAGIC):
+        if "EncryptedPackage".encode("utf-16-le") in _read_all(path):
+            raise EncryptedDocument(
+                "the Word document is password-protected; open it in Word, remove the password "
+                "(File > Info > Protect Document) and save it again as .docx",
+                path=str(path),
+            )
+        raise UnsupportedFormat(
+            "unsupported format: legacy Word 97-2003 (.doc) or another OLE file; "
+            "save it as .docx (Word: File > Save As; LibreOffice: soffice --headless --convert-to docx FILE)",
+            path=str(path),
+        )
+    if head.lstrip().startswith(b"{\\rtf"):
+        raise UnsupportedFormat(
+            "unsupported format: RTF; save it as .docx (soffice --headless --convert-to docx FILE) or as plain text",
+            path=str(path),
+        )
+    for magic, what in _IMAGE_MAGIC.items():
+        if what and head.startswith(magic):
+            raise UnsupportedFormat(
+                f"unsupported format: {what}, not a document; if it is a scan of a contract, make a searchable PDF "
+                "with OCR first (e.g. ocrmypdf scan.pdf out.pdf, or tesseract IMAGE out pdf)",
+                path=str(path),
+            )
+    if head.startswith(b"%!PS"):
+        raise UnsupportedFormat(f"unsupported format: PostScript; {_CONVERT} (ps2pdf FILE)", path=str(path))
+    return "text"
+
+
+def _read_all(path: Path) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+def _sniff_zip(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(
+            f"looks like a ZIP-based document (DOCX) but the archive is damaged ({exc}); "
+            "re-save it from Word or LibreOffice, or export it to PDF",
+            path=str(path),
+        ) from None
+    if "word/document.xml" in names:
+        return "docx"
+    if "content.xml" in names:
+        raise UnsupportedFormat(
+            f"unsupported format: OpenDocument (ODT/ODS); {_CONVERT} (soffice --headless --convert-to docx FILE)",
+            path=str(path),
+        )
+    if any(n.startswith("xl/") for n in names):
+        raise UnsupportedFormat(f"unsupported format: an Excel workbook, not a contract document; {_CONVERT}", path=str(path))
+    if any(n.startswith("ppt/") for n in names):
+        raise UnsupportedFormat(f"unsupported format: a PowerPoint file; {_CONVERT}", path=str(path))
+    raise UnsupportedFormat(f"unsupported format: a ZIP archive that is not a Word document; {_CONVERT}", path=str(path))
+
+
+def read_document(path: str | os.PathLike, *, source: str | None = None) -> Document:
+    """Read a contract file into a Document. Never modifies the file.
+
+    Raises a :class:`castguard.errors.CastguardError` subclass for anything that cannot be read.
+    """
+    p = Path(path)
+    shown = source or str(path)
+    if not p.exists():
+        raise InputError("no such file; check the path", path=shown)
+    if p.is_dir():
+        raise InputError("is a folder, not a file; give a contract file (castguard batch reads folders)", path=shown)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror}); check its permissions", path=shown) from None
+    if not data.strip():
+        raise InputError("the file is empty; nothing to analyse", path=shown)
+
+    kind = sniff_format(data[:2048], p)
+    ext = p.suffix.lower()
+    warnings: list[str] = []
+    if kind == "pdf":
+        if ext != ".pdf":
+            warnings.append(f"{shown}: named {ext or 'without extension'} but the content is a PDF; read as PDF")
+        from .pdf import read_pdf
+
+        doc_fields = read_pdf(data, shown)
+        fmt = "pdf"
+    elif kind == "docx":
+        if ext != ".docx":
+            warnings.append(f"{shown}: named {ext or 'without extension'} but the content is a Word DOCX; read as DOCX")
+        from .docx import read_docx
+
+        doc_fields = read_docx(data, shown)
+        fmt = "docx"
+    else:
+        if ext in (".pdf", ".docx", ".doc"):
+            raise UnsupportedFormat(
+                f"named {ext} but the content is not a {ext[1:].upper()} file (no {ext[1:].upper()} signature); "
+                "the file may be damaged or mislabelled; re-export it from the program that made it",
+                path=shown,
+            )
+        from .text import read_text
+
+        doc_fields = read_text(data, shown)
+        fmt = "md" if ext in (".md", ".markdown") else "txt"
+
+    return Document(
+        source=shown,
+        sha256=hashlib.sha256(data).hexdigest(),
+        format=fmt,
+        text=doc_fields["text"],
+        blocks=doc_fields["blocks"],
+        pages=doc_fields.get("pages"),
+        page_starts=doc_fields.get("page_starts", ()),
+        warnings=tuple(warnings) + tuple(doc_fields.get("warnings", ())),
+    )

@@ -1,0 +1,125 @@
+"""The data passed between stages: document -> clauses -> findings -> report.
+
+Everything here is a frozen dataclass. Each stage returns new objects and never
+mutates its input, and every object carries provenance (character offsets into
+``Document.text``, page numbers, DOCX paragraph indexes) because citations and
+the redline stage depend on it.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+__all__ = ["Block", "Clause", "Document", "Evidence", "Finding", "Label", "Report"]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph-like unit of the source, as it sits in ``Document.text``.
+
+    ``label`` is list numbering that the source renders but does not store in
+    the paragraph text (Word's automatic numbering); it is already prefixed to
+    the block's text in ``Document.text`` so a reader sees what Word shows.
+    """
+
+    start: int
+    end: int
+    page: int | None = None
+    paragraph_index: int | None = None  # index among the DOCX body's w:p elements
+    label: str | None = None
+    heading_hint: bool = False  # Heading style, Title style or all-bold paragraph
+    in_table: bool = False
+
+
+@dataclass(frozen=True)
+class Document:
+    """A contract's text with where each part came from."""
+
+    source: str  # file name as given
+    sha256: str
+    format: str  # pdf | docx | txt | md
+    text: str
+    blocks: tuple[Block, ...]
+    pages: int | None = None
+    page_starts: tuple[int, ...] = ()  # offset in text where each page begins
+    warnings: tuple[str, ...] = ()
+
+    def page_at(self, offset: int) -> int | None:
+        if not self.page_starts:
+            return None
+        return bisect.bisect_right(self.page_starts, offset)
+
+
+@dataclass(frozen=True)
+class Clause:
+    id: str  # stable within one report: c0, c1, ...
+    number: str | None  # as printed: "7", "7.2", "(b)", "ARTICLE IV"
+    heading: str | None
+    start: int
+    end: int
+    text: str
+    page: int | None
+    parent: str | None
+    level: int
+    sentences: tuple[tuple[int, int], ...] = ()  # absolute offsets
+    paragraph_index: int | None = None
+
+
+@dataclass(frozen=True)
+class Label:
+    label: str  # a gap id, "protective:<gap id>" or "none"
+    score: float
+
+
+@dataclass(frozen=True)
+class Evidence:
+    clause_id: str
+    quote: str
+    start: int
+    end: int
+    page: int | None
+
+
+@dataclass(frozen=True)
+class Finding:
+    gap: str
+    kind: str  # clause | contract
+    severity: str  # high | medium | low
+    clause_ids: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+    explanation: str
+    anchors: tuple[str, ...]
+    remedy: str
+    confidence: float
+    detector: str  # which detector produced it, e.g. "rules.v1"
+
+    def to_dict(self) -> dict:
+        return {
+            "gap": self.gap,
+            "kind": self.kind,
+            "severity": self.severity,
+            "confidence": round(self.confidence, 3),
+            "clause_ids": list(self.clause_ids),
+            "evidence": [
+                {"clause_id": e.clause_id, "quote": e.quote, "start": e.start, "end": e.end, "page": e.page}
+                for e in self.evidence
+            ],
+            "explanation": self.explanation,
+            "anchors": list(self.anchors),
+            "remedy": self.remedy,
+            "detector": self.detector,
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    document: Document
+    in_scope: bool
+    scope_reason: str
+    clauses: tuple[Clause, ...]
+    labels: dict[str, tuple[Label, ...]]  # clause id -> labels
+    findings: tuple[Finding, ...]
+    tool_version: str
+    model: str
+    errors: tuple[str, ...] = field(default=())

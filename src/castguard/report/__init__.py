@@ -1,0 +1,110 @@
+"""Report -> JSON (the schema in report.schema.json), Markdown, and the terminal table.
+
+Every rendering carries ``DISCLAIMER`` and cites the anchors of each finding.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from ..classify.taxonomy import GAPS, SEVERITY_ORDER, TAXONOMY_VERSION  # noqa: F401 (SEVERITY_ORDER re-exported)
+from ..model import Clause, Report
+
+__all__ = ["DISCLAIMER", "SCHEMA_ID", "SCHEMA_PATH", "report_to_dict", "risk_score", "summary_text"]
+
+SCHEMA_ID = "castguard.report/1"
+SCHEMA_PATH = Path(__file__).with_name("report.schema.json")
+DISCLAIMER = (
+    "castguard reports facts for analysis; it is not legal advice. "
+    "Have a qualified lawyer or your union review any contract before you rely on it."
+)
+_WEIGHT = {"high": 22, "medium": 10, "low": 4}
+
+
+def risk_score(report: Report) -> int:
+    """0-100: severity-weighted findings scaled by confidence (0 for an out-of-scope contract)."""
+    if not report.in_scope:
+        return 0
+    raw = sum(_WEIGHT[f.severity] * (0.5 + 0.5 * f.confidence) for f in report.findings)
+    return int(min(100, round(raw)))
+
+
+def severity_counts(report: Report) -> dict[str, int]:
+    c = Counter(f.severity for f in report.findings)
+    return {s: c.get(s, 0) for s in ("high", "medium", "low")}
+
+
+def summary_text(report: Report) -> str:
+    """The one paragraph a busy agent reads first."""
+    doc = report.document
+    if not report.in_scope:
+        return (f"{doc.source} does not appear to engage or license a person's performance, name, likeness or "
+                f"voice ({report.scope_reason}), so no AI-exposure findings apply.")
+    if not report.findings:
+        return (f"{doc.source} engages a performer ({report.scope_reason}) and no AI-exposure gaps were found; "
+                "its protections were recognised. Review it anyway: castguard can miss wording it does not know.")
+    counts = severity_counts(report)
+    top = [GAPS[f.gap].title.lower() for f in report.findings if f.severity == "high"][:3]
+    parts = [f"{doc.source} engages a performer and leaves them exposed to AI uses: "
+             f"{counts['high']} high, {counts['medium']} medium and {counts['low']} low-severity gap(s)"]
+    if top:
+        parts.append("; most serious: " + "; ".join(top))
+    return "".join(parts) + f". Risk score {risk_score(report)}/100."
+
+
+def clause_ref(c: Clause) -> str:
+    bits = [b for b in (c.number, c.heading) if b]
+    ref = " ".join(bits) if bits else ("preamble" if c.id == "c0" else c.id)
+    return f"{ref} (p. {c.page})" if c.page else ref
+
+
+def report_to_dict(report: Report) -> dict:
+    doc = report.document
+    by_gap = Counter(f.gap for f in report.findings)
+    return {
+        "schema": SCHEMA_ID,
+        "tool": {"name": "castguard", "version": report.tool_version, "model": report.model,
+                 "taxonomy": TAXONOMY_VERSION},
+        "disclaimer": DISCLAIMER,
+        "document": {
+            "source": doc.source,
+            "sha256": doc.sha256,
+            "format": doc.format,
+            "pages": doc.pages,
+            "characters": len(doc.text),
+        },
+        "in_scope": report.in_scope,
+        "scope_reason": report.scope_reason,
+        "clauses": [
+            {
+                "id": c.id,
+                "number": c.number,
+                "heading": c.heading,
+                "text": c.text,
+                "page": c.page,
+                "start": c.start,
+                "end": c.end,
+                "parent": c.parent,
+                "level": c.level,
+                "paragraph_index": c.paragraph_index,
+                "labels": [{"label": lab.label, "score": lab.score} for lab in report.labels.get(c.id, ())],
+            }
+            for c in report.clauses
+        ],
+        "findings": [f.to_dict() for f in report.findings],
+        "summary": {
+            "risk_score": risk_score(report),
+            "gaps": dict(sorted(by_gap.items())),
+            "severity": severity_counts(report),
+            "text": summary_text(report),
+        },
+        "warnings": list(doc.warnings),
+        "errors": list(report.errors),
+    }
+
+
+def worst_severity(report: Report) -> str | None:
+    if not report.findings:
+        return None
+    return max((f.severity for f in report.findings), key=SEVERITY_ORDER.__getitem__)

@@ -1,0 +1,36 @@
+"""The whole pipeline for one contract: file -> Document -> clauses -> findings -> Report."""
+
+from __future__ import annotations
+
+import os
+
+from . import __version__
+from .classify import analyze
+from .ingest import read_document
+from .model import Report
+from .segment import segment
+from .segment.sentences import parse
+
+__all__ = ["scan", "scan_document"]
+
+
+def scan_document(doc, *, detector=None) -> Report:
+    sdoc = parse(doc.text)
+    clauses = segment(doc, sdoc=sdoc)
+    analysis = analyze(doc, clauses, sdoc, detector=detector)
+    return Report(
+        document=doc,
+        in_scope=analysis.scope.in_scope,
+        scope_reason=analysis.scope.reason,
+        clauses=clauses,
+        labels=analysis.labels,
+        findings=analysis.findings,
+        tool_version=__version__,
+        model=analysis.detector,
+        errors=(),
+    )
+
+
+def scan(path: str | os.PathLike, *, source: str | None = None, detector=None) -> Report:
+    """Analyse one contract file. Raises CastguardError for unreadable input."""
+    return scan_document(read_document(path, source=source), detector=detector)

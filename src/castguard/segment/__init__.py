@@ -1,0 +1,279 @@
+"""Document -> clause tree.
+
+A clause starts at a numbered marker (see ``numbering``), at a heading line
+(ALL CAPS, Title Case after a break, or a Word/Markdown heading), or at a
+defined-term paragraph inside a definitions section. Text before the first
+clause is the preamble. Each clause runs to the start of the next one, keeps
+its number, heading, offsets and page, and points to its parent: the nearest
+enclosing clause of a higher-level scheme.
+
+Flattened text (EDGAR exhibits with numbering inline and line breaks lost) is
+handled by also accepting markers inside a line when a sentence has just ended
+and a wide gap follows, and only when they continue a list exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Clause, Document
+from .numbering import Marker, MarkerSequencer, match_marker
+from .sentences import sentence_spans
+
+__all__ = ["segment"]
+
+_LINE_DECOR = re.compile(r"[ \t>#*_]*")
+_INLINE_GAP = re.compile(r"(?:(?<=[.:;])|(?<=[.:;][\"”’)]))[ \t]{2,}(?=[(\w§])|[ \t]{3,}(?=\()")
+_PAGE_NOISE = re.compile(
+    r"^\s*(?:[-–—]\s*\d{1,4}\s*[-–—]|page\s+\d+(?:\s+of\s+\d+)?|\d{1,3}|page\b[^\n]{0,60}?\d[^\n]{0,60}|"
+    r"[^\n]{0,60}\|\s*page\s*\d+[^\n]{0,20})\s*$",
+    re.IGNORECASE,
+)
+_DEFINITION = re.compile(r"[\"“]([A-Z][^\"”\n]{0,60})[\"”]\s+(?:shall\s+)?(?:means?|has\s+the\s+meaning|refers?\s+to|includes?)\b")
+_HEADING_INLINE = re.compile(r"[ \t]*([A-Z][A-Za-z0-9'’&/,;()\- ]{1,80}?)\s*(?:[.:]|[ \t]*[-–—])(?=\s|$)")
+_SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "from", "upon"}
+
+
+@dataclass
+class _Start:
+    pos: int  # where the clause starts in the document text
+    body: int  # where its text after the marker starts
+    marker: Marker | None
+    scheme: str  # stacking key: "heading", "article", "decimal:2", "paren:alpha:lower", "definition"
+    heading: str | None = None
+    heading_end: int | None = None
+
+
+def _is_caps_heading(s: str) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters) and len(s) <= 90
+
+
+def _is_title_case(s: str) -> bool:
+    words = re.findall(r"[A-Za-z][A-Za-z'’\-]*", s)
+    if not words or len(words) > 10:
+        return False
+    significant = [w for w in words if w.lower() not in _SMALL_WORDS]
+    return bool(significant) and all(w[0].isupper() for w in significant) and words[0][0].isupper()
+
+
+def _heading_line(line: str, *, hint: bool, prev_blank_or_end: bool, next_line: str = "") -> bool:
+    s = line.strip().strip("*_#").strip()
+    if not s or len(s) > 90 or len(s.split()) > 12:
+        return False
+    if "___" in s or s.endswith((",", ";")) or sum(c.isdigit() for c in s) >= 3:
+        return False
+    if re.match(r"^(by|name|title|date|its|signature|address|tel|phone|email|fax|attn|attention)\s*:", s, re.IGNORECASE):
+        return False
+    if hint:
+        return True
+    if _is_caps_heading(s):
+        return True
+    # Title Case needs a paragraph after it: a run of short lines is an address or signature block
+    nxt = next_line.strip()
+    body_follows = len(nxt) > 60 or bool(re.match(r"[(\d]|[A-Za-z][.)]\s", nxt))
+    return prev_blank_or_end and body_follows and _is_title_case(s.rstrip(":.")) and not s.endswith(".")
+
+
+def _inline_heading(text: str, body: int, line_end: int) -> tuple[str | None, int | None]:
+    """A short heading right after a marker: '1. GRANT OF RIGHTS. Talent grants ...' -> 'GRANT OF RIGHTS'."""
+    rest = text[body:line_end]
+    m = _HEADING_INLINE.match(rest)
+    if m:
+        cand = m.group(1).strip()
+        if cand and (_is_caps_heading(cand) or _is_title_case(cand)) and len(cand.split()) <= 8:
+            return cand, body + m.end()
+    stripped = rest.strip().strip("*_").strip()
+    if stripped and (_is_caps_heading(stripped) or (_is_title_case(stripped) and not stripped.endswith("."))) and len(stripped.split()) <= 8:
+        return stripped.rstrip(":."), line_end
+    return None, None
+
+
+def _noise_key(line: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(line.split()).lower())
+
+
+def _running_lines(lines: list[str]) -> set[str]:
+    """Short lines that recur three or more times: running headers and footers left in text files."""
+    counts: dict[str, int] = {}
+    for ln in lines:
+        if ln.strip() and len(ln.split()) <= 10:
+            key = _noise_key(ln)
+            counts[key] = counts.get(key, 0) + 1
+    return {k for k, c in counts.items() if c >= 3 and not re.match(r"^[(#]", k) and len(k) > 3}
+
+
+def _find_starts(doc: Document) -> list[_Start]:
+    text = doc.text
+    seq = MarkerSequencer()
+    starts: list[_Start] = []
+    hints = {b.start: b for b in doc.blocks}
+    in_definitions = False
+    prev_end_char = "."
+    prev_blank = True
+    pos = 0
+    lines = text.split("\n")
+    running = _running_lines(lines)
+    for li, raw in enumerate(lines):
+        line_start, line_end = pos, pos + len(raw)
+        pos = line_end + 1
+        if not raw.strip() or _PAGE_NOISE.match(raw) or _noise_key(raw) in running:
+            prev_blank = prev_blank or not raw.strip()
+            continue
+        block = hints.get(line_start)
+        lead = _LINE_DECOR.match(raw).end()
+        at = line_start + lead
+        candidates: list[tuple[int, bool]] = [(at, True)]
+        for m in _INLINE_GAP.finditer(raw):
+            if m.end() > lead:
+                candidates.append((line_start + m.end(), False))
+        accepted_here = False
+        for cpos, at_line_start in candidates:
+            marker = match_marker(text, cpos, line_start=at_line_start)
+            if marker is None:
+                if at_line_start and cpos == at and not accepted_here:
+                    d = _DEFINITION.match(text, cpos)
+                    if d and in_definitions:
+                        starts.append(_Start(cpos, cpos, None, "definition", d.group(1), None))
+                        accepted_here = True
+                        continue
+                    heading_ok = _heading_line(
+                        raw,
+                        hint=bool(block and block.heading_hint),
+                        prev_blank_or_end=prev_blank or prev_end_char in ".:;",
+                        next_line=next((ln for ln in lines[li + 1:li + 4] if ln.strip()), ""),
+                    )
+                    if heading_ok:
+                        title = raw.strip().strip("*_#").strip().rstrip(":.")
+                        # a heading line right after a bare marker ("ARTICLE IV" / "GRANT OF RIGHTS") names that clause
+                        if starts and starts[-1].heading is None and not text[starts[-1].body:line_start].strip():
+                            starts[-1].heading = title
+                            starts[-1].heading_end = line_end
+                        else:
+                            starts.append(_Start(line_start, line_start, None, "heading", title, line_end))
+                        in_definitions = "definition" in title.lower()
+                        accepted_here = True
+                continue
+            # a line-start number right after a line that ends mid-sentence is a wrapped cross-reference
+            if at_line_start and prev_end_char not in ".:;!?)\"”’" and not prev_blank and marker.kind in ("decimal", "article"):
+                if not (block and block.label):
+                    continue
+            resolved = seq.resolve(marker, strict=not at_line_start)
+            if resolved is None:
+                continue
+            key, value = resolved
+            seq.accept(marker, key, value)
+            body = cpos + marker.length
+            heading, heading_end = _inline_heading(text, body, line_end if at_line_start or True else line_end)
+            if heading is None and block and block.heading_hint and at_line_start:
+                heading, heading_end = text[body:line_end].strip().rstrip(":.") or None, line_end
+            scheme = "article" if marker.kind == "article" else key
+            starts.append(_Start(cpos, body, marker, scheme, heading, heading_end))
+            if heading:
+                in_definitions = "definition" in heading.lower()
+            elif marker.kind in ("decimal", "article"):
+                in_definitions = False
+            accepted_here = True
+        stripped = raw.rstrip()
+        prev_end_char = stripped[-1] if stripped else prev_end_char
+        prev_blank = False
+    return starts
+
+
+def _rank(scheme: str) -> tuple[int, int]:
+    """Lower ranks enclose higher ones when both are open."""
+    if scheme == "heading":
+        return (0, 0)
+    if scheme == "article":
+        return (1, 0)
+    if scheme.startswith("decimal:"):
+        return (2, int(scheme.split(":")[1]))
+    return (3, 0)
+
+
+def segment(doc: Document, *, sdoc=None) -> tuple[Clause, ...]:
+    """Split ``doc`` into clauses with a parent tree and sentence spans.
+
+    ``sdoc`` is the spaCy Doc of ``doc.text`` if the caller already parsed it.
+    """
+    text = doc.text
+    starts = _find_starts(doc)
+    if not starts or text[: starts[0].pos].strip():
+        starts.insert(0, _Start(0, 0, None, "preamble", None, None))
+        first_line = next((ln.strip() for ln in text.split("\n") if ln.strip()), "")
+        if first_line and len(first_line) <= 90:
+            starts[0].heading = first_line.strip("#*_ ").rstrip(":.")
+
+    headings_with_body = set()
+    for n, st in enumerate(starts):
+        if st.scheme == "heading":
+            nxt = starts[n + 1].pos if n + 1 < len(starts) else len(text)
+            if text[st.heading_end or st.body:nxt].strip():
+                headings_with_body.add(f"c{n}")
+    sentences = sentence_spans(text, sdoc=sdoc)
+    clauses: list[Clause] = []
+    stack: list[tuple[str, str]] = []  # (scheme, clause id)
+    si = 0
+    block_starts = [(b.start, b.paragraph_index) for b in doc.blocks]
+    bi = 0
+    for n, st in enumerate(starts):
+        end = starts[n + 1].pos if n + 1 < len(starts) else len(text)
+        # trim trailing whitespace so offsets point at text
+        while end > st.pos and text[end - 1].isspace():
+            end -= 1
+        start = st.pos
+        cid = f"c{n}"
+        scheme = st.scheme
+        if scheme == "preamble":
+            parent, level = None, 0
+            stack = []
+        else:
+            # close open lists that this one is not nested in
+            if scheme in (s for s, _ in stack):
+                while stack and stack[-1][0] != scheme:
+                    stack.pop()
+                stack.pop()
+            elif scheme in ("heading", "article") or scheme.startswith("decimal:"):
+                while stack and _rank(stack[-1][0]) >= _rank(scheme):
+                    stack.pop()
+                # a heading with its own body text (WITNESSETH + recitals, a table caption) does not
+                # enclose the numbered clauses that follow it
+                if stack and stack[-1][0] == "heading" and stack[-1][1] in headings_with_body and scheme != "heading":
+                    stack.pop()
+            parent = stack[-1][1] if stack else None
+            level = len(stack)
+            stack.append((scheme, cid))
+        # sentences inside [start, end)
+        while si < len(sentences) and sentences[si][1] <= start:
+            si += 1
+        spans = []
+        j = si
+        while j < len(sentences) and sentences[j][0] < end:
+            s0, s1 = max(sentences[j][0], start), min(sentences[j][1], end)
+            seg = text[s0:s1]
+            lead = len(seg) - len(seg.lstrip())
+            trail = len(seg) - len(seg.rstrip())
+            if s1 - trail > s0 + lead:
+                spans.append((s0 + lead, s1 - trail))
+            j += 1
+        while bi + 1 < len(block_starts) and block_starts[bi + 1][0] <= start:
+            bi += 1
+        para = block_starts[bi][1] if block_starts else None
+        number = st.marker.printed if st.marker else None
+        clauses.append(
+            Clause(
+                id=cid,
+                number=number,
+                heading=st.heading,
+                start=start,
+                end=max(end, start),
+                text=text[start:max(end, start)],
+                page=doc.page_at(start),
+                parent=parent,
+                level=level,
+                sentences=tuple(spans),
+                paragraph_index=para,
+            )
+        )
+    return tuple(clauses)
