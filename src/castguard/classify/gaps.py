@@ -13,21 +13,16 @@ Order matters and follows ``taxonomy.md``:
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from dataclasses import dataclass
 
 from ..model import Clause, Document, Evidence, Finding
-from .rules import ClauseHit, Concepts, Sentence
+from .rules import ClauseHit, Concepts, Sentence, deemed_window_is_short, polarity
 from .taxonomy import GAPS, SEVERITY_ORDER, raise_severity
 
 __all__ = ["ScopeDecision", "decide_scope", "build_findings"]
-
-_ROLE_WORDS = re.compile(
-    r"\b(?:performer|actor|actress|artist|talent|model|athlete|player|musician|vocalist|singer|dancer|influencer|"
-    r"creator|endorser|celebrity|spokesperson|narrator|voice actor|participant|coach|golfer|personality)s?\b",
-    re.I,
-)
-
 
 @dataclass(frozen=True)
 class ScopeDecision:
@@ -42,22 +37,70 @@ def _sentences(doc: Document, clauses: tuple[Clause, ...], concepts: Concepts):
             yield clause, Sentence(s0, s1, doc.text[s0:s1], concepts.within(s0, s1))
 
 
+_SCOPE_STRONG = re.compile(
+    r"likeness|voice|vocal|persona\b|autograph|biograph|biometric|facial|face\b|voiceprint|faceprint|mannerism|"
+    r"physical (?:characteristics|features)|indicia|identifying characteristics|caricature|visage|timbre", re.I)
+_SCOPE_WEAK = re.compile(r"^(?:name|names|image|images|photograph|photographs|photo|photos|picture|pictures|portrait|"
+                         r"portraits|video|videos|recording|recordings|footage|nickname)$", re.I)
+_WHO_STRICT = re.compile(
+    r"\b(?:[Pp]erformers?|[Aa]rtists?|[Tt]alent|[Aa]ctor|[Aa]ctress|Models?|[Aa]thletes?|[Mm]usicians?|[Vv]ocalists?|"
+    r"[Ss]ingers?|[Dd]ancers?|[Pp]articipants?|[Ii]nfluencers?|[Cc]reators?|[Ee]ndorsers?|[Cc]elebrity|"
+    r"[Ss]pokesperson|[Nn]arrator|[Vv]oice [Aa]ctor|[Yy]ou|[Yy]our|me|[Mm]y|the undersigned|lab members?|[Cc]oach|"
+    r"[Gg]olfer|depicted individuals?)\b|\bI\b")
+
+
+def _near_person(s: Sentence, attrs) -> bool:
+    """The attribute belongs to the person: 'your image', 'photographs of Model', 'Artist's name'."""
+    for h in attrs:
+        window = s.text[max(0, h.start - s.start - 40):h.end - s.start + 40]
+        if _WHO_STRICT.search(window) or any(abs(p.start - h.start) < 50 for p in s.get("PARTY_PERSON")):
+            return True
+    return False
+
+
 def decide_scope(doc: Document, clauses: tuple[Clause, ...], concepts: Concepts) -> ScopeDecision:
-    """In scope when the contract engages or licenses a natural person's performance, name, likeness or voice."""
-    best: tuple[int, tuple[int, int], str] | None = None
-    role_mentions = len(_ROLE_WORDS.findall(doc.text))
+    """In scope when the contract engages or licenses a natural person's performance, name, likeness or voice.
+
+    A sentence counts when it names a personal attribute (likeness, voice, biography; or a photograph,
+    recording or name together with the person it belongs to), a person, and a grant, permission or use, and
+    is not itself a prohibition ("no rights to members' names or likenesses are granted").
+    """
+
+    strong_best: tuple[int, tuple[int, int], str] | None = None
+    weak_sentences: list[tuple[tuple[int, int], str]] = []
     person_party = any(h.concept == "PARTY_PERSON" for h in concepts.hits)
     for _clause, s in _sentences(doc, clauses, concepts):
-        if not s.has("PERSON_STRONG"):
+        attrs = [h for h in s.get("PERSON_STRONG") if _SCOPE_STRONG.search(h.text)]
+        weak = [h for h in s.get("PERSON_WEAK") if _SCOPE_WEAK.match(h.text)]
+        if not attrs and not weak:
             continue
-        strong = s.texts("PERSON_STRONG", limit=4)
-        who = s.has("ROLE", "PARTY_PERSON")
-        grant = s.has("GRANT", "CONSENT_WORD")
-        score = (2 if who else 0) + (2 if grant else 0) + len(strong)
-        if who and grant and (best is None or score > best[0]):
-            best = (score, (s.start, s.end), ", ".join(strong))
-    if best and (person_party or role_mentions >= 2 or best[0] >= 6):
-        return ScopeDecision(True, f"grants or uses a person's {best[2]}", best[1])
+        grant = s.has("GRANT", "CONSENT_WORD", "WAIVE")
+        if not grant or s.is_definition:
+            continue
+        if polarity(s, attrs or weak, doc.text) == "protect":
+            continue
+        who_party = s.has("PARTY_PERSON")
+        who_strict = who_party or bool(_WHO_STRICT.search(s.text))
+        if attrs and (who_strict or s.has("ROLE")):
+            score = 3 + len(attrs) + (2 if who_strict else 0)
+            if strong_best is None or score > strong_best[0]:
+                strong_best = (score, (s.start, s.end), ", ".join(dict.fromkeys(h.text.lower() for h in attrs)))
+        elif weak and who_strict and _near_person(s, weak):
+            weak_sentences.append(((s.start, s.end), ", ".join(dict.fromkeys(h.text.lower() for h in weak))))
+    if not strong_best and not weak_sentences:
+        # a person releasing privacy or publicity claims over recordings of them is a likeness licence too
+        for _clause, s in _sentences(doc, clauses, concepts):
+            if s.has("WAIVE") and s.has("WAIVE_OBJ") and (s.has("PARTY_PERSON") or _WHO_STRICT.search(s.text)) and \
+                    re.search(r"record|photo|video|film|image|likeness|publicat", doc.text, re.I):
+                return ScopeDecision(True, "the person releases privacy or publicity claims over recordings of them",
+                                     (s.start, s.end))
+    if os.environ.get("CASTGUARD_DEBUG_SCOPE"):
+        print("scope:", strong_best, [doc.text[a:b][:200] for (a, b), _ in weak_sentences], file=sys.stderr)
+    if strong_best and (strong_best[0] >= 6 or person_party or len(weak_sentences) >= 1):
+        return ScopeDecision(True, f"grants or uses a person's {strong_best[2]}", strong_best[1])
+    if len(weak_sentences) >= 2 or (weak_sentences and (person_party or strong_best)):
+        span, what = weak_sentences[0]
+        return ScopeDecision(True, f"grants or uses a person's {what}", span)
     return ScopeDecision(False, "no grant or use of a natural person's performance, name, likeness or voice was found")
 
 
@@ -123,7 +166,7 @@ def _gather(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -
                 r"\bminor\b|guardian|under (?:the age of )?(?:18|eighteen)|child|coogan|\b1[0-7] years of age", s.text, re.I) \
                 and not re.search(r"\bminor (?:changes|modifications|edits|adjustments|amendments|variations|defects|deviations|corrections)", s.text, re.I):
             f.minor = (s.start, s.end)
-        if s.has("APPROVAL") and s.has("ROLE", "PARTY_PERSON") and not s.has("DEEMED"):
+        if s.has("APPROVAL") and s.has("ROLE", "PARTY_PERSON") and (not s.has("DEEMED") or not deemed_window_is_short(s.text)):
             if not re.search(r"without\s+(?:\w+\s+){0,3}approv|waive", s.text, re.I) and \
                     re.search(r"(?:performer|talent|artist|model|athlete|player|influencer|actor|musician|vocalist|"
                               r"endorser|his|her|their|your|my)['’]?s?\s+(?:\w+\s+){0,3}approv|approv\w*\s+(?:\w+\s+){0,3}by\s+(?:the\s+)?"
@@ -136,15 +179,61 @@ def _gather(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -
                 re.search(r"consent|licen[cs]e|permission|use|authori", s.text, re.I) and not s.has("IRREVOCABLE"):
             if re.search(r"revo|withdraw|opt[- ]out|suspen", s.text, re.I) and not re.search(r"(?:not|no)\s+(?:\w+\s+){0,2}(?:revo|withdraw)", s.text, re.I):
                 f.revocable = True
-        if f.broad_grant is None and (s.has("PERSON_STRONG") or (s.has("PERSON_WEAK", "RESULTS") and s.has("ROLE", "PARTY_PERSON"))):
-            broad = [h for h in s.get("PERPETUAL", "IRREVOCABLE", "ALL_MEDIA", "RESULTS", "ANY_PURPOSE", "UNIVERSE")
-                     if h.concept != "UNIVERSE" or "universe" in h.text.lower()]
-            if broad and s.has("GRANT") and not s.is_definition:
-                f.broad_grant = (clause.id, s.start, s.end)
         if f.data_collection is None and (s.has("REPLICA_STRONG") or (s.has("AI") and s.has("DATA_OBJECT", "PERSON_STRONG"))
                                           or re.search(r"biometric|\bscans?\b.*\b(?:body|face|likeness)|voice data", s.text, re.I)):
             f.data_collection = (clause.id, s.start, s.end)
+    if f.broad_grant is None:
+        f.broad_grant = _broad_grant(doc, clauses, concepts)
     return f
+
+
+_BROAD_PURPOSE = {"any and all purposes", "any purpose", "any purposes", "all purposes", "any lawful purpose",
+                  "any lawful purposes", "any purpose whatsoever", "all uses", "any and all uses", "unlimited right",
+                  "in any manner", "in any and all manner", "any manner whatsoever", "in any manner whatsoever"}
+_OWN_PRODUCED = re.compile(r"(?:sole|exclusive)\s+(?:and\s+exclusive\s+)?owners?|property of|right,? title and interest|"
+                           r"all (?:related )?rights\b.*\b(?:produced|created|made|recorded|taken)|"
+                           r"(?:produced|created|made|recorded|taken)\b.*\b(?:sole|exclusive)\s+owner", re.I)
+_NOT_A_GRANT = re.compile(r"indemnif|hold harmless|confidential|warrant", re.I)
+
+
+def _broad_qualifier(s: Sentence) -> bool:
+    if _NOT_A_GRANT.search(s.text) or s.is_definition:
+        return False
+    if s.has("PERPETUAL", "ALL_MEDIA", "RESULTS"):
+        return True
+    if any(h.text.lower() in _BROAD_PURPOSE for h in s.get("ANY_PURPOSE")):
+        return True
+    if s.has("IRREVOCABLE") and re.search(r"licen[cs]e|grant|right|consent|permission", s.text, re.I):
+        return True
+    return bool(_OWN_PRODUCED.search(s.text))
+
+
+def _broad_grant(doc: Document, clauses, concepts: Concepts) -> tuple[str, int, int] | None:
+    """A grant of the person's name, likeness, voice or performance that is perpetual, all-media,
+    any-purpose or all-results-and-proceeds. The grant and its breadth may sit in different sentences
+    of the same clause ("Talent grants ... her name and likeness. Company shall own all materials produced")."""
+    for clause in clauses:
+        sents = [Sentence(a, b, doc.text[a:b], concepts.within(a, b)) for a, b in clause.sentences or ((clause.start, clause.end),)]
+        person_grant = any(
+            s.has("GRANT") and not s.is_definition and not _NOT_A_GRANT.search(s.text)
+            and ([h for h in s.get("PERSON_STRONG") if _SCOPE_STRONG.search(h.text)]
+                 or (s.has("PERSON_WEAK", "RESULTS") and (s.has("PARTY_PERSON") or _WHO_STRICT.search(s.text))))
+            and polarity(s, s.get("PERSON_STRONG", "PERSON_WEAK"), doc.text) != "protect"
+            for s in sents
+        )
+        if not person_grant:
+            continue
+        for s in sents:
+            if _broad_qualifier(s) and polarity(s, s.get("PERPETUAL", "ALL_MEDIA", "RESULTS", "ANY_PURPOSE", "IRREVOCABLE"), doc.text) != "protect":
+                return clause.id, s.start, s.end
+    # materials kept and used without limit of time ("preserved indefinitely ... so that future researchers can use it")
+    for clause in clauses:
+        for a, b in clause.sentences or ((clause.start, clause.end),):
+            s = Sentence(a, b, doc.text[a:b], concepts.within(a, b))
+            if s.has("PERPETUAL") and s.has("DATA_OBJECT", "PERSON_WEAK") and re.search(r"\buse", s.text, re.I) \
+                    and not _NOT_A_GRANT.search(s.text):
+                return clause.id, s.start, s.end
+    return None
 
 
 def build_findings(doc: Document, clauses: tuple[Clause, ...], concepts: Concepts, hits: list[ClauseHit],

@@ -31,13 +31,14 @@ CONCEPTS: dict[str, list[str]] = {
     "PERSON_STRONG": [
         "likeness", "likenesses", "voice", "voices", "vocal", "vocals", "singing voice", "speaking voice", "persona",
         "personas", "biometric", "biometrics", "biometric data", "voiceprint", "voice print", "faceprint",
-        "facial geometry", "facial features", "facial", "face", "physical characteristics", "physical features",
+        "facial geometry", "facial features", "facial", "physical characteristics", "physical features",
         "physical likeness", "mannerisms", "autograph", "autographs", "biography", "biographical",
+        "facial likeness", "facial image", "facial images",
         "biographical information", "biographical material", "biographical data", "personal characteristics",
         "identifying characteristics", "indicia of identity", "indicia of personality", "caricature", "caricatures",
         "voiceover", "voiceovers", "voice-over", "voice-overs", "vocal performance", "vocal performances",
-        "voice recordings", "voice recording", "gestures", "expressions", "movements", "personality", "visage",
-        "body", "silhouette",
+        "voice recordings", "voice recording", "visage", "look and feel of performer", "sound of his voice",
+        "sound of her voice", "vocal characteristics", "vocal timbre", "vocal style", "singing style",
     ],
     "PERSON_WEAK": [
         "name", "names", "nickname", "nicknames", "image", "images", "photograph", "photographs", "photo", "photos",
@@ -50,7 +51,7 @@ CONCEPTS: dict[str, list[str]] = {
         "player", "musician", "musicians", "vocalist", "singer", "dancer", "model", "influencer", "creator",
         "endorser", "celebrity", "spokesperson", "narrator", "host", "participant", "participants", "contributor",
         "voice actor", "voice talent", "the undersigned", "i", "me", "my", "you", "your", "he", "she", "his", "her",
-        "him", "they", "them", "their", "individual", "personality", "member", "members", "crew", "minor", "child",
+        "him", "personality", "minor", "child",
     ],
     # --- technology
     "AI": [
@@ -170,7 +171,7 @@ CONCEPTS: dict[str, list[str]] = {
                   "editing for length", "not materially", "minor adjustments", "cutting for time",
                   "in the ordinary course of post-production", "routine", "conventional"],
     "DEPICT_ANY": [
-        "in any manner", "any manner whatsoever", "in any context", "any context", "in any way", "distorted",
+        "in any manner", "any manner whatsoever", "in any context", "any context", "distorted",
         "composite or distorted", "distorted in character", "distorted in character or form", "without approval",
         "without the approval", "without inspection", "without your approval", "without my approval",
         "any product", "any products", "any cause", "in conjunction with any", "any subject matter",
@@ -183,7 +184,8 @@ CONCEPTS: dict[str, list[str]] = {
     "DEEMED": ["deemed approved", "deemed to have approved", "deemed approval", "deemed given", "deemed consent",
                "deemed to have consented", "deemed to consent", "deemed to have been approved",
                "deemed to have been given", "failure to respond", "fails to respond", "does not respond",
-               "no response", "not respond", "silence", "deemed"],
+               "no response", "not respond", "not objected to", "not disapproved", "does not object",
+               "fails to object", "failure to object", "not object"],
     "NO_COMP": [
         "no additional compensation", "without additional compensation", "without further compensation",
         "no further compensation", "without additional payment", "without further payment", "no further payment",

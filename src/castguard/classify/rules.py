@@ -54,7 +54,7 @@ _SUPPRESSED_BY = {
 }
 
 _DEFINED_TERM = re.compile(r"[\"“]([A-Z][A-Za-z0-9'’\- ]{1,48}?)[\"”]")
-_DEFINITION_LEAD = re.compile(r"^\s*(?:\(?[a-z0-9ivx]{1,4}[.)]\s*)?[\"“][^\"”]{1,60}[\"”]\s+(?:shall\s+)?(?:means?|refers?\s+to|has\s+the\s+meaning)\b", re.I)
+_DEFINITION_LEAD = re.compile(r"[\"“][^\"”]{1,60}[\"”]\s+(?:shall\s+)?(?:means?|refers?\s+to|has\s+the\s+meaning)\b", re.I)
 _CORPORATE = re.compile(r"\b(?:inc|llc|l\.l\.c|corp|corporation|company|co|ltd|limited|plc|gmbh|lp|llp|partnership|association|university|bank|trust|club|group|holdings)\b\.?", re.I)
 
 
@@ -98,6 +98,18 @@ def _person_parties(text: str) -> set[str]:
         before = re.split(r"[\"”]\)", before)[-1]
         if re.search(r"\ban individual\b|\bindividually\b|\bp/k/a\b|\bprofessionally known as\b|\bf/s/o\b", before, re.I) and not _CORPORATE.search(before[-60:]):
             names.add(m.group(1).strip())
+    # "Brett Ogle (hereinafter referred to as "Ogle")", "GENO AURIEMMA (“Auriemma”)": a surname defined as a party
+    for m in re.finditer(r"\b([A-Z][a-zA-Z'’\-]+)\s+([A-Z][a-zA-Z'’\-]+)\b([^\"“”]{0,120}?)[\"“]([A-Z][A-Za-z'’\-]{1,30})[\"”]", head):
+        first, last, between, term = m.groups()
+        # a surname is never written in lower case; "Agreement", "Sponsor" or "Network" are
+        if term.lower() == last.lower() and not _CORPORATE.search(between) and not _CORPORATE.search(last) \
+                and not re.search(r"\b" + re.escape(term.lower()) + r"\b", text):
+            names.add(term)
+    # "Theismann's name, likeness and voice": whoever has a likeness or a voice is a person
+    for m in re.finditer(r"\b([A-Z][A-Za-z\-]{2,30})['’]s\s+(?:(?:full\s+)?names?,?\s+(?:and\s+)?)?(?:likeness|voice|persona|autograph|biograph)", text):
+        if not _CORPORATE.search(m.group(1)) and not re.search(r"\b" + re.escape(m.group(1).lower()) + r"\b", text) \
+                and m.group(1).lower() not in {"company", "licensee", "licensor", "sponsor", "client", "brand", "producer", "studio", "agency", "network", "team", "league", "the", "its"}:
+            names.add(m.group(1))
     for m in re.finditer(r"[\"“]([A-Z][A-Za-z'’\-]{1,30})[\"”]", head):
         term = m.group(1)
         if term.lower() in {"performer", "artist", "talent", "model", "athlete", "player", "influencer", "creator",
@@ -190,7 +202,8 @@ class Sentence:
 
     @property
     def is_definition(self) -> bool:
-        return bool(_DEFINITION_LEAD.match(self.text))
+        m = _DEFINITION_LEAD.search(self.text[:200])
+        return bool(m)
 
     def person(self, strong_only: bool = False) -> bool:
         if self.has("PERSON_STRONG"):
@@ -311,6 +324,10 @@ def _replica_use(s: Sentence):
 
 
 def _unbounded(s: Sentence):
+    if re.search(r"confidential|indemnif|hold harmless", s.text, re.I):
+        return None
+    if s.has("PERPETUAL") and s.has("DATA_OBJECT") and re.search(r"\buse", s.text, re.I):
+        return "unbounded_term_scope", s.get("PERPETUAL"), s.texts("PERPETUAL") + s.texts("DATA_OBJECT"), 0.7
     subject = s.person() or s.has("PERSON_WEAK", "RESULTS", "REPLICA_STRONG")
     if not subject or not s.has("GRANT"):
         return None
@@ -334,14 +351,37 @@ def _alteration(s: Sentence):
     return None
 
 
+_SHORT_WINDOW = re.compile(r"(\d+|one|two|three|four|five|six|seven|ten|twelve|fourteen|fifteen|twenty|thirty)\s*\)?\s*"
+                           r"(?:\(\d+\)\s*)?(business\s+|working\s+|calendar\s+)?(hours?|days?|weeks?|months?)", re.I)
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10, "twelve": 12,
+                 "fourteen": 14, "fifteen": 15, "twenty": 20, "thirty": 30}
+
+
+def deemed_window_is_short(text: str) -> bool:
+    """'deemed approved if no response within 48 hours' is a hollow approval; after 14 days it is a real one."""
+    m = _SHORT_WINDOW.search(text)
+    if not m:
+        return True
+    n = int(m.group(1)) if m.group(1).isdigit() else _NUMBER_WORDS[m.group(1).lower()]
+    unit = m.group(3).lower()
+    if unit.startswith("hour"):
+        return n <= 96
+    if unit.startswith("day"):
+        return n <= 3
+    return False
+
+
 def _depiction(s: Sentence):
+    if re.search(r"indemnif|hold harmless|\bretains?\b", s.text, re.I):
+        return None
     if s.has("DEPICT_ANY") and (s.has("PERSON_STRONG") or (s.has("PERSON_WEAK") and s.has("ROLE", "PARTY_PERSON"))) and s.has("GRANT"):
         if s.has("APPROVAL") and not s.has("DEEMED"):
             # "without approval" is itself the problem; "subject to Talent's approval" is not
             if not re.search(r"without\s+(?:\w+\s+){0,3}approv", s.text, re.I):
                 return None
         return "objectionable_depiction", s.get("DEPICT_ANY"), s.texts("DEPICT_ANY") + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.7
-    if s.has("DEEMED") and s.has("APPROVAL", "CONSENT_WORD") and (s.person() or s.has("PERSON_WEAK", "ROLE", "PARTY_PERSON")):
+    if s.has("DEEMED") and re.search(r"approv|consent", s.text, re.I) and deemed_window_is_short(s.text) and \
+            (s.person() or s.has("PERSON_WEAK", "ROLE", "PARTY_PERSON")):
         return "objectionable_depiction", s.get("DEEMED"), s.texts("DEEMED") + s.texts("APPROVAL"), 0.7
     return None
 
@@ -385,6 +425,8 @@ _PERSON_ASSIGNS = re.compile(
 
 
 def _assignment(s: Sentence):
+    if re.search(r"\bretains?\b|\breserves?\b", s.text, re.I):  # what the person keeps is not a grant
+        return None
     if not s.has("ASSIGN") or s.has("BOTH_PARTIES") or _PERSON_ASSIGNS.search(s.text):
         return None
     if s.has("BINDING") and not re.search(r"sub-?licen", s.text, re.I):
