@@ -70,7 +70,7 @@ def decide_scope(doc: Document, clauses: tuple[Clause, ...], concepts: Concepts)
     weak_sentences: list[tuple[tuple[int, int], str]] = []
     person_party = any(h.concept == "PARTY_PERSON" for h in concepts.hits)
     for _clause, s in _sentences(doc, clauses, concepts):
-        attrs = [h for h in s.get("PERSON_STRONG") if _SCOPE_STRONG.search(h.text)]
+        attrs = [h for h in s.get("PERSON_STRONG") if h.defined or _SCOPE_STRONG.search(h.text)]
         weak = [h for h in s.get("PERSON_WEAK") if _SCOPE_WEAK.match(h.text)]
         if not attrs and not weak:
             continue
@@ -125,6 +125,7 @@ class _Facts:
     person_approval: bool = False
     revocable: bool = False
     use_schedule: bool = False
+    ai_term_limited: bool = False  # AI/replica uses confined to a fixed term
     separate_rider: bool = False
     replica_pay: bool = False
     broad_grant: tuple[str, int, int] | None = None  # clause id and span of a broad legacy grant
@@ -142,14 +143,18 @@ def _gather(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -
             f.mentions_ai = True
             if s.has("NOTICE"):
                 f.notice = True
-            if s.has("RESTRICT") and s.has("REPLICA_STRONG", "SYNTHETIC", "AI"):
+            if s.has("RESTRICT") and s.has("REPLICA_STRONG", "SYNTHETIC", "AI") and not any(
+                    h.text.lower() in _BROAD_PURPOSE for h in s.get("ANY_PURPOSE")) and \
+                    re.search(r"permitted uses?|schedule of|uses? (?:listed|set out|set forth|described)|only the uses|"
+                              r"new (?:separate )?(?:written )?consent", s.text, re.I):
                 f.use_schedule = True
-            if s.has("SEPARATE_CONSENT") or re.search(r"\brider\b|\bseparately\b|\binitial", s.text, re.I):
+            if _SEPARATE_RIDER.search(s.text) and polarity(s, s.get("AI", "REPLICA_STRONG", "SYNTHETIC"), doc.text) != "protect":
                 f.separate_rider = True
             if s.has("PAY_SPECIFIC") and not s.has("NO_COMP"):
                 f.replica_pay = True
-            if s.has("UNION"):
-                f.union = True
+            if re.search(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s*(?:\(\d+\)\s*)?[- ]?(?:years?|months?)\b", s.text, re.I) \
+                    and re.search(r"\bterm\b|\bperiod\b|\bexpir|\blimited\b|\bend", s.text, re.I) and not s.has("PERPETUAL"):
+                f.ai_term_limited = True
         if s.has("REUSE") and s.has("PAY_SPECIFIC") and not s.has("NO_COMP"):
             f.replica_pay = True
         if re.search(r"usage reports?|\blabel(?:l)?(?:ed|ing)?\b.*\b(?:synthetic|ai|generated|replica)|watermark", s.text, re.I):
@@ -158,16 +163,23 @@ def _gather(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -
                 not re.search(r"confidential information", s.text, re.I):
             if s.has("DATA_OBJECT", "REPLICA_STRONG", "AI") or re.search(r"delet|destr|eras|purg|retention|encrypt|secur", s.text, re.I):
                 f.data_security = True
-        if s.has("COUNSEL"):
+        if s.has("COUNSEL") and polarity(s, s.get("COUNSEL"), doc.text) == "grant":
             f.counsel = True
-        if s.has("UNION") and not re.search(r"european union|credit union", s.text, re.I):
+        if s.has("UNION") and not re.search(r"european union|credit union", s.text, re.I) and \
+                polarity(s, s.get("UNION"), doc.text) == "grant" and \
+                not re.search(r"(?:not|no|neither)\b[^.;]{0,60}\b(?:union|guild|collective|sag|equity)", s.text, re.I):
             f.union = True
         if s.has("MINOR") and f.minor is None and re.search(
                 r"\bminor\b|guardian|under (?:the age of )?(?:18|eighteen)|child|coogan|\b1[0-7] years of age", s.text, re.I) \
                 and not re.search(r"\bminor (?:changes|modifications|edits|adjustments|amendments|variations|defects|deviations|corrections)", s.text, re.I):
             f.minor = (s.start, s.end)
         if s.has("APPROVAL") and s.has("ROLE", "PARTY_PERSON") and (not s.has("DEEMED") or not deemed_window_is_short(s.text)):
-            if not re.search(r"without\s+(?:\w+\s+){0,3}approv|waive", s.text, re.I) and \
+            persons = [h for h in s.get("ROLE", "PARTY_PERSON") if h.text.lower() not in {"i", "me", "you"}]
+            approvals = [m.start() + s.start for m in re.finditer(r"approv", s.text, re.I)]
+            near = any(0 < a - p.end < 60 for p in persons for a in approvals)
+            if near and not re.search(r"without\s+(?:\w+\s+){0,3}approv|waive|not subject to", s.text, re.I):
+                f.person_approval = True
+            elif not re.search(r"without\s+(?:\w+\s+){0,3}approv|waive", s.text, re.I) and \
                     re.search(r"(?:performer|talent|artist|model|athlete|player|influencer|actor|musician|vocalist|"
                               r"endorser|his|her|their|your|my)['’]?s?\s+(?:\w+\s+){0,3}approv|approv\w*\s+(?:\w+\s+){0,3}by\s+(?:the\s+)?"
                               r"(?:performer|talent|artist|model|athlete|player|influencer|actor|musician|vocalist)|"
@@ -187,6 +199,10 @@ def _gather(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -
     return f
 
 
+_SEPARATE_RIDER = re.compile(
+    r"\brider\b|separately (?:signed|executed|initial(?:l)?ed)|separate (?:signed )?(?:rider|schedule|addendum|agreement|"
+    r"instrument|consent form)|signed separately|initial(?:s|ed|led)? (?:here|below|each)|clear and conspicuous|"
+    r"separate(?:ly)? signature", re.I)
 _BROAD_PURPOSE = {"any and all purposes", "any purpose", "any purposes", "all purposes", "any lawful purpose",
                   "any lawful purposes", "any purpose whatsoever", "all uses", "any and all uses", "unlimited right",
                   "in any manner", "in any and all manner", "any manner whatsoever", "in any manner whatsoever"}
@@ -216,7 +232,7 @@ def _broad_grant(doc: Document, clauses, concepts: Concepts) -> tuple[str, int, 
         sents = [Sentence(a, b, doc.text[a:b], concepts.within(a, b)) for a, b in clause.sentences or ((clause.start, clause.end),)]
         person_grant = any(
             s.has("GRANT") and not s.is_definition and not _NOT_A_GRANT.search(s.text)
-            and ([h for h in s.get("PERSON_STRONG") if _SCOPE_STRONG.search(h.text)]
+            and ([h for h in s.get("PERSON_STRONG") if h.defined or _SCOPE_STRONG.search(h.text)]
                  or (s.has("PERSON_WEAK", "RESULTS") and (s.has("PARTY_PERSON") or _WHO_STRICT.search(s.text))))
             and polarity(s, s.get("PERSON_STRONG", "PERSON_WEAK"), doc.text) != "protect"
             for s in sents
@@ -248,6 +264,9 @@ def build_findings(doc: Document, clauses: tuple[Clause, ...], concepts: Concept
         protected.add("no_revocation_or_suspension")
     if facts.use_schedule:
         protected.add("replica_use_unspecified")
+        if facts.ai_term_limited:
+            # the taxonomy's protective counterpart: a fixed term, listed media and territory for AI/replica uses
+            protected.add("unbounded_term_scope")
 
     grouped: dict[str, list[ClauseHit]] = {}
     for h in hits:
@@ -255,7 +274,8 @@ def build_findings(doc: Document, clauses: tuple[Clause, ...], concepts: Concept
             continue
         if h.label in protected and not h.note:  # a hollowed protection never protects
             # a protection elsewhere only cancels a grant of the same gap when no other clause grants it plainly
-            if h.label in {"objectionable_depiction", "no_revocation_or_suspension", "replica_use_unspecified"}:
+            if h.label in {"objectionable_depiction", "no_revocation_or_suspension", "replica_use_unspecified",
+                           "unbounded_term_scope"}:
                 continue
         grouped.setdefault(h.label, []).append(h)
 

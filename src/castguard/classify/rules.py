@@ -40,6 +40,7 @@ class Hit:
     start: int
     end: int
     text: str
+    defined: bool = False  # a defined term standing for the concept ("the Athlete Endorsement")
 
 
 # concepts whose hits are dropped where a longer, more specific concept covers them
@@ -121,7 +122,7 @@ def _person_parties(text: str) -> set[str]:
 
 def _defined_terms(text: str, hits: list[Hit]) -> dict[str, set[str]]:
     """Defined terms whose definition carries a concept we care about -> those concepts."""
-    wanted = {"PERSON_STRONG", "REPLICA_STRONG", "AI", "SYNTHETIC"}
+    wanted = {"PERSON_STRONG", "REPLICA_STRONG", "AI"}
     starts = sorted((h.start, h.concept) for h in hits if h.concept in wanted)
     pos_list = [s for s, _ in starts]
     out: dict[str, set[str]] = {}
@@ -166,7 +167,7 @@ def find_concepts(text: str, sdoc) -> Concepts:
     for term, concepts in _defined_terms(text, hits).items():
         for m in re.finditer(r"\b" + re.escape(term) + r"\b", text):
             for c in concepts:
-                extra.append(Hit(c, m.start(), m.end(), m.group(0)))
+                extra.append(Hit(c, m.start(), m.end(), m.group(0), defined=True))
     for name in _person_parties(text):
         for m in re.finditer(r"\b" + re.escape(name) + r"(?:['’]s)?\b", text):
             extra.append(Hit("ROLE", m.start(), m.end(), m.group(0)))
@@ -201,6 +202,13 @@ class Sentence:
         return seen[:limit]
 
     @property
+    def is_pointer(self) -> bool:
+        """'Any use of a Digital Replica is governed by the Rider.': refers elsewhere, grants nothing itself."""
+        return bool(re.search(r"\bgoverned by\b|\bsubject to the terms of\b|\bas set (?:out|forth) in\b", self.text, re.I)) \
+            and not re.search(r"\bmay\b|\bhereby\b|\bgrants?\b|\bshall have\b|\bright to\b|\bshall own\b|\bconsents?\b|"
+                              r"\bagrees?\b|\bauthori[sz]", self.text, re.I)
+
+    @property
     def is_definition(self) -> bool:
         m = _DEFINITION_LEAD.search(self.text[:200])
         return bool(m)
@@ -228,6 +236,14 @@ def _between(text: str, a: int, b: int) -> str:
     return text[a:b] if a < b else ""
 
 
+# what an exception must open to hollow out a prohibition: a purpose or a free hand for the company,
+# not a narrowing of its object ("any product other than the Products")
+_HOLLOWING = re.compile(
+    r"purpose|improv|develop|research|internal|business|promot|market|commercial|analytic|any use|quality|"
+    r"as (?:\w+ ){0,2}(?:deems?|determines?|sees? fit|requires?)|(?:company|producer|studio|brand|label|licensee|agency|"
+    r"client|network|publisher) (?:may|shall be entitled)|to the extent|reasonably necessary|its (?:own )?(?:products|services)")
+
+
 def polarity(sent: Sentence, key: list[Hit], doc_text: str) -> str:
     """'grant', 'protect' or 'hollow' for the key concept hits of a sentence."""
     if not key:
@@ -243,7 +259,8 @@ def polarity(sent: Sentence, key: list[Hit], doc_text: str) -> str:
         for exc in sent.get("EXCEPT"):
             if exc.start > neg.start:
                 tail = doc_text[exc.end:min(sent.end, exc.end + 160)].lower()
-                if not re.search(r"consent|approv|authori[sz]|permission|agree|rider|separate|signed|writing", tail):
+                if _HOLLOWING.search(tail) and not re.search(
+                        r"consent|approv|authori[sz]|permission|agree|rider|separate|signed|writing", tail):
                     return "hollow"
         return "protect"
     if sent.has("SEPARATE_CONSENT") and not sent.has("NO_CONSENT_NEEDED"):
@@ -266,7 +283,7 @@ class RuleDetector:
             spans = clause.sentences or ((clause.start, clause.end),)
             for s0, s1 in spans:
                 sent = Sentence(s0, s1, doc.text[s0:s1], concepts.within(s0, s1))
-                if not sent.hits or sent.is_definition:
+                if not sent.hits or sent.is_definition or sent.is_pointer:
                     continue
                 for hit in self._sentence(clause, sent, doc.text):
                     out.append(hit)
@@ -281,6 +298,11 @@ class RuleDetector:
                 continue
             gap, key, cues, score = r
             pol = polarity(s, key, text)
+            if pol == "grant" and gap in ("replica_creation_grant", "replica_use_unspecified") and s.has("RESTRICT") and \
+                    (s.has("NOTICE", "PAY_SPECIFIC", "SEPARATE_CONSENT") or re.search(r"notice|paid|session|purpose", s.text, re.I)) \
+                    and not any(h.text.lower() in {"any and all purposes", "any purpose", "all purposes"} for h in s.get("ANY_PURPOSE")):
+                # creation only for the named project, on notice, at a paid session: the protective counterpart
+                pol = "protect"
             if pol == "protect":
                 results.append(ClauseHit(clause.id, f"protective:{gap}", score, s.start, s.end, tuple(cues), "prohibited or conditioned on separate consent"))
             else:
@@ -305,8 +327,15 @@ def _ai_training(s: Sentence):
     return None
 
 
+_PERMITS = re.compile(r"\bmay\b|right to|\bhereby\b|\bgrants?\b|authori[sz]|\bconsents?\b|\bentitled\b|\blicen[cs]e|"
+                      r"\bpermi(?:t|ssion)|\b(?:will|shall) (?:create|make|produce|scan|capture|generate|build|develop)\b|"
+                      r"\bagrees? (?:that|to)\b", re.I)
+
+
 def _replica_creation(s: Sentence):
-    if s.has("REPLICA_STRONG") and (s.has("GRANT", "ROLE", "PARTY_PERSON") or s.person()):
+    if re.match(r"\s*#", s.text) or s.text.isupper():  # a title, not a grant
+        return None
+    if s.has("REPLICA_STRONG") and _PERMITS.search(s.text):
         return "replica_creation_grant", s.get("REPLICA_STRONG"), s.texts("REPLICA_STRONG"), 0.9
     if s.has("REPLICA_WEAK") and (s.has("PERSON_STRONG") or (s.has("PERSON_WEAK") and s.has("ROLE", "PARTY_PERSON"))):
         return "replica_creation_grant", s.get("REPLICA_WEAK"), s.texts("REPLICA_WEAK") + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.75
@@ -374,7 +403,10 @@ def deemed_window_is_short(text: str) -> bool:
 def _depiction(s: Sentence):
     if re.search(r"indemnif|hold harmless|\bretains?\b", s.text, re.I):
         return None
-    if s.has("DEPICT_ANY") and (s.has("PERSON_STRONG") or (s.has("PERSON_WEAK") and s.has("ROLE", "PARTY_PERSON"))) and s.has("GRANT"):
+    subject = s.has("PERSON_STRONG", "REPLICA_STRONG") or (s.has("PERSON_WEAK") and s.has("ROLE", "PARTY_PERSON"))
+    if subject and s.has("NO_CONSENT_NEEDED") and re.search(r"approv", s.text, re.I) and s.has("GRANT"):
+        return "objectionable_depiction", s.get("NO_CONSENT_NEEDED"), s.texts("NO_CONSENT_NEEDED") + s.texts("DEPICT_ANY"), 0.75
+    if s.has("DEPICT_ANY") and subject and s.has("GRANT"):
         if s.has("APPROVAL") and not s.has("DEEMED"):
             # "without approval" is itself the problem; "subject to Talent's approval" is not
             if not re.search(r"without\s+(?:\w+\s+){0,3}approv", s.text, re.I):
@@ -437,6 +469,8 @@ def _assignment(s: Sentence):
         return None
     if sub:
         return "assignment_sublicensing", sub, [h.text.lower() for h in sub][:2] + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.85
+    if re.search(r"\bonly to\b|\bonly with\b|\bassumes?\b[^.;]{0,60}\bobligations|agrees? in writing to (?:assume|be bound)", s.text, re.I):
+        return None  # a restricted assignment is the protection, not the gap
     if s.has("COMPANY_MAY") and re.search(r"\bassign|\btransfer", s.text, re.I):
         verbs = [h for h in s.get("ASSIGN") if re.match(r"assign|transfer", h.text, re.I)]
         return "assignment_sublicensing", verbs or s.get("ASSIGN"), s.texts("COMPANY_MAY") + [h.text.lower() for h in verbs][:2], 0.75
@@ -463,10 +497,11 @@ def _synthetic(s: Sentence):
     if s.has("SYNTHETIC") and person:
         return "synthetic_substitution", s.get("SYNTHETIC"), s.texts("SYNTHETIC") + s.texts("DERIVED"), 0.85
     if s.has("SYNTHETIC_WEAK") and s.has("AI", "REPLICA_STRONG") and s.has("PERSON_STRONG", "ROLE", "PARTY_PERSON") \
-            and re.search(r"\bnew\b|\bsubstitut|\breplac|\bin lieu|\bnever|\bdid not|\bnot actually|\badditional", s.text, re.I):
+            and re.search(r"\bsubstitut|\breplac|\bin lieu|\binstead of", s.text, re.I):
         return "synthetic_substitution", s.get("SYNTHETIC_WEAK"), s.texts("SYNTHETIC_WEAK") + s.texts("AI", "REPLICA_STRONG"), 0.75
-    if s.has("DERIVED") and s.has("AI", "REPLICA_STRONG") and s.has("PERSON_STRONG", "ROLE", "PARTY_PERSON") and \
-            re.search(r"\bgenerat|\bsynthe|\bcreat", s.text, re.I):
+    derived_from_person = [d for d in s.get("DERIVED")
+                           if any(0 <= p.start - d.end <= 40 for p in s.get("PERSON_STRONG", "ROLE", "PARTY_PERSON"))]
+    if derived_from_person and s.has("AI", "REPLICA_STRONG") and re.search(r"\bgenerat|\bsynthe|\bcreat", s.text, re.I):
         return "synthetic_substitution", s.get("DERIVED"), s.texts("DERIVED") + s.texts("AI", "REPLICA_STRONG"), 0.7
     return None
 
