@@ -91,6 +91,7 @@ def decide_scope(doc: Document, clauses: tuple[Clause, ...], concepts: Concepts)
         # a person releasing privacy or publicity claims over recordings of them is a likeness licence too
         for _clause, s in _sentences(doc, clauses, concepts):
             if s.has("WAIVE") and s.has("WAIVE_OBJ") and (s.has("PARTY_PERSON") or _WHO_STRICT.search(s.text)) and \
+                    not re.search(r"indemnif|harmless", s.text, re.I) and \
                     re.search(r"record|photo|video|film|image|likeness|publicat", doc.text, re.I):
                 return ScopeDecision(True, "the person releases privacy or publicity claims over recordings of them",
                                      (s.start, s.end))

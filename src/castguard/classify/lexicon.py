@@ -44,7 +44,8 @@ CONCEPTS: dict[str, list[str]] = {
         "name", "names", "nickname", "nicknames", "image", "images", "photograph", "photographs", "photo", "photos",
         "picture", "pictures", "portrait", "portraits", "performance", "performances", "appearance", "appearances",
         "recording", "recordings", "footage", "results and proceeds", "signature", "identity", "attributes",
-        "endorsement", "endorsements", "poses", "video", "videos", "material", "materials", "content", "data",
+        "endorsement", "endorsements", "poses", "video", "videos", "audio recordings", "video recordings",
+        "audio-visual recordings", "audiovisual recordings", "excerpts",
     ],
     "ROLE": [
         "performer", "performers", "artist", "artists", "artiste", "talent", "actor", "actors", "actress", "athlete",
@@ -160,7 +161,7 @@ CONCEPTS: dict[str, list[str]] = {
     ],
     "ALTER": _inflect("alter", "manipulate", "retouch", "distort", "morph", "revoice", "re-voice", "composite",
                       "reshape", "airbrush")
-    + ["modify", "modifies", "modified", "modifying", "modification", "modifications", "alteration", "alterations",
+    + ["modify", "modifies", "modified", "modifying", "digital alteration", "digital alterations",
        "manipulation", "manipulations", "dub", "dubs", "dubbed", "dubbing", "lip-sync", "lip sync", "lip-synch",
        "lip synch", "lipsync", "lip-synced", "lip-synching", "distortion", "distortions", "composites",
        "add to", "delete from", "change dialogue", "change the dialogue", "change dialog", "additional dialogue",
@@ -273,7 +274,9 @@ CONCEPTS: dict[str, list[str]] = {
         "not include", "excludes", "excluded", "exclude", "expressly reserved", "reserved",
         "neither", "never", "not authorize", "not authorized", "does not authorize", "not to use", "refrain from",
         "not be used", "not use", "no use", "does not permit", "do not permit", "will not be", "shall not be",
-        "no consent", "is not granted", "are not granted", "not granted",
+        "no consent", "is not granted", "are not granted", "not granted", "without any right", "without the right",
+        "no right to", "non-transferable", "non-assignable", "non-sublicensable", "nontransferable",
+        "nonassignable",
     ],
     "EXCEPT": ["except", "excepting", "other than", "save for", "save that", "unless", "provided that",
                "provided, however", "provided however", "except that", "except for", "except as", "but may",
@@ -363,6 +366,9 @@ CONCEPTS: dict[str, list[str]] = {
 TOKEN_PATTERNS: list[tuple[str, list[dict]]] = [
     # "No digital replica shall ..." / "No right is granted ..." -- a sentence-opening "no"
     ("NEG", [{"IS_SENT_START": True, "LOWER": "no"}]),
+    # "non-exclusive, non-sublicensable": a "non-" prefix negates the word it is attached to
+    ("NEG", [{"LOWER": "non"}, {"ORTH": "-"}, {"LOWER": {"IN": ["sublicensable", "sub", "transferable", "transferrable",
+                                                                 "assignable", "revocable", "exclusive"]}}]),
     ("NEG", [{"LOWER": {"IN": [";", ":", ","]}}, {"LOWER": "no"}, {"IS_ALPHA": True, "OP": "{0,4}"},
              {"LOWER": {"IN": ["shall", "will", "may", "is", "are", "can"]}}]),
     # "without Performer's separate written consent"

@@ -55,7 +55,8 @@ _SUPPRESSED_BY = {
 }
 
 _DEFINED_TERM = re.compile(r"[\"“]([A-Z][A-Za-z0-9'’\- ]{1,48}?)[\"”]")
-_DEFINITION_LEAD = re.compile(r"[\"“][^\"”]{1,60}[\"”]\s+(?:shall\s+)?(?:means?|refers?\s+to|has\s+the\s+meaning)\b", re.I)
+_DEFINITION_LEAD = re.compile(r"[\"“][^\"”]{1,60}[\"”]\s+(?:(?:as\s+)?(?:used|stated|defined)\s+(?:herein|in this agreement)\s+)?"
+                              r"(?:shall\s+)?(?:means?|refers?\s+to|has\s+the\s+meaning)\b", re.I)
 _CORPORATE = re.compile(r"\b(?:inc|llc|l\.l\.c|corp|corporation|company|co|ltd|limited|plc|gmbh|lp|llp|partnership|association|university|bank|trust|club|group|holdings)\b\.?", re.I)
 
 
@@ -131,7 +132,9 @@ def _defined_terms(text: str, hits: list[Hit]) -> dict[str, set[str]]:
         if len(term) < 3 or term.lower() in {"agreement", "effective date", "term", "territory", "company"}:
             continue
         after = text[m.end():m.end() + 30]
-        if re.match(r"\s+(?:shall\s+)?(?:means?|refers?\s+to|include[s]?|shall\s+include)\b", after, re.I):
+        after = text[m.end():m.end() + 60]
+        if re.match(r"\s+(?:(?:as\s+)?(?:used|stated|defined)\s+(?:herein|in this agreement)\s+)?(?:shall\s+)?"
+                    r"(?:means?|refers?\s+to|include[s]?|shall\s+include)\b", after, re.I):
             lo, hi = m.end(), min(len(text), m.end() + 400)
             end_sent = text.find(".\n", lo, hi)
             hi = end_sent if end_sent > 0 else hi
@@ -164,10 +167,15 @@ def find_concepts(text: str, sdoc) -> Concepts:
         hits.append(Hit(vocab.strings[match_id].split("#")[0], span.start_char, span.end_char, span.text))
     hits = _suppress(hits)
     extra: list[Hit] = []
-    for term, concepts in _defined_terms(text, hits).items():
-        for m in re.finditer(r"\b" + re.escape(term) + r"\b", text):
+    done: set[tuple[str, str]] = set()
+    for _ in range(2):  # twice: “Materials” may be defined through “Athlete Endorsement”
+        for term, concepts in _defined_terms(text, hits + extra).items():
             for c in concepts:
-                extra.append(Hit(c, m.start(), m.end(), m.group(0), defined=True))
+                if (term, c) in done:
+                    continue
+                done.add((term, c))
+                for m in re.finditer(r"\b" + re.escape(term) + r"\b", text):
+                    extra.append(Hit(c, m.start(), m.end(), m.group(0), defined=True))
     for name in _person_parties(text):
         for m in re.finditer(r"\b" + re.escape(name) + r"(?:['’]s)?\b", text):
             extra.append(Hit("ROLE", m.start(), m.end(), m.group(0)))
@@ -432,6 +440,8 @@ def _bundled(s: Sentence):
 
 
 def _waiver(s: Sentence):
+    if re.search(r"indemnif|hold\s+\w*\s*harmless|defend", s.text, re.I) and not re.search(r"\bwaives?\b|\breleases?\b", s.text, re.I):
+        return None
     if s.has("WAIVE") and s.has("WAIVE_OBJ"):
         return "consent_conditioned_or_waived", s.get("WAIVE"), s.texts("WAIVE") + s.texts("WAIVE_OBJ"), 0.85
     if s.has("CONDITION") and (s.has("REPLICA_STRONG", "AI", "SYNTHETIC") or s.has("CONSENT_WORD")) and not s.has("NOT_CONDITION"):
@@ -459,6 +469,11 @@ _PERSON_ASSIGNS = re.compile(
 def _assignment(s: Sentence):
     if re.search(r"\bretains?\b|\breserves?\b", s.text, re.I):  # what the person keeps is not a grant
         return None
+    share = re.search(r"\bshar\w*\b[^.;]{0,80}\bwith\b[^.;]{0,40}\b(?:third part|researchers|partners|affiliates|others|"
+                      r"any person|licensees|the public)", s.text, re.I)
+    if share and (s.has("PERSON_STRONG", "PERSON_WEAK") or re.search(r"recording|material|video|footage", s.text, re.I)):
+        hit = Hit("ASSIGN", s.start + share.start(), s.start + share.end(), share.group(0))
+        return "assignment_sublicensing", [hit], [share.group(0).lower()[:60]], 0.6
     if not s.has("ASSIGN") or s.has("BOTH_PARTIES") or _PERSON_ASSIGNS.search(s.text):
         return None
     if s.has("BINDING") and not re.search(r"sub-?licen", s.text, re.I):
@@ -474,7 +489,9 @@ def _assignment(s: Sentence):
     if s.has("COMPANY_MAY") and re.search(r"\bassign|\btransfer", s.text, re.I):
         verbs = [h for h in s.get("ASSIGN") if re.match(r"assign|transfer", h.text, re.I)]
         return "assignment_sublicensing", verbs or s.get("ASSIGN"), s.texts("COMPANY_MAY") + [h.text.lower() for h in verbs][:2], 0.75
-    third = [h for h in s.get("ASSIGN_STRONG") if h.text.lower() in {"licensees", "designees", "assigns", "licensees and assigns", "third parties", "those acting", "others", "any person"}]
+    third = [h for h in s.get("ASSIGN_STRONG") if h.text.lower() in {"licensees", "designees", "assigns", "licensees and assigns",
+                                                                     "third parties", "those acting", "others", "any person",
+                                                                     "affiliates"}]
     if third and s.has("GRANT") and (s.person(strong_only=True) or s.has("PERSON_WEAK")) and re.search(r"\bgrant|\bpermi|\bauthori|\blicen", s.text, re.I):
         return "assignment_sublicensing", third, [h.text.lower() for h in third][:2] + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.6
     return None
