@@ -124,6 +124,7 @@ class _Facts:
     union: bool = False
     minor: tuple[int, int] | None = None
     person_approval: bool = False
+    approval_covers_ai: bool = False  # the approval right reaches replica / AI output too
     revocable: bool = False
     use_schedule: bool = False
     ai_term_limited: bool = False  # AI/replica uses confined to a fixed term
@@ -180,6 +181,8 @@ def _gather(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -
             near = any(0 < a - p.end < 60 for p in persons for a in approvals)
             if near and not re.search(r"without\s+(?:\w+\s+){0,3}approv|waive|not subject to", s.text, re.I):
                 f.person_approval = True
+                if s.has("REPLICA_STRONG", "AI", "SYNTHETIC"):
+                    f.approval_covers_ai = True
             elif not re.search(r"without\s+(?:\w+\s+){0,3}approv|waive", s.text, re.I) and \
                     re.search(r"(?:performer|talent|artist|model|athlete|player|influencer|actor|musician|vocalist|"
                               r"endorser|his|her|their|your|my)['’]?s?\s+(?:\w+\s+){0,3}approv|approv\w*\s+(?:\w+\s+){0,3}by\s+(?:the\s+)?"
@@ -272,6 +275,10 @@ def build_findings(doc: Document, clauses: tuple[Clause, ...], concepts: Concept
     grouped: dict[str, list[ClauseHit]] = {}
     for h in hits:
         if h.label.startswith("protective:"):
+            continue
+        if h.label == "objectionable_depiction" and facts.person_approval and not facts.approval_covers_ai and \
+                Sentence(h.start, h.end, doc.text[h.start:h.end], concepts.within(h.start, h.end)).has("REPLICA_STRONG", "AI", "SYNTHETIC"):
+            grouped.setdefault(h.label, []).append(h)  # an approval of photographs does not reach the voice model
             continue
         if h.label in protected and not h.note:  # a hollowed protection never protects
             # a protection elsewhere only cancels a grant of the same gap when no other clause grants it plainly

@@ -324,7 +324,7 @@ CONCEPTS: dict[str, list[str]] = {
                  "described in schedule", "set forth in schedule", "listed in", "specific uses", "as described in",
                  "reasonably specific description", "solely in", "only within", "strictly limited",
                  "solely to", "only to", "only the uses", "the uses listed"],
-    "GRANT": _inflect("grant", "license", "licence", "authorize", "authorise", "permit", "allow", "consent", "assign",
+    "GRANT": ["usable", "exploitable"] + _inflect("grant", "license", "licence", "authorize", "authorise", "permit", "allow", "consent", "assign",
                       "own", "use", "exploit", "exhibit", "distribute", "reproduce", "publish", "broadcast",
                       "transmit", "display", "advertise", "sell", "create", "make", "produce", "perform")
     + ["right", "rights", "may", "entitled", "permission", "ownership", "owner", "property", "title", "hereby",
@@ -368,7 +368,7 @@ TOKEN_PATTERNS: list[tuple[str, list[dict]]] = [
     ("NEG", [{"IS_SENT_START": True, "LOWER": "no"}]),
     # "non-exclusive, non-sublicensable": a "non-" prefix negates the word it is attached to
     ("NEG", [{"LOWER": "non"}, {"ORTH": "-"}, {"LOWER": {"IN": ["sublicensable", "sub", "transferable", "transferrable",
-                                                                 "assignable", "revocable", "exclusive"]}}]),
+                                                                 "assignable", "revocable"]}}]),
     ("NEG", [{"LOWER": {"IN": [";", ":", ","]}}, {"LOWER": "no"}, {"IS_ALPHA": True, "OP": "{0,4}"},
              {"LOWER": {"IN": ["shall", "will", "may", "is", "are", "can"]}}]),
     # "without Performer's separate written consent"

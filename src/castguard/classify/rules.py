@@ -335,9 +335,9 @@ def _ai_training(s: Sentence):
     return None
 
 
-_PERMITS = re.compile(r"\bmay\b|right to|\bhereby\b|\bgrants?\b|authori[sz]|\bconsents?\b|\bentitled\b|\blicen[cs]e|"
-                      r"\bpermi(?:t|ssion)|\b(?:will|shall) (?:create|make|produce|scan|capture|generate|build|develop)\b|"
-                      r"\bagrees? (?:that|to)\b", re.I)
+_PERMITS = re.compile(r"\b[Mm]ay\b|\b[Rr]ight to|\b[Hh]ereby\b|\b[Gg]rants?\b|\b[Aa]uthori[sz]|\b[Cc]onsents?\b|"
+                      r"\b[Ee]ntitled\b|\b[Ll]icen[cs]e(?:s|d)?\b|\bpermi(?:ts?|tted|ssion)\b|"
+                      r"\b(?:will|shall) (?:create|make|produce|scan|capture|generate|build|develop)\b|\b[Aa]grees? (?:that|to)\b")
 
 
 def _replica_creation(s: Sentence):
@@ -345,6 +345,8 @@ def _replica_creation(s: Sentence):
         return None
     if s.has("REPLICA_STRONG") and _PERMITS.search(s.text):
         return "replica_creation_grant", s.get("REPLICA_STRONG"), s.texts("REPLICA_STRONG"), 0.9
+    if not _PERMITS.search(s.text):
+        return None
     if s.has("REPLICA_WEAK") and (s.has("PERSON_STRONG") or (s.has("PERSON_WEAK") and s.has("ROLE", "PARTY_PERSON"))):
         return "replica_creation_grant", s.get("REPLICA_WEAK"), s.texts("REPLICA_WEAK") + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.75
     if s.has("AI") and re.search(r"\b(generat|creat|produc|mak)\w*\b", s.text, re.I) and s.has("PERSON_STRONG") and s.has("GRANT"):
@@ -383,7 +385,9 @@ def _reuse(s: Sentence):
 
 
 def _alteration(s: Sentence):
-    if s.has("ALTER") and (s.has("PERSON_STRONG", "PERSON_WEAK", "RESULTS")) and not s.has("CUSTOMARY"):
+    subject = s.has("PERSON_STRONG", "PERSON_WEAK", "RESULTS", "REPLICA_STRONG") or (
+        s.has("ROLE", "PARTY_PERSON") and re.search(r"\bwords\b|dialog|\blines\b|spoken|\blip|phrases|vocals?", s.text, re.I))
+    if s.has("ALTER") and subject and not s.has("CUSTOMARY"):
         return "digital_alteration", s.get("ALTER"), s.texts("ALTER") + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.75
     return None
 
