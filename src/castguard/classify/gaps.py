@@ -124,6 +124,7 @@ class _Facts:
     union: bool = False
     minor: tuple[int, int] | None = None
     person_approval: bool = False
+    excluded_categories: bool = False  # sexual, political, derogatory uses are excluded
     approval_covers_ai: bool = False  # the approval right reaches replica / AI output too
     revocable: bool = False
     use_schedule: bool = False
@@ -191,6 +192,10 @@ def _gather(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -
                               r"(?:shall|will|may)\s+have\s+(?:the\s+)?(?:right|opportunity)\s+to\s+(?:\w+\s+){0,3}approv",
                               s.text, re.I):
                 f.person_approval = True
+        if s.has("NEG", "SEPARATE_CONSENT") and re.search(r"\bnude|sexual|pornograph|political|religious|derogatory|"
+                                                         r"defamatory|disparag|obscene", s.text, re.I) and \
+                (s.has("PERSON_STRONG", "REPLICA_STRONG") or s.has("ROLE", "PARTY_PERSON")):
+            f.excluded_categories = True
         if s.has("REVOKE_OK") and s.has("ROLE", "PARTY_PERSON", "PERSON_STRONG") and \
                 re.search(r"consent|licen[cs]e|permission|use|authori", s.text, re.I) and not s.has("IRREVOCABLE"):
             if re.search(r"revo|withdraw|opt[- ]out|suspen", s.text, re.I) and not re.search(r"(?:not|no)\s+(?:\w+\s+){0,2}(?:revo|withdraw)", s.text, re.I):
@@ -262,7 +267,7 @@ def build_findings(doc: Document, clauses: tuple[Clause, ...], concepts: Concept
     facts = _gather(doc, clauses, concepts, hits)
     protected = {h.label.split(":", 1)[1] for h in hits if h.label.startswith("protective:")}
     # contract-wide protections that defeat a gap wherever it is raised
-    if facts.person_approval:
+    if facts.person_approval or facts.excluded_categories:
         protected.add("objectionable_depiction")
     if facts.revocable:
         protected.add("no_revocation_or_suspension")
@@ -276,7 +281,8 @@ def build_findings(doc: Document, clauses: tuple[Clause, ...], concepts: Concept
     for h in hits:
         if h.label.startswith("protective:"):
             continue
-        if h.label == "objectionable_depiction" and facts.person_approval and not facts.approval_covers_ai and \
+        if h.label == "objectionable_depiction" and facts.person_approval and not facts.excluded_categories \
+                and not facts.approval_covers_ai and \
                 Sentence(h.start, h.end, doc.text[h.start:h.end], concepts.within(h.start, h.end)).has("REPLICA_STRONG", "AI", "SYNTHETIC"):
             grouped.setdefault(h.label, []).append(h)  # an approval of photographs does not reach the voice model
             continue
@@ -299,7 +305,7 @@ def build_findings(doc: Document, clauses: tuple[Clause, ...], concepts: Concept
     # the taxonomy's decision rule: a replica grant whose uses are not specifically described
     if "replica_creation_grant" in grouped and "replica_use_unspecified" not in grouped and not facts.use_schedule:
         src = grouped["replica_creation_grant"]
-        if not any(Sentence(h.start, h.end, doc.text[h.start:h.end], concepts.within(h.start, h.end)).has("RESTRICT") for h in src):
+        if not any(_specific_uses(Sentence(h.start, h.end, doc.text[h.start:h.end], concepts.within(h.start, h.end))) for h in src):
             grouped["replica_use_unspecified"] = [ClauseHit(h.clause_id, "replica_use_unspecified", min(h.score, 0.7), h.start, h.end,
                                                              h.cues, "replica uses are not specifically described") for h in src]
 
@@ -319,6 +325,17 @@ def build_findings(doc: Document, clauses: tuple[Clause, ...], concepts: Concept
     findings.extend(contract_findings)
     findings.sort(key=lambda f: (-SEVERITY_ORDER[f.severity], f.gap))
     return tuple(findings)
+
+
+_PROJECT = re.compile(r"\b(?:in|for|during)\s+(?:use\s+in\s+)?(?:the|its|this)\s+(?:[A-Z][\w-]*|online catalogue|campaign)")
+
+
+def _specific_uses(s: Sentence) -> bool:
+    """The replica's uses are tied to a named project or a listed purpose, and not opened up again."""
+    if any(h.text.lower() in _BROAD_PURPOSE or h.text.lower() in {"without limitation", "unlimited"} for h in s.get("ANY_PURPOSE")) \
+            or s.has("ALL_MEDIA", "PERPETUAL"):
+        return False
+    return s.has("RESTRICT") or bool(_PROJECT.search(s.text))
 
 
 def _severity(gap: str, minor: bool, strong_subject: bool = True) -> str:

@@ -50,7 +50,9 @@ _SUPPRESSED_BY = {
     "REVOKE_OK": ("IRREVOCABLE",),
     "PAY_SPECIFIC": ("NO_COMP",),
     "APPROVAL": ("DEEMED",),
-    "NEG": ("NO_COMP", "IRREVOCABLE", "NOT_CONDITION", "SEPARATE_CONSENT"),
+    "NEG": ("NO_COMP", "IRREVOCABLE", "NOT_CONDITION", "SEPARATE_CONSENT", "WAIVE", "CONDITION"),
+    "TRAIN_WEAK": ("ALL_MEDIA",),
+    "TECH_OBJECT": ("ALL_MEDIA",),
     "CONSENT_WORD": ("SEPARATE_CONSENT",),
 }
 
@@ -249,7 +251,8 @@ def _between(text: str, a: int, b: int) -> str:
 _HOLLOWING = re.compile(
     r"purpose|improv|develop|research|internal|business|promot|market|commercial|analytic|any use|quality|"
     r"as (?:\w+ ){0,2}(?:deems?|determines?|sees? fit|requires?)|(?:company|producer|studio|brand|label|licensee|agency|"
-    r"client|network|publisher) (?:may|shall be entitled)|to the extent|reasonably necessary|its (?:own )?(?:products|services)")
+    r"client|network|publisher) (?:may|shall be entitled)|to the extent|reasonably necessary|its (?:own )?(?:products|services)|"
+    r"anonymi[sz]|aggregat|de-identif|derived|affiliates|licensees|partners|distributors|vendors")
 
 
 def polarity(sent: Sentence, key: list[Hit], doc_text: str) -> str:
@@ -262,6 +265,11 @@ def polarity(sent: Sentence, key: list[Hit], doc_text: str) -> str:
             continue
         gap = _between(doc_text, neg.end, first.start)
         if ";" in gap or len(gap) > 260 or re.search(r"\bbut\b|\bprovided\b|\bexcept\b", gap):
+            continue
+        # "will not be compensated for the use ... to train", "shall not be prevented from": the negation
+        # governs another predicate, not the grant
+        if re.match(r"\s*(?:be\s+)?(?:\w+\s+){0,2}?(?:compensat|paid|pay|liable|responsible|required|obligat|entitled|affect|"
+                    r"restrict|limit|prevent|prejudice|unreasonabl)", gap, re.I):
             continue
         # exception after the prohibition that does not ask for consent: the protection is hollow
         for exc in sent.get("EXCEPT"):
@@ -278,6 +286,12 @@ def polarity(sent: Sentence, key: list[Hit], doc_text: str) -> str:
                     or "opt" in low or "express" in low or "explicit" in low:
                 return "protect"
     return "grant"
+
+
+_PERSON_RIGHT = re.compile(
+    r"\b(?:performer|artist|talent|model|athlete|influencer|actor|musician|vocalist|creator|participant|you|I)\s+"
+    r"(?:may|shall have the right to|has the right to|is entitled to|can)\s+(?:at any time\s+)?"
+    r"(?:revoke|withdraw|approve|object|refuse|decline|opt[- ]out|require|terminate|withhold|veto)", re.I)
 
 
 class RuleDetector:
@@ -300,6 +314,8 @@ class RuleDetector:
     # each rule returns (gap, key hits, cues, score) or None
     def _sentence(self, clause: Clause, s: Sentence, text: str):
         results = []
+        if _PERSON_RIGHT.search(s.text):  # a right the performer holds is not a grant to the company
+            return results
         for rule in _RULES:
             r = rule(s)
             if not r:
@@ -330,7 +346,12 @@ def _ai_training(s: Sentence):
         return "ai_training_grant", s.get("AI", "TRAIN_WEAK"), s.texts("TRAIN_WEAK") + s.texts("AI"), 0.85
     if s.has("AI") and re.search(r"\bdata\s?sets?\b|\btraining data\b|\bas data\b", s.text, re.I) and material:
         return "ai_training_grant", s.get("AI"), s.texts("AI"), 0.8
-    if s.has("TRAIN_WEAK") and s.has("TECH_OBJECT") and s.has("PERSON_STRONG") and s.has("GRANT"):
+    if s.has("REPLICA_STRONG") and re.search(r"voice|vocal|clone|likeness model", " ".join(s.texts("REPLICA_STRONG", limit=6))) and \
+            re.search(r"\b(?:from|on|using)\s+(?:the\s+|his\s+|her\s+|their\s+|[A-Z]\w+['’]s\s+)?(?:recordings|performances|sessions|vocals|"
+                      r"stems|audio|voice data|catalog|catalogue|masters|session materials)", s.text) and _PERMITS.search(s.text):
+        return "ai_training_grant", s.get("REPLICA_STRONG"), s.texts("REPLICA_STRONG") + ["built from recordings"], 0.7
+    if s.has("TRAIN_WEAK") and s.has("TECH_OBJECT") and (s.has("PERSON_STRONG") or (s.has("PERSON_WEAK") and re.search(
+            r"research and development|development of|to (?:develop|improve|train)", s.text, re.I))) and s.has("GRANT"):
         return "ai_training_grant", s.get("TRAIN_WEAK"), s.texts("TRAIN_WEAK") + s.texts("TECH_OBJECT") + s.texts("PERSON_STRONG"), 0.55
     return None
 
@@ -372,6 +393,10 @@ def _unbounded(s: Sentence):
         return None
     if s.has("PERPETUAL", "IRREVOCABLE"):
         return "unbounded_term_scope", s.get("PERPETUAL", "IRREVOCABLE"), s.texts("PERPETUAL", "IRREVOCABLE") + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.85
+    lasting = [h for h in s.get("SURVIVE") if h.text.lower() != "thereafter"]
+    if lasting and re.search(r"\blicen[cs]e|\brights?\b|\buse\b", s.text, re.I) and \
+            not re.search(r"\b(?:for a period of|days|months|sell[- ]off)\b|surviv\w*\s+(?:\w+\s+){0,3}death", s.text, re.I):
+        return "unbounded_term_scope", lasting, [h.text.lower() for h in lasting][:2] + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.65
     wide = [h for h in s.get("ALL_MEDIA", "UNIVERSE") if h.concept == "ALL_MEDIA" or "universe" in h.text.lower()]
     if wide and not s.has("TERM_LIMIT"):
         return "unbounded_term_scope", wide, [h.text.lower() for h in wide][:2] + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.7
@@ -379,7 +404,9 @@ def _unbounded(s: Sentence):
 
 
 def _reuse(s: Sentence):
-    if s.has("REUSE") and (s.person() or s.has("PERSON_WEAK", "RESULTS", "REPLICA_STRONG")) and s.has("GRANT"):
+    subject = s.person() or s.has("PERSON_WEAK", "RESULTS", "REPLICA_STRONG") or (
+        s.has("ROLE", "PARTY_PERSON") and re.search(r"material|\bdata\b|captur|footage|recording|content", s.text, re.I))
+    if s.has("REUSE") and subject and s.has("GRANT"):
         return "reuse_other_projects", s.get("REUSE"), s.texts("REUSE") + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.75
     return None
 
@@ -418,13 +445,22 @@ def _depiction(s: Sentence):
     subject = s.has("PERSON_STRONG", "REPLICA_STRONG") or (s.has("PERSON_WEAK") and s.has("ROLE", "PARTY_PERSON"))
     if subject and s.has("NO_CONSENT_NEEDED") and re.search(r"approv", s.text, re.I) and s.has("GRANT"):
         return "objectionable_depiction", s.get("NO_CONSENT_NEEDED"), s.texts("NO_CONSENT_NEEDED") + s.texts("DEPICT_ANY"), 0.75
+    if subject and s.has("WAIVE") and re.search(r"inspect or approve|right (?:to|of) approv|approval right|right to inspect|"
+                                                 r"not subject to any (?:right of )?approval", s.text, re.I):
+        return "objectionable_depiction", s.get("WAIVE"), s.texts("WAIVE") + ["right to approve"], 0.8
+    wide = re.search(r"any and all (?:other )?purposes|any (?:other )?purpose|whatever (?:setting|products?|messaging|context|manner)|"
+                     r"\bany\b[^.;]{0,60}\bwhatsoever|not subject to any (?:right of )?approval", s.text, re.I)
+    if wide and subject and s.has("GRANT") and not s.has("DEPICT_ANY"):
+        hit = Hit("DEPICT_ANY", s.start + wide.start(), s.start + wide.end(), wide.group(0))
+        if not (s.has("APPROVAL") and not re.search(r"without\s+(?:[\w'’]+\s+){0,3}approv|not subject to", s.text, re.I)):
+            return "objectionable_depiction", [hit], [wide.group(0).lower()] + s.texts("PERSON_STRONG", "REPLICA_STRONG"), 0.7
     if s.has("DEPICT_ANY") and subject and s.has("GRANT"):
         if s.has("APPROVAL") and not s.has("DEEMED"):
             # "without approval" is itself the problem; "subject to Talent's approval" is not
-            if not re.search(r"without\s+(?:\w+\s+){0,3}approv", s.text, re.I):
+            if not re.search(r"without\s+(?:[\w'’]+\s+){0,3}approv", s.text, re.I):
                 return None
         return "objectionable_depiction", s.get("DEPICT_ANY"), s.texts("DEPICT_ANY") + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.7
-    if s.has("DEEMED") and re.search(r"approv|consent", s.text, re.I) and deemed_window_is_short(s.text) and \
+    if s.has("DEEMED") and re.search(r"approv", s.text, re.I) and deemed_window_is_short(s.text) and \
             (s.person() or s.has("PERSON_WEAK", "ROLE", "PARTY_PERSON")):
         return "objectionable_depiction", s.get("DEEMED"), s.texts("DEEMED") + s.texts("APPROVAL"), 0.7
     return None
@@ -438,7 +474,8 @@ def _compensation(s: Sentence):
 
 def _bundled(s: Sentence):
     if s.has("CONSENT_BUNDLED") and s.has("REPLICA_STRONG", "AI", "SYNTHETIC") and \
-            re.search(r"by (?:signing|executing)|signature|deemed|execution", s.text, re.I):
+            re.search(r"by (?:signing|executing|submitting|participating|accepting)|signature|deemed|execution|constitut\w* consent|"
+                      r"acceptance|continued participation|further consents|acknowledges that by", s.text, re.I):
         return "consent_buried_or_bundled", s.get("CONSENT_BUNDLED"), s.texts("CONSENT_BUNDLED") + s.texts("REPLICA_STRONG", "AI", "SYNTHETIC"), 0.85
     return None
 
@@ -448,6 +485,11 @@ def _waiver(s: Sentence):
         return None
     if s.has("WAIVE") and s.has("WAIVE_OBJ"):
         return "consent_conditioned_or_waived", s.get("WAIVE"), s.texts("WAIVE") + s.texts("WAIVE_OBJ"), 0.85
+    claims = [h for h in s.get("WAIVE") if re.search(r"claim|sue|release|discharge", h.text, re.I)]
+    if claims and (s.has("PERSON_STRONG", "PERSON_WEAK", "ALTER") or s.has("ROLE", "PARTY_PERSON")) and \
+            re.search(r"arising (?:out of|from)|in respect of|in connection with|relating to", s.text, re.I) and \
+            re.search(r"\buse|distort|alter|composite|blur|depict|exploit", s.text, re.I):
+        return "consent_conditioned_or_waived", claims, [h.text.lower() for h in claims][:2] + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.7
     if s.has("CONDITION") and (s.has("REPLICA_STRONG", "AI", "SYNTHETIC") or s.has("CONSENT_WORD")) and not s.has("NOT_CONDITION"):
         return "consent_conditioned_or_waived", s.get("CONDITION"), s.texts("CONDITION") + s.texts("REPLICA_STRONG", "AI"), 0.75
     return None
@@ -457,8 +499,8 @@ def _irrevocable(s: Sentence):
     subject = s.person() or s.has("PERSON_WEAK", "RESULTS", "REPLICA_STRONG", "ROLE", "PARTY_PERSON")
     if s.has("IRREVOCABLE") and subject and (s.has("GRANT") or re.search(r"consent|licen[cs]e|permission|release", s.text, re.I)):
         return "no_revocation_or_suspension", s.get("IRREVOCABLE"), s.texts("IRREVOCABLE") + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.85
-    if s.has("SURVIVE") and s.has("PERSON_STRONG", "REPLICA_STRONG") and re.search(r"licen[cs]e|consent|right|use", s.text, re.I) \
-            and not re.search(r"\b(?:for a period of|days|months)\b", s.text, re.I):
+    if s.has("SURVIVE") and s.has("PERSON_STRONG", "REPLICA_STRONG", "PERSON_WEAK") and re.search(r"licen[cs]e|consent|right|use", s.text, re.I) \
+            and not re.search(r"\b(?:for a period of|days|months)\b|surviv\w*\s+(?:\w+\s+){0,3}death", s.text, re.I):
         hits = [h for h in s.get("SURVIVE") if h.text.lower() != "thereafter"]
         if hits:
             return "no_revocation_or_suspension", hits, [h.text.lower() for h in hits][:2] + s.texts("PERSON_STRONG"), 0.65
@@ -467,7 +509,8 @@ def _irrevocable(s: Sentence):
 
 _PERSON_ASSIGNS = re.compile(
     r"\b(?:performer|artist|talent|model|player|athlete|influencer|actor|musician|vocalist|endorser|creator|"
-    r"participant|i|you|he|she)\s+(?:may|shall have the right to|can)\s+(?:not\s+)?(?:assign|transfer)", re.I)
+    r"participant|i|you|he|she)\s+(?:may|shall have the right to|can|hereby|irrevocably|hereby irrevocably)\s+(?:not\s+)?"
+    r"(?:assigns?|transfers?)", re.I)
 
 
 def _assignment(s: Sentence):
@@ -478,6 +521,13 @@ def _assignment(s: Sentence):
     if share and (s.has("PERSON_STRONG", "PERSON_WEAK") or re.search(r"recording|material|video|footage", s.text, re.I)):
         hit = Hit("ASSIGN", s.start + share.start(), s.start + share.end(), share.group(0))
         return "assignment_sublicensing", [hit], [share.group(0).lower()[:60]], 0.6
+    others = re.search(r"\b(?:permit|authori[sz]e|allow|enable)\s+(?:its\s+|their\s+)?(?:[\w-]+,?\s+(?:and\s+|or\s+)?){0,4}?"
+                       r"(?:agencies|partners|retailers|licensees|affiliates|others|third parties|sponsors|distributors|clients)\s+to\s+use|"
+                       r"licen[cs](?:e|es|ed|ing)?\b[^.;]{0,40}?\bto\s+(?:others|third parties|any third party|affiliated|other\s|"
+                       r"its affiliates|any person)", s.text, re.I)
+    if others and (s.has("PERSON_STRONG", "PERSON_WEAK", "REPLICA_STRONG")):
+        hit = Hit("ASSIGN", s.start + others.start(), s.start + others.end(), others.group(0))
+        return "assignment_sublicensing", [hit], [others.group(0).lower()[:60]] + s.texts("PERSON_STRONG", "REPLICA_STRONG"), 0.75
     if not s.has("ASSIGN") or s.has("BOTH_PARTIES") or _PERSON_ASSIGNS.search(s.text):
         return None
     if s.has("BINDING") and not re.search(r"sub-?licen", s.text, re.I):
@@ -522,7 +572,9 @@ def _synthetic(s: Sentence):
         return "synthetic_substitution", s.get("SYNTHETIC_WEAK"), s.texts("SYNTHETIC_WEAK") + s.texts("AI", "REPLICA_STRONG"), 0.75
     derived_from_person = [d for d in s.get("DERIVED")
                            if any(0 <= p.start - d.end <= 40 for p in s.get("PERSON_STRONG", "ROLE", "PARTY_PERSON"))]
-    if derived_from_person and s.has("AI", "REPLICA_STRONG") and re.search(r"\bgenerat|\bsynthe|\bcreat", s.text, re.I):
+    if derived_from_person and s.has("AI", "REPLICA_STRONG", "SYNTHETIC") and re.search(
+            r"characters?\b|performers?\b|vocalists?\b|presenters?\b|personas?\b|humans?\b|influencers?\b|spokes|"
+            r"synthetic voices?|new voices?", s.text, re.I):
         return "synthetic_substitution", s.get("DERIVED"), s.texts("DERIVED") + s.texts("AI", "REPLICA_STRONG"), 0.7
     return None
 
