@@ -25,7 +25,6 @@ from .ingest import read_document  # noqa: E402
 from .model import Clause, Document, Evidence, Finding, Report  # noqa: E402
 from .report import report_to_dict  # noqa: E402
 from .scan import scan, scan_document  # noqa: E402
-from .segment import segment  # noqa: E402
 
 __all__ = sorted([
     "CastguardError",
@@ -45,5 +44,4 @@ __all__ = sorted([
     "report_to_dict",
     "scan",
     "scan_document",
-    "segment",
 ])

@@ -32,6 +32,8 @@ _PAGE_NOISE = re.compile(
 )
 _DEFINITION = re.compile(r"[\"“]([A-Z][^\"”\n]{0,60})[\"”]\s+(?:shall\s+)?(?:means?|has\s+the\s+meaning|refers?\s+to|includes?)\b")
 _HEADING_INLINE = re.compile(r"[ \t]*([A-Z][A-Za-z0-9'’&/,;()\- ]{1,80}?)\s*(?:[.:]|[ \t]*[-–—])(?=\s|$)")
+_XREF_LEAD = re.compile(r"\b(?:sections?|articles?|clauses?|paragraphs?|subsections?|schedules?|exhibits?|to|in|of|under|with|"
+                        r"and|or|per|see|pursuant|hereof|this)\s*$", re.IGNORECASE)
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "from", "upon"}
 
 
@@ -72,7 +74,9 @@ def _heading_line(line: str, *, hint: bool, prev_blank_or_end: bool, next_line: 
         return True
     # Title Case needs a paragraph after it: a run of short lines is an address or signature block
     nxt = next_line.strip()
-    body_follows = len(nxt) > 60 or bool(re.match(r"[(\d]|[A-Za-z][.)]\s", nxt))
+    body_follows = len(nxt) > 60 or bool(re.match(r"\d{1,2}(?:\.\d{1,2})*[.)]?\s|\(\w{1,4}\)\s|[A-Za-z][.)]\s", nxt))
+    if any(c.isdigit() for c in s):
+        return False
     return prev_blank_or_end and body_follows and _is_title_case(s.rstrip(":.")) and not s.endswith(".")
 
 
@@ -115,6 +119,7 @@ def _find_starts(doc: Document) -> list[_Start]:
     pos = 0
     lines = text.split("\n")
     running = _running_lines(lines)
+    prev_line, prev_was_start = "", False
     for li, raw in enumerate(lines):
         line_start, line_end = pos, pos + len(raw)
         pos = line_end + 1
@@ -138,7 +143,10 @@ def _find_starts(doc: Document) -> list[_Start]:
                         starts.append(_Start(cpos, cpos, None, "definition", d.group(1), None))
                         accepted_here = True
                         continue
-                    heading_ok = _heading_line(
+                    # a bold table header inside a numbered clause is part of that clause; a form laid out
+                    # as a table (no numbering at all) still has its headings
+                    in_numbered_table = bool(block and block.in_table and any(st.marker for st in starts))
+                    heading_ok = not in_numbered_table and _heading_line(
                         raw,
                         hint=bool(block and block.heading_hint),
                         prev_blank_or_end=prev_blank or prev_end_char in ".:;",
@@ -155,10 +163,10 @@ def _find_starts(doc: Document) -> list[_Start]:
                         in_definitions = "definition" in title.lower()
                         accepted_here = True
                 continue
-            # a line-start number right after a line that ends mid-sentence is a wrapped cross-reference
-            if at_line_start and prev_end_char not in ".:;!?)\"”’" and not prev_blank and marker.kind in ("decimal", "article"):
-                if not (block and block.label):
-                    continue
+            # a line-start number right after "... pursuant to Section" is a wrapped cross-reference
+            if at_line_start and not prev_blank and not prev_was_start and marker.kind in ("decimal", "article") \
+                    and not (block and block.label) and _XREF_LEAD.search(prev_line):
+                continue
             resolved = seq.resolve(marker, strict=not at_line_start)
             if resolved is None:
                 continue
@@ -178,6 +186,8 @@ def _find_starts(doc: Document) -> list[_Start]:
         stripped = raw.rstrip()
         prev_end_char = stripped[-1] if stripped else prev_end_char
         prev_blank = False
+        prev_line = stripped
+        prev_was_start = accepted_here
     return starts
 
 
@@ -214,6 +224,7 @@ def segment(doc: Document, *, sdoc=None) -> tuple[Clause, ...]:
     sentences = sentence_spans(text, sdoc=sdoc)
     clauses: list[Clause] = []
     stack: list[tuple[str, str]] = []  # (scheme, clause id)
+    first_child: dict[str, str] = {}  # clause id -> scheme of its first child
     si = 0
     block_starts = [(b.start, b.paragraph_index) for b in doc.blocks]
     bi = 0
@@ -237,11 +248,17 @@ def segment(doc: Document, *, sdoc=None) -> tuple[Clause, ...]:
             elif scheme in ("heading", "article") or scheme.startswith("decimal:"):
                 while stack and _rank(stack[-1][0]) >= _rank(scheme):
                     stack.pop()
+                # "RECITALS" encloses its "A.", "B." but not the "ARTICLE I" that follows them
+                if stack and stack[-1][0] == "heading" and scheme != "heading" and \
+                        first_child.get(stack[-1][1], scheme) != scheme:
+                    stack.pop()
                 # a heading with its own body text (WITNESSETH + recitals, a table caption) does not
                 # enclose the numbered clauses that follow it
                 if stack and stack[-1][0] == "heading" and stack[-1][1] in headings_with_body and scheme != "heading":
                     stack.pop()
             parent = stack[-1][1] if stack else None
+            if parent is not None:
+                first_child.setdefault(parent, scheme)
             level = len(stack)
             stack.append((scheme, cid))
         # sentences inside [start, end)

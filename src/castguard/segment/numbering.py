@@ -65,8 +65,7 @@ _XREF_FOLLOW = re.compile(
     r"\s*(?:of\b|hereof\b|herein\b|above\b|below\b|hereto\b|thereof\b|and\b|or\b|through\b|to\b|in\b|shall\b|is\b|"
     r"are\b|was\b|will\b|,|;|\)|%|percent\b|days?\b|months?\b|years?\b|hours?\b|weeks?\b|dollars?\b|million\b|"
     r"thousand\b|inches\b|feet\b|am\b|pm\b|a\.m\.|p\.m\.)",
-    re.IGNORECASE,
-)
+)  # case-sensitive: a cross-reference runs on in lower case ("Section 3.1 of"), a clause starts "3.1 In addition"
 
 
 def match_marker(text: str, pos: int, *, line_start: bool) -> Marker | None:
