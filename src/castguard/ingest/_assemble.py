@@ -17,6 +17,20 @@ class Piece:
     in_table: bool = False
 
 
+# look-alike characters that PDF and Word exports produce, mapped to what a reader sees
+_LOOKALIKES = str.maketrans({
+    "\u037e": ";",  # Greek question mark, rendered as a semicolon
+    "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ",
+    "\u2010": "-", "\u2011": "-",
+    "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+    "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None, "\u00ad": None,
+})
+
+
+def normalise(text: str) -> str:
+    return text.translate(_LOOKALIKES)
+
+
 def assemble(pieces: list[Piece], *, paged: bool = False) -> dict:
     """Join pieces with newlines; return text, blocks and page_starts.
 
@@ -28,7 +42,7 @@ def assemble(pieces: list[Piece], *, paged: bool = False) -> dict:
     pos = 0
     last_page = 0
     for piece in pieces:
-        line = f"{piece.label} {piece.text}" if piece.label else piece.text
+        line = normalise(f"{piece.label} {piece.text}" if piece.label else piece.text)
         if paged and piece.page is not None:
             while last_page < piece.page:
                 page_starts.append(pos)

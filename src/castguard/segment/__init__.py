@@ -83,6 +83,9 @@ def _heading_line(line: str, *, hint: bool, prev_blank_or_end: bool, next_line: 
 def _inline_heading(text: str, body: int, line_end: int) -> tuple[str | None, int | None]:
     """A short heading right after a marker: '1. GRANT OF RIGHTS. Talent grants ...' -> 'GRANT OF RIGHTS'."""
     rest = text[body:line_end]
+    lead = len(rest) - len(rest.lstrip(" \t*_"))
+    body += lead
+    rest = rest[lead:].replace("**", "").replace("__", "")
     m = _HEADING_INLINE.match(rest)
     if m:
         cand = m.group(1).strip()

@@ -92,7 +92,7 @@ def match_marker(text: str, pos: int, *, line_start: bool) -> Marker | None:
         if _XREF_FOLLOW.match(text, m.end()):
             return None
         # the body must start like a sentence or heading, not like an amount or a date
-        if not after or not (after[0].isupper() or after[0] in "\"“(‘'"):
+        if not after or not (after[0].isupper() or after[0] in "\"“(‘'*_" or after[:1].isdigit() and depth > 1):
             return None
         return Marker("decimal", num, num + dot, m.end() - pos, depth=depth)
     m = _PAREN.match(text, pos)
