@@ -179,7 +179,7 @@ class MarkerSequencer:
         prev = self.last_decimal
         if len(parts) == 1:
             top = prev[0] if prev else 0
-            if parts[0] == 1 or parts[0] == top + 1 or (not strict and (0 < parts[0] - top <= 2 or (not prev and parts[0] <= 3))):
+            if parts[0] == 1 or parts[0] == top + 1 or (not strict and (0 < parts[0] - top <= 2 or not prev)):
                 return key, parts[0]
             return None
         parent = parts[:-1]
