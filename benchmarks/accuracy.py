@@ -95,16 +95,16 @@ def clause_eval(path: Path, verbose: bool):
 
         concepts = find_concepts(doc.text, sdoc)
         hits = RuleDetector().label(doc, clauses, concepts)
-        findings = build_findings(doc, clauses, concepts, hits, "rules.v1")
+        findings, protections = build_findings(doc, clauses, concepts, hits, "rules.v1")
+        hits = hits + protections
         pred = {f.gap for f in findings if f.gap in CLAUSE_KIND and f.kind == "clause"}
         pred -= {"consent_buried_or_bundled"} if not any(h.label == "consent_buried_or_bundled" for h in hits) else set()
         gold = set(case["labels"]) & CLAUSE_KIND
         pairs.append((case["text"][:80], gold, pred))
         protective = {h.label.split(":", 1)[1] for h in hits if h.label.startswith("protective:")}
         for p in case.get("protective", []):
-            if p in CLAUSE_KIND:
-                prot_n += 1
-                prot_ok += p in protective and p not in pred
+            prot_n += 1
+            prot_ok += p in protective and p not in pred
         if verbose and pred != gold:
             print(f"  FP {sorted(pred - gold)} FN {sorted(gold - pred)} :: {case['text'][:150]}")
     return pairs, prot_ok, prot_n

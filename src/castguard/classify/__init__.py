@@ -43,6 +43,10 @@ def analyze(doc: Document, clauses: tuple[Clause, ...], sdoc, detector: Detector
     concepts = find_concepts(doc.text, sdoc)
     scope = decide_scope(doc, clauses, concepts)
     hits = detector.label(doc, clauses, concepts)
+    findings: tuple[Finding, ...] = ()
+    if scope.in_scope:
+        findings, protections = build_findings(doc, clauses, concepts, hits, detector.name)
+        hits = hits + protections
     labels: dict[str, dict[str, float]] = {c.id: {} for c in clauses}
     for h in hits:
         cur = labels[h.clause_id].get(h.label, 0.0)
@@ -51,5 +55,4 @@ def analyze(doc: Document, clauses: tuple[Clause, ...], sdoc, detector: Detector
         cid: tuple(Label(k, round(v, 3)) for k, v in sorted(d.items())) or (Label("none", 1.0),)
         for cid, d in labels.items()
     }
-    findings = build_findings(doc, clauses, concepts, hits, detector.name) if scope.in_scope else ()
     return Analysis(scope=scope, labels=label_tuples, findings=findings, detector=detector.name)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..model import Clause, Document, Evidence, Finding
 from .rules import ClauseHit, Concepts, Sentence, deemed_window_is_short, polarity
@@ -131,8 +131,12 @@ class _Facts:
     ai_term_limited: bool = False  # AI/replica uses confined to a fixed term
     separate_rider: bool = False
     replica_pay: bool = False
+    protections: list = field(default_factory=list)  # ClauseHit("protective:<gap>") for each protective sentence
     broad_grant: tuple[str, int, int] | None = None  # clause id and span of a broad legacy grant
     data_collection: tuple[str, int, int] | None = None  # recordings/scans collected as data
+
+    def protect(self, clause: Clause, s: Sentence, gap: str) -> None:
+        self.protections.append(ClauseHit(clause.id, f"protective:{gap}", 0.8, s.start, s.end, (), "contract protection"))
 
 
 def _gather(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -> _Facts:
@@ -146,32 +150,42 @@ def _gather(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -
             f.mentions_ai = True
             if s.has("NOTICE"):
                 f.notice = True
+                f.protect(clause, s, "ai_disclosure_missing")
             if s.has("RESTRICT") and s.has("REPLICA_STRONG", "SYNTHETIC", "AI") and not any(
                     h.text.lower() in _BROAD_PURPOSE for h in s.get("ANY_PURPOSE")) and \
                     re.search(r"permitted uses?|schedule of|uses? (?:listed|set out|set forth|described)|only the uses|"
                               r"new (?:separate )?(?:written )?consent", s.text, re.I):
                 f.use_schedule = True
+                f.protect(clause, s, "replica_use_unspecified")
             if _SEPARATE_RIDER.search(s.text) and polarity(s, s.get("AI", "REPLICA_STRONG", "SYNTHETIC"), doc.text) != "protect":
                 f.separate_rider = True
+                f.protect(clause, s, "consent_buried_or_bundled")
             if s.has("PAY_SPECIFIC") and not s.has("NO_COMP"):
                 f.replica_pay = True
+                f.protect(clause, s, "replica_compensation_missing")
             if re.search(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s*(?:\(\d+\)\s*)?[- ]?(?:years?|months?)\b", s.text, re.I) \
                     and re.search(r"\bterm\b|\bperiod\b|\bexpir|\blimited\b|\bend", s.text, re.I) and not s.has("PERPETUAL"):
                 f.ai_term_limited = True
+                f.protect(clause, s, "unbounded_term_scope")
         if s.has("REUSE") and s.has("PAY_SPECIFIC") and not s.has("NO_COMP"):
             f.replica_pay = True
+            f.protect(clause, s, "replica_compensation_missing")
         if re.search(r"usage reports?|\blabel(?:l)?(?:ed|ing)?\b.*\b(?:synthetic|ai|generated|replica)|watermark", s.text, re.I):
             f.notice = True
+            f.protect(clause, s, "ai_disclosure_missing")
         if s.has("DATA_SEC") and (s.has("DATA_OBJECT", "REPLICA_STRONG", "PERSON_STRONG", "AI")) and \
                 not re.search(r"confidential information", s.text, re.I):
             if s.has("DATA_OBJECT", "REPLICA_STRONG", "AI") or re.search(r"delet|destr|eras|purg|retention|encrypt|secur", s.text, re.I):
                 f.data_security = True
+                f.protect(clause, s, "data_security_deletion_missing")
         if s.has("COUNSEL") and polarity(s, s.get("COUNSEL"), doc.text) == "grant":
             f.counsel = True
+            f.protect(clause, s, "representation_or_minor_gap")
         if s.has("UNION") and not re.search(r"european union|credit union", s.text, re.I) and \
                 polarity(s, s.get("UNION"), doc.text) == "grant" and \
                 not re.search(r"(?:not|no|neither)\b[^.;]{0,60}\b(?:union|guild|collective|sag|equity)", s.text, re.I):
             f.union = True
+            f.protect(clause, s, "representation_or_minor_gap")
         if s.has("MINOR") and f.minor is None and re.search(
                 r"\bminor\b|guardian|under (?:the age of )?(?:18|eighteen)|child|coogan|\b1[0-7] years of age", s.text, re.I) \
                 and not re.search(r"\bminor (?:changes|modifications|edits|adjustments|amendments|variations|defects|deviations|corrections)", s.text, re.I):
@@ -182,6 +196,7 @@ def _gather(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -
             near = any(0 < a - p.end < 60 for p in persons for a in approvals)
             if near and not re.search(r"without\s+(?:\w+\s+){0,3}approv|waive|not subject to", s.text, re.I):
                 f.person_approval = True
+                f.protect(clause, s, "objectionable_depiction")
                 if s.has("REPLICA_STRONG", "AI", "SYNTHETIC"):
                     f.approval_covers_ai = True
             elif not re.search(r"without\s+(?:\w+\s+){0,3}approv|waive", s.text, re.I) and \
@@ -192,14 +207,17 @@ def _gather(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -
                               r"(?:shall|will|may)\s+have\s+(?:the\s+)?(?:right|opportunity)\s+to\s+(?:\w+\s+){0,3}approv",
                               s.text, re.I):
                 f.person_approval = True
+                f.protect(clause, s, "objectionable_depiction")
         if s.has("NEG", "SEPARATE_CONSENT") and re.search(r"\bnude|sexual|pornograph|political|religious|derogatory|"
                                                          r"defamatory|disparag|obscene", s.text, re.I) and \
                 (s.has("PERSON_STRONG", "REPLICA_STRONG") or s.has("ROLE", "PARTY_PERSON")):
             f.excluded_categories = True
+            f.protect(clause, s, "objectionable_depiction")
         if s.has("REVOKE_OK") and s.has("ROLE", "PARTY_PERSON", "PERSON_STRONG") and \
                 re.search(r"consent|licen[cs]e|permission|use|authori", s.text, re.I) and not s.has("IRREVOCABLE"):
             if re.search(r"revo|withdraw|opt[- ]out|suspen", s.text, re.I) and not re.search(r"(?:not|no)\s+(?:\w+\s+){0,2}(?:revo|withdraw)", s.text, re.I):
                 f.revocable = True
+                f.protect(clause, s, "no_revocation_or_suspension")
         if f.data_collection is None and (s.has("REPLICA_STRONG") or (s.has("AI") and s.has("DATA_OBJECT", "PERSON_STRONG"))
                                           or re.search(r"biometric|\bscans?\b.*\b(?:body|face|likeness)|voice data", s.text, re.I)):
             f.data_collection = (clause.id, s.start, s.end)
@@ -262,7 +280,8 @@ def _broad_grant(doc: Document, clauses, concepts: Concepts) -> tuple[str, int, 
 
 
 def build_findings(doc: Document, clauses: tuple[Clause, ...], concepts: Concepts, hits: list[ClauseHit],
-                   detector: str) -> tuple[Finding, ...]:
+                   detector: str) -> tuple[tuple[Finding, ...], list[ClauseHit]]:
+    """Findings for an in-scope contract, and the protective sentences found on the way (as clause labels)."""
     by_id = {c.id: c for c in clauses}
     facts = _gather(doc, clauses, concepts, hits)
     protected = {h.label.split(":", 1)[1] for h in hits if h.label.startswith("protective:")}
@@ -324,7 +343,7 @@ def build_findings(doc: Document, clauses: tuple[Clause, ...], concepts: Concept
     contract_findings = _contract_gaps(doc, by_id, facts, grouped, detector, minor)
     findings.extend(contract_findings)
     findings.sort(key=lambda f: (-SEVERITY_ORDER[f.severity], f.gap))
-    return tuple(findings)
+    return tuple(findings), facts.protections
 
 
 _PROJECT = re.compile(r"\b(?:in|for|during)\s+(?:use\s+in\s+)?(?:the|its|this)\s+(?:[A-Z][\w-]*|online catalogue|campaign)")
