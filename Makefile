@@ -26,6 +26,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
+	$(BIN)/python benchmarks/accuracy.py
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/scan_startup.py
 
