@@ -28,6 +28,7 @@ _PAGE_NUMBER = re.compile(
 )
 _PAGE_OF = re.compile(r"\bpage\s+\d{1,4}\s*(?:of|/)\s*\d{1,4}\b", re.IGNORECASE)
 _CID = re.compile(r"\(cid:\d+\)")
+_SOFT_HYPHEN_WORD = re.compile(r"([a-z])\ufffe([a-z])")
 _HYPHEN_END = re.compile(r"([A-Za-z]{2,})[-\u00ad\x02]$")
 
 
@@ -116,7 +117,10 @@ def read_pdf(data: bytes, source: str) -> dict:
             text = textpage.get_text_range()
             textpage.close()
             page.close()
-            text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ").replace("\ufffe", "-")
+            text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
+            # pdfium marks a hyphen it joined across a line end as U+FFFE: "per\ufffeformance" is one word,
+            # "non\ufffeExclusive" a compound that keeps its hyphen
+            text = _SOFT_HYPHEN_WORD.sub(r"\1\2", text).replace("\ufffe", "-")
             raw_pages.append([_undouble(ln.rstrip()) for ln in text.split("\n")])
     finally:
         pdf.close()
