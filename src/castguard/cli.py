@@ -113,8 +113,9 @@ def scan(contract: Path, fmt: str, output: Path | None, fail_on: str | None):
         from .report.table import render_table
 
         text = render_table(report) + "\n"
-    for warning in report.document.warnings:
-        click.echo(f"warning: {warning}", err=True)
+    if output is not None or fmt != "table":  # the table already shows them
+        for warning in report.document.warnings:
+            click.echo(f"warning: {warning}", err=True)
     if output is None:
         click.echo(text, nl=False)
     else:

@@ -231,6 +231,7 @@ _SEPARATE_RIDER = re.compile(
     r"instrument|consent form)|signed separately|initial(?:s|ed|led)? (?:here|below|each)|clear and conspicuous|"
     r"separate(?:ly)? signature", re.I)
 _BROAD_PURPOSE = {"any and all purposes", "any purpose", "any purposes", "all purposes", "any lawful purpose",
+                  "any and all other purposes", "all other purposes", "any other purpose", "any other purposes",
                   "any lawful purposes", "any purpose whatsoever", "all uses", "any and all uses", "unlimited right",
                   "in any manner", "in any and all manner", "any manner whatsoever", "in any manner whatsoever"}
 _OWN_PRODUCED = re.compile(r"(?:sole|exclusive)\s+(?:and\s+exclusive\s+)?owners?|property of|right,? title and interest|"
@@ -352,7 +353,7 @@ _PROJECT = re.compile(r"\b(?:in|for|during)\s+(?:use\s+in\s+)?(?:the|its|this)\s
 def _specific_uses(s: Sentence) -> bool:
     """The replica's uses are tied to a named project or a listed purpose, and not opened up again."""
     if any(h.text.lower() in _BROAD_PURPOSE or h.text.lower() in {"without limitation", "unlimited"} for h in s.get("ANY_PURPOSE")) \
-            or s.has("ALL_MEDIA", "PERPETUAL"):
+            or s.has("ALL_MEDIA", "PERPETUAL") or re.search(r"\b(?:and|or) otherwise\b", s.text):
         return False
     return s.has("RESTRICT") or bool(_PROJECT.search(s.text))
 

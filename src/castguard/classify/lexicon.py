@@ -69,7 +69,7 @@ CONCEPTS: dict[str, list[str]] = {
                      "fine tuning", "teach", "teaching", "machine learning", "machine-learning"],
     "TRAIN_WEAK": _inflect("develop", "improve", "enhance", "build", "ingest", "feed", "refine", "calibrate")
     + ["development", "improvement", "improvements", "research and development", "input"],
-    "TECH_OBJECT": ["technology", "technologies", "system", "systems", "software", "tools", "models", "engine",
+    "TECH_OBJECT": ["model", "technology", "technologies", "system", "systems", "software", "tools", "models", "engine",
                     "engines", "products and services", "platform", "platforms", "algorithms", "neural"],
     "REPLICA_STRONG": [
         "digital replica", "digital replicas", "digital double", "digital doubles", "digital twin", "digital twins",
@@ -140,6 +140,7 @@ CONCEPTS: dict[str, list[str]] = {
     ],
     "ANY_PURPOSE": [
         "any and all purposes", "any purpose", "any purposes", "all purposes", "any lawful purpose",
+        "any and all other purposes", "all other purposes", "any other purpose", "any other purposes",
         "any lawful purposes", "any purpose whatsoever", "any use", "all uses", "any and all uses",
         "unlimited", "without limitation", "without restriction", "without restrictions", "unrestricted",
         "in any manner", "in any way", "any manner whatsoever", "in any manner whatsoever", "as it sees fit",

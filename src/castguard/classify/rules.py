@@ -279,6 +279,8 @@ def polarity(sent: Sentence, key: list[Hit], doc_text: str) -> str:
                         r"consent|approv|authori[sz]|permission|agree|rider|separate|signed|writing", tail):
                     return "hollow"
         return "protect"
+    if re.search(r"provided(?:,)? (?:however,? )?that (?:none|no)\b|none of which is\b", sent.text, re.I):
+        return "protect"
     if sent.has("SEPARATE_CONSENT") and not sent.has("NO_CONSENT_NEEDED"):
         for sc in sent.get("SEPARATE_CONSENT"):
             low = sc.text.lower()
@@ -290,8 +292,12 @@ def polarity(sent: Sentence, key: list[Hit], doc_text: str) -> str:
 
 _PERSON_RIGHT = re.compile(
     r"\b(?:performer|artist|talent|model|athlete|influencer|actor|musician|vocalist|creator|participant|you|I)\s+"
-    r"(?:may|shall have the right to|has the right to|is entitled to|can)\s+(?:at any time\s+)?"
-    r"(?:revoke|withdraw|approve|object|refuse|decline|opt[- ]out|require|terminate|withhold|veto)", re.I)
+    r"(?:(?:may|shall have the right to|has the right to|is entitled to|can)\s+(?:at any time\s+)?"
+    r"(?:revoke|withdraw|approve|object|refuse|decline|opt[- ]out|require|terminate|withhold|veto)|retains?\b)", re.I)
+# "Company shall label ...", "Studio shall delete ...": duties owed to the performer
+_OBLIGATION = re.compile(r"\b(?:shall|will|must|agrees to)\s+(?:promptly\s+|clearly\s+)?(?:label|notify|send|disclose|report|"
+                         r"delete|destroy|store|encrypt|inform)\b", re.I)
+_GRANT_MODAL = re.compile(r"\bmay\b|\bhereby\b|\bgrants?\b|\bright to\b|\bentitled\b", re.I)
 
 
 class RuleDetector:
@@ -314,8 +320,11 @@ class RuleDetector:
     # each rule returns (gap, key hits, cues, score) or None
     def _sentence(self, clause: Clause, s: Sentence, text: str):
         results = []
-        if _PERSON_RIGHT.search(s.text):  # a right the performer holds is not a grant to the company
+        if _PERSON_RIGHT.search(s.text) or _OBLIGATION.search(s.text) and not _GRANT_MODAL.search(s.text):
+            # a right the performer holds, or a duty the company owes, is not a grant to the company
             return results
+        if s.has("NOT_CONDITION") and re.search(r"refus|declin|withhold", s.text, re.I):
+            return results  # "refusal to consent shall not affect the engagement": the protection itself
         for rule in _RULES:
             r = rule(s)
             if not r:
@@ -364,7 +373,10 @@ _PERMITS = re.compile(r"\b[Mm]ay\b|\b[Rr]ight to|\b[Hh]ereby\b|\b[Gg]rants?\b|\b
 def _replica_creation(s: Sentence):
     if re.match(r"\s*#", s.text) or s.text.isupper():  # a title, not a grant
         return None
-    if s.has("REPLICA_STRONG") and _PERMITS.search(s.text):
+    if s.has("NO_COMP") or re.search(r"\bterminates?\b|\bexpires?\b|\bshall cease\b", s.text, re.I) and not re.search(r"\bmay\b", s.text):
+        return None  # a pay term or the end of a licence, judged by its own rules
+    person = s.has("ROLE", "PARTY_PERSON", "PERSON_STRONG") or any(h.text[:1].isupper() for h in s.get("REPLICA_STRONG"))
+    if s.has("REPLICA_STRONG") and person and _PERMITS.search(s.text):
         return "replica_creation_grant", s.get("REPLICA_STRONG"), s.texts("REPLICA_STRONG"), 0.9
     if not _PERMITS.search(s.text):
         return None
@@ -376,6 +388,8 @@ def _replica_creation(s: Sentence):
 
 
 def _replica_use(s: Sentence):
+    if s.has("NO_COMP"):
+        return None
     replica = s.has("REPLICA_STRONG", "SYNTHETIC") or (s.has("REPLICA_WEAK") and s.has("PERSON_STRONG", "ROLE", "PARTY_PERSON"))
     if replica and s.has("ANY_PURPOSE", "ALL_MEDIA", "PERPETUAL") and not s.has("RESTRICT"):
         return "replica_use_unspecified", s.get("REPLICA_STRONG", "REPLICA_WEAK", "SYNTHETIC"), \
@@ -393,6 +407,10 @@ def _unbounded(s: Sentence):
         return None
     if s.has("PERPETUAL", "IRREVOCABLE"):
         return "unbounded_term_scope", s.get("PERPETUAL", "IRREVOCABLE"), s.texts("PERPETUAL", "IRREVOCABLE") + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.85
+    open_ended = re.search(r"as long as (?:\w+ ){1,2}(?:wishes|desires|chooses|sees fit|determines|likes)", s.text, re.I)
+    if open_ended and (subject or s.has("ROLE", "PARTY_PERSON")):
+        hit = Hit("PERPETUAL", s.start + open_ended.start(), s.start + open_ended.end(), open_ended.group(0))
+        return "unbounded_term_scope", [hit], [open_ended.group(0).lower()], 0.75
     lasting = [h for h in s.get("SURVIVE") if h.text.lower() != "thereafter"]
     if lasting and re.search(r"\blicen[cs]e|\brights?\b|\buse\b", s.text, re.I) and \
             not re.search(r"\b(?:for a period of|days|months|sell[- ]off)\b|surviv\w*\s+(?:\w+\s+){0,3}death", s.text, re.I):
@@ -445,10 +463,11 @@ def _depiction(s: Sentence):
     subject = s.has("PERSON_STRONG", "REPLICA_STRONG") or (s.has("PERSON_WEAK") and s.has("ROLE", "PARTY_PERSON"))
     if subject and s.has("NO_CONSENT_NEEDED") and re.search(r"approv", s.text, re.I) and s.has("GRANT"):
         return "objectionable_depiction", s.get("NO_CONSENT_NEEDED"), s.texts("NO_CONSENT_NEEDED") + s.texts("DEPICT_ANY"), 0.75
-    if subject and s.has("WAIVE") and re.search(r"inspect or approve|right (?:to|of) approv|approval right|right to inspect|"
+    if (subject or s.has("ROLE", "PARTY_PERSON")) and s.has("WAIVE") and re.search(r"inspect or approve|right (?:to|of) approv|approval right|right to inspect|"
                                                  r"not subject to any (?:right of )?approval", s.text, re.I):
         return "objectionable_depiction", s.get("WAIVE"), s.texts("WAIVE") + ["right to approve"], 0.8
-    wide = re.search(r"any and all (?:other )?purposes|any (?:other )?purpose|whatever (?:setting|products?|messaging|context|manner)|"
+    wide = re.search(r"any and all (?:other )?purposes|any (?:other )?purpose|any (?:other )?context|sensitive subjects|"
+                     r"whatever (?:setting|products?|messaging|context|manner)|"
                      r"\bany\b[^.;]{0,60}\bwhatsoever|not subject to any (?:right of )?approval", s.text, re.I)
     if wide and subject and s.has("GRANT") and not s.has("DEPICT_ANY"):
         hit = Hit("DEPICT_ANY", s.start + wide.start(), s.start + wide.end(), wide.group(0))
@@ -538,6 +557,10 @@ def _assignment(s: Sentence):
         return None
     if sub:
         return "assignment_sublicensing", sub, [h.text.lower() for h in sub][:2] + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.85
+    passive = re.search(r"\bmay be (?:freely )?(?:assigned|transferred|sublicensed|sub-licensed|licensed)\b[^.;]{0,20}\bto\b", s.text, re.I)
+    if passive and (s.has("PERSON_STRONG", "PERSON_WEAK", "REPLICA_STRONG", "RESULTS")) and not s.has("SEPARATE_CONSENT"):
+        hit = Hit("ASSIGN", s.start + passive.start(), s.start + passive.end(), passive.group(0))
+        return "assignment_sublicensing", [hit], [passive.group(0).lower()], 0.7
     if re.search(r"\bonly to\b|\bonly with\b|\bassumes?\b[^.;]{0,60}\bobligations|agrees? in writing to (?:assume|be bound)", s.text, re.I):
         return None  # a restricted assignment is the protection, not the gap
     if s.has("COMPANY_MAY") and re.search(r"\bassign|\btransfer", s.text, re.I):
@@ -546,7 +569,10 @@ def _assignment(s: Sentence):
     third = [h for h in s.get("ASSIGN_STRONG") if h.text.lower() in {"licensees", "designees", "assigns", "licensees and assigns",
                                                                      "third parties", "those acting", "others", "any person",
                                                                      "affiliates"}]
-    if third and s.has("GRANT") and (s.person(strong_only=True) or s.has("PERSON_WEAK")) and re.search(r"\bgrant|\bpermi|\bauthori|\blicen", s.text, re.I):
+    persons_rights = re.search(r"(?:performer|artist|talent|model|athlete|influencer|actor|musician|vocalist|creator|"
+                               r"participant)['’]s rights", s.text, re.I)
+    if third and s.has("GRANT") and (s.person(strong_only=True) or s.has("PERSON_WEAK") or persons_rights) and \
+            re.search(r"\bgrant|\bpermi|\bauthori|\blicen|\bassign", s.text, re.I):
         return "assignment_sublicensing", third, [h.text.lower() for h in third][:2] + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.6
     return None
 
@@ -555,7 +581,9 @@ def _post_mortem(s: Sentence):
     deaths = [h for h in s.get("DEATH") if h.text.lower() != "estate"]
     if not deaths:
         return None
-    continues = s.has("SURVIVE", "PERPETUAL", "HEIRS") or re.search(r"\bcontinu|\bremain|\bnot terminate|\bafter\b|\bfollowing\b|\bthereafter\b", s.text, re.I)
+    continues = s.has("SURVIVE", "PERPETUAL", "HEIRS") or re.search(r"\bcontinu|\bremain|\bnot terminate|\bafter\b|\bfollowing\b|\bthereafter\b", s.text, re.I) \
+        or (re.search(r"\b(?:should|if|upon|in the event of)\b[^.;]{0,40}\b(?:die|dies|death|deceased|passing)", s.text, re.I)
+            and re.search(r"\bmay\b[^.;]{0,30}\b(?:use|complete|exploit|finish|continue)", s.text, re.I))
     if continues and (s.has("PERSON_STRONG", "PERSON_WEAK", "REPLICA_STRONG", "RESULTS") or s.has("GRANT")):
         if re.search(r"\bterminat", s.text, re.I) and not re.search(r"\bcontinu|\bsurviv|\bnot terminate|\bremain", s.text, re.I):
             return None

@@ -5,6 +5,7 @@ Every rendering carries ``DISCLAIMER`` and cites the anchors of each finding.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from pathlib import Path
 
@@ -23,11 +24,15 @@ _WEIGHT = {"high": 22, "medium": 10, "low": 4}
 
 
 def risk_score(report: Report) -> int:
-    """0-100: severity-weighted findings scaled by confidence (0 for an out-of-scope contract)."""
-    if not report.in_scope:
+    """0-100: severity-weighted findings scaled by confidence, saturating (0 for an out-of-scope contract).
+
+    One high finding scores about 25, four about 70; the curve flattens so that a contract with fifteen gaps
+    still differs from one with eight.
+    """
+    if not report.in_scope or not report.findings:
         return 0
     raw = sum(_WEIGHT[f.severity] * (0.5 + 0.5 * f.confidence) for f in report.findings)
-    return int(min(100, round(raw)))
+    return max(1, min(100, round(100 * (1 - math.exp(-raw / 75)))))
 
 
 def severity_counts(report: Report) -> dict[str, int]:
