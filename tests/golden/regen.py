@@ -23,6 +23,7 @@ GOLDEN = [
     "tests/corpus/cuad_endorsement_bizzingo_joetheismann.pdf",
     "tests/corpus/cuad_sponsorship_arcgroup_jacksonvillejaguars.pdf",
     "tests/corpus/18f_consent_research_participant_2016.docx",
+    "tests/corpus/18f_consent_research_participant_recording.docx",
     "sample_contracts/voiceover_brightwave.docx",
     "sample_contracts/film_actor_harborlight.pdf",
     "sample_contracts/model_release_lumen.md",

@@ -68,6 +68,9 @@ def _heading_line(line: str, *, hint: bool, prev_blank_or_end: bool, next_line: 
         return False
     if re.match(r"^(by|name|title|date|its|signature|address|tel|phone|email|fax|attn|attention)\s*:", s, re.IGNORECASE):
         return False
+    if re.fullmatch(r"(?:printed |print )?name|signature|signed|date|dated|witness|title|by|initials?|address", s.rstrip(":"),
+                    re.IGNORECASE):
+        return False  # a signature-block field, not a heading
     if hint:
         return True
     if _is_caps_heading(s):
