@@ -18,13 +18,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from castguard.classify import analyze  # noqa: E402
 from castguard.classify.taxonomy import GAPS  # noqa: E402
 from castguard.ingest.text import read_text  # noqa: E402
 from castguard.model import Document  # noqa: E402
@@ -53,7 +51,12 @@ def score_sets(pairs: list[tuple[str, set[str], set[str]]], labels: set[str]) ->
         tp_all, fp_all, fn_all = tp_all + tp, fp_all + fp, fn_all + fn
     support = [v for v in per.values() if v[0] + v[2] > 0]
     macro = sum(v[5] for v in support) / len(support) if support else 0.0
-    return {"per_label": per, "micro": prf(tp_all, fp_all, fn_all), "macro_f1": macro, "counts": (tp_all, fp_all, fn_all)}
+    return {
+        "per_label": per,
+        "micro": prf(tp_all, fp_all, fn_all),
+        "macro_f1": macro,
+        "counts": (tp_all, fp_all, fn_all),
+    }
 
 
 def contract_eval(items, base: Path, verbose: bool):
@@ -98,7 +101,9 @@ def clause_eval(path: Path, verbose: bool):
         findings, protections = build_findings(doc, clauses, concepts, hits, "rules.v1")
         hits = hits + protections
         pred = {f.gap for f in findings if f.gap in CLAUSE_KIND and f.kind == "clause"}
-        pred -= {"consent_buried_or_bundled"} if not any(h.label == "consent_buried_or_bundled" for h in hits) else set()
+        pred -= (
+            {"consent_buried_or_bundled"} if not any(h.label == "consent_buried_or_bundled" for h in hits) else set()
+        )
         gold = set(case["labels"]) & CLAUSE_KIND
         pairs.append((case["text"][:80], gold, pred))
         protective = {h.label.split(":", 1)[1] for h in hits if h.label.startswith("protective:")}
@@ -117,7 +122,9 @@ def print_table(title: str, res: dict) -> None:
         if tp + fp + fn:
             print(f"  {lab:<32} {tp:>3} {fp:>3} {fn:>3}  {p:5.2f} {r:5.2f} {f:5.2f}")
     p, r, f = res["micro"]
-    print(f"  {'micro':<32} {res['counts'][0]:>3} {res['counts'][1]:>3} {res['counts'][2]:>3}  {p:5.2f} {r:5.2f} {f:5.2f}")
+    print(
+        f"  {'micro':<32} {res['counts'][0]:>3} {res['counts'][1]:>3} {res['counts'][2]:>3}  {p:5.2f} {r:5.2f} {f:5.2f}"
+    )
     print(f"  {'macro F1':<32} {'':>11}  {'':>5} {'':>5} {res['macro_f1']:5.2f}")
 
 
@@ -137,10 +144,14 @@ def main(argv=None) -> int:
 
     samples = json.loads((ROOT / "sample_contracts" / "EXPECTED.json").read_text())
     pairs, ok, n = contract_eval(samples, ROOT / "sample_contracts", args.verbose)
-    print_table(f"Sample contracts, contract level ({n} contracts, scope correct {ok}/{n})", score_sets(pairs, all_gaps))
+    print_table(
+        f"Sample contracts, contract level ({n} contracts, scope correct {ok}/{n})", score_sets(pairs, all_gaps)
+    )
 
     pairs, pok, pn = clause_eval(ROOT / "data" / "clause_cases.jsonl", args.verbose)
-    print_table(f"Clause cases ({len(pairs)} clauses; protections recognised {pok}/{pn})", score_sets(pairs, CLAUSE_KIND))
+    print_table(
+        f"Clause cases ({len(pairs)} clauses; protections recognised {pok}/{pn})", score_sets(pairs, CLAUSE_KIND)
+    )
     return 0
 
 

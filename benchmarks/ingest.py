@@ -67,8 +67,10 @@ def main(argv=None) -> int:
     print(f"  castguard ingest : {ours_pps:8.1f} pages/s")
     print(f"  pdftotext        : {theirs_pps:8.1f} pages/s")
     print(f"  ratio            : {ours_pps / theirs_pps:8.2f}x of pdftotext (target >= 0.33)")
-    print(f"  pdftotext without its {startup * 1000:.1f} ms process start: {net_pps:8.1f} pages/s "
-          f"-> ratio {ours_pps / net_pps:.2f}x")
+    print(
+        f"  pdftotext without its {startup * 1000:.1f} ms process start: {net_pps:8.1f} pages/s "
+        f"-> ratio {ours_pps / net_pps:.2f}x"
+    )
     return 0
 
 

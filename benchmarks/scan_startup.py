@@ -24,8 +24,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def build_contract(words: int = 5000) -> str:
     parts = []
-    for name in ("film_actor_harborlight.pdf", "videogame_performer_ironpeak.txt", "music_session_bluefinch.txt",
-                 "influencer_glowup.txt", "model_release_lumen.md"):
+    for name in (
+        "film_actor_harborlight.pdf",
+        "videogame_performer_ironpeak.txt",
+        "music_session_bluefinch.txt",
+        "influencer_glowup.txt",
+        "model_release_lumen.md",
+    ):
         path = ROOT / "sample_contracts" / name
         if path.suffix == ".pdf":
             sys.path.insert(0, str(ROOT / "src"))

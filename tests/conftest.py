@@ -18,8 +18,10 @@ SAMPLES = ROOT / "sample_contracts"
 FIXTURES = ROOT / "tests" / "fixtures"
 SCHEMA = ROOT / "src" / "castguard" / "report" / "report.schema.json"
 
-_INSTALL = {"pdftotext": "poppler-utils (apt-get install poppler-utils)",
-            "soffice": "LibreOffice (apt-get install libreoffice-writer-nogui)"}
+_INSTALL = {
+    "pdftotext": "poppler-utils (apt-get install poppler-utils)",
+    "soffice": "LibreOffice (apt-get install libreoffice-writer-nogui)",
+}
 
 
 def require_tool(name: str) -> str:

@@ -89,9 +89,9 @@ def test_tracked_changes_read_as_accepted_without_header_footer_comment():
 def test_word_numbering_with_restart_and_table():
     exp = EXPECTED["numbered_multilevel.docx"]
     doc = read_document(FIXTURES / "numbered_multilevel.docx")
-    got = [(b.label, doc.text[b.start:b.end][len(b.label) + 1:]) for b in doc.blocks if b.label]
+    got = [(b.label, doc.text[b.start : b.end][len(b.label) + 1 :]) for b in doc.blocks if b.label]
     assert got == [(p["label"], p["text"]) for p in exp["numbered_paragraphs"]]
-    cells = [doc.text[b.start:b.end] for b in doc.blocks if b.in_table]
+    cells = [doc.text[b.start : b.end] for b in doc.blocks if b.in_table]
     assert cells == [c for row in exp["table"] for c in row]
 
 

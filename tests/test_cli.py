@@ -37,8 +37,15 @@ def test_every_command_has_help_with_example(runner):
         assert command.help
 
 
-@pytest.mark.parametrize("name", ["film_actor_harborlight.pdf", "voiceover_brightwave.docx",
-                                  "videogame_performer_ironpeak.txt", "model_release_lumen.md"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "film_actor_harborlight.pdf",
+        "voiceover_brightwave.docx",
+        "videogame_performer_ironpeak.txt",
+        "model_release_lumen.md",
+    ],
+)
 def test_scan_table_for_each_format(runner, name):
     result = runner.invoke(cli, ["scan", str(SAMPLES / name)])
     assert result.exit_code == 0, result.output
@@ -56,7 +63,9 @@ def test_scan_json_to_stdout_is_the_report(runner):
 
 def test_scan_markdown_to_file_atomically(runner, tmp_path):
     out = tmp_path / "review.md"
-    result = runner.invoke(cli, ["scan", str(SAMPLES / "music_session_bluefinch.txt"), "--format", "markdown", "-o", str(out)])
+    result = runner.invoke(
+        cli, ["scan", str(SAMPLES / "music_session_bluefinch.txt"), "--format", "markdown", "-o", str(out)]
+    )
     assert result.exit_code == 0
     assert out.read_text(encoding="utf-8").startswith("# castguard report: ")
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

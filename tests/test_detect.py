@@ -14,9 +14,11 @@ from castguard.scan import scan
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import accuracy  # noqa: E402
 
-PREAMBLE = ("PERFORMER AGREEMENT\n1. Engagement. Company engages Performer, an individual, to perform in the "
-            "Picture, and Performer grants Company the right to use Performer's name and likeness in the Picture "
-            "during the Term.\n")
+PREAMBLE = (
+    "PERFORMER AGREEMENT\n1. Engagement. Company engages Performer, an individual, to perform in the "
+    "Picture, and Performer grants Company the right to use Performer's name and likeness in the Picture "
+    "during the Term.\n"
+)
 
 
 def gaps_for(tmp_path, clause: str, name: str = "deal.txt") -> set[str]:
@@ -40,14 +42,22 @@ def test_every_taxonomy_id_is_known():
         assert gap.anchors and gap.remedy and gap.why and gap.severity in ("high", "medium", "low")
 
 
-@pytest.mark.parametrize("name", [p.name for p in sorted(SAMPLES.iterdir()) if p.suffix in (".pdf", ".docx", ".txt", ".md")
-                                  and p.name != "README.md"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        p.name
+        for p in sorted(SAMPLES.iterdir())
+        if p.suffix in (".pdf", ".docx", ".txt", ".md") and p.name != "README.md"
+    ],
+)
 def test_sample_contract_findings_match_the_team_labels(name, sample_expected):
     expected = next(e for e in sample_expected if e["file"] == name)
     report = scan(SAMPLES / name)
     assert report.in_scope == expected["in_scope"]
     found = {f.gap for f in report.findings}
-    assert found == set(expected["gaps"]), f"extra {found - set(expected['gaps'])}, missing {set(expected['gaps']) - found}"
+    assert found == set(expected["gaps"]), (
+        f"extra {found - set(expected['gaps'])}, missing {set(expected['gaps']) - found}"
+    )
     assert not found & set(expected.get("not_gaps", []))
 
 
@@ -63,7 +73,7 @@ def test_every_finding_cites_evidence_anchor_and_remedy():
         assert f.anchors == GAPS[f.gap].anchors and f.remedy == GAPS[f.gap].remedy
         assert f.evidence and set(f.clause_ids) <= clause_ids
         for e in f.evidence:
-            assert " ".join(report.document.text[e.start:e.end].split()).startswith(e.quote.rstrip("…")[:40])
+            assert " ".join(report.document.text[e.start : e.end].split()).startswith(e.quote.rstrip("…")[:40])
         assert f.explanation.startswith(GAPS[f.gap].title)
 
 
@@ -84,8 +94,10 @@ def test_prohibition_is_a_protection_not_a_grant(tmp_path):
 
 
 def test_hollowed_protection_is_still_a_grant(tmp_path):
-    clause = ("Company shall not use Performer's voice to train any artificial intelligence, except for the purpose "
-              "of improving Company's products and services.")
+    clause = (
+        "Company shall not use Performer's voice to train any artificial intelligence, except for the purpose "
+        "of improving Company's products and services."
+    )
     assert "ai_training_grant" in gaps_for(tmp_path, clause)
 
 
@@ -96,18 +108,24 @@ def test_conditioned_on_separate_consent_is_a_protection(tmp_path):
 
 
 def test_paraphrase_without_the_obvious_keywords(tmp_path):
-    clause = ("Company may use the Recordings, and any voice data derived from them, to train, fine-tune and evaluate "
-              "machine-learning models.")
+    clause = (
+        "Company may use the Recordings, and any voice data derived from them, to train, fine-tune and evaluate "
+        "machine-learning models."
+    )
     assert "ai_training_grant" in gaps_for(tmp_path, clause)
     clause = "Licensee may use reproductions or simulations of Performer's name, likeness and voice in any game."
     assert "replica_creation_grant" in gaps_for(tmp_path, clause)
 
 
 def test_deemed_approval_after_short_silence_is_no_approval(tmp_path):
-    short = ("Company will submit each use of Performer's likeness to Performer, and any use not objected to in "
-             "writing within 48 hours is deemed approved.")
-    long = ("Company will submit each use of Performer's likeness to Performer, and any use not objected to in "
-            "writing within fourteen (14) days is deemed approved.")
+    short = (
+        "Company will submit each use of Performer's likeness to Performer, and any use not objected to in "
+        "writing within 48 hours is deemed approved."
+    )
+    long = (
+        "Company will submit each use of Performer's likeness to Performer, and any use not objected to in "
+        "writing within fourteen (14) days is deemed approved."
+    )
     assert "objectionable_depiction" in gaps_for(tmp_path, short)
     assert "objectionable_depiction" not in gaps_for(tmp_path, long)
 
@@ -141,22 +159,33 @@ def test_broad_grant_silent_on_ai_is_a_legacy_grant(tmp_path):
 
 
 def test_contract_that_mentions_ai_is_not_silent(tmp_path):
-    clause = ("Performer grants Company the right to use Performer's voice and likeness in perpetuity in all media. "
-              "Company shall not use Performer's voice to train any artificial intelligence.")
+    clause = (
+        "Performer grants Company the right to use Performer's voice and likeness in perpetuity in all media. "
+        "Company shall not use Performer's voice to train any artificial intelligence."
+    )
     assert "silent_broad_legacy_grant" not in gaps_for(tmp_path, clause)
 
 
 def test_voice_in_the_telephony_sense_is_not_a_person(tmp_path):
     path = tmp_path / "telecom.txt"
-    path.write_text("SERVICES AGREEMENT\n1. Services. Provider grants Customer a licence to use the voice processing "
-                    "software and voice mail services in perpetuity, including any replica of the product model.\n",
-                    encoding="utf-8")
+    path.write_text(
+        "SERVICES AGREEMENT\n1. Services. Provider grants Customer a licence to use the voice processing "
+        "software and voice mail services in perpetuity, including any replica of the product model.\n",
+        encoding="utf-8",
+    )
     report = scan(path)
     assert not report.in_scope and report.findings == ()
 
 
-@pytest.mark.parametrize("name", ["negctrl_cuad_software_license_sfgfinancial.pdf", "negctrl_cuad_splitdollar_prudentialbancorp.txt",
-                                  "negctrl_cuad_distributor_limeenergy.txt", "cuad_endorsement_holidayrv_affinitygroup_corporate.txt"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "negctrl_cuad_software_license_sfgfinancial.pdf",
+        "negctrl_cuad_splitdollar_prudentialbancorp.txt",
+        "negctrl_cuad_distributor_limeenergy.txt",
+        "cuad_endorsement_holidayrv_affinitygroup_corporate.txt",
+    ],
+)
 def test_out_of_scope_contracts_get_no_findings(name):
     report = scan(CORPUS / name)
     assert not report.in_scope and report.findings == ()

@@ -17,14 +17,14 @@ def test_text_file_keeps_every_line_with_offsets():
     assert doc.text.startswith("EXHIBIT 10.12")
     assert "\r" not in doc.text
     for block in doc.blocks[:50]:
-        assert doc.text[block.start:block.end] == doc.text.split("\n")[doc.text[: block.start].count("\n")]
+        assert doc.text[block.start : block.end] == doc.text.split("\n")[doc.text[: block.start].count("\n")]
     assert len(doc.sha256) == 64
 
 
 def test_markdown_is_md_format_and_headings_are_hints():
     doc = read_document(SAMPLES / "model_release_lumen.md")
     assert doc.format == "md"
-    headings = [doc.text[b.start:b.end] for b in doc.blocks if b.heading_hint]
+    headings = [doc.text[b.start : b.end] for b in doc.blocks if b.heading_hint]
     assert "## Release" in headings and "## Signatures" in headings
 
 
@@ -49,14 +49,14 @@ def test_docx_excludes_header_footer_and_keeps_tables_and_paragraph_indexes():
     assert header and header not in doc.text
     assert footer and footer not in doc.text
     cells = [b for b in doc.blocks if b.in_table]
-    assert cells and any("Audiobook narration" in doc.text[b.start:b.end] for b in cells)
+    assert cells and any("Audiobook narration" in doc.text[b.start : b.end] for b in cells)
     indexes = [b.paragraph_index for b in doc.blocks]
     assert indexes == sorted(indexes) and len(set(indexes)) == len(indexes)
     body_paragraphs = list(word.element.body.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"))
     for block in doc.blocks[:40]:
         p = body_paragraphs[block.paragraph_index]
         text = "".join(t.text or "" for t in p.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"))
-        assert text.strip() and text.strip()[:20] in doc.text[block.start:block.end]
+        assert text.strip() and text.strip()[:20] in doc.text[block.start : block.end]
 
 
 def test_pdf_pages_and_running_heads_removed():
@@ -99,9 +99,11 @@ def test_hyphenation_repaired_only_before_lower_case():
 
 
 def test_running_heads_need_to_repeat():
-    pages = [["ACME CONFIDENTIAL", "Clause one text", "Page 1 of 3"],
-             ["ACME CONFIDENTIAL", "Clause two text", "Page 2 of 3"],
-             ["ACME CONFIDENTIAL", "Clause three text", "Page 3 of 3"]]
+    pages = [
+        ["ACME CONFIDENTIAL", "Clause one text", "Page 1 of 3"],
+        ["ACME CONFIDENTIAL", "Clause two text", "Page 2 of 3"],
+        ["ACME CONFIDENTIAL", "Clause three text", "Page 3 of 3"],
+    ]
     assert _strip_running_heads(pages) == [["Clause one text"], ["Clause two text"], ["Clause three text"]]
 
 

@@ -26,8 +26,15 @@ def test_packaged_schema_is_the_shared_contract():
         assert json.loads(SHARED_SCHEMA.read_text()) == json.loads(SCHEMA.read_text())
 
 
-@pytest.mark.parametrize("name", ["film_actor_harborlight.pdf", "voiceover_brightwave.docx", "model_release_lumen.md",
-                                  "control_software_license.txt"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "film_actor_harborlight.pdf",
+        "voiceover_brightwave.docx",
+        "model_release_lumen.md",
+        "control_software_license.txt",
+    ],
+)
 def test_json_report_satisfies_schema(name):
     data = report_to_dict(scan(SAMPLES / name))
     jsonschema.validate(data, json.loads(SCHEMA.read_text()))

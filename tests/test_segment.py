@@ -34,11 +34,18 @@ def _clauses(text: str):
 
 
 def test_articles_sections_and_headings_on_their_own_line():
-    text = ("ARTICLE IV\nGRANT OF RIGHTS\nSection 4.1 Likeness. Talent grants Company the right to use her name.\n"
-            "Section 4.2 Voice. Company may record Talent's voice.\nARTICLE V\nTERM\n5.1 The term is one year.\n")
+    text = (
+        "ARTICLE IV\nGRANT OF RIGHTS\nSection 4.1 Likeness. Talent grants Company the right to use her name.\n"
+        "Section 4.2 Voice. Company may record Talent's voice.\nARTICLE V\nTERM\n5.1 The term is one year.\n"
+    )
     got = [(n, h) for n, h, _ in _clauses(text)]
-    assert got == [("ARTICLE IV", "GRANT OF RIGHTS"), ("Section 4.1", "Likeness"), ("Section 4.2", "Voice"),
-                   ("ARTICLE V", "TERM"), ("5.1", None)]
+    assert got == [
+        ("ARTICLE IV", "GRANT OF RIGHTS"),
+        ("Section 4.1", "Likeness"),
+        ("Section 4.2", "Voice"),
+        ("ARTICLE V", "TERM"),
+        ("5.1", None),
+    ]
     clauses = segment(_doc(text))
     assert clauses[1].parent == clauses[0].id and clauses[4].parent == clauses[3].id
 
@@ -70,22 +77,28 @@ def test_right_paren_numbers_and_letter_dots():
 
 
 def test_cross_references_and_addresses_are_not_clause_starts():
-    text = ("1. Grant. Company may use the Likeness as provided pursuant to Section\n3.1 of this Agreement and "
-            "Section 4 hereof.\n2. Notices. Notices go to:\nCompany Inc.\n1200 Main Street\nSuite 5\n"
-            "Los Angeles, CA 90028\n3. Term. The term is one year, subject to 2.1 above.\n")
+    text = (
+        "1. Grant. Company may use the Likeness as provided pursuant to Section\n3.1 of this Agreement and "
+        "Section 4 hereof.\n2. Notices. Notices go to:\nCompany Inc.\n1200 Main Street\nSuite 5\n"
+        "Los Angeles, CA 90028\n3. Term. The term is one year, subject to 2.1 above.\n"
+    )
     assert [n for n, _, _ in _clauses(text)] == ["1.", "2.", "3."]
 
 
 def test_flattened_text_splits_inline_numbering():
-    text = ("1. Sponsorship.   (a) During the term the Sponsor will be a sponsor:   (i) first benefit.   "
-            "(ii) second benefit.   (b) Sponsor pays.   2. Term. One year.")
+    text = (
+        "1. Sponsorship.   (a) During the term the Sponsor will be a sponsor:   (i) first benefit.   "
+        "(ii) second benefit.   (b) Sponsor pays.   2. Term. One year."
+    )
     got = [(n, h) for n, h, _ in _clauses(text)]
     assert got == [("1.", "Sponsorship"), ("(a)", None), ("(i)", None), ("(ii)", None), ("(b)", None), ("2.", "Term")]
 
 
 def test_definitions_section_makes_a_clause_per_term():
-    text = ("DEFINITIONS\n\"Digital Replica\" means a computer-generated representation of Performer.\n"
-            "\"Picture\" means the film currently entitled Salt Line.\nGRANT OF RIGHTS\n1. Company may use the Picture.\n")
+    text = (
+        'DEFINITIONS\n"Digital Replica" means a computer-generated representation of Performer.\n'
+        '"Picture" means the film currently entitled Salt Line.\nGRANT OF RIGHTS\n1. Company may use the Picture.\n'
+    )
     got = _clauses(text)
     assert [h for _, h, _ in got] == ["DEFINITIONS", "Digital Replica", "Picture", "GRANT OF RIGHTS", None]
 
@@ -95,11 +108,11 @@ def test_offsets_pages_and_sentences_are_consistent():
     clauses = segment(doc)
     ids = {c.id for c in clauses}
     for c in clauses:
-        assert doc.text[c.start:c.end] == c.text
+        assert doc.text[c.start : c.end] == c.text
         assert c.parent is None or c.parent in ids
         assert c.page == doc.page_at(c.start)
         for s0, s1 in c.sentences:
             assert c.start <= s0 < s1 <= c.end
     assert [c.start for c in clauses] == sorted(c.start for c in clauses)
     sec = next(c for c in clauses if c.number == "Section 6.2")
-    assert len(sec.sentences) >= 1 and doc.text[sec.sentences[0][0]:].startswith("Section 6.2")
+    assert len(sec.sentences) >= 1 and doc.text[sec.sentences[0][0] :].startswith("Section 6.2")

@@ -26,22 +26,24 @@ from .model import Clause, Document, Evidence, Finding, Report  # noqa: E402
 from .report import report_to_dict  # noqa: E402
 from .scan import scan, scan_document  # noqa: E402
 
-__all__ = sorted([
-    "CastguardError",
-    "Clause",
-    "Document",
-    "EncryptedDocument",
-    "Evidence",
-    "ExtractionError",
-    "Finding",
-    "GarbledText",
-    "InputError",
-    "NoTextLayer",
-    "Report",
-    "UnsupportedFormat",
-    "__version__",
-    "read_document",
-    "report_to_dict",
-    "scan",
-    "scan_document",
-])
+__all__ = sorted(
+    [
+        "CastguardError",
+        "Clause",
+        "Document",
+        "EncryptedDocument",
+        "Evidence",
+        "ExtractionError",
+        "Finding",
+        "GarbledText",
+        "InputError",
+        "NoTextLayer",
+        "Report",
+        "UnsupportedFormat",
+        "__version__",
+        "read_document",
+        "report_to_dict",
+        "scan",
+        "scan_document",
+    ]
+)

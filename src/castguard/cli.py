@@ -56,8 +56,10 @@ class _Group(click.Group):
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except Exception as exc:  # a bug: still one line, still exit 2, and a pointer to report it
-            click.echo(f"error: internal error ({type(exc).__name__}: {exc}); please report it with the command you ran",
-                       err=True)
+            click.echo(
+                f"error: internal error ({type(exc).__name__}: {exc}); please report it with the command you ran",
+                err=True,
+            )
             ctx.exit(2)
 
 
@@ -79,12 +81,27 @@ def cli():
 
 @cli.command()
 @click.argument("contract", type=click.Path(dir_okay=True, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True,
-              help="table for a person at a terminal; json for other tools (castguard.report/1); markdown for email.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the report to this file (atomically) instead of standard output.")
-@click.option("--fail-on", type=click.Choice(SEVERITIES), default=None,
-              help="Exit with status 1 if a finding of this severity or worse exists (for scripts and CI).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "markdown"]),
+    default="table",
+    show_default=True,
+    help="table for a person at a terminal; json for other tools (castguard.report/1); markdown for email.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the report to this file (atomically) instead of standard output.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITIES),
+    default=None,
+    help="Exit with status 1 if a finding of this severity or worse exists (for scripts and CI).",
+)
 def scan(contract: Path, fmt: str, output: Path | None, fail_on: str | None):
     """Analyse one contract and report its AI-exposure gaps.
 
@@ -100,8 +117,9 @@ def scan(contract: Path, fmt: str, output: Path | None, fail_on: str | None):
     from .scan import scan as run_scan
 
     if output is not None and contract.exists() and output.resolve() == contract.resolve():
-        raise CastguardError("the output path is the contract itself; castguard never overwrites its input",
-                             path=str(output))
+        raise CastguardError(
+            "the output path is the contract itself; castguard never overwrites its input", path=str(output)
+        )
     report = run_scan(contract, source=str(contract))
     if fmt == "json":
         text = json.dumps(report_to_dict(report), indent=2, ensure_ascii=False) + "\n"

@@ -1,6 +1,6 @@
 """Regenerate the golden clause trees (run by hand after a deliberate segmentation change, then review the diff).
 
-    .venv/bin/python tests/golden/regen.py
+.venv/bin/python tests/golden/regen.py
 """
 
 from __future__ import annotations

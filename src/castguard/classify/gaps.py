@@ -13,16 +13,15 @@ Order matters and follows ``taxonomy.md``:
 
 from __future__ import annotations
 
-import os
 import re
-import sys
 from dataclasses import dataclass, field
 
 from ..model import Clause, Document, Evidence, Finding
 from .rules import ClauseHit, Concepts, Sentence, deemed_window_is_short, polarity
 from .taxonomy import GAPS, SEVERITY_ORDER, raise_severity
 
-__all__ = ["ScopeDecision", "decide_scope", "build_findings"]
+__all__ = ["ScopeDecision", "build_findings", "decide_scope"]
+
 
 @dataclass(frozen=True)
 class ScopeDecision:
@@ -39,20 +38,26 @@ def _sentences(doc: Document, clauses: tuple[Clause, ...], concepts: Concepts):
 
 _SCOPE_STRONG = re.compile(
     r"likeness|voice|vocal|persona\b|autograph|biograph|biometric|facial|face\b|voiceprint|faceprint|mannerism|"
-    r"physical (?:characteristics|features)|indicia|identifying characteristics|caricature|visage|timbre", re.I)
-_SCOPE_WEAK = re.compile(r"^(?:name|names|image|images|photograph|photographs|photo|photos|picture|pictures|portrait|"
-                         r"portraits|video|videos|recording|recordings|footage|nickname)$", re.I)
+    r"physical (?:characteristics|features)|indicia|identifying characteristics|caricature|visage|timbre",
+    re.I,
+)
+_SCOPE_WEAK = re.compile(
+    r"^(?:name|names|image|images|photograph|photographs|photo|photos|picture|pictures|portrait|"
+    r"portraits|video|videos|recording|recordings|footage|nickname)$",
+    re.I,
+)
 _WHO_STRICT = re.compile(
     r"\b(?:[Pp]erformers?|[Aa]rtists?|[Tt]alent|[Aa]ctor|[Aa]ctress|Models?|[Aa]thletes?|[Mm]usicians?|[Vv]ocalists?|"
     r"[Ss]ingers?|[Dd]ancers?|[Pp]articipants?|[Ii]nfluencers?|[Cc]reators?|[Ee]ndorsers?|[Cc]elebrity|"
     r"[Ss]pokesperson|[Nn]arrator|[Vv]oice [Aa]ctor|[Yy]ou|[Yy]our|me|[Mm]y|the undersigned|lab members?|[Cc]oach|"
-    r"[Gg]olfer|depicted individuals?)\b|\bI\b")
+    r"[Gg]olfer|depicted individuals?)\b|\bI\b"
+)
 
 
 def _near_person(s: Sentence, attrs) -> bool:
     """The attribute belongs to the person: 'your image', 'photographs of Model', 'Artist's name'."""
     for h in attrs:
-        window = s.text[max(0, h.start - s.start - 40):h.end - s.start + 40]
+        window = s.text[max(0, h.start - s.start - 40) : h.end - s.start + 40]
         if _WHO_STRICT.search(window) or any(abs(p.start - h.start) < 50 for p in s.get("PARTY_PERSON")):
             return True
     return False
@@ -65,7 +70,6 @@ def decide_scope(doc: Document, clauses: tuple[Clause, ...], concepts: Concepts)
     recording or name together with the person it belongs to), a person, and a grant, permission or use, and
     is not itself a prohibition ("no rights to members' names or likenesses are granted").
     """
-
     strong_best: tuple[int, tuple[int, int], str] | None = None
     weak_sentences: list[tuple[tuple[int, int], str]] = []
     person_party = any(h.concept == "PARTY_PERSON" for h in concepts.hits)
@@ -90,13 +94,16 @@ def decide_scope(doc: Document, clauses: tuple[Clause, ...], concepts: Concepts)
     if not strong_best and not weak_sentences:
         # a person releasing privacy or publicity claims over recordings of them is a likeness licence too
         for _clause, s in _sentences(doc, clauses, concepts):
-            if s.has("WAIVE") and s.has("WAIVE_OBJ") and (s.has("PARTY_PERSON") or _WHO_STRICT.search(s.text)) and \
-                    not re.search(r"indemnif|harmless", s.text, re.I) and \
-                    re.search(r"record|photo|video|film|image|likeness|publicat", doc.text, re.I):
-                return ScopeDecision(True, "the person releases privacy or publicity claims over recordings of them",
-                                     (s.start, s.end))
-    if os.environ.get("CASTGUARD_DEBUG_SCOPE"):
-        print("scope:", strong_best, [doc.text[a:b][:200] for (a, b), _ in weak_sentences], file=sys.stderr)
+            if (
+                s.has("WAIVE")
+                and s.has("WAIVE_OBJ")
+                and (s.has("PARTY_PERSON") or _WHO_STRICT.search(s.text))
+                and not re.search(r"indemnif|harmless", s.text, re.I)
+                and re.search(r"record|photo|video|film|image|likeness|publicat", doc.text, re.I)
+            ):
+                return ScopeDecision(
+                    True, "the person releases privacy or publicity claims over recordings of them", (s.start, s.end)
+                )
     if strong_best and (strong_best[0] >= 6 or person_party or len(weak_sentences) >= 1):
         return ScopeDecision(True, f"grants or uses a person's {strong_best[2]}", strong_best[1])
     if len(weak_sentences) >= 2 or (weak_sentences and (person_party or strong_best)):
@@ -136,14 +143,18 @@ class _Facts:
     data_collection: tuple[str, int, int] | None = None  # recordings/scans collected as data
 
     def protect(self, clause: Clause, s: Sentence, gap: str) -> None:
-        self.protections.append(ClauseHit(clause.id, f"protective:{gap}", 0.8, s.start, s.end, (), "contract protection"))
+        self.protections.append(
+            ClauseHit(clause.id, f"protective:{gap}", 0.8, s.start, s.end, (), "contract protection")
+        )
 
 
 def _gather(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -> _Facts:
     f = _Facts()
     grant_labels = {h.label for h in hits if not h.label.startswith("protective:")}
-    f.ai_uses = bool(grant_labels & {"ai_training_grant", "replica_creation_grant", "synthetic_substitution",
-                                     "replica_use_unspecified"})
+    f.ai_uses = bool(
+        grant_labels
+        & {"ai_training_grant", "replica_creation_grant", "synthetic_substitution", "replica_use_unspecified"}
+    )
     for clause, s in _sentences(doc, clauses, concepts):
         ai_here = s.has("AI", "REPLICA_STRONG", "SYNTHETIC") or (s.has("REPLICA_WEAK") and s.has("PERSON_STRONG"))
         if ai_here:
@@ -151,46 +162,88 @@ def _gather(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -
             if s.has("NOTICE"):
                 f.notice = True
                 f.protect(clause, s, "ai_disclosure_missing")
-            if s.has("RESTRICT") and s.has("REPLICA_STRONG", "SYNTHETIC", "AI") and not any(
-                    h.text.lower() in _BROAD_PURPOSE for h in s.get("ANY_PURPOSE")) and \
-                    re.search(r"permitted uses?|schedule of|uses? (?:listed|set out|set forth|described)|only the uses|"
-                              r"new (?:separate )?(?:written )?consent", s.text, re.I):
+            if (
+                s.has("RESTRICT")
+                and s.has("REPLICA_STRONG", "SYNTHETIC", "AI")
+                and not any(h.text.lower() in _BROAD_PURPOSE for h in s.get("ANY_PURPOSE"))
+                and re.search(
+                    r"permitted uses?|schedule of|uses? (?:listed|set out|set forth|described)|only the uses|"
+                    r"new (?:separate )?(?:written )?consent",
+                    s.text,
+                    re.I,
+                )
+            ):
                 f.use_schedule = True
                 f.protect(clause, s, "replica_use_unspecified")
-            if _SEPARATE_RIDER.search(s.text) and polarity(s, s.get("AI", "REPLICA_STRONG", "SYNTHETIC"), doc.text) != "protect":
+            if (
+                _SEPARATE_RIDER.search(s.text)
+                and polarity(s, s.get("AI", "REPLICA_STRONG", "SYNTHETIC"), doc.text) != "protect"
+            ):
                 f.separate_rider = True
                 f.protect(clause, s, "consent_buried_or_bundled")
             if s.has("PAY_SPECIFIC") and not s.has("NO_COMP"):
                 f.replica_pay = True
                 f.protect(clause, s, "replica_compensation_missing")
-            if re.search(r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s*(?:\(\d+\)\s*)?[- ]?(?:years?|months?)\b", s.text, re.I) \
-                    and re.search(r"\bterm\b|\bperiod\b|\bexpir|\blimited\b|\bend", s.text, re.I) and not s.has("PERPETUAL"):
+            if (
+                re.search(
+                    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s*(?:\(\d+\)\s*)?[- ]?(?:years?|months?)\b",
+                    s.text,
+                    re.I,
+                )
+                and re.search(r"\bterm\b|\bperiod\b|\bexpir|\blimited\b|\bend", s.text, re.I)
+                and not s.has("PERPETUAL")
+            ):
                 f.ai_term_limited = True
                 f.protect(clause, s, "unbounded_term_scope")
         if s.has("REUSE") and s.has("PAY_SPECIFIC") and not s.has("NO_COMP"):
             f.replica_pay = True
             f.protect(clause, s, "replica_compensation_missing")
-        if re.search(r"usage reports?|\blabel(?:l)?(?:ed|ing)?\b.*\b(?:synthetic|ai|generated|replica)|watermark", s.text, re.I):
+        if re.search(
+            r"usage reports?|\blabel(?:l)?(?:ed|ing)?\b.*\b(?:synthetic|ai|generated|replica)|watermark", s.text, re.I
+        ):
             f.notice = True
             f.protect(clause, s, "ai_disclosure_missing")
-        if s.has("DATA_SEC") and (s.has("DATA_OBJECT", "REPLICA_STRONG", "PERSON_STRONG", "AI")) and \
-                not re.search(r"confidential information", s.text, re.I):
-            if s.has("DATA_OBJECT", "REPLICA_STRONG", "AI") or re.search(r"delet|destr|eras|purg|retention|encrypt|secur", s.text, re.I):
+        if (
+            s.has("DATA_SEC")
+            and (s.has("DATA_OBJECT", "REPLICA_STRONG", "PERSON_STRONG", "AI"))
+            and not re.search(r"confidential information", s.text, re.I)
+        ):
+            if s.has("DATA_OBJECT", "REPLICA_STRONG", "AI") or re.search(
+                r"delet|destr|eras|purg|retention|encrypt|secur", s.text, re.I
+            ):
                 f.data_security = True
                 f.protect(clause, s, "data_security_deletion_missing")
         if s.has("COUNSEL") and polarity(s, s.get("COUNSEL"), doc.text) == "grant":
             f.counsel = True
             f.protect(clause, s, "representation_or_minor_gap")
-        if s.has("UNION") and not re.search(r"european union|credit union", s.text, re.I) and \
-                polarity(s, s.get("UNION"), doc.text) == "grant" and \
-                not re.search(r"(?:not|no|neither)\b[^.;]{0,60}\b(?:union|guild|collective|sag|equity)", s.text, re.I):
+        if (
+            s.has("UNION")
+            and not re.search(r"european union|credit union", s.text, re.I)
+            and polarity(s, s.get("UNION"), doc.text) == "grant"
+            and not re.search(r"(?:not|no|neither)\b[^.;]{0,60}\b(?:union|guild|collective|sag|equity)", s.text, re.I)
+        ):
             f.union = True
             f.protect(clause, s, "representation_or_minor_gap")
-        if s.has("MINOR") and f.minor is None and re.search(
-                r"\bminor\b|guardian|under (?:the age of )?(?:18|eighteen)|child|coogan|\b1[0-7] years of age", s.text, re.I) \
-                and not re.search(r"\bminor (?:changes|modifications|edits|adjustments|amendments|variations|defects|deviations|corrections)", s.text, re.I):
+        if (
+            s.has("MINOR")
+            and f.minor is None
+            and re.search(
+                r"\bminor\b|guardian|under (?:the age of )?(?:18|eighteen)|child|coogan|\b1[0-7] years of age",
+                s.text,
+                re.I,
+            )
+            and not re.search(
+                r"\bminor (?:changes|modifications|edits|adjustments|amendments|variations|defects|deviations|corrections)",
+                s.text,
+                re.I,
+            )
+        ):
             f.minor = (s.start, s.end)
-        if s.has("APPROVAL") and s.has("ROLE", "PARTY_PERSON") and (not s.has("DEEMED") or not deemed_window_is_short(s.text)):
+        if (
+            s.has("APPROVAL")
+            and s.has("ROLE", "PARTY_PERSON")
+            and (not s.has("DEEMED") or not deemed_window_is_short(s.text))
+        ):
             persons = [h for h in s.get("ROLE", "PARTY_PERSON") if h.text.lower() not in {"i", "me", "you"}]
             approvals = [m.start() + s.start for m in re.finditer(r"approv", s.text, re.I)]
             near = any(0 < a - p.end < 60 for p in persons for a in approvals)
@@ -199,27 +252,45 @@ def _gather(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -
                 f.protect(clause, s, "objectionable_depiction")
                 if s.has("REPLICA_STRONG", "AI", "SYNTHETIC"):
                     f.approval_covers_ai = True
-            elif not re.search(r"without\s+(?:\w+\s+){0,3}approv|waive", s.text, re.I) and \
-                    re.search(r"(?:performer|talent|artist|model|athlete|player|influencer|actor|musician|vocalist|"
-                              r"endorser|his|her|their|your|my)['’]?s?\s+(?:\w+\s+){0,3}approv|approv\w*\s+(?:\w+\s+){0,3}by\s+(?:the\s+)?"
-                              r"(?:performer|talent|artist|model|athlete|player|influencer|actor|musician|vocalist)|"
-                              r"(?:performer|talent|artist|model|athlete|player|influencer|actor|musician|vocalist)\s+"
-                              r"(?:shall|will|may)\s+have\s+(?:the\s+)?(?:right|opportunity)\s+to\s+(?:\w+\s+){0,3}approv",
-                              s.text, re.I):
+            elif not re.search(r"without\s+(?:\w+\s+){0,3}approv|waive", s.text, re.I) and re.search(
+                r"(?:performer|talent|artist|model|athlete|player|influencer|actor|musician|vocalist|"
+                r"endorser|his|her|their|your|my)['’]?s?\s+(?:\w+\s+){0,3}approv|approv\w*\s+(?:\w+\s+){0,3}by\s+(?:the\s+)?"
+                r"(?:performer|talent|artist|model|athlete|player|influencer|actor|musician|vocalist)|"
+                r"(?:performer|talent|artist|model|athlete|player|influencer|actor|musician|vocalist)\s+"
+                r"(?:shall|will|may)\s+have\s+(?:the\s+)?(?:right|opportunity)\s+to\s+(?:\w+\s+){0,3}approv",
+                s.text,
+                re.I,
+            ):
                 f.person_approval = True
                 f.protect(clause, s, "objectionable_depiction")
-        if s.has("NEG", "SEPARATE_CONSENT") and re.search(r"\bnude|sexual|pornograph|political|religious|derogatory|"
-                                                         r"defamatory|disparag|obscene", s.text, re.I) and \
-                (s.has("PERSON_STRONG", "REPLICA_STRONG") or s.has("ROLE", "PARTY_PERSON")):
+        if (
+            s.has("NEG", "SEPARATE_CONSENT")
+            and re.search(
+                r"\bnude|sexual|pornograph|political|religious|derogatory|"
+                r"defamatory|disparag|obscene",
+                s.text,
+                re.I,
+            )
+            and (s.has("PERSON_STRONG", "REPLICA_STRONG") or s.has("ROLE", "PARTY_PERSON"))
+        ):
             f.excluded_categories = True
             f.protect(clause, s, "objectionable_depiction")
-        if s.has("REVOKE_OK") and s.has("ROLE", "PARTY_PERSON", "PERSON_STRONG") and \
-                re.search(r"consent|licen[cs]e|permission|use|authori", s.text, re.I) and not s.has("IRREVOCABLE"):
-            if re.search(r"revo|withdraw|opt[- ]out|suspen", s.text, re.I) and not re.search(r"(?:not|no)\s+(?:\w+\s+){0,2}(?:revo|withdraw)", s.text, re.I):
+        if (
+            s.has("REVOKE_OK")
+            and s.has("ROLE", "PARTY_PERSON", "PERSON_STRONG")
+            and re.search(r"consent|licen[cs]e|permission|use|authori", s.text, re.I)
+            and not s.has("IRREVOCABLE")
+        ):
+            if re.search(r"revo|withdraw|opt[- ]out|suspen", s.text, re.I) and not re.search(
+                r"(?:not|no)\s+(?:\w+\s+){0,2}(?:revo|withdraw)", s.text, re.I
+            ):
                 f.revocable = True
                 f.protect(clause, s, "no_revocation_or_suspension")
-        if f.data_collection is None and (s.has("REPLICA_STRONG") or (s.has("AI") and s.has("DATA_OBJECT", "PERSON_STRONG"))
-                                          or re.search(r"biometric|\bscans?\b.*\b(?:body|face|likeness)|voice data", s.text, re.I)):
+        if f.data_collection is None and (
+            s.has("REPLICA_STRONG")
+            or (s.has("AI") and s.has("DATA_OBJECT", "PERSON_STRONG"))
+            or re.search(r"biometric|\bscans?\b.*\b(?:body|face|likeness)|voice data", s.text, re.I)
+        ):
             f.data_collection = (clause.id, s.start, s.end)
     if f.broad_grant is None:
         f.broad_grant = _broad_grant(doc, clauses, concepts)
@@ -229,14 +300,35 @@ def _gather(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -
 _SEPARATE_RIDER = re.compile(
     r"\brider\b|separately (?:signed|executed|initial(?:l)?ed)|separate (?:signed )?(?:rider|schedule|addendum|agreement|"
     r"instrument|consent form)|signed separately|initial(?:s|ed|led)? (?:here|below|each)|clear and conspicuous|"
-    r"separate(?:ly)? signature", re.I)
-_BROAD_PURPOSE = {"any and all purposes", "any purpose", "any purposes", "all purposes", "any lawful purpose",
-                  "any and all other purposes", "all other purposes", "any other purpose", "any other purposes",
-                  "any lawful purposes", "any purpose whatsoever", "all uses", "any and all uses", "unlimited right",
-                  "in any manner", "in any and all manner", "any manner whatsoever", "in any manner whatsoever"}
-_OWN_PRODUCED = re.compile(r"(?:sole|exclusive)\s+(?:and\s+exclusive\s+)?owners?|property of|right,? title and interest|"
-                           r"all (?:related )?rights\b.*\b(?:produced|created|made|recorded|taken)|"
-                           r"(?:produced|created|made|recorded|taken)\b.*\b(?:sole|exclusive)\s+owner", re.I)
+    r"separate(?:ly)? signature",
+    re.I,
+)
+_BROAD_PURPOSE = {
+    "any and all purposes",
+    "any purpose",
+    "any purposes",
+    "all purposes",
+    "any lawful purpose",
+    "any and all other purposes",
+    "all other purposes",
+    "any other purpose",
+    "any other purposes",
+    "any lawful purposes",
+    "any purpose whatsoever",
+    "all uses",
+    "any and all uses",
+    "unlimited right",
+    "in any manner",
+    "in any and all manner",
+    "any manner whatsoever",
+    "in any manner whatsoever",
+}
+_OWN_PRODUCED = re.compile(
+    r"(?:sole|exclusive)\s+(?:and\s+exclusive\s+)?owners?|property of|right,? title and interest|"
+    r"all (?:related )?rights\b.*\b(?:produced|created|made|recorded|taken)|"
+    r"(?:produced|created|made|recorded|taken)\b.*\b(?:sole|exclusive)\s+owner",
+    re.I,
+)
 _NOT_A_GRANT = re.compile(r"indemnif|hold harmless|confidential|warrant", re.I)
 
 
@@ -257,31 +349,47 @@ def _broad_grant(doc: Document, clauses, concepts: Concepts) -> tuple[str, int, 
     any-purpose or all-results-and-proceeds. The grant and its breadth may sit in different sentences
     of the same clause ("Talent grants ... her name and likeness. Company shall own all materials produced")."""
     for clause in clauses:
-        sents = [Sentence(a, b, doc.text[a:b], concepts.within(a, b)) for a, b in clause.sentences or ((clause.start, clause.end),)]
+        sents = [
+            Sentence(a, b, doc.text[a:b], concepts.within(a, b))
+            for a, b in clause.sentences or ((clause.start, clause.end),)
+        ]
         person_grant = any(
-            s.has("GRANT") and not s.is_definition and not _NOT_A_GRANT.search(s.text)
-            and ([h for h in s.get("PERSON_STRONG") if h.defined or _SCOPE_STRONG.search(h.text)]
-                 or (s.has("PERSON_WEAK", "RESULTS") and (s.has("PARTY_PERSON") or _WHO_STRICT.search(s.text))))
+            s.has("GRANT")
+            and not s.is_definition
+            and not _NOT_A_GRANT.search(s.text)
+            and (
+                [h for h in s.get("PERSON_STRONG") if h.defined or _SCOPE_STRONG.search(h.text)]
+                or (s.has("PERSON_WEAK", "RESULTS") and (s.has("PARTY_PERSON") or _WHO_STRICT.search(s.text)))
+            )
             and polarity(s, s.get("PERSON_STRONG", "PERSON_WEAK"), doc.text) != "protect"
             for s in sents
         )
         if not person_grant:
             continue
         for s in sents:
-            if _broad_qualifier(s) and polarity(s, s.get("PERPETUAL", "ALL_MEDIA", "RESULTS", "ANY_PURPOSE", "IRREVOCABLE"), doc.text) != "protect":
+            if (
+                _broad_qualifier(s)
+                and polarity(s, s.get("PERPETUAL", "ALL_MEDIA", "RESULTS", "ANY_PURPOSE", "IRREVOCABLE"), doc.text)
+                != "protect"
+            ):
                 return clause.id, s.start, s.end
     # materials kept and used without limit of time ("preserved indefinitely ... so that future researchers can use it")
     for clause in clauses:
         for a, b in clause.sentences or ((clause.start, clause.end),):
             s = Sentence(a, b, doc.text[a:b], concepts.within(a, b))
-            if s.has("PERPETUAL") and s.has("DATA_OBJECT", "PERSON_WEAK") and re.search(r"\buse", s.text, re.I) \
-                    and not _NOT_A_GRANT.search(s.text):
+            if (
+                s.has("PERPETUAL")
+                and s.has("DATA_OBJECT", "PERSON_WEAK")
+                and re.search(r"\buse", s.text, re.I)
+                and not _NOT_A_GRANT.search(s.text)
+            ):
                 return clause.id, s.start, s.end
     return None
 
 
-def build_findings(doc: Document, clauses: tuple[Clause, ...], concepts: Concepts, hits: list[ClauseHit],
-                   detector: str) -> tuple[tuple[Finding, ...], list[ClauseHit]]:
+def build_findings(
+    doc: Document, clauses: tuple[Clause, ...], concepts: Concepts, hits: list[ClauseHit], detector: str
+) -> tuple[tuple[Finding, ...], list[ClauseHit]]:
     """Findings for an in-scope contract, and the protective sentences found on the way (as clause labels)."""
     by_id = {c.id: c for c in clauses}
     facts = _gather(doc, clauses, concepts, hits)
@@ -301,15 +409,25 @@ def build_findings(doc: Document, clauses: tuple[Clause, ...], concepts: Concept
     for h in hits:
         if h.label.startswith("protective:"):
             continue
-        if h.label == "objectionable_depiction" and facts.person_approval and not facts.excluded_categories \
-                and not facts.approval_covers_ai and \
-                Sentence(h.start, h.end, doc.text[h.start:h.end], concepts.within(h.start, h.end)).has("REPLICA_STRONG", "AI", "SYNTHETIC"):
+        if (
+            h.label == "objectionable_depiction"
+            and facts.person_approval
+            and not facts.excluded_categories
+            and not facts.approval_covers_ai
+            and Sentence(h.start, h.end, doc.text[h.start : h.end], concepts.within(h.start, h.end)).has(
+                "REPLICA_STRONG", "AI", "SYNTHETIC"
+            )
+        ):
             grouped.setdefault(h.label, []).append(h)  # an approval of photographs does not reach the voice model
             continue
         if h.label in protected and not h.note:  # a hollowed protection never protects
             # a protection elsewhere only cancels a grant of the same gap when no other clause grants it plainly
-            if h.label in {"objectionable_depiction", "no_revocation_or_suspension", "replica_use_unspecified",
-                           "unbounded_term_scope"}:
+            if h.label in {
+                "objectionable_depiction",
+                "no_revocation_or_suspension",
+                "replica_use_unspecified",
+                "unbounded_term_scope",
+            }:
                 continue
         grouped.setdefault(h.label, []).append(h)
 
@@ -325,16 +443,40 @@ def build_findings(doc: Document, clauses: tuple[Clause, ...], concepts: Concept
     # the taxonomy's decision rule: a replica grant whose uses are not specifically described
     if "replica_creation_grant" in grouped and "replica_use_unspecified" not in grouped and not facts.use_schedule:
         src = grouped["replica_creation_grant"]
-        if not any(_specific_uses(Sentence(h.start, h.end, doc.text[h.start:h.end], concepts.within(h.start, h.end))) for h in src):
-            grouped["replica_use_unspecified"] = [ClauseHit(h.clause_id, "replica_use_unspecified", min(h.score, 0.7), h.start, h.end,
-                                                             h.cues, "replica uses are not specifically described") for h in src]
+        if not any(
+            _specific_uses(Sentence(h.start, h.end, doc.text[h.start : h.end], concepts.within(h.start, h.end)))
+            for h in src
+        ):
+            grouped["replica_use_unspecified"] = [
+                ClauseHit(
+                    h.clause_id,
+                    "replica_use_unspecified",
+                    min(h.score, 0.7),
+                    h.start,
+                    h.end,
+                    h.cues,
+                    "replica uses are not specifically described",
+                )
+                for h in src
+            ]
 
     # consent to replica/AI uses that sits in the body of the contract, not in a separately signed rider
-    ai_grants = [h for g in ("replica_creation_grant", "ai_training_grant", "synthetic_substitution") for h in grouped.get(g, [])]
+    ai_grants = [
+        h for g in ("replica_creation_grant", "ai_training_grant", "synthetic_substitution") for h in grouped.get(g, [])
+    ]
     if ai_grants and "consent_buried_or_bundled" not in grouped and not facts.separate_rider:
-        grouped["consent_buried_or_bundled"] = [ClauseHit(h.clause_id, "consent_buried_or_bundled", 0.6, h.start, h.end, h.cues,
-                                                          "the consent is part of the main agreement, not a separately signed rider")
-                                                for h in ai_grants[:3]]
+        grouped["consent_buried_or_bundled"] = [
+            ClauseHit(
+                h.clause_id,
+                "consent_buried_or_bundled",
+                0.6,
+                h.start,
+                h.end,
+                h.cues,
+                "the consent is part of the main agreement, not a separately signed rider",
+            )
+            for h in ai_grants[:3]
+        ]
 
     findings: list[Finding] = []
     minor = facts.minor is not None
@@ -347,13 +489,21 @@ def build_findings(doc: Document, clauses: tuple[Clause, ...], concepts: Concept
     return tuple(findings), facts.protections
 
 
-_PROJECT = re.compile(r"\b(?:in|for|during)\s+(?:use\s+in\s+)?(?:the|its|this)\s+(?:[A-Z][\w-]*|online catalogue|campaign)")
+_PROJECT = re.compile(
+    r"\b(?:in|for|during)\s+(?:use\s+in\s+)?(?:the|its|this)\s+(?:[A-Z][\w-]*|online catalogue|campaign)"
+)
 
 
 def _specific_uses(s: Sentence) -> bool:
     """The replica's uses are tied to a named project or a listed purpose, and not opened up again."""
-    if any(h.text.lower() in _BROAD_PURPOSE or h.text.lower() in {"without limitation", "unlimited"} for h in s.get("ANY_PURPOSE")) \
-            or s.has("ALL_MEDIA", "PERPETUAL") or re.search(r"\b(?:and|or) otherwise\b", s.text):
+    if (
+        any(
+            h.text.lower() in _BROAD_PURPOSE or h.text.lower() in {"without limitation", "unlimited"}
+            for h in s.get("ANY_PURPOSE")
+        )
+        or s.has("ALL_MEDIA", "PERPETUAL")
+        or re.search(r"\b(?:and|or) otherwise\b", s.text)
+    ):
         return False
     return s.has("RESTRICT") or bool(_PROJECT.search(s.text))
 
@@ -382,15 +532,24 @@ def _clause_finding(doc, by_id, gap, ghits: list[ClauseHit], detector, minor) ->
         cues.extend(c for c in h.cues if c not in cues)
     evidence = sorted(evidence[:5], key=lambda e: e.start)
     notes = sorted({h.note for h in ghits if h.note})
-    strong = any(re.search(r"likeness|voice|persona|replica|vocal|face|biometric", " ".join(h.cues), re.I) for h in ghits)
+    strong = any(
+        re.search(r"likeness|voice|persona|replica|vocal|face|biometric", " ".join(h.cues), re.I) for h in ghits
+    )
     where = ", ".join(_clause_ref(by_id[c]) for c in clause_ids[:4])
     explanation = f"{g.title}. {g.why} Found in {where}: " + ", ".join(f"“{c}”" for c in cues[:6]) + "."
     if notes:
         explanation += " Note: " + "; ".join(notes) + "."
     return Finding(
-        gap=gap, kind="clause", severity=_severity(gap, minor, strong), clause_ids=tuple(clause_ids),
-        evidence=tuple(evidence), explanation=explanation, anchors=g.anchors, remedy=g.remedy,
-        confidence=max(h.score for h in ghits), detector=detector,
+        gap=gap,
+        kind="clause",
+        severity=_severity(gap, minor, strong),
+        clause_ids=tuple(clause_ids),
+        evidence=tuple(evidence),
+        explanation=explanation,
+        anchors=g.anchors,
+        remedy=g.remedy,
+        confidence=max(h.score for h in ghits),
+        detector=detector,
     )
 
 
@@ -410,9 +569,16 @@ def _contract_finding(doc, by_id, gap, span, detector, minor, missing: str, conf
     quote, s, e = _quote(doc.text, s, e)
     explanation = f"{g.title}. {g.why} Missing: {missing} Context: {_clause_ref(by_id[cid])}."
     return Finding(
-        gap=gap, kind="contract", severity=_severity(gap, minor), clause_ids=(cid,),
-        evidence=(Evidence(cid, quote, s, e, doc.page_at(s)),), explanation=explanation, anchors=g.anchors,
-        remedy=g.remedy, confidence=confidence, detector=detector,
+        gap=gap,
+        kind="contract",
+        severity=_severity(gap, minor),
+        clause_ids=(cid,),
+        evidence=(Evidence(cid, quote, s, e, doc.page_at(s)),),
+        explanation=explanation,
+        anchors=g.anchors,
+        remedy=g.remedy,
+        confidence=confidence,
+        detector=detector,
     )
 
 
@@ -426,45 +592,110 @@ def _first_span(grouped, gaps) -> tuple[str, int, int] | None:
 
 def _contract_gaps(doc, by_id, facts: _Facts, grouped, detector, minor) -> list[Finding]:
     out: list[Finding] = []
-    ai_span = _first_span(grouped, ("replica_creation_grant", "ai_training_grant", "synthetic_substitution", "replica_use_unspecified"))
+    ai_span = _first_span(
+        grouped, ("replica_creation_grant", "ai_training_grant", "synthetic_substitution", "replica_use_unspecified")
+    )
     uses_ai = ai_span is not None
 
     if facts.broad_grant and not facts.mentions_ai:
-        out.append(_contract_finding(
-            doc, by_id, "silent_broad_legacy_grant", facts.broad_grant, detector, minor,
-            "the grant is broad and the contract says nothing about AI, machine learning, digital replicas, voice "
-            "synthesis or synthetic performers, so nothing stops it being read as covering them.", 0.8))
+        out.append(
+            _contract_finding(
+                doc,
+                by_id,
+                "silent_broad_legacy_grant",
+                facts.broad_grant,
+                detector,
+                minor,
+                "the grant is broad and the contract says nothing about AI, machine learning, digital replicas, voice "
+                "synthesis or synthetic performers, so nothing stops it being read as covering them.",
+                0.8,
+            )
+        )
 
     if uses_ai and not facts.data_security:
-        out.append(_contract_finding(
-            doc, by_id, "data_security_deletion_missing", ai_span, detector, minor,
-            "no clause covers how recordings, scans or voice data are stored, secured, retained or deleted.", 0.75))
+        out.append(
+            _contract_finding(
+                doc,
+                by_id,
+                "data_security_deletion_missing",
+                ai_span,
+                detector,
+                minor,
+                "no clause covers how recordings, scans or voice data are stored, secured, retained or deleted.",
+                0.75,
+            )
+        )
     elif facts.data_collection and not facts.data_security and facts.mentions_ai and facts.ai_uses:
-        out.append(_contract_finding(
-            doc, by_id, "data_security_deletion_missing", facts.data_collection, detector, minor,
-            "no clause covers how the collected data are stored, secured, retained or deleted.", 0.6))
+        out.append(
+            _contract_finding(
+                doc,
+                by_id,
+                "data_security_deletion_missing",
+                facts.data_collection,
+                detector,
+                minor,
+                "no clause covers how the collected data are stored, secured, retained or deleted.",
+                0.6,
+            )
+        )
 
     if uses_ai and not facts.notice:
-        out.append(_contract_finding(
-            doc, by_id, "ai_disclosure_missing", ai_span, detector, minor,
-            "nothing requires notice to the performer of AI or replica uses, usage reports, or labelling of synthetic output.", 0.7))
+        out.append(
+            _contract_finding(
+                doc,
+                by_id,
+                "ai_disclosure_missing",
+                ai_span,
+                detector,
+                minor,
+                "nothing requires notice to the performer of AI or replica uses, usage reports, or labelling of synthetic output.",
+                0.7,
+            )
+        )
 
     rights_span = ai_span or _first_span(grouped, ("reuse_other_projects",))
     if rights_span and "replica_compensation_missing" not in grouped and not facts.replica_pay:
-        out.append(_contract_finding(
-            doc, by_id, "replica_compensation_missing", rights_span, detector, minor,
-            "no payment term reaches the replica, AI or reuse rights granted here.", 0.65))
+        out.append(
+            _contract_finding(
+                doc,
+                by_id,
+                "replica_compensation_missing",
+                rights_span,
+                detector,
+                minor,
+                "no payment term reaches the replica, AI or reuse rights granted here.",
+                0.65,
+            )
+        )
 
     if facts.minor is not None:
         cid = _clause_at(by_id, facts.minor[0])
-        out.append(_contract_finding(
-            doc, by_id, "representation_or_minor_gap", (cid, *facts.minor), detector, minor,
-            "the performer is (or may be) a minor: a minor's AI or likeness licence should end at majority or "
-            "within 5 years, with court or guardian approval.", 0.8))
+        out.append(
+            _contract_finding(
+                doc,
+                by_id,
+                "representation_or_minor_gap",
+                (cid, *facts.minor),
+                detector,
+                minor,
+                "the performer is (or may be) a minor: a minor's AI or likeness licence should end at majority or "
+                "within 5 years, with court or guardian approval.",
+                0.8,
+            )
+        )
     elif uses_ai and not (facts.counsel or facts.union):
-        out.append(_contract_finding(
-            doc, by_id, "representation_or_minor_gap", ai_span, detector, minor,
-            "replica or AI rights are granted and the contract shows neither counsel nor union coverage for them.", 0.7))
+        out.append(
+            _contract_finding(
+                doc,
+                by_id,
+                "representation_or_minor_gap",
+                ai_span,
+                detector,
+                minor,
+                "replica or AI rights are granted and the contract shows neither counsel nor union coverage for them.",
+                0.7,
+            )
+        )
     return out
 
 

@@ -57,9 +57,15 @@ _SUPPRESSED_BY = {
 }
 
 _DEFINED_TERM = re.compile(r"[\"“]([A-Z][A-Za-z0-9'’\- ]{1,48}?)[\"”]")
-_DEFINITION_LEAD = re.compile(r"[\"“][^\"”]{1,60}[\"”]\s+(?:(?:as\s+)?(?:used|stated|defined)\s+(?:herein|in this agreement)\s+)?"
-                              r"(?:shall\s+)?(?:means?|refers?\s+to|has\s+the\s+meaning)\b", re.I)
-_CORPORATE = re.compile(r"\b(?:inc|llc|l\.l\.c|corp|corporation|company|co|ltd|limited|plc|gmbh|lp|llp|partnership|association|university|bank|trust|club|group|holdings)\b\.?", re.I)
+_DEFINITION_LEAD = re.compile(
+    r"[\"“][^\"”]{1,60}[\"”]\s+(?:(?:as\s+)?(?:used|stated|defined)\s+(?:herein|in this agreement)\s+)?"
+    r"(?:shall\s+)?(?:means?|refers?\s+to|has\s+the\s+meaning)\b",
+    re.I,
+)
+_CORPORATE = re.compile(
+    r"\b(?:inc|llc|l\.l\.c|corp|corporation|company|co|ltd|limited|plc|gmbh|lp|llp|partnership|association|university|bank|trust|club|group|holdings)\b\.?",
+    re.I,
+)
 
 
 class Concepts:
@@ -97,28 +103,79 @@ def _person_parties(text: str) -> set[str]:
     names = set()
     head = text[:6000]
     for m in re.finditer(r"\((?:[^()“\"]{0,40})?[\"“]([A-Z][A-Za-z'’\- ]{1,30})[\"”]\)", head):
-        before = head[max(0, m.start() - 220):m.start()]
+        before = head[max(0, m.start() - 220) : m.start()]
         # only the text since the previous party definition belongs to this one
         before = re.split(r"[\"”]\)", before)[-1]
-        if re.search(r"\ban individual\b|\bindividually\b|\bp/k/a\b|\bprofessionally known as\b|\bf/s/o\b", before, re.I) and not _CORPORATE.search(before[-60:]):
+        if re.search(
+            r"\ban individual\b|\bindividually\b|\bp/k/a\b|\bprofessionally known as\b|\bf/s/o\b", before, re.I
+        ) and not _CORPORATE.search(before[-60:]):
             names.add(m.group(1).strip())
     # "Brett Ogle (hereinafter referred to as "Ogle")", "GENO AURIEMMA (“Auriemma”)": a surname defined as a party
-    for m in re.finditer(r"\b([A-Z][a-zA-Z'’\-]+)\s+([A-Z][a-zA-Z'’\-]+)\b([^\"“”]{0,120}?)[\"“]([A-Z][A-Za-z'’\-]{1,30})[\"”]", head):
+    for m in re.finditer(
+        r"\b([A-Z][a-zA-Z'’\-]+)\s+([A-Z][a-zA-Z'’\-]+)\b([^\"“”]{0,120}?)[\"“]([A-Z][A-Za-z'’\-]{1,30})[\"”]", head
+    ):
         first, last, between, term = m.groups()
         # a surname is never written in lower case; "Agreement", "Sponsor" or "Network" are
-        if term.lower() == last.lower() and not _CORPORATE.search(between) and not _CORPORATE.search(last) \
-                and not re.search(r"\b" + re.escape(term.lower()) + r"\b", text):
+        if (
+            term.lower() == last.lower()
+            and not _CORPORATE.search(between)
+            and not _CORPORATE.search(last)
+            and not re.search(r"\b" + re.escape(term.lower()) + r"\b", text)
+        ):
             names.add(term)
     # "Theismann's name, likeness and voice": whoever has a likeness or a voice is a person
-    for m in re.finditer(r"\b([A-Z][A-Za-z\-]{2,30})['’]s\s+(?:(?:full\s+)?names?,?\s+(?:and\s+)?)?(?:likeness|voice|persona|autograph|biograph)", text):
-        if not _CORPORATE.search(m.group(1)) and not re.search(r"\b" + re.escape(m.group(1).lower()) + r"\b", text) \
-                and m.group(1).lower() not in {"company", "licensee", "licensor", "sponsor", "client", "brand", "producer", "studio", "agency", "network", "team", "league", "the", "its"}:
+    for m in re.finditer(
+        r"\b([A-Z][A-Za-z\-]{2,30})['’]s\s+(?:(?:full\s+)?names?,?\s+(?:and\s+)?)?(?:likeness|voice|persona|autograph|biograph)",
+        text,
+    ):
+        if (
+            not _CORPORATE.search(m.group(1))
+            and not re.search(r"\b" + re.escape(m.group(1).lower()) + r"\b", text)
+            and m.group(1).lower()
+            not in {
+                "company",
+                "licensee",
+                "licensor",
+                "sponsor",
+                "client",
+                "brand",
+                "producer",
+                "studio",
+                "agency",
+                "network",
+                "team",
+                "league",
+                "the",
+                "its",
+            }
+        ):
             names.add(m.group(1))
     for m in re.finditer(r"[\"“]([A-Z][A-Za-z'’\-]{1,30})[\"”]", head):
         term = m.group(1)
-        if term.lower() in {"performer", "artist", "talent", "model", "athlete", "player", "influencer", "creator",
-                            "endorser", "actor", "vocalist", "musician", "narrator", "celebrity", "personality",
-                            "participant", "coach", "golfer", "spokesperson", "host", "dancer", "singer"}:
+        if term.lower() in {
+            "performer",
+            "artist",
+            "talent",
+            "model",
+            "athlete",
+            "player",
+            "influencer",
+            "creator",
+            "endorser",
+            "actor",
+            "vocalist",
+            "musician",
+            "narrator",
+            "celebrity",
+            "personality",
+            "participant",
+            "coach",
+            "golfer",
+            "spokesperson",
+            "host",
+            "dancer",
+            "singer",
+        }:
             names.add(term)
     return names
 
@@ -133,17 +190,25 @@ def _defined_terms(text: str, hits: list[Hit]) -> dict[str, set[str]]:
         term = m.group(1).strip()
         if len(term) < 3 or term.lower() in {"agreement", "effective date", "term", "territory", "company"}:
             continue
-        after = text[m.end():m.end() + 30]
-        after = text[m.end():m.end() + 60]
-        if re.match(r"\s+(?:(?:as\s+)?(?:used|stated|defined)\s+(?:herein|in this agreement)\s+)?(?:shall\s+)?"
-                    r"(?:means?|refers?\s+to|include[s]?|shall\s+include)\b", after, re.I):
+        after = text[m.end() : m.end() + 30]
+        after = text[m.end() : m.end() + 60]
+        if re.match(
+            r"\s+(?:(?:as\s+)?(?:used|stated|defined)\s+(?:herein|in this agreement)\s+)?(?:shall\s+)?"
+            r"(?:means?|refers?\s+to|include[s]?|shall\s+include)\b",
+            after,
+            re.I,
+        ):
             lo, hi = m.end(), min(len(text), m.end() + 400)
             end_sent = text.find(".\n", lo, hi)
             hi = end_sent if end_sent > 0 else hi
-        elif text[max(0, m.start() - 40):m.start()].rstrip().endswith(("(", "collectively,", "collectively", "the")) or \
-                "(" in text[max(0, m.start() - 25):m.start()]:
+        elif (
+            text[max(0, m.start() - 40) : m.start()].rstrip().endswith(("(", "collectively,", "collectively", "the"))
+            or "(" in text[max(0, m.start() - 25) : m.start()]
+        ):
             lo, hi = max(0, m.start() - 300), m.start()
-            cut = max(text.rfind(". ", lo, hi), text.rfind(".\n", lo, hi), text.rfind("”)", lo, hi), text.rfind("\")", lo, hi))
+            cut = max(
+                text.rfind(". ", lo, hi), text.rfind(".\n", lo, hi), text.rfind("”)", lo, hi), text.rfind('")', lo, hi)
+            )
             lo = cut + 2 if cut >= 0 else lo
         else:
             continue
@@ -214,9 +279,14 @@ class Sentence:
     @property
     def is_pointer(self) -> bool:
         """'Any use of a Digital Replica is governed by the Rider.': refers elsewhere, grants nothing itself."""
-        return bool(re.search(r"\bgoverned by\b|\bsubject to the terms of\b|\bas set (?:out|forth) in\b", self.text, re.I)) \
-            and not re.search(r"\bmay\b|\bhereby\b|\bgrants?\b|\bshall have\b|\bright to\b|\bshall own\b|\bconsents?\b|"
-                              r"\bagrees?\b|\bauthori[sz]", self.text, re.I)
+        return bool(
+            re.search(r"\bgoverned by\b|\bsubject to the terms of\b|\bas set (?:out|forth) in\b", self.text, re.I)
+        ) and not re.search(
+            r"\bmay\b|\bhereby\b|\bgrants?\b|\bshall have\b|\bright to\b|\bshall own\b|\bconsents?\b|"
+            r"\bagrees?\b|\bauthori[sz]",
+            self.text,
+            re.I,
+        )
 
     @property
     def is_definition(self) -> bool:
@@ -252,7 +322,8 @@ _HOLLOWING = re.compile(
     r"purpose|improv|develop|research|internal|business|promot|market|commercial|analytic|any use|quality|"
     r"as (?:\w+ ){0,2}(?:deems?|determines?|sees? fit|requires?)|(?:company|producer|studio|brand|label|licensee|agency|"
     r"client|network|publisher) (?:may|shall be entitled)|to the extent|reasonably necessary|its (?:own )?(?:products|services)|"
-    r"anonymi[sz]|aggregat|de-identif|derived|affiliates|licensees|partners|distributors|vendors")
+    r"anonymi[sz]|aggregat|de-identif|derived|affiliates|licensees|partners|distributors|vendors"
+)
 
 
 def polarity(sent: Sentence, key: list[Hit], doc_text: str) -> str:
@@ -268,15 +339,20 @@ def polarity(sent: Sentence, key: list[Hit], doc_text: str) -> str:
             continue
         # "will not be compensated for the use ... to train", "shall not be prevented from": the negation
         # governs another predicate, not the grant
-        if re.match(r"\s*(?:be\s+)?(?:\w+\s+){0,2}?(?:compensat|paid|pay|liable|responsible|required|obligat|entitled|affect|"
-                    r"restrict|limit|prevent|prejudice|unreasonabl)", gap, re.I):
+        if re.match(
+            r"\s*(?:be\s+)?(?:\w+\s+){0,2}?(?:compensat|paid|pay|liable|responsible|required|obligat|entitled|affect|"
+            r"restrict|limit|prevent|prejudice|unreasonabl)",
+            gap,
+            re.I,
+        ):
             continue
         # exception after the prohibition that does not ask for consent: the protection is hollow
         for exc in sent.get("EXCEPT"):
             if exc.start > neg.start:
-                tail = doc_text[exc.end:min(sent.end, exc.end + 160)].lower()
+                tail = doc_text[exc.end : min(sent.end, exc.end + 160)].lower()
                 if _HOLLOWING.search(tail) and not re.search(
-                        r"consent|approv|authori[sz]|permission|agree|rider|separate|signed|writing", tail):
+                    r"consent|approv|authori[sz]|permission|agree|rider|separate|signed|writing", tail
+                ):
                     return "hollow"
         return "protect"
     if re.search(r"provided(?:,)? (?:however,? )?that (?:none|no)\b|none of which is\b", sent.text, re.I):
@@ -284,8 +360,15 @@ def polarity(sent: Sentence, key: list[Hit], doc_text: str) -> str:
     if sent.has("SEPARATE_CONSENT") and not sent.has("NO_CONSENT_NEEDED"):
         for sc in sent.get("SEPARATE_CONSENT"):
             low = sc.text.lower()
-            if low.startswith(("without", "only", "solely")) or "separate" in low or "specific" in low or "informed" in low \
-                    or "opt" in low or "express" in low or "explicit" in low:
+            if (
+                low.startswith(("without", "only", "solely"))
+                or "separate" in low
+                or "specific" in low
+                or "informed" in low
+                or "opt" in low
+                or "express" in low
+                or "explicit" in low
+            ):
                 return "protect"
     return "grant"
 
@@ -293,10 +376,15 @@ def polarity(sent: Sentence, key: list[Hit], doc_text: str) -> str:
 _PERSON_RIGHT = re.compile(
     r"\b(?:performer|artist|talent|model|athlete|influencer|actor|musician|vocalist|creator|participant|you|I)\s+"
     r"(?:(?:may|shall have the right to|has the right to|is entitled to|can)\s+(?:at any time\s+)?"
-    r"(?:revoke|withdraw|approve|object|refuse|decline|opt[- ]out|require|terminate|withhold|veto)|retains?\b)", re.I)
+    r"(?:revoke|withdraw|approve|object|refuse|decline|opt[- ]out|require|terminate|withhold|veto)|retains?\b)",
+    re.I,
+)
 # "Company shall label ...", "Studio shall delete ...": duties owed to the performer
-_OBLIGATION = re.compile(r"\b(?:shall|will|must|agrees to)\s+(?:promptly\s+|clearly\s+)?(?:label|notify|send|disclose|report|"
-                         r"delete|destroy|store|encrypt|inform)\b", re.I)
+_OBLIGATION = re.compile(
+    r"\b(?:shall|will|must|agrees to)\s+(?:promptly\s+|clearly\s+)?(?:label|notify|send|disclose|report|"
+    r"delete|destroy|store|encrypt|inform)\b",
+    re.I,
+)
 _GRANT_MODAL = re.compile(r"\bmay\b|\bhereby\b|\bgrants?\b|\bright to\b|\bentitled\b", re.I)
 
 
@@ -331,13 +419,33 @@ class RuleDetector:
                 continue
             gap, key, cues, score = r
             pol = polarity(s, key, text)
-            if pol == "grant" and gap in ("replica_creation_grant", "replica_use_unspecified") and s.has("RESTRICT") and \
-                    (s.has("NOTICE", "PAY_SPECIFIC", "SEPARATE_CONSENT") or re.search(r"notice|paid|session|purpose", s.text, re.I)) \
-                    and not any(h.text.lower() in {"any and all purposes", "any purpose", "all purposes"} for h in s.get("ANY_PURPOSE")):
+            if (
+                pol == "grant"
+                and gap in ("replica_creation_grant", "replica_use_unspecified")
+                and s.has("RESTRICT")
+                and (
+                    s.has("NOTICE", "PAY_SPECIFIC", "SEPARATE_CONSENT")
+                    or re.search(r"notice|paid|session|purpose", s.text, re.I)
+                )
+                and not any(
+                    h.text.lower() in {"any and all purposes", "any purpose", "all purposes"}
+                    for h in s.get("ANY_PURPOSE")
+                )
+            ):
                 # creation only for the named project, on notice, at a paid session: the protective counterpart
                 pol = "protect"
             if pol == "protect":
-                results.append(ClauseHit(clause.id, f"protective:{gap}", score, s.start, s.end, tuple(cues), "prohibited or conditioned on separate consent"))
+                results.append(
+                    ClauseHit(
+                        clause.id,
+                        f"protective:{gap}",
+                        score,
+                        s.start,
+                        s.end,
+                        tuple(cues),
+                        "prohibited or conditioned on separate consent",
+                    )
+                )
             else:
                 note = "a protection hollowed out by an exception" if pol == "hollow" else ""
                 results.append(ClauseHit(clause.id, gap, score, s.start, s.end, tuple(cues), note))
@@ -350,39 +458,84 @@ class RuleDetector:
 def _ai_training(s: Sentence):
     material = s.person() or s.has("PERSON_STRONG", "DATA_OBJECT", "ROLE", "PARTY_PERSON", "RESULTS")
     if s.has("TRAIN_STRONG") and s.has("AI", "TECH_OBJECT") and material:
-        return "ai_training_grant", s.get("TRAIN_STRONG", "AI"), s.texts("TRAIN_STRONG") + s.texts("AI", "TECH_OBJECT"), 0.9
+        return (
+            "ai_training_grant",
+            s.get("TRAIN_STRONG", "AI"),
+            s.texts("TRAIN_STRONG") + s.texts("AI", "TECH_OBJECT"),
+            0.9,
+        )
     if s.has("AI") and s.has("TRAIN_WEAK", "TRAIN_STRONG") and material:
         return "ai_training_grant", s.get("AI", "TRAIN_WEAK"), s.texts("TRAIN_WEAK") + s.texts("AI"), 0.85
     if s.has("AI") and re.search(r"\bdata\s?sets?\b|\btraining data\b|\bas data\b", s.text, re.I) and material:
         return "ai_training_grant", s.get("AI"), s.texts("AI"), 0.8
-    if s.has("REPLICA_STRONG") and re.search(r"voice|vocal|clone|likeness model", " ".join(s.texts("REPLICA_STRONG", limit=6))) and \
-            re.search(r"\b(?:from|on|using)\s+(?:the\s+|his\s+|her\s+|their\s+|[A-Z]\w+['’]s\s+)?(?:recordings|performances|sessions|vocals|"
-                      r"stems|audio|voice data|catalog|catalogue|masters|session materials)", s.text) and _PERMITS.search(s.text):
+    if (
+        s.has("REPLICA_STRONG")
+        and re.search(r"voice|vocal|clone|likeness model", " ".join(s.texts("REPLICA_STRONG", limit=6)))
+        and re.search(
+            r"\b(?:from|on|using)\s+(?:the\s+|his\s+|her\s+|their\s+|[A-Z]\w+['’]s\s+)?(?:recordings|performances|sessions|vocals|"
+            r"stems|audio|voice data|catalog|catalogue|masters|session materials)",
+            s.text,
+        )
+        and _PERMITS.search(s.text)
+    ):
         return "ai_training_grant", s.get("REPLICA_STRONG"), s.texts("REPLICA_STRONG") + ["built from recordings"], 0.7
-    if s.has("TRAIN_WEAK") and s.has("TECH_OBJECT") and (s.has("PERSON_STRONG") or (s.has("PERSON_WEAK") and re.search(
-            r"research and development|development of|to (?:develop|improve|train)", s.text, re.I))) and s.has("GRANT"):
-        return "ai_training_grant", s.get("TRAIN_WEAK"), s.texts("TRAIN_WEAK") + s.texts("TECH_OBJECT") + s.texts("PERSON_STRONG"), 0.55
+    if (
+        s.has("TRAIN_WEAK")
+        and s.has("TECH_OBJECT")
+        and (
+            s.has("PERSON_STRONG")
+            or (
+                s.has("PERSON_WEAK")
+                and re.search(r"research and development|development of|to (?:develop|improve|train)", s.text, re.I)
+            )
+        )
+        and s.has("GRANT")
+    ):
+        return (
+            "ai_training_grant",
+            s.get("TRAIN_WEAK"),
+            s.texts("TRAIN_WEAK") + s.texts("TECH_OBJECT") + s.texts("PERSON_STRONG"),
+            0.55,
+        )
     return None
 
 
-_PERMITS = re.compile(r"\b[Mm]ay\b|\b[Rr]ight to|\b[Hh]ereby\b|\b[Gg]rants?\b|\b[Aa]uthori[sz]|\b[Cc]onsents?\b|"
-                      r"\b[Ee]ntitled\b|\b[Ll]icen[cs]e(?:s|d)?\b|\bpermi(?:ts?|tted|ssion)\b|"
-                      r"\b(?:will|shall) (?:create|make|produce|scan|capture|generate|build|develop)\b|\b[Aa]grees? (?:that|to)\b")
+_PERMITS = re.compile(
+    r"\b[Mm]ay\b|\b[Rr]ight to|\b[Hh]ereby\b|\b[Gg]rants?\b|\b[Aa]uthori[sz]|\b[Cc]onsents?\b|"
+    r"\b[Ee]ntitled\b|\b[Ll]icen[cs]e(?:s|d)?\b|\bpermi(?:ts?|tted|ssion)\b|"
+    r"\b(?:will|shall) (?:create|make|produce|scan|capture|generate|build|develop)\b|\b[Aa]grees? (?:that|to)\b"
+)
 
 
 def _replica_creation(s: Sentence):
     if re.match(r"\s*#", s.text) or s.text.isupper():  # a title, not a grant
         return None
-    if s.has("NO_COMP") or re.search(r"\bterminates?\b|\bexpires?\b|\bshall cease\b", s.text, re.I) and not re.search(r"\bmay\b", s.text):
+    if (
+        s.has("NO_COMP")
+        or re.search(r"\bterminates?\b|\bexpires?\b|\bshall cease\b", s.text, re.I)
+        and not re.search(r"\bmay\b", s.text)
+    ):
         return None  # a pay term or the end of a licence, judged by its own rules
-    person = s.has("ROLE", "PARTY_PERSON", "PERSON_STRONG") or any(h.text[:1].isupper() for h in s.get("REPLICA_STRONG"))
+    person = s.has("ROLE", "PARTY_PERSON", "PERSON_STRONG") or any(
+        h.text[:1].isupper() for h in s.get("REPLICA_STRONG")
+    )
     if s.has("REPLICA_STRONG") and person and _PERMITS.search(s.text):
         return "replica_creation_grant", s.get("REPLICA_STRONG"), s.texts("REPLICA_STRONG"), 0.9
     if not _PERMITS.search(s.text):
         return None
     if s.has("REPLICA_WEAK") and (s.has("PERSON_STRONG") or (s.has("PERSON_WEAK") and s.has("ROLE", "PARTY_PERSON"))):
-        return "replica_creation_grant", s.get("REPLICA_WEAK"), s.texts("REPLICA_WEAK") + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.75
-    if s.has("AI") and re.search(r"\b(generat|creat|produc|mak)\w*\b", s.text, re.I) and s.has("PERSON_STRONG") and s.has("GRANT"):
+        return (
+            "replica_creation_grant",
+            s.get("REPLICA_WEAK"),
+            s.texts("REPLICA_WEAK") + s.texts("PERSON_STRONG", "PERSON_WEAK"),
+            0.75,
+        )
+    if (
+        s.has("AI")
+        and re.search(r"\b(generat|creat|produc|mak)\w*\b", s.text, re.I)
+        and s.has("PERSON_STRONG")
+        and s.has("GRANT")
+    ):
         return "replica_creation_grant", s.get("AI"), s.texts("AI") + s.texts("PERSON_STRONG"), 0.7
     return None
 
@@ -390,10 +543,16 @@ def _replica_creation(s: Sentence):
 def _replica_use(s: Sentence):
     if s.has("NO_COMP"):
         return None
-    replica = s.has("REPLICA_STRONG", "SYNTHETIC") or (s.has("REPLICA_WEAK") and s.has("PERSON_STRONG", "ROLE", "PARTY_PERSON"))
+    replica = s.has("REPLICA_STRONG", "SYNTHETIC") or (
+        s.has("REPLICA_WEAK") and s.has("PERSON_STRONG", "ROLE", "PARTY_PERSON")
+    )
     if replica and s.has("ANY_PURPOSE", "ALL_MEDIA", "PERPETUAL") and not s.has("RESTRICT"):
-        return "replica_use_unspecified", s.get("REPLICA_STRONG", "REPLICA_WEAK", "SYNTHETIC"), \
-            s.texts("REPLICA_STRONG", "REPLICA_WEAK", "SYNTHETIC") + s.texts("ANY_PURPOSE", "ALL_MEDIA", "PERPETUAL"), 0.85
+        return (
+            "replica_use_unspecified",
+            s.get("REPLICA_STRONG", "REPLICA_WEAK", "SYNTHETIC"),
+            s.texts("REPLICA_STRONG", "REPLICA_WEAK", "SYNTHETIC") + s.texts("ANY_PURPOSE", "ALL_MEDIA", "PERPETUAL"),
+            0.85,
+        )
     return None
 
 
@@ -406,24 +565,52 @@ def _unbounded(s: Sentence):
     if not subject or not s.has("GRANT"):
         return None
     if s.has("PERPETUAL", "IRREVOCABLE"):
-        return "unbounded_term_scope", s.get("PERPETUAL", "IRREVOCABLE"), s.texts("PERPETUAL", "IRREVOCABLE") + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.85
-    open_ended = re.search(r"as long as (?:\w+ ){1,2}(?:wishes|desires|chooses|sees fit|determines|likes)", s.text, re.I)
+        return (
+            "unbounded_term_scope",
+            s.get("PERPETUAL", "IRREVOCABLE"),
+            s.texts("PERPETUAL", "IRREVOCABLE") + s.texts("PERSON_STRONG", "PERSON_WEAK"),
+            0.85,
+        )
+    open_ended = re.search(
+        r"as long as (?:\w+ ){1,2}(?:wishes|desires|chooses|sees fit|determines|likes)", s.text, re.I
+    )
     if open_ended and (subject or s.has("ROLE", "PARTY_PERSON")):
         hit = Hit("PERPETUAL", s.start + open_ended.start(), s.start + open_ended.end(), open_ended.group(0))
         return "unbounded_term_scope", [hit], [open_ended.group(0).lower()], 0.75
     lasting = [h for h in s.get("SURVIVE") if h.text.lower() != "thereafter"]
-    if lasting and re.search(r"\blicen[cs]e|\brights?\b|\buse\b", s.text, re.I) and \
-            not re.search(r"\b(?:for a period of|days|months|sell[- ]off)\b|surviv\w*\s+(?:\w+\s+){0,3}death", s.text, re.I):
-        return "unbounded_term_scope", lasting, [h.text.lower() for h in lasting][:2] + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.65
+    if (
+        lasting
+        and re.search(r"\blicen[cs]e|\brights?\b|\buse\b", s.text, re.I)
+        and not re.search(
+            r"\b(?:for a period of|days|months|sell[- ]off)\b|surviv\w*\s+(?:\w+\s+){0,3}death", s.text, re.I
+        )
+    ):
+        return (
+            "unbounded_term_scope",
+            lasting,
+            [h.text.lower() for h in lasting][:2] + s.texts("PERSON_STRONG", "PERSON_WEAK"),
+            0.65,
+        )
     wide = [h for h in s.get("ALL_MEDIA", "UNIVERSE") if h.concept == "ALL_MEDIA" or "universe" in h.text.lower()]
     if wide and not s.has("TERM_LIMIT"):
-        return "unbounded_term_scope", wide, [h.text.lower() for h in wide][:2] + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.7
+        return (
+            "unbounded_term_scope",
+            wide,
+            [h.text.lower() for h in wide][:2] + s.texts("PERSON_STRONG", "PERSON_WEAK"),
+            0.7,
+        )
     return None
 
 
 def _reuse(s: Sentence):
-    subject = s.person() or s.has("PERSON_WEAK", "RESULTS", "REPLICA_STRONG") or (
-        s.has("ROLE", "PARTY_PERSON") and re.search(r"material|\bdata\b|captur|footage|recording|content", s.text, re.I))
+    subject = (
+        s.person()
+        or s.has("PERSON_WEAK", "RESULTS", "REPLICA_STRONG")
+        or (
+            s.has("ROLE", "PARTY_PERSON")
+            and re.search(r"material|\bdata\b|captur|footage|recording|content", s.text, re.I)
+        )
+    )
     if s.has("REUSE") and subject and s.has("GRANT"):
         return "reuse_other_projects", s.get("REUSE"), s.texts("REUSE") + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.75
     return None
@@ -431,16 +618,34 @@ def _reuse(s: Sentence):
 
 def _alteration(s: Sentence):
     subject = s.has("PERSON_STRONG", "PERSON_WEAK", "RESULTS", "REPLICA_STRONG") or (
-        s.has("ROLE", "PARTY_PERSON") and re.search(r"\bwords\b|dialog|\blines\b|spoken|\blip|phrases|vocals?", s.text, re.I))
+        s.has("ROLE", "PARTY_PERSON")
+        and re.search(r"\bwords\b|dialog|\blines\b|spoken|\blip|phrases|vocals?", s.text, re.I)
+    )
     if s.has("ALTER") and subject and not s.has("CUSTOMARY"):
         return "digital_alteration", s.get("ALTER"), s.texts("ALTER") + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.75
     return None
 
 
-_SHORT_WINDOW = re.compile(r"(\d+|one|two|three|four|five|six|seven|ten|twelve|fourteen|fifteen|twenty|thirty)\s*\)?\s*"
-                           r"(?:\(\d+\)\s*)?(business\s+|working\s+|calendar\s+)?(hours?|days?|weeks?|months?)", re.I)
-_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10, "twelve": 12,
-                 "fourteen": 14, "fifteen": 15, "twenty": 20, "thirty": 30}
+_SHORT_WINDOW = re.compile(
+    r"(\d+|one|two|three|four|five|six|seven|ten|twelve|fourteen|fifteen|twenty|thirty)\s*\)?\s*"
+    r"(?:\(\d+\)\s*)?(business\s+|working\s+|calendar\s+)?(hours?|days?|weeks?|months?)",
+    re.I,
+)
+_NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "ten": 10,
+    "twelve": 12,
+    "fourteen": 14,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+}
 
 
 def deemed_window_is_short(text: str) -> bool:
@@ -462,118 +667,276 @@ def _depiction(s: Sentence):
         return None
     subject = s.has("PERSON_STRONG", "REPLICA_STRONG") or (s.has("PERSON_WEAK") and s.has("ROLE", "PARTY_PERSON"))
     if subject and s.has("NO_CONSENT_NEEDED") and re.search(r"approv", s.text, re.I) and s.has("GRANT"):
-        return "objectionable_depiction", s.get("NO_CONSENT_NEEDED"), s.texts("NO_CONSENT_NEEDED") + s.texts("DEPICT_ANY"), 0.75
-    if (subject or s.has("ROLE", "PARTY_PERSON")) and s.has("WAIVE") and re.search(r"inspect or approve|right (?:to|of) approv|approval right|right to inspect|"
-                                                 r"not subject to any (?:right of )?approval", s.text, re.I):
+        return (
+            "objectionable_depiction",
+            s.get("NO_CONSENT_NEEDED"),
+            s.texts("NO_CONSENT_NEEDED") + s.texts("DEPICT_ANY"),
+            0.75,
+        )
+    if (
+        (subject or s.has("ROLE", "PARTY_PERSON"))
+        and s.has("WAIVE")
+        and re.search(
+            r"inspect or approve|right (?:to|of) approv|approval right|right to inspect|"
+            r"not subject to any (?:right of )?approval",
+            s.text,
+            re.I,
+        )
+    ):
         return "objectionable_depiction", s.get("WAIVE"), s.texts("WAIVE") + ["right to approve"], 0.8
-    wide = re.search(r"any and all (?:other )?purposes|any (?:other )?purpose|any (?:other )?context|sensitive subjects|"
-                     r"whatever (?:setting|products?|messaging|context|manner)|"
-                     r"\bany\b[^.;]{0,60}\bwhatsoever|not subject to any (?:right of )?approval", s.text, re.I)
+    wide = re.search(
+        r"any and all (?:other )?purposes|any (?:other )?purpose|any (?:other )?context|sensitive subjects|"
+        r"whatever (?:setting|products?|messaging|context|manner)|"
+        r"\bany\b[^.;]{0,60}\bwhatsoever|not subject to any (?:right of )?approval",
+        s.text,
+        re.I,
+    )
     if wide and subject and s.has("GRANT") and not s.has("DEPICT_ANY"):
         hit = Hit("DEPICT_ANY", s.start + wide.start(), s.start + wide.end(), wide.group(0))
-        if not (s.has("APPROVAL") and not re.search(r"without\s+(?:[\w'’]+\s+){0,3}approv|not subject to", s.text, re.I)):
-            return "objectionable_depiction", [hit], [wide.group(0).lower()] + s.texts("PERSON_STRONG", "REPLICA_STRONG"), 0.7
+        if not (
+            s.has("APPROVAL") and not re.search(r"without\s+(?:[\w'’]+\s+){0,3}approv|not subject to", s.text, re.I)
+        ):
+            return (
+                "objectionable_depiction",
+                [hit],
+                [wide.group(0).lower()] + s.texts("PERSON_STRONG", "REPLICA_STRONG"),
+                0.7,
+            )
     if s.has("DEPICT_ANY") and subject and s.has("GRANT"):
         if s.has("APPROVAL") and not s.has("DEEMED"):
             # "without approval" is itself the problem; "subject to Talent's approval" is not
             if not re.search(r"without\s+(?:[\w'’]+\s+){0,3}approv", s.text, re.I):
                 return None
-        return "objectionable_depiction", s.get("DEPICT_ANY"), s.texts("DEPICT_ANY") + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.7
-    if s.has("DEEMED") and re.search(r"approv", s.text, re.I) and deemed_window_is_short(s.text) and \
-            (s.person() or s.has("PERSON_WEAK", "ROLE", "PARTY_PERSON")):
+        return (
+            "objectionable_depiction",
+            s.get("DEPICT_ANY"),
+            s.texts("DEPICT_ANY") + s.texts("PERSON_STRONG", "PERSON_WEAK"),
+            0.7,
+        )
+    if (
+        s.has("DEEMED")
+        and re.search(r"approv", s.text, re.I)
+        and deemed_window_is_short(s.text)
+        and (s.person() or s.has("PERSON_WEAK", "ROLE", "PARTY_PERSON"))
+    ):
         return "objectionable_depiction", s.get("DEEMED"), s.texts("DEEMED") + s.texts("APPROVAL"), 0.7
     return None
 
 
 def _compensation(s: Sentence):
-    if s.has("NO_COMP") and (s.has("REPLICA_STRONG", "SYNTHETIC", "AI", "REUSE") or (s.has("REPLICA_WEAK") and s.person())):
-        return "replica_compensation_missing", s.get("NO_COMP"), s.texts("NO_COMP") + s.texts("REPLICA_STRONG", "AI", "REUSE", "SYNTHETIC"), 0.85
+    if s.has("NO_COMP") and (
+        s.has("REPLICA_STRONG", "SYNTHETIC", "AI", "REUSE") or (s.has("REPLICA_WEAK") and s.person())
+    ):
+        return (
+            "replica_compensation_missing",
+            s.get("NO_COMP"),
+            s.texts("NO_COMP") + s.texts("REPLICA_STRONG", "AI", "REUSE", "SYNTHETIC"),
+            0.85,
+        )
     return None
 
 
 def _bundled(s: Sentence):
-    if s.has("CONSENT_BUNDLED") and s.has("REPLICA_STRONG", "AI", "SYNTHETIC") and \
-            re.search(r"by (?:signing|executing|submitting|participating|accepting)|signature|deemed|execution|constitut\w* consent|"
-                      r"acceptance|continued participation|further consents|acknowledges that by", s.text, re.I):
-        return "consent_buried_or_bundled", s.get("CONSENT_BUNDLED"), s.texts("CONSENT_BUNDLED") + s.texts("REPLICA_STRONG", "AI", "SYNTHETIC"), 0.85
+    if (
+        s.has("CONSENT_BUNDLED")
+        and s.has("REPLICA_STRONG", "AI", "SYNTHETIC")
+        and re.search(
+            r"by (?:signing|executing|submitting|participating|accepting)|signature|deemed|execution|constitut\w* consent|"
+            r"acceptance|continued participation|further consents|acknowledges that by",
+            s.text,
+            re.I,
+        )
+    ):
+        return (
+            "consent_buried_or_bundled",
+            s.get("CONSENT_BUNDLED"),
+            s.texts("CONSENT_BUNDLED") + s.texts("REPLICA_STRONG", "AI", "SYNTHETIC"),
+            0.85,
+        )
     return None
 
 
 def _waiver(s: Sentence):
-    if re.search(r"indemnif|hold\s+\w*\s*harmless|defend", s.text, re.I) and not re.search(r"\bwaives?\b|\breleases?\b", s.text, re.I):
+    if re.search(r"indemnif|hold\s+\w*\s*harmless|defend", s.text, re.I) and not re.search(
+        r"\bwaives?\b|\breleases?\b", s.text, re.I
+    ):
         return None
     if s.has("WAIVE") and s.has("WAIVE_OBJ"):
         return "consent_conditioned_or_waived", s.get("WAIVE"), s.texts("WAIVE") + s.texts("WAIVE_OBJ"), 0.85
     claims = [h for h in s.get("WAIVE") if re.search(r"claim|sue|release|discharge", h.text, re.I)]
-    if claims and (s.has("PERSON_STRONG", "PERSON_WEAK", "ALTER") or s.has("ROLE", "PARTY_PERSON")) and \
-            re.search(r"arising (?:out of|from)|in respect of|in connection with|relating to", s.text, re.I) and \
-            re.search(r"\buse|distort|alter|composite|blur|depict|exploit", s.text, re.I):
-        return "consent_conditioned_or_waived", claims, [h.text.lower() for h in claims][:2] + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.7
-    if s.has("CONDITION") and (s.has("REPLICA_STRONG", "AI", "SYNTHETIC") or s.has("CONSENT_WORD")) and not s.has("NOT_CONDITION"):
-        return "consent_conditioned_or_waived", s.get("CONDITION"), s.texts("CONDITION") + s.texts("REPLICA_STRONG", "AI"), 0.75
+    if (
+        claims
+        and (s.has("PERSON_STRONG", "PERSON_WEAK", "ALTER") or s.has("ROLE", "PARTY_PERSON"))
+        and re.search(r"arising (?:out of|from)|in respect of|in connection with|relating to", s.text, re.I)
+        and re.search(r"\buse|distort|alter|composite|blur|depict|exploit", s.text, re.I)
+    ):
+        return (
+            "consent_conditioned_or_waived",
+            claims,
+            [h.text.lower() for h in claims][:2] + s.texts("PERSON_STRONG", "PERSON_WEAK"),
+            0.7,
+        )
+    if (
+        s.has("CONDITION")
+        and (s.has("REPLICA_STRONG", "AI", "SYNTHETIC") or s.has("CONSENT_WORD"))
+        and not s.has("NOT_CONDITION")
+    ):
+        return (
+            "consent_conditioned_or_waived",
+            s.get("CONDITION"),
+            s.texts("CONDITION") + s.texts("REPLICA_STRONG", "AI"),
+            0.75,
+        )
     return None
 
 
 def _irrevocable(s: Sentence):
     subject = s.person() or s.has("PERSON_WEAK", "RESULTS", "REPLICA_STRONG", "ROLE", "PARTY_PERSON")
-    if s.has("IRREVOCABLE") and subject and (s.has("GRANT") or re.search(r"consent|licen[cs]e|permission|release", s.text, re.I)):
-        return "no_revocation_or_suspension", s.get("IRREVOCABLE"), s.texts("IRREVOCABLE") + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.85
-    if s.has("SURVIVE") and s.has("PERSON_STRONG", "REPLICA_STRONG", "PERSON_WEAK") and re.search(r"licen[cs]e|consent|right|use", s.text, re.I) \
-            and not re.search(r"\b(?:for a period of|days|months)\b|surviv\w*\s+(?:\w+\s+){0,3}death", s.text, re.I):
+    if (
+        s.has("IRREVOCABLE")
+        and subject
+        and (s.has("GRANT") or re.search(r"consent|licen[cs]e|permission|release", s.text, re.I))
+    ):
+        return (
+            "no_revocation_or_suspension",
+            s.get("IRREVOCABLE"),
+            s.texts("IRREVOCABLE") + s.texts("PERSON_STRONG", "PERSON_WEAK"),
+            0.85,
+        )
+    if (
+        s.has("SURVIVE")
+        and s.has("PERSON_STRONG", "REPLICA_STRONG", "PERSON_WEAK")
+        and re.search(r"licen[cs]e|consent|right|use", s.text, re.I)
+        and not re.search(r"\b(?:for a period of|days|months)\b|surviv\w*\s+(?:\w+\s+){0,3}death", s.text, re.I)
+    ):
         hits = [h for h in s.get("SURVIVE") if h.text.lower() != "thereafter"]
         if hits:
-            return "no_revocation_or_suspension", hits, [h.text.lower() for h in hits][:2] + s.texts("PERSON_STRONG"), 0.65
+            return (
+                "no_revocation_or_suspension",
+                hits,
+                [h.text.lower() for h in hits][:2] + s.texts("PERSON_STRONG"),
+                0.65,
+            )
     return None
 
 
 _PERSON_ASSIGNS = re.compile(
     r"\b(?:performer|artist|talent|model|player|athlete|influencer|actor|musician|vocalist|endorser|creator|"
     r"participant|i|you|he|she)\s+(?:may|shall have the right to|can|hereby|irrevocably|hereby irrevocably)\s+(?:not\s+)?"
-    r"(?:assigns?|transfers?)", re.I)
+    r"(?:assigns?|transfers?)",
+    re.I,
+)
 
 
 def _assignment(s: Sentence):
     if re.search(r"\bretains?\b|\breserves?\b", s.text, re.I):  # what the person keeps is not a grant
         return None
-    share = re.search(r"\bshar\w*\b[^.;]{0,80}\bwith\b[^.;]{0,40}\b(?:third part|researchers|partners|affiliates|others|"
-                      r"any person|licensees|the public)", s.text, re.I)
-    if share and (s.has("PERSON_STRONG", "PERSON_WEAK") or re.search(r"recording|material|video|footage", s.text, re.I)):
+    share = re.search(
+        r"\bshar\w*\b[^.;]{0,80}\bwith\b[^.;]{0,40}\b(?:third part|researchers|partners|affiliates|others|"
+        r"any person|licensees|the public)",
+        s.text,
+        re.I,
+    )
+    if share and (
+        s.has("PERSON_STRONG", "PERSON_WEAK") or re.search(r"recording|material|video|footage", s.text, re.I)
+    ):
         hit = Hit("ASSIGN", s.start + share.start(), s.start + share.end(), share.group(0))
         return "assignment_sublicensing", [hit], [share.group(0).lower()[:60]], 0.6
-    others = re.search(r"\b(?:permit|authori[sz]e|allow|enable)\s+(?:its\s+|their\s+)?(?:[\w-]+,?\s+(?:and\s+|or\s+)?){0,4}?"
-                       r"(?:agencies|partners|retailers|licensees|affiliates|others|third parties|sponsors|distributors|clients)\s+to\s+use|"
-                       r"licen[cs](?:e|es|ed|ing)?\b[^.;]{0,40}?\bto\s+(?:others|third parties|any third party|affiliated|other\s|"
-                       r"its affiliates|any person)", s.text, re.I)
+    others = re.search(
+        r"\b(?:permit|authori[sz]e|allow|enable)\s+(?:its\s+|their\s+)?(?:[\w-]+,?\s+(?:and\s+|or\s+)?){0,4}?"
+        r"(?:agencies|partners|retailers|licensees|affiliates|others|third parties|sponsors|distributors|clients)\s+to\s+use|"
+        r"licen[cs](?:e|es|ed|ing)?\b[^.;]{0,40}?\bto\s+(?:others|third parties|any third party|affiliated|other\s|"
+        r"its affiliates|any person)",
+        s.text,
+        re.I,
+    )
     if others and (s.has("PERSON_STRONG", "PERSON_WEAK", "REPLICA_STRONG")):
         hit = Hit("ASSIGN", s.start + others.start(), s.start + others.end(), others.group(0))
-        return "assignment_sublicensing", [hit], [others.group(0).lower()[:60]] + s.texts("PERSON_STRONG", "REPLICA_STRONG"), 0.75
+        return (
+            "assignment_sublicensing",
+            [hit],
+            [others.group(0).lower()[:60]] + s.texts("PERSON_STRONG", "REPLICA_STRONG"),
+            0.75,
+        )
     if not s.has("ASSIGN") or s.has("BOTH_PARTIES") or _PERSON_ASSIGNS.search(s.text):
         return None
     if s.has("BINDING") and not re.search(r"sub-?licen", s.text, re.I):
         return None
     sub = [h for h in s.get("ASSIGN", "ASSIGN_STRONG") if re.match(r"sub-?licen", h.text, re.I)]
-    subject = s.person() or s.has("PERSON_WEAK", "RESULTS", "REPLICA_STRONG") or re.search(r"\brights?\b|\bthis agreement\b", s.text, re.I)
+    subject = (
+        s.person()
+        or s.has("PERSON_WEAK", "RESULTS", "REPLICA_STRONG")
+        or re.search(r"\brights?\b|\bthis agreement\b", s.text, re.I)
+    )
     if not subject:
         return None
     if sub:
-        return "assignment_sublicensing", sub, [h.text.lower() for h in sub][:2] + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.85
-    passive = re.search(r"\bmay be (?:freely )?(?:assigned|transferred|sublicensed|sub-licensed|licensed)\b[^.;]{0,20}\bto\b", s.text, re.I)
-    if passive and (s.has("PERSON_STRONG", "PERSON_WEAK", "REPLICA_STRONG", "RESULTS")) and not s.has("SEPARATE_CONSENT"):
+        return (
+            "assignment_sublicensing",
+            sub,
+            [h.text.lower() for h in sub][:2] + s.texts("PERSON_STRONG", "PERSON_WEAK"),
+            0.85,
+        )
+    passive = re.search(
+        r"\bmay be (?:freely )?(?:assigned|transferred|sublicensed|sub-licensed|licensed)\b[^.;]{0,20}\bto\b",
+        s.text,
+        re.I,
+    )
+    if (
+        passive
+        and (s.has("PERSON_STRONG", "PERSON_WEAK", "REPLICA_STRONG", "RESULTS"))
+        and not s.has("SEPARATE_CONSENT")
+    ):
         hit = Hit("ASSIGN", s.start + passive.start(), s.start + passive.end(), passive.group(0))
         return "assignment_sublicensing", [hit], [passive.group(0).lower()], 0.7
-    if re.search(r"\bonly to\b|\bonly with\b|\bassumes?\b[^.;]{0,60}\bobligations|agrees? in writing to (?:assume|be bound)", s.text, re.I):
+    if re.search(
+        r"\bonly to\b|\bonly with\b|\bassumes?\b[^.;]{0,60}\bobligations|agrees? in writing to (?:assume|be bound)",
+        s.text,
+        re.I,
+    ):
         return None  # a restricted assignment is the protection, not the gap
     if s.has("COMPANY_MAY") and re.search(r"\bassign|\btransfer", s.text, re.I):
         verbs = [h for h in s.get("ASSIGN") if re.match(r"assign|transfer", h.text, re.I)]
-        return "assignment_sublicensing", verbs or s.get("ASSIGN"), s.texts("COMPANY_MAY") + [h.text.lower() for h in verbs][:2], 0.75
-    third = [h for h in s.get("ASSIGN_STRONG") if h.text.lower() in {"licensees", "designees", "assigns", "licensees and assigns",
-                                                                     "third parties", "those acting", "others", "any person",
-                                                                     "affiliates"}]
-    persons_rights = re.search(r"(?:performer|artist|talent|model|athlete|influencer|actor|musician|vocalist|creator|"
-                               r"participant)['’]s rights", s.text, re.I)
-    if third and s.has("GRANT") and (s.person(strong_only=True) or s.has("PERSON_WEAK") or persons_rights) and \
-            re.search(r"\bgrant|\bpermi|\bauthori|\blicen|\bassign", s.text, re.I):
-        return "assignment_sublicensing", third, [h.text.lower() for h in third][:2] + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.6
+        return (
+            "assignment_sublicensing",
+            verbs or s.get("ASSIGN"),
+            s.texts("COMPANY_MAY") + [h.text.lower() for h in verbs][:2],
+            0.75,
+        )
+    third = [
+        h
+        for h in s.get("ASSIGN_STRONG")
+        if h.text.lower()
+        in {
+            "licensees",
+            "designees",
+            "assigns",
+            "licensees and assigns",
+            "third parties",
+            "those acting",
+            "others",
+            "any person",
+            "affiliates",
+        }
+    ]
+    persons_rights = re.search(
+        r"(?:performer|artist|talent|model|athlete|influencer|actor|musician|vocalist|creator|"
+        r"participant)['’]s rights",
+        s.text,
+        re.I,
+    )
+    if (
+        third
+        and s.has("GRANT")
+        and (s.person(strong_only=True) or s.has("PERSON_WEAK") or persons_rights)
+        and re.search(r"\bgrant|\bpermi|\bauthori|\blicen|\bassign", s.text, re.I)
+    ):
+        return (
+            "assignment_sublicensing",
+            third,
+            [h.text.lower() for h in third][:2] + s.texts("PERSON_STRONG", "PERSON_WEAK"),
+            0.6,
+        )
     return None
 
 
@@ -581,13 +944,27 @@ def _post_mortem(s: Sentence):
     deaths = [h for h in s.get("DEATH") if h.text.lower() != "estate"]
     if not deaths:
         return None
-    continues = s.has("SURVIVE", "PERPETUAL", "HEIRS") or re.search(r"\bcontinu|\bremain|\bnot terminate|\bafter\b|\bfollowing\b|\bthereafter\b", s.text, re.I) \
-        or (re.search(r"\b(?:should|if|upon|in the event of)\b[^.;]{0,40}\b(?:die|dies|death|deceased|passing)", s.text, re.I)
-            and re.search(r"\bmay\b[^.;]{0,30}\b(?:use|complete|exploit|finish|continue)", s.text, re.I))
+    continues = (
+        s.has("SURVIVE", "PERPETUAL", "HEIRS")
+        or re.search(r"\bcontinu|\bremain|\bnot terminate|\bafter\b|\bfollowing\b|\bthereafter\b", s.text, re.I)
+        or (
+            re.search(
+                r"\b(?:should|if|upon|in the event of)\b[^.;]{0,40}\b(?:die|dies|death|deceased|passing)", s.text, re.I
+            )
+            and re.search(r"\bmay\b[^.;]{0,30}\b(?:use|complete|exploit|finish|continue)", s.text, re.I)
+        )
+    )
     if continues and (s.has("PERSON_STRONG", "PERSON_WEAK", "REPLICA_STRONG", "RESULTS") or s.has("GRANT")):
-        if re.search(r"\bterminat", s.text, re.I) and not re.search(r"\bcontinu|\bsurviv|\bnot terminate|\bremain", s.text, re.I):
+        if re.search(r"\bterminat", s.text, re.I) and not re.search(
+            r"\bcontinu|\bsurviv|\bnot terminate|\bremain", s.text, re.I
+        ):
             return None
-        return "post_mortem_use", deaths, [h.text.lower() for h in deaths][:2] + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.85
+        return (
+            "post_mortem_use",
+            deaths,
+            [h.text.lower() for h in deaths][:2] + s.texts("PERSON_STRONG", "PERSON_WEAK"),
+            0.85,
+        )
     return None
 
 
@@ -595,17 +972,50 @@ def _synthetic(s: Sentence):
     person = s.has("ROLE", "PARTY_PERSON", "PERSON_STRONG", "PERSON_WEAK", "DERIVED")
     if s.has("SYNTHETIC") and person:
         return "synthetic_substitution", s.get("SYNTHETIC"), s.texts("SYNTHETIC") + s.texts("DERIVED"), 0.85
-    if s.has("SYNTHETIC_WEAK") and s.has("AI", "REPLICA_STRONG") and s.has("PERSON_STRONG", "ROLE", "PARTY_PERSON") \
-            and re.search(r"\bsubstitut|\breplac|\bin lieu|\binstead of", s.text, re.I):
-        return "synthetic_substitution", s.get("SYNTHETIC_WEAK"), s.texts("SYNTHETIC_WEAK") + s.texts("AI", "REPLICA_STRONG"), 0.75
-    derived_from_person = [d for d in s.get("DERIVED")
-                           if any(0 <= p.start - d.end <= 40 for p in s.get("PERSON_STRONG", "ROLE", "PARTY_PERSON"))]
-    if derived_from_person and s.has("AI", "REPLICA_STRONG", "SYNTHETIC") and re.search(
+    if (
+        s.has("SYNTHETIC_WEAK")
+        and s.has("AI", "REPLICA_STRONG")
+        and s.has("PERSON_STRONG", "ROLE", "PARTY_PERSON")
+        and re.search(r"\bsubstitut|\breplac|\bin lieu|\binstead of", s.text, re.I)
+    ):
+        return (
+            "synthetic_substitution",
+            s.get("SYNTHETIC_WEAK"),
+            s.texts("SYNTHETIC_WEAK") + s.texts("AI", "REPLICA_STRONG"),
+            0.75,
+        )
+    derived_from_person = [
+        d
+        for d in s.get("DERIVED")
+        if any(0 <= p.start - d.end <= 40 for p in s.get("PERSON_STRONG", "ROLE", "PARTY_PERSON"))
+    ]
+    if (
+        derived_from_person
+        and s.has("AI", "REPLICA_STRONG", "SYNTHETIC")
+        and re.search(
             r"characters?\b|performers?\b|vocalists?\b|presenters?\b|personas?\b|humans?\b|influencers?\b|spokes|"
-            r"synthetic voices?|new voices?", s.text, re.I):
+            r"synthetic voices?|new voices?",
+            s.text,
+            re.I,
+        )
+    ):
         return "synthetic_substitution", s.get("DERIVED"), s.texts("DERIVED") + s.texts("AI", "REPLICA_STRONG"), 0.7
     return None
 
 
-_RULES = [_ai_training, _replica_creation, _replica_use, _unbounded, _reuse, _alteration, _depiction,
-          _compensation, _bundled, _waiver, _irrevocable, _assignment, _post_mortem, _synthetic]
+_RULES = [
+    _ai_training,
+    _replica_creation,
+    _replica_use,
+    _unbounded,
+    _reuse,
+    _alteration,
+    _depiction,
+    _compensation,
+    _bundled,
+    _waiver,
+    _irrevocable,
+    _assignment,
+    _post_mortem,
+    _synthetic,
+]

@@ -95,10 +95,14 @@ def _sniff_zip(path: Path) -> str:
             path=str(path),
         )
     if any(n.startswith("xl/") for n in names):
-        raise UnsupportedFormat(f"unsupported format: an Excel workbook, not a contract document; {_CONVERT}", path=str(path))
+        raise UnsupportedFormat(
+            f"unsupported format: an Excel workbook, not a contract document; {_CONVERT}", path=str(path)
+        )
     if any(n.startswith("ppt/") for n in names):
         raise UnsupportedFormat(f"unsupported format: a PowerPoint file; {_CONVERT}", path=str(path))
-    raise UnsupportedFormat(f"unsupported format: a ZIP archive that is not a Word document; {_CONVERT}", path=str(path))
+    raise UnsupportedFormat(
+        f"unsupported format: a ZIP archive that is not a Word document; {_CONVERT}", path=str(path)
+    )
 
 
 def read_document(path: str | os.PathLike, *, source: str | None = None) -> Document:

@@ -18,13 +18,28 @@ class Piece:
 
 
 # look-alike characters that PDF and Word exports produce, mapped to what a reader sees
-_LOOKALIKES = str.maketrans({
-    "\u037e": ";",  # Greek question mark, rendered as a semicolon
-    "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ",
-    "\u2010": "-", "\u2011": "-",
-    "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
-    "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None, "\u00ad": None,
-})
+_LOOKALIKES = str.maketrans(
+    {
+        "\u037e": ";",  # Greek question mark, rendered as a semicolon
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u202f": " ",
+        "\u2009": " ",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\ufb00": "ff",
+        "\ufb01": "fi",
+        "\ufb02": "fl",
+        "\ufb03": "ffi",
+        "\ufb04": "ffl",
+        "\u200b": None,
+        "\u200c": None,
+        "\u200d": None,
+        "\u2060": None,
+        "\ufeff": None,
+        "\u00ad": None,
+    }
+)
 
 
 def normalise(text: str) -> str:

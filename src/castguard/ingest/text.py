@@ -20,7 +20,7 @@ _MD_UNDERLINE = re.compile(r"^\s{0,3}(=+|-{3,})\s*$")
 def decode_text(data: bytes, source: str) -> tuple[str, list[str]]:
     warnings: list[str] = []
     if data.startswith(codecs.BOM_UTF8):
-        text = data[len(codecs.BOM_UTF8):].decode("utf-8", errors="replace")
+        text = data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
     elif data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
         text = data.decode("utf-16", errors="replace")
     else:

@@ -44,15 +44,21 @@ def summary_text(report: Report) -> str:
     """The one paragraph a busy agent reads first."""
     doc = report.document
     if not report.in_scope:
-        return (f"{doc.source} does not appear to engage or license a person's performance, name, likeness or "
-                f"voice ({report.scope_reason}), so no AI-exposure findings apply.")
+        return (
+            f"{doc.source} does not appear to engage or license a person's performance, name, likeness or "
+            f"voice ({report.scope_reason}), so no AI-exposure findings apply."
+        )
     if not report.findings:
-        return (f"{doc.source} engages a performer ({report.scope_reason}) and no AI-exposure gaps were found; "
-                "its protections were recognised. Review it anyway: castguard can miss wording it does not know.")
+        return (
+            f"{doc.source} engages a performer ({report.scope_reason}) and no AI-exposure gaps were found; "
+            "its protections were recognised. Review it anyway: castguard can miss wording it does not know."
+        )
     counts = severity_counts(report)
     top = [GAPS[f.gap].title.lower() for f in report.findings if f.severity == "high"][:3]
-    parts = [f"{doc.source} engages a performer and leaves them exposed to AI uses: "
-             f"{counts['high']} high, {counts['medium']} medium and {counts['low']} low-severity gap(s)"]
+    parts = [
+        f"{doc.source} engages a performer and leaves them exposed to AI uses: "
+        f"{counts['high']} high, {counts['medium']} medium and {counts['low']} low-severity gap(s)"
+    ]
     if top:
         parts.append("; most serious: " + "; ".join(top))
     return "".join(parts) + f". Risk score {risk_score(report)}/100."
@@ -69,8 +75,12 @@ def report_to_dict(report: Report) -> dict:
     by_gap = Counter(f.gap for f in report.findings)
     return {
         "schema": SCHEMA_ID,
-        "tool": {"name": "castguard", "version": report.tool_version, "model": report.model,
-                 "taxonomy": TAXONOMY_VERSION},
+        "tool": {
+            "name": "castguard",
+            "version": report.tool_version,
+            "model": report.model,
+            "taxonomy": TAXONOMY_VERSION,
+        },
         "disclaimer": DISCLAIMER,
         "document": {
             "source": doc.source,

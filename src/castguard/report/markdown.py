@@ -20,7 +20,9 @@ def render_markdown(report: Report) -> str:
         "",
         f"> {DISCLAIMER}",
         "",
-        f"- **Format:** {doc.format}" + (f", {doc.pages} page(s)" if doc.pages else "") + f", {len(report.clauses)} clauses",
+        f"- **Format:** {doc.format}"
+        + (f", {doc.pages} page(s)" if doc.pages else "")
+        + f", {len(report.clauses)} clauses",
         f"- **In scope:** {'yes' if report.in_scope else 'no'} ({report.scope_reason})",
         f"- **Risk score:** {risk_score(report)}/100 (high {counts['high']}, medium {counts['medium']}, low {counts['low']})",
         f"- **Detector:** {report.model}, castguard {report.tool_version}",

@@ -30,10 +30,15 @@ _PAGE_NOISE = re.compile(
     r"[^\n]{0,60}\|\s*page\s*\d+[^\n]{0,20})\s*$",
     re.IGNORECASE,
 )
-_DEFINITION = re.compile(r"[\"“]([A-Z][^\"”\n]{0,60})[\"”]\s+(?:shall\s+)?(?:means?|has\s+the\s+meaning|refers?\s+to|includes?)\b")
+_DEFINITION = re.compile(
+    r"[\"“]([A-Z][^\"”\n]{0,60})[\"”]\s+(?:shall\s+)?(?:means?|has\s+the\s+meaning|refers?\s+to|includes?)\b"
+)
 _HEADING_INLINE = re.compile(r"[ \t]*([A-Z][A-Za-z0-9'’&/,;()\- ]{1,80}?)\s*(?:[.:]|[ \t]*[-–—])(?=\s|$)")
-_XREF_LEAD = re.compile(r"\b(?:sections?|articles?|clauses?|paragraphs?|subsections?|schedules?|exhibits?|to|in|of|under|with|"
-                        r"and|or|per|see|pursuant|hereof|this)\s*$", re.IGNORECASE)
+_XREF_LEAD = re.compile(
+    r"\b(?:sections?|articles?|clauses?|paragraphs?|subsections?|schedules?|exhibits?|to|in|of|under|with|"
+    r"and|or|per|see|pursuant|hereof|this)\s*$",
+    re.IGNORECASE,
+)
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "from", "upon"}
 
 
@@ -66,10 +71,15 @@ def _heading_line(line: str, *, hint: bool, prev_blank_or_end: bool, next_line: 
         return False
     if "___" in s or s.endswith((",", ";")) or sum(c.isdigit() for c in s) >= 3:
         return False
-    if re.match(r"^(by|name|title|date|its|signature|address|tel|phone|email|fax|attn|attention)\s*:", s, re.IGNORECASE):
+    if re.match(
+        r"^(by|name|title|date|its|signature|address|tel|phone|email|fax|attn|attention)\s*:", s, re.IGNORECASE
+    ):
         return False
-    if re.fullmatch(r"(?:printed |print )?name|signature|signed|date|dated|witness|title|by|initials?|address", s.rstrip(":"),
-                    re.IGNORECASE):
+    if re.fullmatch(
+        r"(?:printed |print )?name|signature|signed|date|dated|witness|title|by|initials?|address",
+        s.rstrip(":"),
+        re.IGNORECASE,
+    ):
         return False  # a signature-block field, not a heading
     if hint:
         return True
@@ -95,7 +105,11 @@ def _inline_heading(text: str, body: int, line_end: int) -> tuple[str | None, in
         if cand and (_is_caps_heading(cand) or _is_title_case(cand)) and len(cand.split()) <= 8:
             return cand, body + m.end()
     stripped = rest.strip().strip("*_").strip()
-    if stripped and (_is_caps_heading(stripped) or (_is_title_case(stripped) and not stripped.endswith("."))) and len(stripped.split()) <= 8:
+    if (
+        stripped
+        and (_is_caps_heading(stripped) or (_is_title_case(stripped) and not stripped.endswith(".")))
+        and len(stripped.split()) <= 8
+    ):
         return stripped.rstrip(":."), line_end
     return None, None
 
@@ -156,12 +170,12 @@ def _find_starts(doc: Document) -> list[_Start]:
                         raw,
                         hint=bool(block and block.heading_hint),
                         prev_blank_or_end=prev_blank or prev_end_char in ".:;",
-                        next_line=next((ln for ln in lines[li + 1:li + 4] if ln.strip()), ""),
+                        next_line=next((ln for ln in lines[li + 1 : li + 4] if ln.strip()), ""),
                     )
                     if heading_ok:
                         title = raw.strip().strip("*_#").strip().rstrip(":.")
                         # a heading line right after a bare marker ("ARTICLE IV" / "GRANT OF RIGHTS") names that clause
-                        if starts and starts[-1].heading is None and not text[starts[-1].body:line_start].strip():
+                        if starts and starts[-1].heading is None and not text[starts[-1].body : line_start].strip():
                             starts[-1].heading = title
                             starts[-1].heading_end = line_end
                         else:
@@ -170,8 +184,14 @@ def _find_starts(doc: Document) -> list[_Start]:
                         accepted_here = True
                 continue
             # a line-start number right after "... pursuant to Section" is a wrapped cross-reference
-            if at_line_start and not prev_blank and not prev_was_start and marker.kind in ("decimal", "article") \
-                    and not (block and block.label) and _XREF_LEAD.search(prev_line):
+            if (
+                at_line_start
+                and not prev_blank
+                and not prev_was_start
+                and marker.kind in ("decimal", "article")
+                and not (block and block.label)
+                and _XREF_LEAD.search(prev_line)
+            ):
                 continue
             resolved = seq.resolve(marker, strict=not at_line_start)
             if resolved is None:
@@ -225,7 +245,7 @@ def segment(doc: Document, *, sdoc=None) -> tuple[Clause, ...]:
     for n, st in enumerate(starts):
         if st.scheme == "heading":
             nxt = starts[n + 1].pos if n + 1 < len(starts) else len(text)
-            if text[st.heading_end or st.body:nxt].strip():
+            if text[st.heading_end or st.body : nxt].strip():
                 headings_with_body.add(f"c{n}")
     sentences = sentence_spans(text, sdoc=sdoc)
     clauses: list[Clause] = []
@@ -255,8 +275,12 @@ def segment(doc: Document, *, sdoc=None) -> tuple[Clause, ...]:
                 while stack and _rank(stack[-1][0]) >= _rank(scheme):
                     stack.pop()
                 # "RECITALS" encloses its "A.", "B." but not the "ARTICLE I" that follows them
-                if stack and stack[-1][0] == "heading" and scheme != "heading" and \
-                        first_child.get(stack[-1][1], scheme) != scheme:
+                if (
+                    stack
+                    and stack[-1][0] == "heading"
+                    and scheme != "heading"
+                    and first_child.get(stack[-1][1], scheme) != scheme
+                ):
                     stack.pop()
                 # a heading with its own body text (WITNESSETH + recitals, a table caption) does not
                 # enclose the numbered clauses that follow it
@@ -291,7 +315,7 @@ def segment(doc: Document, *, sdoc=None) -> tuple[Clause, ...]:
                 heading=st.heading,
                 start=start,
                 end=max(end, start),
-                text=text[start:max(end, start)],
+                text=text[start : max(end, start)],
                 page=doc.page_at(start),
                 parent=parent,
                 level=level,

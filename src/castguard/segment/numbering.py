@@ -34,7 +34,17 @@ def roman_to_int(s: str) -> int | None:
 
 def _int_to_roman(n: int) -> str:
     out = []
-    for value, sym in ((100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+    for value, sym in (
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ):
         while n >= value:
             out.append(sym)
             n -= value
@@ -72,7 +82,7 @@ def match_marker(text: str, pos: int, *, line_start: bool) -> Marker | None:
     """Return the marker that starts at ``text[pos]``, if any."""
     m = _ARTICLE.match(text, pos)
     if m:
-        if _XREF_FOLLOW.match(text, m.end()) and not text[m.end():m.end() + 1] in "\n":
+        if _XREF_FOLLOW.match(text, m.end()) and text[m.end() : m.end() + 1] not in "\n":
             return None
         return Marker("article", m.group(1), m.group(0).rstrip(".:"), m.end() - pos)
     if line_start:
@@ -85,7 +95,7 @@ def match_marker(text: str, pos: int, *, line_start: bool) -> Marker | None:
     m = _DECIMAL.match(text, pos)
     if m:
         num, dot = m.group(1), m.group(2)
-        after = text[m.end():m.end() + 40].lstrip(" \t")
+        after = text[m.end() : m.end() + 40].lstrip(" \t")
         depth = num.count(".") + 1
         if depth == 1 and not dot:
             return None  # "5 Company" is not a clause number; "5." is

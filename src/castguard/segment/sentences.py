@@ -24,7 +24,11 @@ def pipeline():
         @Language.component("castguard_paragraph_breaks")
         def _paragraph_breaks(doc):
             for i, tok in enumerate(doc[:-1]):
-                if tok.is_space and "\n" in tok.text and (tok.text.count("\n") >= 2 or i == 0 or doc[i - 1].text in (":",)):
+                if (
+                    tok.is_space
+                    and "\n" in tok.text
+                    and (tok.text.count("\n") >= 2 or i == 0 or doc[i - 1].text in (":",))
+                ):
                     doc[i + 1].is_sent_start = True
             return doc
 
