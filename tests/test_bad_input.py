@@ -105,3 +105,19 @@ def test_hyphenation_and_fake_bold_are_repaired():
 def test_cid_codes_are_reported_not_passed_on_as_text():
     with pytest.raises(errors.GarbledText, match=r"\(cid:N\)"):
         read_document(FIXTURES / "cid_codes_as_text.pdf")
+
+
+def test_one_garbled_page_is_left_out_with_a_warning(tmp_path):
+    """A readable PDF with one page whose font has no Unicode map: that page is dropped, the rest analysed."""
+    import pypdfium2 as pdfium
+    from conftest import SAMPLES
+
+    merged = pdfium.PdfDocument.new()
+    merged.import_pages(pdfium.PdfDocument(str(SAMPLES / "film_actor_harborlight.pdf")))
+    merged.import_pages(pdfium.PdfDocument(str(FIXTURES / "cid_garbage.pdf")))
+    path = tmp_path / "partly_garbled.pdf"
+    merged.save(str(path))
+    doc = read_document(path)
+    assert doc.pages == 5
+    assert "Section 6.2" in doc.text and "\x07" not in doc.text
+    assert any("page(s) 5 have an unreadable text layer" in w for w in doc.warnings)

@@ -92,6 +92,12 @@ def _join_hyphenated(lines: list[str]) -> list[str]:
     return out
 
 
+def _garbage(text: str) -> tuple[int, int]:
+    """('(cid:N)' codes, unmapped glyphs) in ``text``: U+FFFD, private-use characters, control characters."""
+    junk = sum(1 for c in text if c == "\ufffd" or "\ue000" <= c <= "\uf8ff" or (ord(c) < 32 and c not in "\n\t"))
+    return len(_CID.findall(text)), junk
+
+
 def read_pdf(data: bytes, source: str) -> dict:
     import pypdfium2 as pdfium
 
@@ -136,18 +142,30 @@ def read_pdf(data: bytes, source: str) -> dict:
             "run OCR first, e.g. `ocrmypdf in.pdf out.pdf`, then scan out.pdf",
             path=source,
         )
-    cid = len(_CID.findall(all_text))
-    junk = sum(1 for c in all_text if c == "\ufffd" or "\ue000" <= c <= "\uf8ff" or (ord(c) < 32 and c not in "\n\t"))
+    cid, junk = _garbage("\n".join(all_text.split("\n")))
     if cid * 6 + junk > 0.1 * visible:
         raise GarbledText(
             f"the PDF's text layer is unreadable font-encoding garbage ({cid} '(cid:N)' codes, {junk} unmapped "
             "glyphs): its fonts lack a Unicode map; run OCR on it (ocrmypdf --force-ocr in.pdf out.pdf)",
             path=source,
         )
+    # a few garbled pages in an otherwise readable PDF are dropped, not passed on as text
+    warnings: list[str] = []
+    garbled = []
+    for number, lines in enumerate(raw_pages, start=1):
+        page_text = "\n".join(lines)
+        page_cid, page_junk = _garbage(page_text)
+        if page_cid * 6 + page_junk > 0.3 * max(1, sum(1 for c in page_text if not c.isspace())):
+            garbled.append(number)
+            raw_pages[number - 1] = []
+    if garbled:
+        warnings.append(
+            f"{source}: page(s) {', '.join(map(str, garbled[:10]))} have an unreadable text layer (font encoding "
+            "without a Unicode map) and were left out; run OCR (ocrmypdf --force-ocr) to include them"
+        )
 
     pages = _strip_running_heads(raw_pages)
     pieces: list[Piece] = []
-    warnings: list[str] = []
     empty_pages = []
     for number, lines in enumerate(pages, start=1):
         lines = _join_hyphenated(list(lines))
@@ -157,6 +175,7 @@ def read_pdf(data: bytes, source: str) -> dict:
             pieces.append(Piece(text=ln, page=number))
         if not lines:
             pieces.append(Piece(text="", page=number))
+    empty_pages = [n for n in empty_pages if n not in garbled]
     if empty_pages and len(empty_pages) < n_pages:
         warnings.append(
             f"{source}: page(s) {', '.join(map(str, empty_pages[:10]))} have no text layer (scanned?); "
