@@ -47,6 +47,7 @@ class Hit:
 _SUPPRESSED_BY = {
     "PERSON_STRONG": ("VOICE_TELECOM",),
     "PERSON_WEAK": ("VOICE_TELECOM",),
+    "ROLE": ("VOICE_TELECOM",),  # "model number", "product model"
     "REVOKE_OK": ("IRREVOCABLE",),
     "PAY_SPECIFIC": ("NO_COMP",),
     "APPROVAL": ("DEEMED",),

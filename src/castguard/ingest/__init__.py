@@ -115,7 +115,7 @@ def read_document(path: str | os.PathLike, *, source: str | None = None) -> Docu
     if not p.exists():
         raise InputError("no such file; check the path", path=shown)
     if p.is_dir():
-        raise InputError("is a folder, not a file; give a contract file (castguard batch reads folders)", path=shown)
+        raise InputError("is a folder, not a file; give one contract file (.pdf, .docx, .txt or .md)", path=shown)
     try:
         data = p.read_bytes()
     except OSError as exc:
