@@ -123,3 +123,4 @@ class Report:
     tool_version: str
     model: str
     errors: tuple[str, ...] = field(default=())
+    scope_evidence: tuple[int, int] | None = None  # the sentence that decided in_scope

@@ -22,6 +22,7 @@ def scan_document(doc, *, detector=None) -> Report:
         document=doc,
         in_scope=analysis.scope.in_scope,
         scope_reason=analysis.scope.reason,
+        scope_evidence=analysis.scope.evidence,
         clauses=clauses,
         labels=analysis.labels,
         findings=analysis.findings,

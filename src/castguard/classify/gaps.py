@@ -86,7 +86,10 @@ def decide_scope(doc: Document, clauses: tuple[Clause, ...], concepts: Concepts)
         who_party = s.has("PARTY_PERSON")
         who_strict = who_party or bool(_WHO_STRICT.search(s.text))
         if attrs and (who_strict or s.has("ROLE")):
-            score = 3 + len(attrs) + (2 if who_strict else 0)
+            granting = re.search(
+                r"\bgrants?\b|\blicen[cs]e|\bhereby\b|\bright to use\b|\bpermission\b|\bconsents? to\b", s.text, re.I
+            )
+            score = 3 + len(attrs) + (2 if who_strict else 0) + (3 if granting else 0) + (2 if len(s.text) > 80 else 0)
             if strong_best is None or score > strong_best[0]:
                 strong_best = (score, (s.start, s.end), ", ".join(dict.fromkeys(h.text.lower() for h in attrs)))
         elif weak and who_strict and _near_person(s, weak):

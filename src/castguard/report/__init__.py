@@ -70,6 +70,14 @@ def clause_ref(c: Clause) -> str:
     return f"{ref} (p. {c.page})" if c.page else ref
 
 
+def _scope_evidence(report: Report) -> dict | None:
+    if report.scope_evidence is None:
+        return None
+    start, end = report.scope_evidence
+    quote = " ".join(report.document.text[start:end].split())
+    return {"quote": quote[:300], "start": start, "end": end, "page": report.document.page_at(start)}
+
+
 def report_to_dict(report: Report) -> dict:
     doc = report.document
     by_gap = Counter(f.gap for f in report.findings)
@@ -91,6 +99,7 @@ def report_to_dict(report: Report) -> dict:
         },
         "in_scope": report.in_scope,
         "scope_reason": report.scope_reason,
+        "scope_evidence": _scope_evidence(report),
         "clauses": [
             {
                 "id": c.id,

@@ -217,6 +217,21 @@ def _find_starts(doc: Document) -> list[_Start]:
     return starts
 
 
+def _cut_at(spans: list[tuple[int, int]], cuts: list[int]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    i = 0
+    for start, end in spans:
+        while i < len(cuts) and cuts[i] <= start:
+            i += 1
+        j = i
+        while j < len(cuts) and cuts[j] < end:
+            out.append((start, cuts[j]))
+            start = cuts[j]
+            j += 1
+        out.append((start, end))
+    return out
+
+
 def _rank(scheme: str) -> tuple[int, int]:
     """Lower ranks enclose higher ones when both are open."""
     if scheme == "heading":
@@ -248,6 +263,9 @@ def segment(doc: Document, *, sdoc=None) -> tuple[Clause, ...]:
             if text[st.heading_end or st.body : nxt].strip():
                 headings_with_body.add(f"c{n}")
     sentences = sentence_spans(text, sdoc=sdoc)
+    if doc.format == "docx":
+        # a Word paragraph (or table cell) always ends a sentence, even without a full stop
+        sentences = _cut_at(sentences, [b.start for b in doc.blocks])
     clauses: list[Clause] = []
     stack: list[tuple[str, str]] = []  # (scheme, clause id)
     first_child: dict[str, str] = {}  # clause id -> scheme of its first child
