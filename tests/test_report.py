@@ -46,6 +46,8 @@ def test_json_report_content(film):
     assert data["schema"] == "castguard.report/1" and data["tool"]["name"] == "castguard"
     assert data["tool"]["model"] == "rules.v1" and DISCLAIMER == data["disclaimer"]
     assert data["document"]["format"] == "pdf" and data["document"]["pages"] == 4
+    ev = data["scope_evidence"]
+    assert ev["quote"] and ev["page"] in (1, 2, 3, 4) and "Performer" in ev["quote"]
     clause_ids = {c["id"] for c in data["clauses"]}
     for f in data["findings"]:
         assert set(f["clause_ids"]) <= clause_ids and f["anchors"]
