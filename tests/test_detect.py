@@ -209,3 +209,12 @@ def test_written_clause_cases_floor():
     res = accuracy.score_sets(pairs, accuracy.CLAUSE_KIND)
     p, r, f = res["micro"]
     assert len(pairs) >= 200 and f >= 0.8, (p, r, f)
+
+
+def test_held_out_contracts_floor():
+    """Fictional contracts written and labelled independently of the rules; a floor, not a tuning target."""
+    gold = json.loads((ROOT / "benchmarks" / "heldout" / "GOLD.json").read_text(encoding="utf-8"))
+    pairs, scope_ok, n = accuracy.contract_eval(gold["contracts"], ROOT / "benchmarks" / "heldout", verbose=False)
+    assert n == 10 and scope_ok == n
+    p, r, f = accuracy.score_sets(pairs, set(GAPS))["micro"]
+    assert p >= 0.8 and r >= 0.8, (p, r, f)
