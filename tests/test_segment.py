@@ -116,3 +116,20 @@ def test_offsets_pages_and_sentences_are_consistent():
     assert [c.start for c in clauses] == sorted(c.start for c in clauses)
     sec = next(c for c in clauses if c.number == "Section 6.2")
     assert len(sec.sentences) >= 1 and doc.text[sec.sentences[0][0] :].startswith("Section 6.2")
+
+
+def test_flattened_single_spaced_decimals_and_inline_headings():
+    text = (
+        'the following meanings: 2.1 "Commercial Rights" means rights of a commercial nature. 2.2 "Term" means one '
+        "year. 3. Term of this Agreement. This Agreement runs one year.   Independent Contractor. Nothing herein "
+        "creates a partnership with Mr. Smith. 4. Fees. Company pays."
+    )
+    got = [(n, h) for n, h, _ in _clauses(text)]
+    assert got == [
+        (None, None),
+        ("2.1", None),
+        ("2.2", None),
+        ("3.", "Term of this Agreement"),
+        (None, "Independent Contractor"),
+        ("4.", "Fees"),
+    ]

@@ -24,6 +24,15 @@ from .sentences import sentence_spans
 __all__ = ["segment"]
 
 _LINE_DECOR = re.compile(r"[ \t>#*_]*")
+_INLINE_DECIMAL = re.compile(r"[.:;][\"”’)]?[ \t](\d{1,2}\.(?:\d{1,2}(?:\.\d{1,2})?\.?)?[ \t]+[\"“A-Z])")
+_INLINE_TITLE = re.compile(
+    r"([A-Z][\w'’&/-]+(?:,? (?:[A-Z][\w'’&/-]*|of|and|or|the|to|for|in|on|by)){0,6})\.[ \t]+(?=[A-Z\"“(])"
+)
+_CONNECTOR = re.compile(
+    r"(?:The|This|These|That|Such|Each|Any|All|No|If|In|Upon|For|Notwithstanding|Except|Subject|"
+    r"Company|Licensee|Licensor|Sponsor)\b"
+)
+_ABBREVIATION = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Inc|Co|Corp|Ltd|No|St|Jr|Sr|Esq|Ave|Blvd|Ste|Nos|Vol|Pp)$")
 _INLINE_GAP = re.compile(r"(?:(?<=[.:;])|(?<=[.:;][\"”’)]))[ \t]{2,}(?=[(\w§])|[ \t]{3,}(?=\()")
 _PAGE_NOISE = re.compile(
     r"^\s*(?:[-–—]\s*\d{1,4}\s*[-–—]|page\s+\d+(?:\s+of\s+\d+)?|\d{1,3}|page\b[^\n]{0,60}?\d[^\n]{0,60}|"
@@ -39,7 +48,32 @@ _XREF_LEAD = re.compile(
     r"and|or|per|see|pursuant|hereof|this)\s*$",
     re.IGNORECASE,
 )
-_SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "from", "upon"}
+_SMALL_WORDS = {
+    "this",
+    "its",
+    "their",
+    "such",
+    "per",
+    "under",
+    "into",
+    "between",
+    "a",
+    "an",
+    "and",
+    "as",
+    "at",
+    "by",
+    "for",
+    "in",
+    "of",
+    "on",
+    "or",
+    "the",
+    "to",
+    "with",
+    "from",
+    "upon",
+}
 
 
 @dataclass
@@ -153,9 +187,32 @@ def _find_starts(doc: Document) -> list[_Start]:
         for m in _INLINE_GAP.finditer(raw):
             if m.end() > lead:
                 candidates.append((line_start + m.end(), False))
+        # flattened text with single spaces: "... the following meanings: 2.1 "Commercial Rights" means ..."
+        # only a multi-level number that continues the list exactly (the sequencer is strict inline)
+        for m in _INLINE_DECIMAL.finditer(raw):
+            if _XREF_LEAD.search(raw[: m.start()]):
+                continue  # "... pursuant to Section 5.2. The ..." ends with a cross-reference
+            if m.start(1) > lead and (line_start + m.start(1), False) not in candidates:
+                candidates.append((line_start + m.start(1), False))
+        candidates.sort()
         accepted_here = False
         for cpos, at_line_start in candidates:
             marker = match_marker(text, cpos, line_start=at_line_start)
+            if marker is None and not at_line_start:
+                # flattened text: "...hereby acknowledged.   Independent Contractor. Nothing contained herein ..."
+                h = _INLINE_TITLE.match(text, cpos)
+                right_after_marker = bool(starts) and not text[starts[-1].body : cpos].strip()
+                if (
+                    h
+                    and not right_after_marker
+                    and len(h.group(1)) >= 4
+                    and _is_title_case(h.group(1))
+                    and not _CONNECTOR.match(h.group(1))
+                    and not _ABBREVIATION.search(h.group(1))
+                ):
+                    starts.append(_Start(cpos, cpos, None, "heading", h.group(1), cpos + len(h.group(1)) + 1))
+                    accepted_here = True
+                continue
             if marker is None:
                 if at_line_start and cpos == at and not accepted_here:
                     d = _DEFINITION.match(text, cpos)

@@ -202,7 +202,7 @@ class MarkerSequencer:
         # a new parent: "6.1" right after 5.x
         if prev and len(parent) >= 1 and parent[0] in (prev[0], prev[0] + 1) and last in (0, 1):
             return key, last
-        if not prev and not strict and last in (0, 1):
+        if not prev and last == 1 or not prev and not strict and last == 0:
             return key, last
         return None
 
