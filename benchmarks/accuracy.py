@@ -26,11 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from castguard.classify.taxonomy import GAPS  # noqa: E402
-from castguard.ingest.text import read_text  # noqa: E402
-from castguard.model import Document  # noqa: E402
 from castguard.scan import scan  # noqa: E402
-from castguard.segment import segment  # noqa: E402
-from castguard.segment.sentences import parse  # noqa: E402
 
 CLAUSE_KIND = {g for g, v in GAPS.items() if v.kind != "contract"}
 
@@ -84,34 +80,21 @@ def contract_eval(items, base: Path, verbose: bool):
 
 
 def clause_eval(path: Path, verbose: bool):
+    from castguard.classify.train import rules_labels
+
     pairs = []
     prot_ok = prot_n = 0
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         case = json.loads(line)
-        fields = read_text(case["text"].encode("utf-8"), "case")
-        doc = Document(source="case", sha256="0" * 64, format="txt", text=fields["text"], blocks=fields["blocks"])
-        sdoc = parse(doc.text)
-        clauses = segment(doc, sdoc=sdoc)
-        # a single clause is judged as if it stood in an in-scope performer contract
-        from castguard.classify.gaps import build_findings
-        from castguard.classify.rules import RuleDetector, find_concepts
-
-        concepts = find_concepts(doc.text, sdoc)
-        hits = RuleDetector().label(doc, clauses, concepts)
-        findings, protections = build_findings(doc, clauses, concepts, hits, "rules.v1")
-        hits = hits + protections
-        pred = {f.gap for f in findings if f.gap in CLAUSE_KIND and f.kind == "clause"}
-        pred -= (
-            {"consent_buried_or_bundled"} if not any(h.label == "consent_buried_or_bundled" for h in hits) else set()
-        )
+        labels = rules_labels(case["text"])
+        pred = {lab for lab in labels if lab in CLAUSE_KIND}
         gold = set(case["labels"]) & CLAUSE_KIND
         pairs.append((case["text"][:80], gold, pred))
-        protective = {h.label.split(":", 1)[1] for h in hits if h.label.startswith("protective:")}
         for p in case.get("protective", []):
             prot_n += 1
-            prot_ok += p in protective and p not in pred
+            prot_ok += f"protective:{p}" in labels and p not in pred
         if verbose and pred != gold:
             print(f"  FP {sorted(pred - gold)} FN {sorted(gold - pred)} :: {case['text'][:150]}")
     return pairs, prot_ok, prot_n

@@ -44,7 +44,7 @@ def test_json_report_satisfies_schema(name):
 def test_json_report_content(film):
     data = report_to_dict(film)
     assert data["schema"] == "castguard.report/1" and data["tool"]["name"] == "castguard"
-    assert data["tool"]["model"] == "rules.v1" and DISCLAIMER == data["disclaimer"]
+    assert data["tool"]["model"] == "rules.v1+model:clauses-v1" and DISCLAIMER == data["disclaimer"]
     assert data["document"]["format"] == "pdf" and data["document"]["pages"] == 4
     ev = data["scope_evidence"]
     assert ev["quote"] and ev["page"] in (1, 2, 3, 4) and "Performer" in ev["quote"]

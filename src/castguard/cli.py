@@ -145,3 +145,86 @@ def scan(contract: Path, fmt: str, output: Path | None, fail_on: str | None):
 
 def main() -> None:  # pragma: no cover - entry point
     cli()
+
+
+def _project_path(*parts: str) -> Path:
+    from .classify.model import models_dir
+
+    return models_dir().parent.joinpath(*parts)
+
+
+@cli.command()
+@click.option(
+    "--data",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Labelled clauses (JSONL). Default: data/clauses.jsonl of the project.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write clauses-v1.json/.npz. Default: the project's models/ folder.",
+)
+def train(data: Path | None, out: Path | None):
+    """Rebuild the clause classifier in models/ from the labelled data (deterministic).
+
+    \b
+    Example:
+      castguard train
+      castguard train --data data/clauses.jsonl --out models/
+    """
+    import time
+
+    from .classify.train import train as run_train
+
+    data = data or _project_path("data", "clauses.jsonl")
+    out = out or _project_path("models")
+    t = time.perf_counter()
+    meta = run_train(data, out)
+    click.echo(
+        f"trained {meta['id']} on {meta['training_data']['clauses']} clauses "
+        f"({meta['training_data']['documents']} documents), {len(meta['labels'])} labels, "
+        f"in {time.perf_counter() - t:.1f}s -> {out}"
+    )
+
+
+@cli.command()
+@click.option(
+    "--data",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Labelled clauses (JSONL). Default: data/clauses.jsonl of the project.",
+)
+@click.option(
+    "--folds", type=click.IntRange(2, 20), default=5, show_default=True, help="Document-grouped cross-validation folds."
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--contracts/--no-contracts",
+    default=True,
+    show_default=True,
+    help="Also evaluate contract-level gap sets on the labelled whole contracts.",
+)
+def evaluate(data: Path | None, folds: int, fmt: str, contracts: bool):
+    """Measure the detector: clause-level P/R/F1 on held-out documents, and contract-level gap detection.
+
+    Clause level: document-grouped k-fold (no contract's clauses on both sides); the keyword baseline, the
+    rules, the learned model and their combination side by side. Contract level: the gap sets the scanner
+    reports for the labelled whole contracts (corpus, samples, held-out set).
+
+    \b
+    Example:
+      castguard evaluate
+      castguard evaluate --folds 5 --format json > metrics.json
+    """
+    from .classify.evaluation import evaluate_all, render_evaluation
+
+    data = data or _project_path("data", "clauses.jsonl")
+    result = evaluate_all(
+        data, folds=folds, contracts=contracts, progress=(lambda m: click.echo(m, err=True)) if fmt == "table" else None
+    )
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=1))
+    else:
+        click.echo(render_evaluation(result))

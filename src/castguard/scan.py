@@ -14,7 +14,17 @@ from .segment.sentences import parse
 __all__ = ["scan", "scan_document"]
 
 
+def default_detector():
+    """The rules and, when the trained artefact is present in models/, the learned classifier beside them."""
+    from .classify.model import CombinedDetector, default_model
+    from .classify.rules import RuleDetector
+
+    model = default_model()
+    return CombinedDetector(model) if model is not None else RuleDetector()
+
+
 def scan_document(doc, *, detector=None) -> Report:
+    detector = detector or default_detector()
     sdoc = parse(doc.text)
     clauses = segment(doc, sdoc=sdoc)
     analysis = analyze(doc, clauses, sdoc, detector=detector)

@@ -45,7 +45,7 @@ def analyze(doc: Document, clauses: tuple[Clause, ...], sdoc, detector: Detector
     hits = detector.label(doc, clauses, concepts)
     findings: tuple[Finding, ...] = ()
     if scope.in_scope:
-        findings, protections = build_findings(doc, clauses, concepts, hits, detector.name)
+        findings, protections = build_findings(doc, clauses, concepts, hits, RuleDetector.name)
         hits = hits + protections
     labels: dict[str, dict[str, float]] = {c.id: {} for c in clauses}
     for h in hits:

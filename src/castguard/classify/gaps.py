@@ -396,7 +396,8 @@ def build_findings(
     """Findings for an in-scope contract, and the protective sentences found on the way (as clause labels)."""
     by_id = {c.id: c for c in clauses}
     facts = _gather(doc, clauses, concepts, hits)
-    protected = {h.label.split(":", 1)[1] for h in hits if h.label.startswith("protective:")}
+    rule_protections = [h for h in hits if h.label.startswith("protective:") and h.detector.startswith("rules")]
+    protected = {h.label.split(":", 1)[1] for h in rule_protections}
     # contract-wide protections that defeat a gap wherever it is raised
     if facts.person_approval or facts.excluded_categories:
         protected.add("objectionable_depiction")
@@ -435,7 +436,7 @@ def build_findings(
         grouped.setdefault(h.label, []).append(h)
 
     # protections for a gap within the same clause cancel that clause's grant of it
-    clause_protect = {(h.clause_id, h.label.split(":", 1)[1]) for h in hits if h.label.startswith("protective:")}
+    clause_protect = {(h.clause_id, h.label.split(":", 1)[1]) for h in rule_protections}
     for gap in list(grouped):
         kept = [h for h in grouped[gap] if (h.clause_id, gap) not in clause_protect or h.note]
         if kept:
@@ -542,6 +543,7 @@ def _clause_finding(doc, by_id, gap, ghits: list[ClauseHit], detector, minor) ->
     explanation = f"{g.title}. {g.why} Found in {where}: " + ", ".join(f"“{c}”" for c in cues[:6]) + "."
     if notes:
         explanation += " Note: " + "; ".join(notes) + "."
+    detectors = sorted({h.detector for h in ghits}, key=lambda d: (not d.startswith("rules"), d))
     return Finding(
         gap=gap,
         kind="clause",
@@ -552,7 +554,7 @@ def _clause_finding(doc, by_id, gap, ghits: list[ClauseHit], detector, minor) ->
         anchors=g.anchors,
         remedy=g.remedy,
         confidence=max(h.score for h in ghits),
-        detector=detector,
+        detector="+".join(detectors),
     )
 
 

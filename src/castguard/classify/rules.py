@@ -73,7 +73,7 @@ class Concepts:
     """All concept hits of one contract, sorted by position."""
 
     def __init__(self, hits: list[Hit]):
-        self.hits = sorted(hits, key=lambda h: (h.start, -h.end))
+        self.hits = sorted(hits, key=lambda h: (h.start, -h.end, h.concept, h.text))
         self._starts = [h.start for h in self.hits]
 
     def within(self, start: int, end: int) -> list[Hit]:
@@ -238,13 +238,13 @@ def find_concepts(text: str, sdoc) -> Concepts:
     done: set[tuple[str, str]] = set()
     for _ in range(2):  # twice: “Materials” may be defined through “Athlete Endorsement”
         for term, concepts in _defined_terms(text, hits + extra).items():
-            for c in concepts:
+            for c in sorted(concepts):
                 if (term, c) in done:
                     continue
                 done.add((term, c))
                 for m in re.finditer(r"\b" + re.escape(term) + r"\b", text):
                     extra.append(Hit(c, m.start(), m.end(), m.group(0), defined=True))
-    for name in _person_parties(text):
+    for name in sorted(_person_parties(text)):
         for m in re.finditer(r"\b" + re.escape(name) + r"(?:['’]s)?\b", text):
             extra.append(Hit("ROLE", m.start(), m.end(), m.group(0)))
             extra.append(Hit("PARTY_PERSON", m.start(), m.end(), m.group(0)))
@@ -311,6 +311,7 @@ class ClauseHit:
     end: int
     cues: tuple[str, ...]
     note: str = ""
+    detector: str = DETECTOR_ID  # which detector produced it
 
 
 def _between(text: str, a: int, b: int) -> str:

@@ -1,0 +1,139 @@
+"""``castguard evaluate``: clause-level and contract-level quality, as data and as a printable table.
+
+Clause level comes from :func:`castguard.classify.train.evaluate` (document-grouped cross-validation).
+Contract level scans the labelled whole contracts twice, with the rules alone and with the combined
+detector; a contract whose clauses are in the training data is scanned with the fold model that never saw
+it, the others (the held-out set, the Databrary files) with the shipped model.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .taxonomy import GAPS
+from .train import CLAUSE_KIND, evaluate, score
+
+__all__ = ["HIGH", "contract_sets", "evaluate_all", "render_evaluation"]
+
+HIGH = [g for g, v in GAPS.items() if v.severity == "high"]
+
+
+def contract_sets(root: Path) -> list[tuple[str, Path, list[dict]]]:
+    """(name, folder, labelled contracts) for every set of whole contracts that exists here."""
+    sets = []
+    gold = json.loads((root / "data" / "corpus_gold.json").read_text(encoding="utf-8"))
+    shared = root.parent / "shared" / "corpus"
+    local = [c for c in gold["contracts"] if (root / "tests" / "corpus" / c["file"]).exists()]
+    sets.append(("real corpus (CC BY, in repo)", root / "tests" / "corpus", local))
+    if shared.exists():
+        extra = [c for c in gold["contracts"] if c not in local and (shared / c["file"]).exists()]
+        if extra:
+            sets.append(("real corpus (Databrary, read from ../shared)", shared, extra))
+    samples = json.loads((root / "sample_contracts" / "EXPECTED.json").read_text(encoding="utf-8"))
+    sets.append(("sample contracts", root / "sample_contracts", samples))
+    held = root / "benchmarks" / "heldout" / "GOLD.json"
+    if held.exists():
+        sets.append(("held-out contracts", held.parent, json.loads(held.read_text(encoding="utf-8"))["contracts"]))
+    return sets
+
+
+def _contract_eval(root: Path, fold_models: dict) -> dict:
+    from ..scan import scan
+    from .model import CombinedDetector, default_model
+    from .rules import RuleDetector
+
+    shipped = default_model()
+    out = {}
+    for name, folder, items in contract_sets(root):
+        result = {}
+        for system in ("rules", "combined"):
+            pairs, scope_ok, out_of_scope_findings = [], 0, 0
+            for item in items:
+                if system == "rules" or shipped is None:
+                    det = RuleDetector()
+                else:
+                    det = CombinedDetector(fold_models.get(item["file"], shipped))
+                report = scan(folder / item["file"], detector=det)
+                pred = {f.gap for f in report.findings}
+                pairs.append((set(item["gaps"]), pred))
+                scope_ok += report.in_scope == item["in_scope"]
+                if not item["in_scope"]:
+                    out_of_scope_findings += len(report.findings)
+            result[system] = {
+                "contracts": len(items),
+                "scope_correct": scope_ok,
+                "findings_on_out_of_scope": out_of_scope_findings,
+                "all": score(pairs, list(GAPS)),
+                "high": score(pairs, HIGH),
+            }
+        out[name] = result
+    return out
+
+
+def evaluate_all(data: Path, *, folds: int = 5, contracts: bool = True, progress=None) -> dict:
+    from .model import models_dir
+
+    fold_models: dict = {}
+    result = {"clause_level": evaluate(data, folds=folds, progress=progress, fold_models=fold_models)}
+    if contracts:
+        if progress:
+            progress("contract level: scanning the labelled whole contracts")
+        result["contract_level"] = _contract_eval(models_dir().parent, fold_models)
+    return result
+
+
+def _row(name: str, m: dict) -> str:
+    return f"  {name:<44} {m['p']:5.2f} {m['r']:5.2f} {m['f']:5.2f}"
+
+
+def render_evaluation(result: dict) -> str:
+    cl = result["clause_level"]
+    systems = cl["systems"]
+    names = list(systems)
+    lines = [
+        f"Clause level: {cl['clauses']} clauses from {cl['documents']} documents, {cl['folds']}-fold "
+        "cross-validation grouped by document (no contract on both sides)",
+        "",
+        "F1 per taxonomy id (clause-kind ids; support = positive clauses)",
+        f"  {'label':<32} {'support':>7} " + " ".join(f"{n:>9}" for n in names),
+    ]
+    for lab in CLAUSE_KIND:
+        sup = systems[names[0]]["clause_kind"]["per_label"][lab]["support"]
+        lines.append(
+            f"  {lab:<32} {sup:>7} "
+            + " ".join(f"{systems[n]['clause_kind']['per_label'][lab]['f']:>9.2f}" for n in names)
+        )
+    for avg in ("micro", "macro"):
+        lines.append(
+            f"  {avg + ' (clause-kind ids)':<40} "
+            + " ".join(f"{systems[n]['clause_kind'][avg]['f']:>9.2f}" for n in names)
+        )
+    for avg in ("micro", "macro"):
+        lines.append(
+            f"  {avg + ' (all 18 ids)':<40} " + " ".join(f"{systems[n]['all_gaps'][avg]['f']:>9.2f}" for n in names)
+        )
+    lines.append(
+        f"  {'macro (protective labels)':<40} "
+        + " ".join(f"{systems[n]['protective']['macro']['f']:>9.2f}" for n in names)
+    )
+    lines.append("")
+    lines.append("Precision / recall / F1, clause-kind ids, micro")
+    for n in names:
+        lines.append(_row(n, systems[n]["clause_kind"]["micro"]))
+    if "contract_level" in result:
+        lines += [
+            "",
+            "Contract level: the gap ids each report raises, against the labels of whole contracts",
+            f"  {'set':<44} {'system':<9} {'scope':>6} {'P':>5} {'R':>5} {'F1':>5}   high-severity P / R   "
+            "findings on out-of-scope",
+        ]
+        for name, res in result["contract_level"].items():
+            for system, r in res.items():
+                lines.append(
+                    f"  {name:<44} {system:<9} {r['scope_correct']:>3}/{r['contracts']:<2} {r['all']['micro']['p']:5.2f} "
+                    f"{r['all']['micro']['r']:5.2f} {r['all']['micro']['f']:5.2f}   "
+                    f"{r['high']['micro']['p']:5.2f} / {r['high']['micro']['r']:4.2f}          {r['findings_on_out_of_scope']}"
+                )
+    lines += ["", "Not legal advice: these figures describe a detector, not the law."]
+    return "\n".join(lines)

@@ -1,0 +1,197 @@
+"""The learned clause classifier: load the artefact in ``models/`` and label clauses with it.
+
+The artefact is two files with the same stem (``clauses-v1``):
+
+- ``.json``: id, labels, per-label thresholds and Platt calibration, vocabulary, training-data hash, metrics;
+- ``.npz``: IDF weights, coefficients (float16) and intercepts of one linear model per label.
+
+No pickle is loaded (a model file cannot execute code), and inference is numpy only, so ``castguard scan``
+pays for reading two files, not for importing scikit-learn. Training lives in ``classify.train``.
+
+:class:`ModelDetector` turns the model's clause labels into ``ClauseHit``s; :class:`CombinedDetector` puts it
+beside the rules: the rules decide wherever they have spoken (they are precise and they read negation), the
+model adds the labels the rules missed (recall), and every hit says which detector produced it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import CastguardError
+from ..model import Clause, Document
+from .features import transform_one
+from .rules import ClauseHit, Concepts, RuleDetector, Sentence
+
+__all__ = ["DEFAULT_MODEL", "ClauseModel", "CombinedDetector", "ModelDetector", "load_model", "models_dir"]
+
+DEFAULT_MODEL = "clauses-v1"
+
+
+def models_dir() -> Path:
+    """``models/`` of the source tree, or the copy installed inside the package."""
+    here = Path(__file__).resolve()
+    for candidate in (here.parents[3] / "models", here.parents[1] / "models"):
+        if (candidate / f"{DEFAULT_MODEL}.json").exists():
+            return candidate
+    return here.parents[3] / "models"
+
+
+@dataclass
+class ClauseModel:
+    id: str
+    labels: list[str]
+    thresholds: list[float]
+    platt: list[tuple[float, float]]
+    vocab: dict[str, int]
+    rule_features: list[str]  # the rules' clause labels, appended to the text features
+    rule_weight: float
+    idf: object  # numpy array
+    coef: object  # numpy array, labels x features
+    intercept: object
+    meta: dict
+
+    def predict_proba(self, text: str, rule_labels: set[str] | frozenset[str] = frozenset()) -> list[float]:
+        import numpy as np
+
+        row = transform_one(text, self.vocab, self.idf)
+        base = len(self.vocab)
+        for j, lab in enumerate(self.rule_features):
+            if lab in rule_labels:
+                row[base + j] = self.rule_weight
+        if row:
+            idx = np.fromiter(row.keys(), dtype=np.int64, count=len(row))
+            val = np.fromiter(row.values(), dtype=np.float32, count=len(row))
+            scores = self.coef[:, idx].astype(np.float32) @ val + self.intercept
+        else:
+            scores = self.intercept.copy()
+        out = []
+        for s, (a, b) in zip(scores.tolist(), self.platt):
+            z = a * s + b
+            out.append(1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0)
+        return out
+
+    def predict(self, text: str, rule_labels: set[str] | frozenset[str] = frozenset()) -> dict[str, float]:
+        """Labels at or above their threshold, with calibrated probabilities."""
+        probs = self.predict_proba(text, rule_labels)
+        return {lab: p for lab, p, t in zip(self.labels, probs, self.thresholds) if p >= t}
+
+
+def load_model(path: str | Path | None = None) -> ClauseModel:
+    """Load ``models/clauses-v1`` (or the artefact whose .json path is given)."""
+    import numpy as np
+
+    meta_path = Path(path) if path else models_dir() / f"{DEFAULT_MODEL}.json"
+    if meta_path.suffix != ".json":
+        meta_path = meta_path.with_suffix(".json")
+    arrays_path = meta_path.with_suffix(".npz")
+    if not meta_path.exists() or not arrays_path.exists():
+        raise CastguardError(
+            "the classifier artefact is missing; rebuild it with `castguard train` (it reads data/clauses.jsonl)",
+            path=str(meta_path),
+        )
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    with np.load(arrays_path, allow_pickle=False) as arrays:
+        coef, intercept, idf = arrays["coef"], arrays["intercept"], arrays["idf"]
+    vocab = {t: i for i, t in enumerate(meta["vocabulary"])}
+    return ClauseModel(
+        id=meta["id"],
+        labels=meta["labels"],
+        thresholds=meta["thresholds"],
+        platt=[tuple(p) for p in meta["platt"]],
+        vocab=vocab,
+        rule_features=meta.get("rule_features", []),
+        rule_weight=meta.get("rule_weight", 1.0),
+        idf=idf.astype(np.float64),
+        coef=coef,
+        intercept=intercept.astype(np.float32),
+        meta={k: v for k, v in meta.items() if k != "vocabulary"},
+    )
+
+
+@lru_cache(maxsize=1)
+def default_model() -> ClauseModel | None:
+    """The packaged model, or None when it has not been built (the rules then work alone)."""
+    try:
+        return load_model()
+    except CastguardError:
+        return None
+
+
+def _best_sentence(clause: Clause, doc: Document, model: ClauseModel, label: str) -> tuple[int, int]:
+    """The sentence of the clause that the model finds most telling for ``label`` (the evidence to quote)."""
+    spans = clause.sentences or ((clause.start, clause.end),)
+    if len(spans) == 1:
+        return spans[0]
+    k = model.labels.index(label)
+    return max(spans, key=lambda sp: model.predict_proba(doc.text[sp[0] : sp[1]])[k])
+
+
+class ModelDetector:
+    """Labels each clause with the learned classifier."""
+
+    def __init__(self, model: ClauseModel):
+        self.model = model
+        self.name = f"model:{model.id}"
+
+    def label(
+        self, doc: Document, clauses: tuple[Clause, ...], concepts: Concepts, rule_hits: list[ClauseHit] = ()
+    ) -> list[ClauseHit]:
+        by_clause: dict[str, set[str]] = {}
+        for h in rule_hits:
+            by_clause.setdefault(h.clause_id, set()).add(h.label)
+        out = []
+        for clause in clauses:
+            if len(clause.text) < 20:
+                continue
+            for label, p in self.model.predict(clause.text, by_clause.get(clause.id, set())).items():
+                start, end = _best_sentence(clause, doc, self.model, label)
+                sent = Sentence(start, end, doc.text[start:end], concepts.within(start, end))
+                if sent.is_definition and not label.startswith("protective:"):
+                    continue
+                cues = (f"learned classifier, p={p:.2f}",)
+                out.append(ClauseHit(clause.id, label, p, start, end, cues, "", self.name))
+        return out
+
+
+# measured (castguard evaluate): below this the model's extra labels cost more precision than they add recall
+MIN_PROBABILITY = 0.8
+
+_CONTRACT_KIND = {
+    "data_security_deletion_missing",
+    "ai_disclosure_missing",
+    "silent_broad_legacy_grant",
+    "representation_or_minor_gap",
+}
+
+
+class CombinedDetector:
+    """Rules for precision, the model for recall.
+
+    Per clause and gap: a rule hit (grant or protection) stands and the model's opposite opinion is dropped;
+    where the rules are silent the model's label is added. Contract-kind gaps are left to the contract-level
+    rules (a single clause cannot show what a contract does not say).
+    """
+
+    def __init__(
+        self, model: ClauseModel, rules: RuleDetector | None = None, *, min_probability: float = MIN_PROBABILITY
+    ):
+        self.rules = rules or RuleDetector()
+        self.model = ModelDetector(model)
+        self.min_probability = min_probability
+        self.name = f"{self.rules.name}+{self.model.name}"
+
+    def label(self, doc: Document, clauses: tuple[Clause, ...], concepts: Concepts) -> list[ClauseHit]:
+        hits = self.rules.label(doc, clauses, concepts)
+        spoken = {(h.clause_id, h.label.split(":", 1)[-1]) for h in hits}
+        for h in self.model.label(doc, clauses, concepts, hits):
+            gap = h.label.split(":", 1)[-1]
+            if gap in _CONTRACT_KIND and not h.label.startswith("protective:"):
+                continue
+            if (h.clause_id, gap) in spoken or h.score < self.min_probability:
+                continue
+            hits.append(h)  # a model protection is a clause label; only rule protections cancel findings
+        return hits

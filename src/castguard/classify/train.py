@@ -1,0 +1,391 @@
+"""Train and evaluate the clause classifier (``castguard train`` / ``castguard evaluate``).
+
+Method: TF-IDF over word 1-2-grams and character 3-5-grams (``features``), one L2 logistic regression per
+label with balanced class weights (liblinear, deterministic), Platt calibration and a per-label threshold
+fitted on out-of-fold scores of a document-grouped split, so that no contract contributes clauses to both
+sides. Same data, same code -> the same artefact, byte for byte.
+
+Evaluation compares, on held-out documents (grouped k-fold), the keyword baseline, the rules, the model and
+the combination the scanner uses, per label and as micro/macro averages, and then the contract-level gap
+sets on whole labelled contracts. Everything here imports scikit-learn; scanning never does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import CastguardError
+from .features import analyze, build_vocabulary, idf_weights, transform_matrix
+from .taxonomy import GAPS
+
+__all__ = ["KEYWORDS", "Example", "evaluate", "load_examples", "train"]
+
+MODEL_ID = "clauses-v1"
+MIN_POSITIVES = 8  # a label with fewer positive clauses is left to the rules
+FOLDS = 5
+CLAUSE_KIND = [g for g, v in GAPS.items() if v.kind != "contract"]
+
+# The plain keyword baseline: a label fires when any of its words occurs (no negation, no context).
+KEYWORDS = {
+    "ai_training_grant": ["train", "machine learning", "artificial intelligence", "dataset", "data set"],
+    "replica_creation_grant": ["replica", "digital double", "avatar", "voice model", "clone", "synthesize", "scan"],
+    "replica_use_unspecified": ["replica", "digital double", "avatar", "voice model"],
+    "unbounded_term_scope": ["perpetuity", "perpetual", "universe", "hereafter devised", "irrevocabl"],
+    "reuse_other_projects": ["sequel", "derivative work", "other production", "library", "any project"],
+    "digital_alteration": ["alter", "modify", "dub", "edit", "manipulat"],
+    "objectionable_depiction": ["any manner", "any purpose", "without approval", "any context"],
+    "replica_compensation_missing": [
+        "no additional compensation",
+        "without further compensation",
+        "buyout",
+        "full consideration",
+    ],
+    "consent_buried_or_bundled": ["by signing", "hereby consent", "deemed to consent"],
+    "consent_conditioned_or_waived": ["waive", "release", "condition of"],
+    "no_revocation_or_suspension": ["irrevocabl", "survive"],
+    "assignment_sublicensing": ["assign", "sublicens", "transfer"],
+    "post_mortem_use": ["death", "deceased", "posthumous", "estate"],
+    "synthetic_substitution": ["synthetic", "in the style of", "sound-alike", "ai-generated"],
+    "data_security_deletion_missing": ["recordings", "scan", "biometric", "voice data"],
+    "ai_disclosure_missing": ["replica", "artificial intelligence", "synthetic", "ai "],
+    "silent_broad_legacy_grant": ["in perpetuity", "all media", "hereafter devised", "results and proceeds"],
+    "representation_or_minor_gap": ["minor", "guardian", "under 18"],
+}
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    labels: frozenset[str]  # gap ids and protective:<gap id>; empty for none
+    doc: str  # the contract (or group of written clauses) it belongs to
+    provenance: str  # corpus | written
+
+
+def load_examples(path: Path) -> list[Example]:
+    if not path.exists():
+        raise CastguardError(
+            "labelled data not found; it ships in the repository as data/clauses.jsonl", path=str(path)
+        )
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            labels = frozenset(lab for lab in row["labels"] if lab != "none")
+            out.append(Example(row["text"], labels, row["doc"], row["provenance"]))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise CastguardError(
+                f"line {n} is not a labelled clause ({exc}); see data/README.md", path=str(path)
+            ) from None
+    return out
+
+
+def _labels_to_train(examples: list[Example]) -> list[str]:
+    wanted = list(GAPS) + [f"protective:{g}" for g in GAPS]
+    counts = {lab: sum(lab in e.labels for e in examples) for lab in wanted}
+    return [lab for lab in wanted if counts[lab] >= MIN_POSITIVES]
+
+
+def _group_folds(docs: list[str], k: int) -> list[list[int]]:
+    """Deterministic document-grouped folds: documents sorted by a hash, dealt round-robin."""
+    order = sorted(set(docs), key=lambda d: hashlib.sha256(d.encode()).hexdigest())
+    fold_of = {d: i % k for i, d in enumerate(order)}
+    folds: list[list[int]] = [[] for _ in range(k)]
+    for i, d in enumerate(docs):
+        folds[fold_of[d]].append(i)
+    return folds
+
+
+def _fit_lr(X, y):
+    from sklearn.linear_model import LogisticRegression
+
+    clf = LogisticRegression(C=16.0, class_weight="balanced", solver="liblinear", max_iter=2000, random_state=0)
+    clf.fit(X, y)
+    return clf
+
+
+def _platt(scores: list[float], y: list[int]) -> tuple[float, float]:
+    """Sigmoid calibration p = 1 / (1 + exp(-(a*s + b))) fitted by logistic regression on one feature."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    if len(set(y)) < 2:
+        return 1.0, 0.0
+    lr = LogisticRegression(C=1e4, solver="lbfgs", max_iter=2000)
+    lr.fit(np.asarray(scores).reshape(-1, 1), y)
+    return float(lr.coef_[0][0]), float(lr.intercept_[0])
+
+
+def _best_threshold(probs: list[float], y: list[int]) -> float:
+    best, best_f = 0.5, -1.0
+    for t in [i / 100 for i in range(15, 91, 5)]:
+        tp = sum(1 for p, t_ in zip(probs, y) if p >= t and t_)
+        fp = sum(1 for p, t_ in zip(probs, y) if p >= t and not t_)
+        fn = sum(1 for p, t_ in zip(probs, y) if p < t and t_)
+        f = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        if f > best_f + 1e-9:
+            best, best_f = t, f
+    return best
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0
+
+
+RULE_FEATURES = list(GAPS) + [f"protective:{g}" for g in GAPS]
+
+
+def rule_matrix(rule_labels: list[set[str]]):
+    """One column per rule label (1.0 when the rules gave the clause that label): the rules as features."""
+    from scipy.sparse import csr_matrix
+
+    col = {lab: j for j, lab in enumerate(RULE_FEATURES)}
+    rows, cols = [], []
+    for i, labs in enumerate(rule_labels):
+        for lab in sorted(labs):
+            if lab in col:
+                rows.append(i)
+                cols.append(col[lab])
+    return csr_matrix(([RULE_WEIGHT] * len(rows), (rows, cols)), shape=(len(rule_labels), len(RULE_FEATURES)))
+
+
+RULE_WEIGHT = 1.0
+
+
+def fit(examples: list[Example], *, inner_folds: int = 3, rule_labels: list[set[str]] | None = None) -> dict:
+    """Fit vocabulary, one calibrated linear model per label and thresholds. Returns the artefact as a dict.
+
+    ``rule_labels`` (the rule detector's labels for each example) are appended as features, so the model
+    learns where the rules are right and adds what the words say beyond them.
+    """
+    import numpy as np
+    from scipy.sparse import hstack
+
+    labels = _labels_to_train(examples)
+    analysed = [analyze(e.text) for e in examples]
+    vocab = build_vocabulary(analysed)
+    idf = idf_weights(analysed, vocab)
+    if rule_labels is None:
+        rule_labels = [rule_hit_labels(e.text) for e in examples]
+    X = hstack([transform_matrix(analysed, vocab, idf), rule_matrix(rule_labels)]).tocsr()
+    docs = [e.doc for e in examples]
+    folds = _group_folds(docs, inner_folds)
+    coef = np.zeros((len(labels), X.shape[1]), dtype=np.float32)
+    intercept = np.zeros(len(labels), dtype=np.float32)
+    platt, thresholds = [], []
+    for k, lab in enumerate(labels):
+        y = np.array([1 if lab in e.labels else 0 for e in examples])
+        oof = np.zeros(len(examples))
+        for test in folds:
+            train_idx = np.setdiff1d(np.arange(len(examples)), test)
+            if y[train_idx].sum() == 0:
+                oof[test] = -10.0
+                continue
+            oof[test] = _fit_lr(X[train_idx], y[train_idx]).decision_function(X[test])
+        a, b = _platt(oof.tolist(), y.tolist())
+        probs = [_sigmoid(a * s + b) for s in oof]
+        thresholds.append(_best_threshold(probs, y.tolist()))
+        platt.append((round(a, 6), round(b, 6)))
+        final = _fit_lr(X, y)
+        coef[k] = final.coef_[0]
+        intercept[k] = final.intercept_[0]
+    return {
+        "labels": labels,
+        "rule_features": RULE_FEATURES,
+        "rule_weight": RULE_WEIGHT,
+        "vocabulary": sorted(vocab, key=vocab.__getitem__),
+        "idf": np.asarray(idf, dtype=np.float32),
+        "coef": coef.astype(np.float16),
+        "intercept": intercept,
+        "platt": platt,
+        "thresholds": thresholds,
+    }
+
+
+def train(data: Path, out_dir: Path) -> dict:
+    """Rebuild ``models/clauses-v1.{json,npz}`` from the labelled data; returns the metadata written."""
+    import io
+
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+
+    examples = load_examples(data)
+    with threadpool_limits(limits=1):  # one BLAS thread: the same sums in the same order, the same bytes
+        art = fit(examples)
+    digest = hashlib.sha256(data.read_bytes()).hexdigest()
+    meta = {
+        "id": MODEL_ID,
+        "format": "castguard.clause-model/1",
+        "method": "TF-IDF (word 1-2-grams + char_wb 3-5-grams, sublinear tf) -> L2 logistic regression per label "
+        "(balanced, liblinear, C=16), Platt-calibrated on document-grouped out-of-fold scores, per-label threshold",
+        "training_data": {
+            "path": "data/clauses.jsonl",
+            "sha256": digest,
+            "clauses": len(examples),
+            "documents": len({e.doc for e in examples}),
+        },
+        "labels": art["labels"],
+        "rule_features": art["rule_features"],
+        "rule_weight": art["rule_weight"],
+        "thresholds": art["thresholds"],
+        "platt": art["platt"],
+        "vocabulary": art["vocabulary"],
+    }
+    out_dir.mkdir(parents=True, exist_ok=True)
+    buf = io.BytesIO()
+    # np.savez writes zip entries with a fixed date, so the same arrays give the same bytes
+    np.savez_compressed(buf, coef=art["coef"], intercept=art["intercept"], idf=art["idf"])
+    _write_atomic(out_dir / f"{MODEL_ID}.npz", buf.getvalue())
+    _write_atomic(out_dir / f"{MODEL_ID}.json", (json.dumps(meta, indent=1, ensure_ascii=False) + "\n").encode())
+    return {k: v for k, v in meta.items() if k != "vocabulary"}
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else (1.0 if not fn else 0.0)
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def score(pairs: list[tuple[set[str], set[str]]], labels: list[str]) -> dict:
+    """Per-label and averaged precision / recall / F1 for (gold, predicted) label sets."""
+    per = {}
+    TP = FP = FN = 0
+    for lab in labels:
+        tp = sum(1 for g, p in pairs if lab in g and lab in p)
+        fp = sum(1 for g, p in pairs if lab not in g and lab in p)
+        fn = sum(1 for g, p in pairs if lab in g and lab not in p)
+        per[lab] = {"tp": tp, "fp": fp, "fn": fn, "support": tp + fn, **dict(zip("prf", _prf(tp, fp, fn)))}
+        TP, FP, FN = TP + tp, FP + fp, FN + fn
+    supported = [v for v in per.values() if v["support"]]
+    micro = dict(zip("prf", _prf(TP, FP, FN)))
+    macro = {k: (sum(v[k] for v in supported) / len(supported) if supported else 0.0) for k in "prf"}
+    return {"per_label": per, "micro": micro, "macro": macro}
+
+
+def keyword_baseline(text: str) -> set[str]:
+    low = text.lower()
+    return {g for g, words in KEYWORDS.items() if any(w in low for w in words)}
+
+
+def rule_hit_labels(text: str) -> set[str]:
+    """The rule detector's raw clause labels for one clause on its own (the model's rule features)."""
+    from ..ingest.text import read_text
+    from ..model import Document
+    from ..segment import segment
+    from ..segment.sentences import parse
+    from .rules import RuleDetector, find_concepts
+
+    fields = read_text(text.encode("utf-8"), "clause")
+    doc = Document(source="clause", sha256="0" * 64, format="txt", text=fields["text"], blocks=fields["blocks"])
+    sdoc = parse(doc.text)
+    return {h.label for h in RuleDetector().label(doc, segment(doc, sdoc=sdoc), find_concepts(doc.text, sdoc))}
+
+
+def rules_labels(text: str) -> set[str]:
+    """What the rules say about one clause standing alone, judged as part of an in-scope performer contract:
+    the clause-kind gaps they would report (including the decision-rule consequences, e.g. an unspecified
+    replica grant) and every protection they recognise."""
+    from ..ingest.text import read_text
+    from ..model import Document
+    from ..segment import segment
+    from ..segment.sentences import parse
+    from .gaps import build_findings
+    from .rules import RuleDetector, find_concepts
+
+    fields = read_text(text.encode("utf-8"), "clause")
+    doc = Document(source="clause", sha256="0" * 64, format="txt", text=fields["text"], blocks=fields["blocks"])
+    sdoc = parse(doc.text)
+    clauses = segment(doc, sdoc=sdoc)
+    concepts = find_concepts(doc.text, sdoc)
+    hits = RuleDetector().label(doc, clauses, concepts)
+    findings, protections = build_findings(doc, clauses, concepts, hits, RuleDetector.name)
+    direct = {h.label for h in hits}
+    gaps = {f.gap for f in findings if f.kind == "clause"}
+    # "consent sits in the main agreement" needs the whole contract; a lone clause only shows it when it says so
+    if "consent_buried_or_bundled" not in direct:
+        gaps.discard("consent_buried_or_bundled")
+    return gaps | {h.label for h in hits + protections if h.label.startswith("protective:")}
+
+
+def as_model(art: dict, model_id: str = MODEL_ID):
+    """An in-memory artefact as the ClauseModel the scanner uses (same inference code)."""
+    import numpy as np
+
+    from .model import ClauseModel
+
+    return ClauseModel(
+        id=model_id,
+        labels=art["labels"],
+        thresholds=art["thresholds"],
+        platt=[tuple(p) for p in art["platt"]],
+        vocab={t: i for i, t in enumerate(art["vocabulary"])},
+        rule_features=art["rule_features"],
+        rule_weight=art["rule_weight"],
+        idf=np.asarray(art["idf"], dtype=np.float64),
+        coef=art["coef"],
+        intercept=np.asarray(art["intercept"], dtype=np.float32),
+        meta={},
+    )
+
+
+def combine(rules: set[str], model: dict[str, float], min_probability: float | None = None) -> set[str]:
+    """The scanner's combination at clause level: rules stand; confident model labels fill what they left open."""
+    from .model import MIN_PROBABILITY
+
+    floor = MIN_PROBABILITY if min_probability is None else min_probability
+    spoken = {lab.split(":", 1)[-1] for lab in rules}
+    return set(rules) | {lab for lab, p in model.items() if p >= floor and lab.split(":", 1)[-1] not in spoken}
+
+
+def evaluate(data: Path, *, folds: int = FOLDS, progress=None, fold_models: dict | None = None) -> dict:
+    """Cross-validated clause-level evaluation (document-grouped) of baseline, rules, model and combined.
+
+    ``fold_models``, if given, receives {document: the fold model that never saw it} for later use.
+    """
+    examples = load_examples(data)
+    hit_labels = [rule_hit_labels(e.text) for e in examples]
+    split = _group_folds([e.doc for e in examples], folds)
+    preds: dict[str, list[set[str]]] = {
+        name: [set() for _ in examples] for name in ("baseline", "rules", "model", "combined")
+    }
+    for n, test in enumerate(split, 1):
+        if progress:
+            progress(f"fold {n}/{folds}: training on {len(examples) - len(test)} clauses, testing on {len(test)}")
+        test_set = set(test)
+        train_idx = [i for i in range(len(examples)) if i not in test_set]
+        fold_model = as_model(fit([examples[i] for i in train_idx], rule_labels=[hit_labels[i] for i in train_idx]))
+        if fold_models is not None:
+            fold_models.update({examples[i].doc: fold_model for i in test})
+        for i in test:
+            text = examples[i].text
+            rules = rules_labels(text)
+            model = fold_model.predict(text, hit_labels[i])
+            preds["baseline"][i] = keyword_baseline(text)
+            preds["rules"][i] = rules
+            preds["model"][i] = set(model)
+            preds["combined"][i] = combine(rules, model)
+    gold = [set(e.labels) for e in examples]
+    report = {"clauses": len(examples), "documents": len({e.doc for e in examples}), "folds": folds, "systems": {}}
+    protective = [f"protective:{g}" for g in GAPS]
+    for name, p in preds.items():
+        pairs = list(zip(gold, p))
+        report["systems"][name] = {
+            "clause_kind": score(pairs, CLAUSE_KIND),
+            "all_gaps": score(pairs, list(GAPS)),
+            "protective": score(pairs, protective),
+        }
+    return report
