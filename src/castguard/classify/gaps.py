@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Clause, Document, Evidence, Finding
+from .lexicon import BROAD_PURPOSE
 from .rules import ClauseHit, Concepts, Sentence, deemed_window_is_short, polarity
 from .taxonomy import GAPS, SEVERITY_ORDER, raise_severity
 
@@ -306,26 +307,7 @@ _SEPARATE_RIDER = re.compile(
     r"separate(?:ly)? signature",
     re.I,
 )
-_BROAD_PURPOSE = {
-    "any and all purposes",
-    "any purpose",
-    "any purposes",
-    "all purposes",
-    "any lawful purpose",
-    "any and all other purposes",
-    "all other purposes",
-    "any other purpose",
-    "any other purposes",
-    "any lawful purposes",
-    "any purpose whatsoever",
-    "all uses",
-    "any and all uses",
-    "unlimited right",
-    "in any manner",
-    "in any and all manner",
-    "any manner whatsoever",
-    "in any manner whatsoever",
-}
+_BROAD_PURPOSE = set(BROAD_PURPOSE)
 _OWN_PRODUCED = re.compile(
     r"(?:sole|exclusive)\s+(?:and\s+exclusive\s+)?owners?|property of|right,? title and interest|"
     r"all (?:related )?rights\b.*\b(?:produced|created|made|recorded|taken)|"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-__all__ = ["CONCEPTS", "TOKEN_PATTERNS", "matchers"]
+__all__ = ["BROAD_PURPOSE", "CONCEPTS", "TOKEN_PATTERNS", "matchers"]
 
 
 def _inflect(*stems: str) -> list[str]:
@@ -25,6 +25,28 @@ def _inflect(*stems: str) -> list[str]:
             out += [s, s + "s", s + "ed", s + "ing"]
     return out
 
+
+# uses "for any purpose": a grant open to every use (also what makes a legacy grant "broad")
+BROAD_PURPOSE = [
+    "any and all purposes",
+    "any purpose",
+    "any purposes",
+    "all purposes",
+    "any lawful purpose",
+    "any and all other purposes",
+    "all other purposes",
+    "any other purpose",
+    "any other purposes",
+    "any lawful purposes",
+    "any purpose whatsoever",
+    "all uses",
+    "any and all uses",
+    "unlimited right",
+    "in any manner",
+    "in any and all manner",
+    "any manner whatsoever",
+    "in any manner whatsoever",
+]
 
 CONCEPTS: dict[str, list[str]] = {
     # --- who and what is licensed
@@ -576,18 +598,8 @@ CONCEPTS: dict[str, list[str]] = {
         "all channels",
         "all platforms",
     ],
-    "ANY_PURPOSE": [
-        "any and all purposes",
-        "any purpose",
-        "any purposes",
-        "all purposes",
-        "any lawful purpose",
-        "any and all other purposes",
-        "all other purposes",
-        "any other purpose",
-        "any other purposes",
-        "any lawful purposes",
-        "any purpose whatsoever",
+    "ANY_PURPOSE": BROAD_PURPOSE
+    + [
         "any use",
         "all uses",
         "any and all uses",

@@ -17,6 +17,7 @@ import re
 import zipfile
 
 from ..errors import InputError
+from ..segment.numbering import int_to_roman
 from ._assemble import Piece, assemble
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -36,31 +37,6 @@ def _val(el, tag: str) -> str | None:
 
 # --------------------------------------------------------------------------- numbering
 
-_ROMAN = [
-    (1000, "m"),
-    (900, "cm"),
-    (500, "d"),
-    (400, "cd"),
-    (100, "c"),
-    (90, "xc"),
-    (50, "l"),
-    (40, "xl"),
-    (10, "x"),
-    (9, "ix"),
-    (5, "v"),
-    (4, "iv"),
-    (1, "i"),
-]
-
-
-def _roman(n: int) -> str:
-    out = []
-    for value, sym in _ROMAN:
-        while n >= value:
-            out.append(sym)
-            n -= value
-    return "".join(out)
-
 
 def _letter(n: int) -> str:
     # Word repeats the letter after z: aa, bb, ...
@@ -74,9 +50,9 @@ def format_number(n: int, fmt: str) -> str:
     if fmt == "upperLetter":
         return _letter(n).upper()
     if fmt == "lowerRoman":
-        return _roman(n)
+        return int_to_roman(n)
     if fmt == "upperRoman":
-        return _roman(n).upper()
+        return int_to_roman(n).upper()
     if fmt == "decimalZero":
         return f"{n:02d}"
     if fmt == "none":

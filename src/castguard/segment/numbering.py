@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Marker", "MarkerSequencer", "match_marker", "roman_to_int"]
+__all__ = ["Marker", "MarkerSequencer", "int_to_roman", "match_marker", "roman_to_int"]
 
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 
@@ -29,22 +29,30 @@ def roman_to_int(s: str) -> int | None:
         else:
             total += v
     # reject non-canonical forms such as "iiii" or "vx"
-    return total if _int_to_roman(total) == s else None
+    return total if int_to_roman(total) == s else None
 
 
-def _int_to_roman(n: int) -> str:
+_ROMAN = (
+    (1000, "m"),
+    (900, "cm"),
+    (500, "d"),
+    (400, "cd"),
+    (100, "c"),
+    (90, "xc"),
+    (50, "l"),
+    (40, "xl"),
+    (10, "x"),
+    (9, "ix"),
+    (5, "v"),
+    (4, "iv"),
+    (1, "i"),
+)
+
+
+def int_to_roman(n: int) -> str:
+    """1 -> 'i', 14 -> 'xiv' (lower case)."""
     out = []
-    for value, sym in (
-        (100, "c"),
-        (90, "xc"),
-        (50, "l"),
-        (40, "xl"),
-        (10, "x"),
-        (9, "ix"),
-        (5, "v"),
-        (4, "iv"),
-        (1, "i"),
-    ):
+    for value, sym in _ROMAN:
         while n >= value:
             out.append(sym)
             n -= value
