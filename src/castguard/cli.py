@@ -147,6 +147,14 @@ def main() -> None:  # pragma: no cover - entry point
     cli()
 
 
+_data_option = click.option(
+    "--data",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Labelled clauses (JSONL). Default: data/clauses.jsonl of the project.",
+)
+
+
 def _project_path(*parts: str) -> Path:
     from .classify.model import models_dir
 
@@ -154,12 +162,7 @@ def _project_path(*parts: str) -> Path:
 
 
 @cli.command()
-@click.option(
-    "--data",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Labelled clauses (JSONL). Default: data/clauses.jsonl of the project.",
-)
+@_data_option
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -190,12 +193,7 @@ def train(data: Path | None, out: Path | None):
 
 
 @cli.command()
-@click.option(
-    "--data",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Labelled clauses (JSONL). Default: data/clauses.jsonl of the project.",
-)
+@_data_option
 @click.option(
     "--folds", type=click.IntRange(2, 20), default=5, show_default=True, help="Document-grouped cross-validation folds."
 )

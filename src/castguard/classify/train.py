@@ -281,36 +281,36 @@ def keyword_baseline(text: str) -> set[str]:
     return {g for g, words in KEYWORDS.items() if any(w in low for w in words)}
 
 
-def rule_hit_labels(text: str) -> set[str]:
-    """The rule detector's raw clause labels for one clause on its own (the model's rule features)."""
+def _as_contract(text: str):
+    """One clause standing alone as a tiny document: (doc, clauses, concepts), ready for the rules."""
     from ..ingest.text import read_text
     from ..model import Document
     from ..segment import segment
     from ..segment.sentences import parse
-    from .rules import RuleDetector, find_concepts
+    from .rules import find_concepts
 
     fields = read_text(text.encode("utf-8"), "clause")
     doc = Document(source="clause", sha256="0" * 64, format="txt", text=fields["text"], blocks=fields["blocks"])
     sdoc = parse(doc.text)
-    return {h.label for h in RuleDetector().label(doc, segment(doc, sdoc=sdoc), find_concepts(doc.text, sdoc))}
+    return doc, segment(doc, sdoc=sdoc), find_concepts(doc.text, sdoc)
+
+
+def rule_hit_labels(text: str) -> set[str]:
+    """The rule detector's raw clause labels for one clause on its own (the model's rule features)."""
+    from .rules import RuleDetector
+
+    doc, clauses, concepts = _as_contract(text)
+    return {h.label for h in RuleDetector().label(doc, clauses, concepts)}
 
 
 def rules_labels(text: str) -> set[str]:
     """What the rules say about one clause standing alone, judged as part of an in-scope performer contract:
     the clause-kind gaps they would report (including the decision-rule consequences, e.g. an unspecified
     replica grant) and every protection they recognise."""
-    from ..ingest.text import read_text
-    from ..model import Document
-    from ..segment import segment
-    from ..segment.sentences import parse
     from .gaps import build_findings
-    from .rules import RuleDetector, find_concepts
+    from .rules import RuleDetector
 
-    fields = read_text(text.encode("utf-8"), "clause")
-    doc = Document(source="clause", sha256="0" * 64, format="txt", text=fields["text"], blocks=fields["blocks"])
-    sdoc = parse(doc.text)
-    clauses = segment(doc, sdoc=sdoc)
-    concepts = find_concepts(doc.text, sdoc)
+    doc, clauses, concepts = _as_contract(text)
     hits = RuleDetector().label(doc, clauses, concepts)
     findings, protections = build_findings(doc, clauses, concepts, hits, RuleDetector.name)
     direct = {h.label for h in hits}
