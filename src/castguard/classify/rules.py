@@ -726,6 +726,17 @@ def _depiction(s: Sentence):
 
 
 def _compensation(s: Sentence):
+    if (
+        s.has("NO_COMP")
+        and re.search(
+            r"\b(?:all|every) (?:rights?|uses?)\b|rights granted|avatar|voice model|"
+            r"narrator voice|these terms",
+            s.text,
+            re.I,
+        )
+        and s.has("REPLICA_STRONG", "REPLICA_WEAK", "AI", "SYNTHETIC", "REUSE", "PERPETUAL", "IRREVOCABLE")
+    ):
+        return "replica_compensation_missing", s.get("NO_COMP"), s.texts("NO_COMP"), 0.75
     if s.has("NO_COMP") and (
         s.has("REPLICA_STRONG", "SYNTHETIC", "AI", "REUSE") or (s.has("REPLICA_WEAK") and s.person())
     ):
@@ -738,7 +749,20 @@ def _compensation(s: Sentence):
     return None
 
 
+_BUNDLING = re.compile(
+    r"(?:consents?|agreement to|approval)\b[^.;]{0,80}\b(?:is|are|shall be)?\s*(?:given|deemed given|treated as given)\s+by\s+"
+    r"(?:signing|executing|signature|acceptance|accepting)|signature on this agreement is the only consent|"
+    r"rather than (?:in )?a separate (?:rider|consent|agreement)|(?:do|does|shall) not require any separate (?:consent|rider)|"
+    r"approval of [^.;]{0,60} (?:shall be )?treated as [^.;]{0,30}approval of all",
+    re.I,
+)
+
+
 def _bundled(s: Sentence):
+    cue = _BUNDLING.search(s.text)
+    if cue and s.has("ROLE", "PARTY_PERSON"):
+        hit = Hit("CONSENT_BUNDLED", s.start + cue.start(), s.start + cue.end(), cue.group(0))
+        return "consent_buried_or_bundled", [hit], [cue.group(0).lower()[:60]], 0.75
     if (
         s.has("CONSENT_BUNDLED")
         and s.has("REPLICA_STRONG", "AI", "SYNTHETIC")
@@ -970,7 +994,25 @@ def _post_mortem(s: Sentence):
     return None
 
 
+_NEW_PERFORMERS = re.compile(
+    r"derive[sd]? new (?:\w+ )?voices?|new (?:\w+ )?voices?\b|voices? for other|other characters|stock avatars?|"
+    r"virtual (?:brand )?ambassador|(?:given|under) a different name|voice[- ]conversion",
+    re.I,
+)
+
+
 def _synthetic(s: Sentence):
+    novel = _NEW_PERFORMERS.search(s.text)
+    if (
+        novel
+        and (
+            s.has("REPLICA_STRONG", "AI", "SYNTHETIC", "DERIVED")
+            or re.search(r"derive|inspired|patterned|modell?ed", s.text, re.I)
+        )
+        and _PERMITS.search(s.text)
+    ):
+        hit = Hit("SYNTHETIC", s.start + novel.start(), s.start + novel.end(), novel.group(0))
+        return "synthetic_substitution", [hit], [novel.group(0).lower()], 0.7
     person = s.has("ROLE", "PARTY_PERSON", "PERSON_STRONG", "PERSON_WEAK", "DERIVED")
     if s.has("SYNTHETIC") and person:
         return "synthetic_substitution", s.get("SYNTHETIC"), s.texts("SYNTHETIC") + s.texts("DERIVED"), 0.85
