@@ -218,3 +218,16 @@ def test_held_out_contracts_floor():
     assert n == 10 and scope_ok == n
     p, r, f = accuracy.score_sets(pairs, set(GAPS))["micro"]
     assert p >= 0.8 and r >= 0.8, (p, r, f)
+
+
+def test_consent_given_by_signing_is_bundled(tmp_path):
+    clause = (
+        "Company may create a digital replica of Performer's voice. Performer's consent to the digital replica "
+        "is given by signing this Agreement and does not require any separate consent form."
+    )
+    assert "consent_buried_or_bundled" in gaps_for(tmp_path, clause)
+
+
+def test_new_voices_derived_from_the_performer_are_synthetic(tmp_path):
+    clause = "Publisher may use the voice model of Performer to narrate other titles and may derive new narrator voices from it."
+    assert "synthetic_substitution" in gaps_for(tmp_path, clause)

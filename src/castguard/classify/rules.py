@@ -362,6 +362,11 @@ def polarity(sent: Sentence, key: list[Hit], doc_text: str) -> str:
     if sent.has("SEPARATE_CONSENT") and not sent.has("NO_CONSENT_NEEDED"):
         for sc in sent.get("SEPARATE_CONSENT"):
             low = sc.text.lower()
+            before = doc_text[max(sent.start, sc.start - 40) : sc.start].lower()
+            if re.search(
+                r"not require|no need|need for no|without (?:the )?need|not (?:be )?required|dispens|instead of", before
+            ):
+                continue  # "does not require any separate consent": the protection is waived, not given
             if (
                 low.startswith(("without", "only", "solely"))
                 or "separate" in low
