@@ -39,3 +39,20 @@ def sample_expected() -> list[dict]:
     import json
 
     return json.loads((SAMPLES / "EXPECTED.json").read_text(encoding="utf-8"))
+
+
+# a minimal in-scope performer contract that one clause under test is appended to
+PREAMBLE = (
+    "PERFORMER AGREEMENT\n1. Engagement. Company engages Performer, an individual, to perform in the "
+    "Picture, and Performer grants Company the right to use Performer's name and likeness in the Picture "
+    "during the Term.\n"
+)
+
+
+def scan_clause(tmp_path, clause: str):
+    """Scan PREAMBLE + clause as a real text file; returns the Report."""
+    from castguard.scan import scan
+
+    path = tmp_path / "deal.txt"
+    path.write_text(PREAMBLE + "2. Further Terms. " + clause + "\n", encoding="utf-8")
+    return scan(path)

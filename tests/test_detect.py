@@ -6,7 +6,7 @@ import json
 import sys
 
 import pytest
-from conftest import CORPUS, ROOT, SAMPLES
+from conftest import CORPUS, ROOT, SAMPLES, scan_clause
 
 from castguard.classify.taxonomy import GAPS
 from castguard.scan import scan
@@ -14,25 +14,15 @@ from castguard.scan import scan
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import accuracy  # noqa: E402
 
-PREAMBLE = (
-    "PERFORMER AGREEMENT\n1. Engagement. Company engages Performer, an individual, to perform in the "
-    "Picture, and Performer grants Company the right to use Performer's name and likeness in the Picture "
-    "during the Term.\n"
-)
 
-
-def gaps_for(tmp_path, clause: str, name: str = "deal.txt") -> set[str]:
-    path = tmp_path / name
-    path.write_text(PREAMBLE + "2. Further Terms. " + clause + "\n", encoding="utf-8")
-    report = scan(path)
+def gaps_for(tmp_path, clause: str) -> set[str]:
+    report = scan_clause(tmp_path, clause)
     assert report.in_scope
     return {f.gap for f in report.findings}
 
 
 def labels_for(tmp_path, clause: str) -> set[str]:
-    path = tmp_path / "deal.txt"
-    path.write_text(PREAMBLE + "2. Further Terms. " + clause + "\n", encoding="utf-8")
-    report = scan(path)
+    report = scan_clause(tmp_path, clause)
     return {lab.label for labels in report.labels.values() for lab in labels}
 
 

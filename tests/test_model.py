@@ -6,7 +6,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
+from conftest import ROOT, scan_clause
 
 from castguard.classify.model import CombinedDetector, load_model, models_dir
 from castguard.classify.train import FOLDS, _group_folds, as_model, combine, fit, load_examples, rules_labels, score
@@ -15,11 +15,6 @@ from castguard.report import report_to_dict
 from castguard.scan import scan
 
 DATA = ROOT / "data" / "clauses.jsonl"
-PREAMBLE = (
-    "PERFORMER AGREEMENT\n1. Engagement. Company engages Performer, an individual, to perform in the "
-    "Picture, and Performer grants Company the right to use Performer's name and likeness in the Picture "
-    "during the Term.\n"
-)
 
 
 def test_shipped_artefact_is_small_versioned_and_loads():
@@ -47,9 +42,7 @@ def test_report_names_the_model_and_findings_name_their_detector():
 
 
 def _gaps(tmp_path, clause: str) -> dict[str, str]:
-    path = tmp_path / "deal.txt"
-    path.write_text(PREAMBLE + "2. Further Terms. " + clause + "\n", encoding="utf-8")
-    return {f.gap: f.detector for f in scan(path).findings}
+    return {f.gap: f.detector for f in scan_clause(tmp_path, clause).findings}
 
 
 def test_negation_and_protective_rider_are_not_flagged(tmp_path):
