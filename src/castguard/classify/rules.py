@@ -514,13 +514,15 @@ _PERMITS = re.compile(
 )
 
 
+# a pay term that is also the grant: "Company may create ... replicas ..., and no additional compensation ..."
+_GRANTS_TOO = re.compile(r"\b[Mm]ay (?:\w+, )*(?:\w+ )?(?:create|make|use|generate|produce|develop|build)\b|\b[Hh]ereby grants?\b")
+
+
 def _replica_creation(s: Sentence):
     if re.match(r"\s*#", s.text) or s.text.isupper():  # a title, not a grant
         return None
-    if (
-        s.has("NO_COMP")
-        or re.search(r"\bterminates?\b|\bexpires?\b|\bshall cease\b", s.text, re.I)
-        and not re.search(r"\bmay\b", s.text)
+    if (s.has("NO_COMP") and not _GRANTS_TOO.search(s.text)) or (
+        re.search(r"\bterminates?\b|\bexpires?\b|\bshall cease\b", s.text, re.I) and not re.search(r"\bmay\b", s.text)
     ):
         return None  # a pay term or the end of a licence, judged by its own rules
     person = s.has("ROLE", "PARTY_PERSON", "PERSON_STRONG") or any(
@@ -548,7 +550,7 @@ def _replica_creation(s: Sentence):
 
 
 def _replica_use(s: Sentence):
-    if s.has("NO_COMP"):
+    if s.has("NO_COMP") and not _GRANTS_TOO.search(s.text):
         return None
     replica = s.has("REPLICA_STRONG", "SYNTHETIC") or (
         s.has("REPLICA_WEAK") and s.has("PERSON_STRONG", "ROLE", "PARTY_PERSON")
