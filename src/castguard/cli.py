@@ -22,8 +22,8 @@ from .errors import CastguardError
 SEVERITIES = ("high", "medium", "low")
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file and a rename, so a reader never sees half a file."""
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write ``text`` (or bytes) to ``path`` via a temporary file and a rename, so a reader never sees half a file."""
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
@@ -33,8 +33,12 @@ def write_atomic(path: Path, text: str) -> None:
     except OSError as exc:
         raise CastguardError(f"cannot write here ({exc.strerror}); choose another -o path", path=str(path)) from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -79,6 +83,28 @@ def cli():
     """
 
 
+_on_revisions_option = click.option(
+    "--on-revisions",
+    type=click.Choice(["accept", "reject"]),
+    default="accept",
+    show_default=True,
+    help="A Word file with tracked changes: read it as if they were all accepted, or all rejected.",
+)
+
+
+def _output_option(help: str, *, required: bool = False):
+    return click.option(
+        "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, required=required, help=help
+    )
+
+
+def _refuse_overwrite(contract: Path, output: Path | None) -> None:
+    if output is not None and contract.exists() and output.resolve() == contract.resolve():
+        raise CastguardError(
+            "the output path is the contract itself; castguard never overwrites its input", path=str(output)
+        )
+
+
 @cli.command()
 @click.argument("contract", type=click.Path(dir_okay=True, path_type=Path))
 @click.option(
@@ -89,20 +115,15 @@ def cli():
     show_default=True,
     help="table for a person at a terminal; json for other tools (castguard.report/1); markdown for email.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write the report to this file (atomically) instead of standard output.",
-)
+@_output_option("Write the report to this file (atomically) instead of standard output.")
 @click.option(
     "--fail-on",
     type=click.Choice(SEVERITIES),
     default=None,
     help="Exit with status 1 if a finding of this severity or worse exists (for scripts and CI).",
 )
-def scan(contract: Path, fmt: str, output: Path | None, fail_on: str | None):
+@_on_revisions_option
+def scan(contract: Path, fmt: str, output: Path | None, fail_on: str | None, on_revisions: str):
     """Analyse one contract and report its AI-exposure gaps.
 
     Exit status: 0 done, 1 findings at or above --fail-on, 2 error (one line on stderr).
@@ -116,11 +137,8 @@ def scan(contract: Path, fmt: str, output: Path | None, fail_on: str | None):
     from .report import SEVERITY_ORDER, report_to_dict
     from .scan import scan as run_scan
 
-    if output is not None and contract.exists() and output.resolve() == contract.resolve():
-        raise CastguardError(
-            "the output path is the contract itself; castguard never overwrites its input", path=str(output)
-        )
-    report = run_scan(contract, source=str(contract))
+    _refuse_overwrite(contract, output)
+    report = run_scan(contract, source=str(contract), on_revisions=on_revisions)
     if fmt == "json":
         text = json.dumps(report_to_dict(report), indent=2, ensure_ascii=False) + "\n"
     elif fmt == "markdown":
@@ -141,6 +159,138 @@ def scan(contract: Path, fmt: str, output: Path | None, fail_on: str | None):
         click.echo(f"wrote {output} ({len(report.findings)} finding(s))", err=True)
     if fail_on and any(SEVERITY_ORDER[f.severity] >= SEVERITY_ORDER[fail_on] for f in report.findings):
         sys.exit(1)
+
+
+def _deal_options(f):
+    """The deal-fact options shared by draft and redline (they override the deal file and the contract)."""
+    from .draft.deal import JURISDICTIONS
+
+    options = [
+        click.option("--deal", "deal_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                     help="TOML file of deal facts (see README: 'Drafting the renegotiation')."),
+        click.option("--performer", default=None, help="Performer's full name (default: as the contract states it)."),
+        click.option("--company", default=None, help="Company's full name (default: as the contract states it)."),
+        click.option("--agreement-title", default=None, help="Title of the original agreement."),
+        click.option("--agreement-date", default=None, help="Date of the original agreement, as written."),
+        click.option("--jurisdiction", type=click.Choice(JURISDICTIONS, case_sensitive=False), default=None,
+                     help="Law the wording follows: CA, NY, IL, TN, US (other state), EU, UK or OTHER."),
+        click.option("--union", default=None, help="Union whose agreement covers the performer, e.g. SAG-AFTRA."),
+        click.option("--minor/--adult", default=None, help="The performer is a minor (default: from the deal file)."),
+        click.option("--term-years", type=int, default=None, help="Term for AI and replica uses, in years (default 5)."),
+        click.option("--templates", "templates_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                     help="A folder with your own template set (validated before use; see templates/README.md)."),
+        _on_revisions_option,
+    ]  # fmt: skip
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
+def _deal_and_addendum(contract: Path, kw: dict):
+    from .draft import build_addendum, deal_for, load_templates
+    from .scan import scan as run_scan
+
+    templates = load_templates(kw.get("templates_dir"))  # a broken template set fails before any work
+    report = run_scan(contract, source=str(contract), on_revisions=kw["on_revisions"])
+    for warning in report.document.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    options = {
+        "performer": kw.get("performer"),
+        "company": kw.get("company"),
+        "agreement_title": kw.get("agreement_title"),
+        "agreement_date": kw.get("agreement_date"),
+        "jurisdiction": kw["jurisdiction"].upper() if kw.get("jurisdiction") else None,
+        "union": kw.get("union"),
+        "minor": kw.get("minor"),
+        "term_years": kw.get("term_years"),
+    }
+    deal = deal_for(report, kw.get("deal_file"), options)
+    return report, build_addendum(report, deal, templates)
+
+
+@cli.command()
+@click.argument("contract", type=click.Path(dir_okay=False, path_type=Path))
+@_output_option("Where to write the addendum (atomically).", required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["docx", "markdown", "html"]),
+    default=None,
+    help="Output format (default: from the -o extension: .docx, .md or .html).",
+)
+@_deal_options
+def draft(contract: Path, output: Path, fmt: str | None, **kw):
+    """Draft the addendum that answers the gaps a contract leaves open.
+
+    One section per gap found, most severe first, each citing its legal and union anchors, in the
+    wording of the chosen jurisdiction. Deal facts come from the contract itself, then --deal FILE,
+    then the options below. Not legal advice: have it reviewed before sending.
+
+    \b
+    Examples:
+      castguard draft deal.pdf -o addendum.docx --jurisdiction CA
+      castguard draft deal.docx --deal deal.toml -o addendum.md
+      castguard draft deal.txt --performer "Ana Ruiz" --jurisdiction UK -o addendum.html
+    """
+    from .draft.writers import render
+
+    _refuse_overwrite(contract, output)
+    if fmt is None:
+        fmt = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}.get(
+            output.suffix.lower(), "docx"
+        )
+    report, addendum = _deal_and_addendum(contract, kw)
+    write_atomic(output, render(addendum.markdown, addendum.title, fmt))
+    click.echo(f"wrote {output} ({len(addendum.sections)} section(s) answering the gaps found)", err=True)
+
+
+@cli.command()
+@click.argument("contract", type=click.Path(dir_okay=False, path_type=Path))
+@_output_option("Where to write the redlined .docx (atomically).", required=True)
+@click.option("--author", default="castguard", show_default=True, help="Author name on every tracked change.")
+@click.option(
+    "--date", "rev_date", default=None, help="ISO 8601 date-time on every tracked change (default: now, UTC)."
+)
+@_deal_options
+def redline(contract: Path, output: Path, author: str, rev_date: str | None, **kw):
+    """Write the contract back as a Word document with native tracked changes.
+
+    Flagged clauses are amended as tracked revisions (a term for "in perpetuity", a carve-out pointing to
+    the addendum) with a comment explaining each gap, and the addendum is appended as an inserted block.
+    Accept or reject the changes in Word or LibreOffice. Not legal advice.
+
+    \b
+    Examples:
+      castguard redline deal.docx -o deal-redline.docx --author "Ana Ruiz (agent)"
+      castguard redline deal.pdf --deal deal.toml -o deal-redline.docx
+    """
+    import datetime as _dt
+
+    from .redline import redline as make_redline
+
+    _refuse_overwrite(contract, output)
+    if output.suffix.lower() != ".docx":
+        raise CastguardError("a redline is a Word document; give -o a name ending in .docx", path=str(output))
+    if rev_date is not None:
+        try:
+            parsed = _dt.datetime.fromisoformat(rev_date.replace("Z", "+00:00"))
+        except ValueError:
+            raise CastguardError(f"--date {rev_date!r} is not an ISO 8601 date or date-time") from None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=_dt.timezone.utc)
+        rev_date = parsed.astimezone(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if not author.strip() or len(author) > 200 or any(ord(c) < 32 for c in author):
+        raise CastguardError("--author must be a name of 1 to 200 printable characters")
+    report, addendum = _deal_and_addendum(contract, kw)
+    result = make_redline(report, addendum, contract, author=author, date=rev_date, on_revisions=kw["on_revisions"])
+    write_atomic(output, result.data)
+    for note in result.notes:
+        click.echo(f"warning: {note}", err=True)
+    click.echo(
+        f"wrote {output} ({result.insertions} insertion(s), {result.deletions} deletion(s), "
+        f"{result.comments} comment(s))",
+        err=True,
+    )
 
 
 def main() -> None:  # pragma: no cover - entry point

@@ -12,18 +12,24 @@ with exit status 2. Each message names the file, says what is wrong and what to 
      |    +-- NoTextLayer        a scanned PDF with no text layer (needs OCR)
      |    +-- GarbledText        text that is font-encoding garbage, e.g. "(cid:12)"
      +-- SchemaError             a report that does not satisfy report.schema.json
+     +-- DraftError              the addendum or redline cannot be written
+          +-- DealError          a deal fact is missing or invalid (names the fact and where to give it)
+          +-- TemplateError      a template set is incomplete, or a template fails to render
 """
 
 from __future__ import annotations
 
 __all__ = [
     "CastguardError",
+    "DealError",
+    "DraftError",
     "EncryptedDocument",
     "ExtractionError",
     "GarbledText",
     "InputError",
     "NoTextLayer",
     "SchemaError",
+    "TemplateError",
     "UnsupportedFormat",
 ]
 
@@ -65,3 +71,15 @@ class GarbledText(ExtractionError):
 
 class SchemaError(CastguardError):
     code = "E300"
+
+
+class DraftError(CastguardError):
+    code = "E400"
+
+
+class DealError(DraftError):
+    code = "E401"
+
+
+class TemplateError(DraftError):
+    code = "E402"

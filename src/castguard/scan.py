@@ -42,6 +42,9 @@ def scan_document(doc, *, detector=None) -> Report:
     )
 
 
-def scan(path: str | os.PathLike, *, source: str | None = None, detector=None) -> Report:
-    """Analyse one contract file. Raises CastguardError for unreadable input."""
-    return scan_document(read_document(path, source=source), detector=detector)
+def scan(path: str | os.PathLike, *, source: str | None = None, detector=None, on_revisions: str = "accept") -> Report:
+    """Analyse one contract file. Raises CastguardError for unreadable input.
+
+    ``on_revisions``: a DOCX carrying tracked changes is read as if they were all accepted (default) or rejected.
+    """
+    return scan_document(read_document(path, source=source, on_revisions=on_revisions), detector=detector)

@@ -515,7 +515,9 @@ _PERMITS = re.compile(
 
 
 # a pay term that is also the grant: "Company may create ... replicas ..., and no additional compensation ..."
-_GRANTS_TOO = re.compile(r"\b[Mm]ay (?:\w+, )*(?:\w+ )?(?:create|make|use|generate|produce|develop|build)\b|\b[Hh]ereby grants?\b")
+_GRANTS_TOO = re.compile(
+    r"\b[Mm]ay (?:\w+, )*(?:\w+ )?(?:create|make|use|generate|produce|develop|build)\b|\b[Hh]ereby grants?\b"
+)
 
 
 def _replica_creation(s: Sentence):

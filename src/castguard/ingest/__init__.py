@@ -105,7 +105,7 @@ def _sniff_zip(path: Path) -> str:
     )
 
 
-def read_document(path: str | os.PathLike, *, source: str | None = None) -> Document:
+def read_document(path: str | os.PathLike, *, source: str | None = None, on_revisions: str = "accept") -> Document:
     """Read a contract file into a Document. Never modifies the file.
 
     Raises a :class:`castguard.errors.CastguardError` subclass for anything that cannot be read.
@@ -138,7 +138,7 @@ def read_document(path: str | os.PathLike, *, source: str | None = None) -> Docu
             warnings.append(f"{shown}: named {ext or 'without extension'} but the content is a Word DOCX; read as DOCX")
         from .docx import read_docx
 
-        doc_fields = read_docx(data, shown)
+        doc_fields = read_docx(data, shown, on_revisions=on_revisions)
         fmt = "docx"
     else:
         if ext in (".pdf", ".docx", ".doc"):

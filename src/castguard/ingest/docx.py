@@ -165,23 +165,28 @@ class Numbering:
 # --------------------------------------------------------------------------- text
 
 
-def _paragraph_text(p) -> str:
-    """Visible text of one paragraph with tracked insertions accepted and deletions dropped."""
+def _paragraph_text(p, reject: bool = False) -> str:
+    """Visible text of one paragraph with tracked changes accepted (insertions kept, deletions dropped), or
+    with ``reject`` the text before them (insertions dropped, deleted text kept)."""
     out: list[str] = []
-    for el in p.iter(_q("t"), _q("tab"), _q("br"), _q("cr"), _q("noBreakHyphen"), _q("softHyphen")):
+    hidden = (_q("p"), _q("ins"), _q("moveTo")) if reject else (_q("p"), _q("del"), _q("moveFrom"))
+    tags = (_q("t"), _q("tab"), _q("br"), _q("cr"), _q("noBreakHyphen"), _q("softHyphen"))
+    if reject:
+        tags += (_q("delText"),)
+    for el in p.iter(*tags):
         # skip text that belongs to a nested paragraph (text box) or to a deleted/moved-away run
         anc = el.getparent()
         skip = False
         while anc is not None and anc is not p:
             tag = anc.tag
-            if tag in (_q("p"), _q("del"), _q("moveFrom")) or tag == f"{{{MC}}}Fallback":
+            if tag in hidden or tag == f"{{{MC}}}Fallback":
                 skip = True
                 break
             anc = anc.getparent()
         if skip:
             continue
         tag = el.tag
-        if tag == _q("t"):
+        if tag in (_q("t"), _q("delText")):
             out.append(el.text or "")
         elif tag == _q("tab"):
             out.append("\t")
@@ -210,7 +215,7 @@ def _is_heading(p, text: str, styles: dict[str, str]) -> bool:
     return True
 
 
-def read_docx(data: bytes, source: str) -> dict:
+def read_docx(data: bytes, source: str, *, on_revisions: str = "accept") -> dict:
     from lxml import etree
 
     def parse_part(zf: zipfile.ZipFile, name: str):
@@ -256,14 +261,22 @@ def read_docx(data: bytes, source: str) -> dict:
     numbering = Numbering(numbering_root, styles_root)
 
     warnings: list[str] = []
+    reject = on_revisions == "reject"
     if body.find(f".//{_q('ins')}") is not None or body.find(f".//{_q('del')}") is not None:
-        warnings.append(f"{source}: contains tracked changes; read as if all were accepted")
+        how = (
+            "rejected (--on-revisions reject)"
+            if reject
+            else "accepted (--on-revisions reject reads the text before them)"
+        )
+        warnings.append(f"{source}: contains tracked changes; read as if all were {how}")
+    if body.find(f".//{_q('commentRangeStart')}") is not None or body.find(f".//{_q('commentReference')}") is not None:
+        warnings.append(f"{source}: contains comments; they are not part of the contract text and were ignored")
 
     pieces: list[Piece] = []
     for index, p in enumerate(body.iter(_q("p"))):
         if any(a.tag == f"{{{MC}}}Fallback" for a in p.iterancestors()):
             continue
-        text = _paragraph_text(p).strip()
+        text = _paragraph_text(p, reject).strip()
         label = numbering.label_for(p)
         if not text:
             continue

@@ -1,0 +1,158 @@
+"""Findings + deal facts -> the addendum that answers them (Jinja2 over ``templates/``).
+
+:func:`build_addendum` is quiet and returns data: the addendum as the templates' Markdown, and per gap its
+section number, body and the one-sentence carve-out the redline appends to a flagged clause. Writers in
+:mod:`castguard.draft.writers` turn the Markdown into Markdown, HTML or a Word document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .. import __version__
+from ..classify.taxonomy import GAPS, SEVERITY_ORDER
+from ..errors import DraftError
+from ..model import Report
+from ..report import DISCLAIMER
+from .deal import Deal, facts_from_contract, load_deal, resolve_deal
+from .markup import parse_markdown, plain_text
+from .templates import TemplateSet, load_templates
+
+__all__ = [
+    "Addendum",
+    "Deal",
+    "Section",
+    "build_addendum",
+    "deal_for",
+    "facts_from_contract",
+    "load_deal",
+    "load_templates",
+    "resolve_deal",
+]
+
+FIRST_SECTION = 2  # section 1 of the addendum is Definitions
+
+
+@dataclass(frozen=True)
+class Section:
+    n: int
+    gap: str
+    remedy: str
+    severity: str
+    body: str  # Markdown
+    carve_out: str  # plain text: one sentence for the redline
+
+
+@dataclass(frozen=True)
+class Addendum:
+    markdown: str
+    sections: tuple[Section, ...]
+    deal: Deal
+    title: str
+
+    def section_for(self, gap: str) -> Section | None:
+        return next((s for s in self.sections if s.gap == gap), None)
+
+
+def deal_for(report: Report, deal_file=None, options: dict | None = None) -> Deal:
+    """The deal facts for one report: the contract's own statements, then the deal file, then CLI options."""
+    facts = facts_from_contract(report.document.text)
+    overrides = load_deal(deal_file) if deal_file else {}
+    return resolve_deal(facts, overrides, options or {}, source=report.document.source)
+
+
+def _tidy(text: str) -> str:
+    text = "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n"))
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def _raised(report: Report) -> list[tuple[str, str, list]]:
+    """(gap, severity, findings) for every gap the report raised, most severe first, then taxonomy order."""
+    order = list(GAPS)
+    by_gap: dict[str, list] = {}
+    for f in report.findings:
+        by_gap.setdefault(f.gap, []).append(f)
+    rows = []
+    for gap, found in by_gap.items():
+        severity = max((f.severity for f in found), key=SEVERITY_ORDER.__getitem__)
+        rows.append((gap, severity, found))
+    rows.sort(key=lambda r: (-SEVERITY_ORDER[r[1]], order.index(r[0])))
+    return rows
+
+
+def _finding_facts(report: Report, findings: list) -> list[dict]:
+    clauses = {c.id: c for c in report.clauses}
+    out = []
+    for f in findings:
+        for ev in f.evidence:
+            clause = clauses.get(ev.clause_id)
+            out.append(
+                {
+                    "clause": (clause.number or "") if clause else "",
+                    "heading": (clause.heading or "") if clause else "",
+                    "quote": ev.quote,
+                    "page": ev.page,
+                    "explanation": f.explanation,
+                }
+            )
+    return out
+
+
+def build_addendum(report: Report, deal: Deal, templates: TemplateSet | None = None) -> Addendum:
+    """Render the addendum for the gaps ``report`` raised. Raises DraftError when there is nothing to answer."""
+    if not report.in_scope:
+        raise DraftError(
+            "the contract is out of scope (it engages no performer's likeness, voice or performance); "
+            "there is nothing to renegotiate",
+            path=report.document.source,
+        )
+    raised = _raised(report)
+    if not raised:
+        raise DraftError(
+            "castguard found no gaps in this contract, so there is no addendum to draft; "
+            "`castguard scan` shows the protections it recognised",
+            path=report.document.source,
+        )
+    templates = templates or load_templates()
+    base = {
+        "deal": deal.to_context(),
+        "law": templates.law(deal.jurisdiction),
+        "disclaimer": DISCLAIMER,
+        "tool": {"name": "castguard", "version": __version__},
+        "source": report.document.source.replace("\\", "/").rsplit("/", 1)[-1],
+    }
+    sections: list[Section] = []
+    for n, (gap_id, severity, found) in enumerate(raised, FIRST_SECTION):
+        gap = GAPS[gap_id]
+        context = dict(base)
+        context.update(
+            n=n,
+            gap={
+                "id": gap.id,
+                "title": gap.title,
+                "severity": severity,
+                "why": gap.why,
+                "protection": gap.protection,
+                "anchors": list(gap.anchors),
+                "remedy": gap.remedy,
+                "kind": gap.kind,
+            },
+            findings=_finding_facts(report, found),
+            contract_gap=all(f.kind == "contract" for f in found),
+        )
+        name = f"remedies/{gap.remedy}.md.j2"
+        body = _tidy(templates.render_block(name, "section", context))
+        carve = " ".join(
+            plain_text(b.runs) for b in parse_markdown(templates.render_block(name, "carve_out", context))
+        ).strip()
+        sections.append(Section(n, gap_id, gap.remedy, severity, body, carve))
+    frame = dict(base)
+    frame["sections"] = [
+        {"n": s.n, "gap": s.gap, "remedy": s.remedy, "severity": s.severity, "body": templates.passthrough(s.body)}
+        for s in sections
+    ]
+    markdown = _tidy(templates.render("addendum.md.j2", frame))
+    title_block = next((b for b in parse_markdown(markdown) if b.kind == "title"), None)
+    title = plain_text(title_block.runs) if title_block else "Addendum"
+    return Addendum(markdown, tuple(sections), deal, title)

@@ -1,0 +1,177 @@
+"""Template sets: find, validate and render the addendum templates in Jinja2's sandbox.
+
+A template set is a folder (``templates/`` of the project, or a union's own via ``--templates DIR``) laid out
+as ``templates/README.md`` describes. :func:`load_templates` checks the whole set before anything renders:
+every remedy id of the taxonomy has a template defining the ``section`` and ``carve_out`` blocks, the frame
+exists, every template parses, and the jurisdiction table has every code and key.
+
+Rendering uses :class:`jinja2.sandbox.ImmutableSandboxedEnvironment` with ``StrictUndefined``: templates see
+plain data only, cannot reach Python internals, cannot mutate what they are given, and a misspelt name is
+an error rather than a blank. Every ``{{ expression }}`` is escaped for the Markdown the templates write
+(:func:`~castguard.draft.markup.md_escape`); only text castguard rendered itself passes through.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import tomllib
+
+from ..classify.taxonomy import GAPS
+from ..errors import TemplateError
+from .deal import JURISDICTIONS
+from .markup import md_escape
+
+__all__ = ["JURISDICTION_KEYS", "TemplateSet", "load_templates", "templates_dir"]
+
+FRAME = "addendum.md.j2"
+JURISDICTION_FILE = "jurisdictions.toml"
+JURISDICTION_KEYS = (
+    "name",
+    "replica_law",
+    "post_mortem_law",
+    "labelling_law",
+    "minors_law",
+    "publicity_law",
+    "data_law",
+    "governing_law_clause",
+)
+REMEDY_BLOCKS = ("section", "carve_out")
+MAX_TEMPLATE_BYTES = 256 * 1024
+
+
+def templates_dir() -> Path:
+    """The project's ``templates/`` (source tree), or the copy installed inside the package."""
+    here = Path(__file__).resolve()
+    for candidate in (here.parents[3] / "templates", here.parents[1] / "templates"):
+        if (candidate / FRAME).exists():
+            return candidate
+    return here.parents[3] / "templates"
+
+
+def _remedy_ids() -> list[str]:
+    return sorted({g.remedy for g in GAPS.values()})
+
+
+class _Passthrough(str):
+    """Text castguard rendered itself (a section body): written as is, not escaped again."""
+
+
+def _finalize(value):
+    if isinstance(value, _Passthrough):
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return md_escape(str(value))
+
+
+@dataclass
+class TemplateSet:
+    path: Path
+    env: object
+    jurisdictions: dict[str, dict[str, str]]
+
+    def _fail(self, name: str, exc: Exception) -> TemplateError:
+        line = getattr(exc, "lineno", None)
+        where = f"{name}, line {line}" if line else name
+        return TemplateError(
+            f"template {where} failed to render: {exc}; fix the template or use the default set",
+            path=str(self.path),
+        )
+
+    def law(self, code: str) -> dict:
+        entry = dict(self.jurisdictions[code])
+        entry["code"] = code
+        return entry
+
+    def render_block(self, name: str, block: str, context: dict) -> str:
+        from jinja2 import TemplateError as JinjaError
+
+        template = self.env.get_template(name)
+        try:
+            return "".join(template.blocks[block](template.new_context(context)))
+        except (JinjaError, TypeError, ValueError, AttributeError) as exc:
+            raise self._fail(name, exc) from None
+
+    def render(self, name: str, context: dict) -> str:
+        from jinja2 import TemplateError as JinjaError
+
+        try:
+            return self.env.get_template(name).render(context)
+        except (JinjaError, TypeError, ValueError, AttributeError) as exc:
+            raise self._fail(name, exc) from None
+
+    @staticmethod
+    def passthrough(text: str) -> str:
+        return _Passthrough(text)
+
+
+def _read_jurisdictions(folder: Path) -> dict[str, dict[str, str]]:
+    path = folder / JURISDICTION_FILE
+    if not path.is_file():
+        raise TemplateError(
+            f"the template set has no {JURISDICTION_FILE}; copy it from the default set", path=str(folder)
+        )
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise TemplateError(f"{JURISDICTION_FILE} is not valid UTF-8 TOML ({exc})", path=str(path)) from None
+    out = {}
+    for code in JURISDICTIONS:
+        entry = data.get(code)
+        if not isinstance(entry, dict):
+            raise TemplateError(
+                f"{JURISDICTION_FILE} has no [{code}] table; every jurisdiction code needs one", path=str(path)
+            )
+        missing = [k for k in JURISDICTION_KEYS if not isinstance(entry.get(k), str)]
+        if missing:
+            raise TemplateError(f"[{code}] in {JURISDICTION_FILE} lacks text for: {', '.join(missing)}", path=str(path))
+        out[code] = {k: entry[k] for k in JURISDICTION_KEYS}
+    return out
+
+
+def load_templates(folder: str | Path | None = None) -> TemplateSet:
+    """Open and validate a template set; raises TemplateError naming everything that is missing or broken."""
+    from jinja2 import FileSystemLoader, StrictUndefined, TemplateSyntaxError
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    folder = Path(folder) if folder else templates_dir()
+    if not folder.is_dir():
+        raise TemplateError("the template folder does not exist; give --templates an existing folder", path=str(folder))
+    names = [FRAME] + [f"remedies/{r}.md.j2" for r in _remedy_ids()]
+    missing = [n for n in names if not (folder / n).is_file()]
+    if missing:
+        raise TemplateError(
+            f"the template set is incomplete; missing: {', '.join(missing)} (every remedy id needs a template; "
+            "see templates/README.md)",
+            path=str(folder),
+        )
+    for n in names:
+        if (folder / n).stat().st_size > MAX_TEMPLATE_BYTES:
+            raise TemplateError(f"template {n} is larger than {MAX_TEMPLATE_BYTES} bytes", path=str(folder))
+    env = ImmutableSandboxedEnvironment(
+        loader=FileSystemLoader(str(folder)),  # refuses names outside the folder ("../x")
+        undefined=StrictUndefined,
+        autoescape=False,
+        finalize=_finalize,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    for n in names:
+        try:
+            template = env.get_template(n)
+        except TemplateSyntaxError as exc:
+            raise TemplateError(f"template {n}, line {exc.lineno}: {exc.message}", path=str(folder)) from None
+        except UnicodeDecodeError:
+            raise TemplateError(f"template {n} is not UTF-8 text", path=str(folder)) from None
+        if n != FRAME:
+            lacking = [b for b in REMEDY_BLOCKS if b not in template.blocks]
+            if lacking:
+                raise TemplateError(
+                    f"template {n} does not define the block(s) {', '.join(lacking)}; see templates/README.md",
+                    path=str(folder),
+                )
+    return TemplateSet(folder, env, _read_jurisdictions(folder))

@@ -1,0 +1,187 @@
+"""The addendum as Markdown, self-contained HTML, or a Word document.
+
+All three come from the same Markdown the templates wrote; HTML and Word walk the parsed blocks, so text is
+escaped once, by the writer of each format (``html.escape`` for HTML; python-docx/lxml for WordprocessingML).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+
+from ..report import DISCLAIMER
+from .markup import Block, Run, parse_markdown
+
+__all__ = ["FORMATS", "add_blocks_to_docx", "render", "to_docx", "to_html", "to_markdown"]
+
+FORMATS = ("docx", "markdown", "html")
+
+
+def to_markdown(markdown: str) -> bytes:
+    return markdown.encode("utf-8")
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def _html_runs(runs: tuple[Run, ...]) -> str:
+    out = []
+    for r in runs:
+        text = html.escape(r.text, quote=True)
+        if r.italic:
+            text = f"<em>{text}</em>"
+        if r.bold:
+            text = f"<strong>{text}</strong>"
+        out.append(text)
+    return "".join(out)
+
+
+_CSS = """
+body{font:16px/1.55 Georgia,'Times New Roman',serif;color:#1a1a1a;background:#fff;margin:0}
+main{max-width:46rem;margin:0 auto;padding:1.5rem}
+h1{font-size:1.6rem;line-height:1.25}h2{font-size:1.2rem;margin-top:2rem;break-after:avoid}
+h3{font-size:1.05rem;break-after:avoid}
+blockquote{margin:1rem 0;padding:.5rem 1rem;border-left:4px solid #6b6b6b;background:#f4f4f4}
+table{border-collapse:collapse;width:100%;margin:1rem 0}td,th{border:1px solid #555;padding:.5rem;vertical-align:top;text-align:left}
+.note{font-size:.9rem;color:#333;border-top:1px solid #999;margin-top:2rem;padding-top:.5rem}
+@media print{main{max-width:none;padding:0}table,blockquote{break-inside:avoid}}
+"""
+
+
+def to_html(markdown: str, title: str) -> bytes:
+    parts: list[str] = []
+    in_list = False
+    for b in parse_markdown(markdown):
+        if b.kind != "bullet" and in_list:
+            parts.append("</ul>")
+            in_list = False
+        if b.kind == "title":
+            parts.append(f"<h1>{_html_runs(b.runs)}</h1>")
+        elif b.kind == "heading":
+            parts.append(f"<h2>{_html_runs(b.runs)}</h2>")
+        elif b.kind == "subheading":
+            parts.append(f"<h3>{_html_runs(b.runs)}</h3>")
+        elif b.kind == "paragraph":
+            parts.append(f"<p>{_html_runs(b.runs)}</p>")
+        elif b.kind == "quote":
+            parts.append(f"<blockquote><p>{_html_runs(b.runs)}</p></blockquote>")
+        elif b.kind == "bullet":
+            if not in_list:
+                parts.append("<ul>")
+                in_list = True
+            parts.append(f"<li>{_html_runs(b.runs)}</li>")
+        elif b.kind == "rule":
+            parts.append("<hr>")
+        elif b.kind == "table":
+            head, *rows = b.rows
+            parts.append("<table><thead><tr>" + "".join(f'<th scope="col">{_html_runs(c)}</th>' for c in head))
+            parts.append("</tr></thead><tbody>")
+            for row in rows:
+                parts.append("<tr>" + "".join(f"<td>{_html_runs(c)}</td>" for c in row) + "</tr>")
+            parts.append("</tbody></table>")
+    if in_list:
+        parts.append("</ul>")
+    doc = (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
+        + "\n".join(parts)
+        + f'\n<p class="note" role="note">{html.escape(DISCLAIMER)}</p>\n</main>\n</body>\n</html>\n'
+    )
+    return doc.encode("utf-8")
+
+
+# --------------------------------------------------------------------------- Word
+
+
+def _add_runs(paragraph, runs: tuple[Run, ...]) -> None:
+    for r in runs:
+        run = paragraph.add_run(r.text)
+        run.bold = r.bold or None
+        run.italic = r.italic or None
+
+
+def _style(document, name: str):
+    """The named style when the document has it (a user's contract may not), else None."""
+    try:
+        return document.styles[name]
+    except KeyError:
+        return None
+
+
+def add_blocks_to_docx(document, blocks: list[Block]) -> list:
+    """Append the blocks to a python-docx Document; returns the new paragraph and table elements in order.
+
+    Uses the document's Title / Heading / List Bullet / Quote styles where it has them; where it does not
+    (a contract made by another tool), the same look comes from direct formatting.
+    """
+    from docx.shared import Pt
+
+    added = []
+    fallback = {"title": Pt(16), "heading": Pt(13), "subheading": Pt(11.5)}
+    for b in blocks:
+        if b.kind == "table":
+            ncols = max(len(r) for r in b.rows)
+            table = document.add_table(rows=len(b.rows), cols=ncols)
+            if _style(document, "Table Grid") is not None:
+                table.style = document.styles["Table Grid"]
+            for i, row in enumerate(b.rows):
+                for j, cell_runs in enumerate(row):
+                    cell = table.cell(i, j)
+                    _add_runs(cell.paragraphs[0], cell_runs)
+                    if i == 0:
+                        for run in cell.paragraphs[0].runs:
+                            run.bold = True
+            added.append(table._tbl)
+            continue
+        style_name = {
+            "title": "Title",
+            "heading": "Heading 1",
+            "subheading": "Heading 2",
+            "bullet": "List Bullet",
+            "quote": "Quote",
+        }.get(b.kind)
+        style = _style(document, style_name) if style_name else None
+        p = document.add_paragraph(style=style)
+        runs = b.runs
+        if b.kind == "bullet" and style is None:
+            runs = (Run("\u2022 "),) + runs
+        _add_runs(p, runs)
+        if style is None and b.kind in fallback:
+            for run in p.runs:
+                run.bold = True
+                run.font.size = fallback[b.kind]
+        if b.kind == "quote" and style is None:
+            p.paragraph_format.left_indent = Pt(24)
+        if b.kind == "rule":
+            p.paragraph_format.space_after = Pt(6)
+        added.append(p._p)
+    return added
+
+
+def to_docx(markdown: str, title: str) -> bytes:
+    import docx
+    from docx.shared import Pt
+
+    document = docx.Document()
+    normal = document.styles["Normal"]
+    normal.font.name = "Times New Roman"
+    normal.font.size = Pt(11)
+    props = document.core_properties
+    props.title = title
+    props.author = "castguard"
+    props.comments = DISCLAIMER
+    add_blocks_to_docx(document, parse_markdown(markdown))
+    footer = document.sections[0].footer.paragraphs[0]
+    footer.text = DISCLAIMER
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def render(markdown: str, title: str, fmt: str) -> bytes:
+    if fmt == "markdown":
+        return to_markdown(markdown)
+    if fmt == "html":
+        return to_html(markdown, title)
+    return to_docx(markdown, title)
