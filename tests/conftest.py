@@ -21,17 +21,22 @@ SCHEMA = ROOT / "src" / "castguard" / "report" / "report.schema.json"
 _INSTALL = {
     "pdftotext": "poppler-utils (apt-get install poppler-utils)",
     "soffice": "LibreOffice (apt-get install libreoffice-writer-nogui)",
+    "chromium": "Chromium (apt-get install chromium)",
 }
+
+
+def skip_or_fail(message: str):
+    """Skip on a user's machine; fail under CI, which installs every tool the tests need."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(message + " (CI=true: a missing tool is a failure, .ci/run installs it)")
+    pytest.skip(message)
 
 
 def require_tool(name: str) -> str:
     path = shutil.which(name)
     if path:
         return path
-    message = f"{name} not found: install {_INSTALL.get(name, name)} to run this test"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(message + " (CI=true: a missing tool is a failure, .ci/run installs it)")
-    pytest.skip(message)
+    skip_or_fail(f"{name} not found: install {_INSTALL.get(name, name)} to run this test")
 
 
 @pytest.fixture(scope="session")

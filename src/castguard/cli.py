@@ -9,9 +9,7 @@ severity or worse exist), so scripts can tell "bad contract" from "bad input".
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -23,29 +21,17 @@ SEVERITIES = ("high", "medium", "low")
 
 
 def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write ``text`` (or bytes) to ``path`` via a temporary file and a rename, so a reader never sees half a file."""
+    """Write an output atomically (temporary file + rename), with errors a user can act on."""
+    from .output import write_atomic as _write
+
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise CastguardError(f"output folder {directory} does not exist; create it first", path=str(path))
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+        _write(path, text)
     except OSError as exc:
         raise CastguardError(f"cannot write here ({exc.strerror}); choose another -o path", path=str(path)) from None
-    try:
-        if isinstance(text, bytes):
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(text)
-        else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 class _Group(click.Group):
@@ -289,6 +275,138 @@ def redline(contract: Path, output: Path, author: str, rev_date: str | None, **k
     click.echo(
         f"wrote {output} ({result.insertions} insertion(s), {result.deletions} deletion(s), "
         f"{result.comments} comment(s))",
+        err=True,
+    )
+
+
+class _Progress:
+    """Batch progress for a person (a live line on a terminal) or a log (a plain line every few seconds)."""
+
+    def __init__(self, stream=None, interval: float = 10.0):
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.interval = interval
+        self.last = 0.0
+
+    def __call__(self, event: dict) -> None:
+        import time
+
+        if event["event"] == "start":
+            extra = ", ".join(
+                f"{event[k]} {k}" for k in ("skipped", "duplicates", "refused", "recovered") if event.get(k)
+            )
+            click.echo(
+                f"batch: {event['files']} file(s) found; {event['total']} to analyse"
+                + (f" ({extra})" if extra else ""),
+                err=True,
+            )
+            return
+        done, total, failed, elapsed = event["done"], event["total"], event["failed"], event["elapsed"]
+        rate = done / elapsed if elapsed > 0 else 0.0
+        eta = (total - done) / rate if rate > 0 else 0.0
+        line = (
+            f"{done}/{total} files · {rate * 60:.0f}/min · ETA {int(eta // 60)}m{int(eta % 60):02d}s · {failed} failed"
+        )
+        if self.tty:
+            width = 24
+            filled = int(width * done / total) if total else width
+            self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {line}   ")
+            if done == total:
+                self.stream.write("\n")
+            self.stream.flush()
+        else:
+            now = time.monotonic()
+            if now - self.last >= self.interval or done == total:
+                self.last = now
+                click.echo(f"batch: {line}", err=True)
+        if event["status"] != "done" and not self.tty:
+            click.echo(f"batch: failed: {event['name']}: {event.get('reason')}", err=True)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder: reports/, contracts.csv, findings.csv, contracts.xlsx, index.html, the run store.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Worker processes (default: the number of CPU cores).",
+)
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="local worker processes, or a Dask distributed cluster (--scheduler).",
+)
+@click.option("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
+@click.option("--resume", is_flag=True, help="Continue a run in OUTDIR: skip what is done, retry failures.")
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(0.01, 86400),
+    default=120.0,
+    show_default=True,
+    help="Seconds one file may take before its worker is stopped and the file recorded as failed.",
+)
+@click.option(
+    "--memory-mb",
+    type=click.IntRange(64, 1 << 20),
+    default=2048,
+    show_default=True,
+    help="Memory one file may use in its worker, beyond the loaded worker itself, in MB.",
+)
+@click.option(
+    "--summary",
+    "summary_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Only re-render the summaries of the run in this folder from its run store (no analysis).",
+)
+def batch(paths, outdir, jobs, executor, scheduler, resume, time_limit, memory_mb, summary_dir):
+    """Analyse a whole archive of contracts: folders and .zip files, resumable, in parallel.
+
+    One JSON report per contract, contracts.csv and findings.csv, an Excel workbook, and index.html (a
+    dashboard that works offline). Every outcome is recorded as it happens in a SQLite run store in the
+    output folder, so a crash or Ctrl-C loses nothing: run again with --resume. A file that is broken,
+    hangs or crashes its worker is recorded as failed with the reason; the batch goes on. Not legal advice.
+
+    \b
+    Examples:
+      castguard batch contracts/ -o review/
+      castguard batch archive.zip more/ -o review/ --jobs 4
+      castguard batch contracts/ -o review/ --resume
+      castguard batch contracts/ -o review/ --executor dask --scheduler tcp://10.0.0.5:8786
+      castguard batch --summary review/
+    """
+    import os as _os
+
+    from .batch import run_batch, write_summaries
+
+    if summary_dir is not None:
+        info = write_summaries(summary_dir)
+        click.echo(f"wrote summaries of {info['contracts']} contract(s) to {summary_dir}", err=True)
+        return
+    if not paths or outdir is None:
+        raise click.UsageError("give the contracts (files, folders or .zip) and -o OUTDIR; or --summary OUTDIR")
+    try:
+        result = run_batch(
+            list(paths), outdir, jobs=jobs or (_os.cpu_count() or 1), executor=executor, scheduler=scheduler,
+            resume=resume, time_limit=time_limit, memory_mb=memory_mb, progress=_Progress(),
+        )  # fmt: skip
+    except KeyboardInterrupt:
+        click.echo(f"\ninterrupted: nothing is lost; continue with: castguard batch ... -o {outdir} --resume", err=True)
+        sys.exit(130)
+    click.echo(
+        f"batch: {result.files} file(s): {result.done} analysed, {result.failed} failed, {result.duplicates} duplicate(s), "
+        f"{result.skipped} already done, {result.refused} refused, in {result.seconds:.1f} s; see {outdir / 'index.html'}",
         err=True,
     )
 

@@ -214,6 +214,8 @@ def train(data: Path, out_dir: Path) -> dict:
     import numpy as np
     from threadpoolctl import threadpool_limits
 
+    from ..output import write_atomic
+
     examples = load_examples(data)
     with threadpool_limits(limits=1):  # one BLAS thread: the same sums in the same order, the same bytes
         art = fit(examples)
@@ -240,15 +242,9 @@ def train(data: Path, out_dir: Path) -> dict:
     buf = io.BytesIO()
     # np.savez writes zip entries with a fixed date, so the same arrays give the same bytes
     np.savez_compressed(buf, coef=art["coef"], intercept=art["intercept"], idf=art["idf"])
-    _write_atomic(out_dir / f"{MODEL_ID}.npz", buf.getvalue())
-    _write_atomic(out_dir / f"{MODEL_ID}.json", (json.dumps(meta, indent=1, ensure_ascii=False) + "\n").encode())
+    write_atomic(out_dir / f"{MODEL_ID}.npz", buf.getvalue())
+    write_atomic(out_dir / f"{MODEL_ID}.json", (json.dumps(meta, indent=1, ensure_ascii=False) + "\n").encode())
     return {k: v for k, v in meta.items() if k != "vocabulary"}
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
 
 
 # --------------------------------------------------------------------------- evaluation

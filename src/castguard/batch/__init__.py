@@ -1,0 +1,284 @@
+"""Many contracts: a whole archive, resumable, in parallel, on this machine or on a Dask cluster.
+
+:func:`run_batch` walks the inputs (folders, ``.zip`` archives), hashes every file, and analyses each distinct
+contract once in a worker (see :mod:`.executors`); the client writes one JSON report per contract and records
+every outcome in the run store (:mod:`.store`, SQLite in OUTDIR) as it arrives. A crash, a Ctrl-C or a killed
+worker loses at most the files in flight; ``resume=True`` skips what is done (same content, same model),
+retries failures and picks up the rest. :func:`write_summaries` renders ``contracts.csv``, ``findings.csv``,
+``contracts.xlsx`` and ``index.html`` from the store alone, streaming rows, so no step holds every report.
+
+The library is quiet: progress goes to the ``progress`` callback; the CLI decides how to show it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import hashlib
+import json
+import re
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import __version__
+from ..errors import CastguardError
+from ..output import atomic_path, write_atomic
+from .discover import Refused, Source, discover
+from .executors import DEFAULT_MEMORY_MB, DEFAULT_TIME_LIMIT, DaskPool, LocalPool
+from .store import STORE_NAME, RunStore
+
+__all__ = ["BatchResult", "model_version", "run_batch", "write_summaries"]
+
+CONTRACT_COLUMNS = [
+    "path", "names", "sha256", "status", "reason", "error_code", "format", "pages", "clauses", "in_scope",
+    "risk_score", "high", "medium", "low", "findings", "performer", "report", "seconds",
+]  # fmt: skip
+FINDING_COLUMNS = ["path", "sha256", "gap", "severity", "kind", "clause", "page", "quote", "detector", "report"]
+
+
+@dataclass
+class BatchResult:
+    outdir: Path
+    files: int = 0
+    analysed: int = 0
+    done: int = 0
+    failed: int = 0
+    duplicates: int = 0
+    skipped: int = 0
+    refused: int = 0
+    seconds: float = 0.0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+
+
+def model_version() -> str:
+    """What a report depends on: the tool, the detector and the training data of the model."""
+    from ..classify.model import default_model
+    from ..scan import default_detector
+
+    model = default_model()
+    data = (model.meta.get("training_data") or {}).get("sha256", "")[:12] if model else ""
+    return f"castguard {__version__}; {default_detector().name}" + (f"; data {data}" if data else "")
+
+
+def report_file_name(name: str, sha256: str) -> str:
+    """A safe, unique report file name: the contract's base name, sanitised, plus the start of its hash."""
+    base = re.split(r"[/\\!]", name)[-1]
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", base.rsplit(".", 1)[0]).strip("._-")[:60] or "contract"
+    return f"{stem}-{sha256[:10]}.json"
+
+
+def _prepare_outdir(outdir: Path) -> None:
+    """Create OUTDIR and prove it is writable, before any work."""
+    try:
+        (outdir / "reports").mkdir(parents=True, exist_ok=True)
+        probe = tempfile.NamedTemporaryFile(dir=outdir, prefix=".castguard-probe-", delete=True)
+        probe.close()
+    except OSError as exc:
+        raise CastguardError(
+            f"the output folder is not writable ({exc.strerror}); choose a folder you can write to",
+            path=str(outdir),
+        ) from None
+
+
+def run_batch(
+    paths: list[Path],
+    outdir: Path,
+    *,
+    jobs: int = 1,
+    executor: str = "local",
+    scheduler: str | None = None,
+    resume: bool = False,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+    memory_mb: int = DEFAULT_MEMORY_MB,
+    progress=None,
+    dask_client=None,
+) -> BatchResult:
+    outdir = Path(outdir)
+    _prepare_outdir(outdir)
+    store_path = outdir / STORE_NAME
+    existed = store_path.exists()
+    store = RunStore(store_path)
+    try:
+        if existed and store.has_files() and not resume:
+            raise CastguardError(
+                "this output folder already holds a batch run; add --resume to continue it, or choose a new folder",
+                path=str(outdir),
+            )
+        recovered = store.recover()
+        model = model_version()
+        store.set_meta(tool_version=__version__, model=model, started=_dt.datetime.now(_dt.timezone.utc).isoformat())
+        result = BatchResult(outdir)
+        started = time.monotonic()
+        sources = discover(paths, exclude=outdir)
+        result.files = len(sources)
+        # plan: hash every file, record it, and keep one task per distinct content still to do
+        plan: list[tuple[str, Source]] = []
+        planned: dict[str, str] = {}
+        for src in sources:
+            if isinstance(src, Refused):
+                store.set_file(src.name, "refused", reason=src.reason)
+                result.refused += 1
+                result.failures.append((src.name, src.reason))
+                continue
+            try:
+                sha = hashlib.sha256(src.read()).hexdigest()
+            except (OSError, ValueError, RuntimeError) as exc:
+                reason = f"cannot read the file ({exc})"
+                store.set_file(src.name, "refused", reason=reason)
+                result.refused += 1
+                result.failures.append((src.name, reason))
+                continue
+            known = store.contract(sha, model)
+            if known is not None and known["status"] == "done":
+                store.set_file(src.name, "done", sha256=sha, size=src.size)
+                result.skipped += 1
+                continue
+            if sha in planned:
+                store.set_file(
+                    src.name, "duplicate", sha256=sha, size=src.size, reason=f"same content as {planned[sha]}"
+                )
+                result.duplicates += 1
+                continue
+            planned[sha] = src.name
+            store.set_file(src.name, "pending", sha256=sha, size=src.size)
+            plan.append((sha, src))
+        total = len(plan)
+        if progress:
+            progress({"event": "start", "total": total, "files": result.files, "skipped": result.skipped,
+                      "duplicates": result.duplicates, "refused": result.refused, "recovered": recovered})  # fmt: skip
+        by_sha = {sha: src for sha, src in plan}
+
+        def tasks():
+            for sha, src in plan:
+                try:
+                    data = src.read()
+                except (OSError, ValueError, RuntimeError) as exc:
+                    yield sha, src.name, None, str(exc)
+                    continue
+                store.start_contract(sha, model, src.name)
+                yield sha, src.name, data, src.suffix
+
+        def runnable():
+            for sha, name, data, suffix in tasks():
+                if data is None:
+                    store.start_contract(sha, model, name)
+                    store.finish_contract(sha, model, name, {"status": "failed", "reason": f"cannot read ({suffix})"})
+                    continue
+                yield sha, name, data, suffix
+
+        if executor == "dask":
+            pool = DaskPool(scheduler, time_limit=time_limit, client=dask_client)
+        elif executor == "local":
+            pool = LocalPool(jobs, time_limit=time_limit, memory_mb=memory_mb)
+        else:
+            raise CastguardError(f"unknown executor {executor!r}; use local or dask")
+        try:
+            for sha, outcome in pool.map(runnable()):
+                src = by_sha[sha]
+                _record(store, outdir, model, sha, src.name, outcome)
+                result.analysed += 1
+                if outcome["status"] == "done":
+                    result.done += 1
+                else:
+                    result.failed += 1
+                    result.failures.append((src.name, outcome.get("reason") or "failed"))
+                if progress:
+                    progress({"event": "file", "name": src.name, "status": outcome["status"],
+                              "reason": outcome.get("reason"), "done": result.analysed, "total": total,
+                              "failed": result.failed, "elapsed": time.monotonic() - started})  # fmt: skip
+        except KeyboardInterrupt:
+            store.recover()  # what was in flight is pending again; --resume picks it up
+            raise
+        result.seconds = time.monotonic() - started
+        store.set_meta(finished=_dt.datetime.now(_dt.timezone.utc).isoformat())
+        write_summaries(outdir, store=store)
+        return result
+    finally:
+        store.close()
+
+
+def _record(store: RunStore, outdir: Path, model: str, sha: str, name: str, outcome: dict) -> None:
+    """Write the report file (atomically) and then the store row: a crash between the two redoes the file."""
+    outcome = dict(outcome)
+    report = outcome.pop("report_dict", None)
+    if outcome["status"] == "done" and report is not None:
+        rel = f"reports/{report_file_name(name, sha)}"
+        write_atomic(outdir / rel, (json.dumps(report, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+        outcome["report"] = rel
+    store.finish_contract(sha, model, name, outcome)
+
+
+# --------------------------------------------------------------------------- summaries
+
+
+_FORMULA = re.compile(r"^[=+\-@\t\r]")
+
+
+def _cell(value) -> str:
+    """A CSV cell a spreadsheet shows as text: a leading = + - @ would make it a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        value = "; ".join(value)
+    text = str(value)
+    return "'" + text if _FORMULA.match(text) else text
+
+
+def _write_csv(path: Path, columns: list[str], rows) -> int:
+    n = 0
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow([_cell(row.get(c)) for c in columns])
+            n += 1
+    return n
+
+
+def write_summaries(outdir: Path, *, store: RunStore | None = None) -> dict:
+    """contracts.csv, findings.csv, contracts.xlsx and index.html from the run store alone."""
+    outdir = Path(outdir)
+    own = store is None
+    if own:
+        path = outdir / STORE_NAME
+        if not path.exists():
+            raise CastguardError(
+                f"no batch run here ({STORE_NAME} not found); run castguard batch first", path=str(outdir)
+            )
+        store = RunStore(path)
+    try:
+        model = store.meta("model") or model_version()
+        n_contracts = _write_csv(outdir / "contracts.csv", CONTRACT_COLUMNS, store.contract_rows(model))
+        n_findings = _write_csv(outdir / "findings.csv", FINDING_COLUMNS, store.finding_rows(model))
+        counts = store.counts()
+        run = {
+            "tool_version": store.meta("tool_version") or __version__,
+            "model": model,
+            "generated": store.meta("finished") or store.meta("started") or "",
+            "files": sum(counts.values()),
+            "contracts": n_contracts,
+            "done": counts.get("done", 0),
+            "failed": counts.get("failed", 0),
+            "duplicates": counts.get("duplicate", 0),
+            "refused": counts.get("refused", 0),
+        }
+        contracts = [_public(r) for r in store.contract_rows(model)]
+        findings = list(store.finding_rows(model))
+        from .summary_html import render_dashboard
+        from .summary_xlsx import write_xlsx
+
+        with atomic_path(outdir / "contracts.xlsx") as tmp:
+            write_xlsx(tmp, contracts, findings, run)
+        write_atomic(outdir / "index.html", render_dashboard(contracts, findings, run).encode("utf-8"))
+        return {"contracts": n_contracts, "findings": n_findings, **run}
+    finally:
+        if own:
+            store.close()
+
+
+def _public(row: dict) -> dict:
+    return {c: row.get(c) for c in CONTRACT_COLUMNS}

@@ -1,0 +1,372 @@
+"""Where the contracts of a batch are analysed: local worker processes, or a Dask cluster.
+
+Both executors take tasks ``(key, name, data, suffix)`` — the bytes of one contract, read by the client —
+and yield ``(key, result)`` as results arrive; :func:`analyse_bytes` is the work itself, the same on both.
+
+:class:`LocalPool` keeps ``jobs`` long-lived worker processes (spawned, so they share nothing with the
+client and load the model once). Each worker may grow by at most ``memory_mb`` beyond its loaded size (an
+address-space limit set after the model is loaded), and the
+client kills a worker whose file takes longer than ``time_limit`` seconds; a worker that dies for any reason
+(the limit, a crash, a kill from outside) costs only the file it held, which is recorded as failed with the
+reason, and a fresh worker takes its place.
+
+:class:`DaskPool` submits the same function to a ``dask.distributed`` scheduler (an existing cluster, or a
+LocalCluster in the tests) with as many tasks in flight as the cluster has threads, so a deadline counted
+from submission is a deadline on the work. The run store stays with the client.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Iterable, Iterator
+
+__all__ = ["DaskPool", "LocalPool", "analyse_bytes"]
+
+DEFAULT_TIME_LIMIT = 120.0
+DEFAULT_MEMORY_MB = 2048
+_WARM_UP = (
+    b"PERFORMER AGREEMENT\n1. Grant. Performer, an individual, grants Company the right to use Performer's "
+    b"name, likeness and voice in perpetuity, and to create a digital replica of Performer.\n"
+)
+# spaCy's shared vocabulary and matchers are not thread-safe: one analysis at a time per process (a Dask
+# worker with several threads then runs them in turn; give Dask workers one thread each, more processes)
+_ANALYSIS_LOCK = threading.Lock()
+
+
+_OUT_OF_MEMORY = "needed more memory than one file may use (--memory-mb); the file may be hostile or huge"
+
+
+def analyse_bytes(name: str, data: bytes, suffix: str) -> dict:
+    """Analyse one contract given as bytes; returns a plain, picklable result (never raises)."""
+    from ..errors import CastguardError
+
+    started = time.perf_counter()
+    tmpdir = tempfile.mkdtemp(prefix="castguard-")
+    path = os.path.join(tmpdir, "contract" + (suffix if suffix.startswith(".") and len(suffix) <= 10 else ""))
+    try:
+        with open(path, "wb") as fh:
+            fh.write(data)
+        from ..draft.deal import facts_from_contract
+        from ..report import report_to_dict
+        from ..scan import scan
+
+        with _ANALYSIS_LOCK:
+            report = scan(path, source=name)
+        doc = report_to_dict(report)
+        severities = [f.severity for f in report.findings]
+        facts = facts_from_contract(report.document.text)
+        return {
+            "status": "done",
+            "report_dict": doc,
+            "format": report.document.format,
+            "pages": report.document.pages,
+            "clauses": len(report.clauses),
+            "in_scope": report.in_scope,
+            "risk_score": doc.get("summary", {}).get("risk_score"),
+            "high": severities.count("high"),
+            "medium": severities.count("medium"),
+            "low": severities.count("low"),
+            "performer": facts.get("performer"),
+            "model": report.model,
+            "findings": [
+                {
+                    "gap": f["gap"],
+                    "severity": f["severity"],
+                    "kind": f["kind"],
+                    "clause": _clause_number(doc, f),
+                    "page": f["evidence"][0]["page"] if f["evidence"] else None,
+                    "quote": f["evidence"][0]["quote"] if f["evidence"] else "",
+                    "detector": f.get("detector"),
+                }
+                for f in doc["findings"]
+            ],
+            "seconds": round(time.perf_counter() - started, 3),
+            "warnings": list(report.document.warnings),
+        }
+    except CastguardError as exc:
+        return {
+            "status": "failed",
+            "reason": exc.message,
+            "error_code": exc.code,
+            "seconds": round(time.perf_counter() - started, 3),
+        }
+    except MemoryError:
+        return {"status": "failed", "reason": _OUT_OF_MEMORY, "error_code": "E900"}
+    except OSError as exc:
+        if "map" in str(exc) or "allocate memory" in str(exc):
+            return {"status": "failed", "reason": _OUT_OF_MEMORY, "error_code": "E900"}
+        return {
+            "status": "failed",
+            "reason": f"internal error (OSError: {exc}); please report it",
+            "error_code": "E999",
+        }
+    except RecursionError:
+        return {"status": "failed", "reason": "the file is nested too deeply to read", "error_code": "E901"}
+    except Exception as exc:  # a bug on one file must not stop the batch; the reason says what to report
+        return {
+            "status": "failed",
+            "reason": f"internal error ({type(exc).__name__}: {exc}); please report it",
+            "error_code": "E999",
+        }
+    finally:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+        try:
+            os.rmdir(tmpdir)
+        except OSError:
+            pass
+
+
+def _clause_number(doc: dict, finding: dict) -> str | None:
+    if not finding["clause_ids"]:
+        return None
+    wanted = finding["clause_ids"][0]
+    for c in doc.get("clauses", ()):
+        if c.get("id") == wanted:
+            return c.get("number") or c.get("heading")
+    return None
+
+
+# --------------------------------------------------------------------------- local worker processes
+
+
+def _address_space() -> int | None:
+    """This process's virtual memory size in bytes (Linux), or None where it cannot be read."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def _worker_main(conn, memory_mb: int) -> None:  # pragma: no cover - runs in the child process
+    import resource
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the client's to handle
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")  # one process per core already: no thread pools on top
+    # load everything once, before the first file: the model, and what the first analysis imports lazily
+    analyse_bytes("warm-up", _WARM_UP, ".txt")
+    base = _address_space()
+    if memory_mb and base:
+        # the limit is what one file may add to the loaded worker: a hostile file fails alone
+        limit = base + memory_mb * 1024 * 1024
+        try:
+            _, hard = resource.getrlimit(resource.RLIMIT_AS)
+            resource.setrlimit(
+                resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard)
+            )
+        except (ValueError, OSError):
+            pass
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            task = conn.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        key, name, data, suffix = task
+        conn.send((key, analyse_bytes(name, data, suffix)))
+
+
+class _Worker:
+    def __init__(self, ctx, memory_mb: int):
+        self.parent, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker_main, args=(child, memory_mb), daemon=True)
+        self.process.start()
+        child.close()
+        self.task = None
+        self.deadline = 0.0
+        self.ready = False
+        self.pid = self.process.pid
+
+    def kill(self) -> None:
+        try:
+            self.process.kill()
+        except Exception:
+            pass
+        self.process.join(5)
+        self.parent.close()
+
+
+class LocalPool:
+    name = "local"
+
+    def __init__(self, jobs: int = 1, *, time_limit: float = DEFAULT_TIME_LIMIT, memory_mb: int = DEFAULT_MEMORY_MB):
+        import multiprocessing as mp
+
+        self.ctx = mp.get_context("spawn")
+        self.jobs = max(1, jobs)
+        self.time_limit = time_limit
+        self.memory_mb = memory_mb
+        self.workers: list[_Worker] = []
+
+    def worker_pids(self) -> list[int]:
+        return [w.pid for w in self.workers]
+
+    def map(self, tasks: Iterable[tuple]) -> Iterator[tuple[str, dict]]:
+        from multiprocessing.connection import wait
+
+        source = iter(tasks)
+        exhausted = False
+        self.workers = [_Worker(self.ctx, self.memory_mb) for _ in range(self.jobs)]
+        try:
+            while True:
+                for w in self.workers:
+                    if w.ready and w.task is None and not exhausted:
+                        try:
+                            task = next(source)
+                        except StopIteration:
+                            exhausted = True
+                            break
+                        w.task = task
+                        w.deadline = time.monotonic() + self.time_limit
+                        w.parent.send(task)
+                if exhausted and all(w.task is None for w in self.workers):
+                    return
+                now = time.monotonic()
+                busy = [w.deadline - now for w in self.workers if w.task is not None]
+                timeout = max(0.05, min(busy)) if busy else 0.5
+                ready = wait([w.parent for w in self.workers] + [w.process.sentinel for w in self.workers], timeout)
+                for i, w in enumerate(list(self.workers)):
+                    failure = None
+                    if w.parent in ready:
+                        try:
+                            msg = w.parent.recv()
+                        except (EOFError, OSError):
+                            msg = None
+                        if msg is not None and msg[0] == "ready":
+                            w.ready = True
+                            continue
+                        if msg is not None and w.task is not None and msg[0] == w.task[0]:
+                            key = w.task[0]
+                            w.task = None
+                            if msg[1].get("error_code") == "E900":  # its heap is spent: a fresh worker
+                                w.kill()
+                                self.workers[i] = _Worker(self.ctx, self.memory_mb)
+                            yield key, msg[1]
+                            continue
+                    if not w.process.is_alive():
+                        code = w.process.exitcode
+                        how = f"signal {-code}" if code is not None and code < 0 else f"exit status {code}"
+                        failure = f"the worker process died ({how}) while analysing this file"
+                    elif w.task is not None and time.monotonic() > w.deadline:
+                        failure = f"took longer than the time limit of {self.time_limit:g} s (--time-limit)"
+                    if failure:
+                        task = w.task
+                        w.kill()
+                        self.workers[i] = _Worker(self.ctx, self.memory_mb)
+                        if task is not None:
+                            yield task[0], {"status": "failed", "reason": failure, "error_code": "E902"}
+                        elif not w.ready:
+                            raise RuntimeError(f"a worker process could not start ({failure})")
+        finally:
+            for w in self.workers:
+                try:
+                    w.parent.send(None)
+                except (OSError, BrokenPipeError):
+                    pass
+            for w in self.workers:
+                w.process.join(2)
+                if w.process.is_alive():
+                    w.kill()
+
+
+# --------------------------------------------------------------------------- Dask
+
+
+class DaskPool:
+    name = "dask"
+
+    def __init__(self, scheduler: str | None = None, *, time_limit: float = DEFAULT_TIME_LIMIT, client=None):
+        self.scheduler = scheduler
+        self.time_limit = time_limit
+        self._client = client
+
+    def _connect(self):
+        from ..errors import CastguardError
+
+        if self._client is not None:
+            return self._client, False
+        try:
+            from dask.distributed import Client
+        except ImportError:
+            raise CastguardError(
+                "--executor dask needs dask.distributed: pip install 'castguard[dask]' (or dask[distributed])"
+            ) from None
+        if not self.scheduler:
+            raise CastguardError("--executor dask needs --scheduler tcp://HOST:8786 (the Dask scheduler's address)")
+        try:
+            return Client(self.scheduler, timeout="10s"), True
+        except (OSError, TimeoutError) as exc:
+            raise CastguardError(
+                f"cannot reach the Dask scheduler at {self.scheduler} ({exc}); check the address and that it runs"
+            ) from None
+
+    def map(self, tasks: Iterable[tuple]) -> Iterator[tuple[str, dict]]:
+        from dask.distributed import as_completed
+
+        client, owned = self._connect()
+        try:
+            threads = sum(client.nthreads().values()) or 1
+            source = iter(tasks)
+            pending: dict = {}
+            ac = as_completed()
+
+            def submit_one() -> bool:
+                try:
+                    key, name, data, suffix = next(source)
+                except StopIteration:
+                    return False
+                fut = client.submit(
+                    analyse_bytes, name, data, suffix, pure=False, key=f"castguard-{key}-{time.time_ns()}"
+                )
+                pending[fut.key] = (key, time.monotonic() + self.time_limit, fut)
+                ac.add(fut)
+                return True
+
+            for _ in range(threads):
+                if not submit_one():
+                    break
+            while pending:
+                done_any = False
+                for fut in ac.next_batch(block=False) if not ac.is_empty() else []:
+                    entry = pending.pop(fut.key, None)
+                    if entry is None:
+                        continue
+                    done_any = True
+                    try:
+                        result = fut.result()
+                    except Exception as exc:  # the worker died or the task was lost
+                        result = {"status": "failed", "reason": f"the Dask task failed ({exc})", "error_code": "E903"}
+                    yield entry[0], result
+                    submit_one()
+                now = time.monotonic()
+                for k, (key, deadline, fut) in list(pending.items()):
+                    if now > deadline:
+                        fut.cancel()
+                        pending.pop(k)
+                        yield (
+                            key,
+                            {
+                                "status": "failed",
+                                "reason": f"took longer than the time limit of {self.time_limit:g} s (--time-limit)",
+                                "error_code": "E902",
+                            },
+                        )
+                        submit_one()
+                if not done_any:
+                    time.sleep(0.05)
+        finally:
+            if owned:
+                client.close()

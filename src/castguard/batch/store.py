@@ -1,0 +1,281 @@
+"""The run store: one SQLite file in OUTDIR that remembers every file and contract of a batch.
+
+SQLite because it is embedded (no server), transactional (a crash loses at most the file in flight) and
+readable by any tool. Every state change is its own committed transaction, in WAL mode.
+
+    files      every input name seen: its content hash and status
+               (pending | running | done | failed | duplicate | refused), with the reason
+    contracts  one row per distinct content (sha256) and model: the outcome, the numbers the summaries
+               need, the report file, timings and how many attempts it took
+    findings   the findings of each done contract (one row each), for findings.csv and the dashboard
+    meta       schema version, tool version
+
+A contract is "done" for a given model; ``--resume`` skips a name whose content is done with the current
+model, retries failures, and puts back anything left ``running`` by a crash.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import sqlite3
+from pathlib import Path
+
+from ..errors import CastguardError
+
+__all__ = ["STORE_NAME", "RunStore"]
+
+STORE_NAME = "castguard-run.sqlite"
+SCHEMA_VERSION = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    name TEXT PRIMARY KEY,
+    sha256 TEXT,
+    size INTEGER,
+    status TEXT NOT NULL,
+    reason TEXT,
+    updated TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS files_sha ON files(sha256);
+CREATE TABLE IF NOT EXISTS contracts (
+    sha256 TEXT NOT NULL,
+    model TEXT NOT NULL,
+    status TEXT NOT NULL,
+    name TEXT NOT NULL,
+    reason TEXT,
+    error_code TEXT,
+    report TEXT,
+    format TEXT,
+    pages INTEGER,
+    clauses INTEGER,
+    in_scope INTEGER,
+    risk_score INTEGER,
+    high INTEGER NOT NULL DEFAULT 0,
+    medium INTEGER NOT NULL DEFAULT 0,
+    low INTEGER NOT NULL DEFAULT 0,
+    findings INTEGER NOT NULL DEFAULT 0,
+    performer TEXT,
+    seconds REAL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    worker TEXT,
+    updated TEXT NOT NULL,
+    PRIMARY KEY (sha256, model)
+);
+CREATE TABLE IF NOT EXISTS findings (
+    sha256 TEXT NOT NULL,
+    model TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    gap TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    clause TEXT,
+    page INTEGER,
+    quote TEXT,
+    detector TEXT,
+    PRIMARY KEY (sha256, model, n)
+);
+"""
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+class RunStore:
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        try:
+            self.db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise CastguardError(
+                f"the run store cannot be opened ({exc}); it may be damaged or not a castguard run store — "
+                "choose a new output folder",
+                path=str(self.path),
+            ) from None
+        self.db.row_factory = sqlite3.Row
+        with self.tx():
+            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+        version = self.meta("schema_version")
+        if version != SCHEMA_VERSION:
+            raise CastguardError(
+                f"the run store has schema version {version}; this castguard writes {SCHEMA_VERSION} — "
+                "use a new output folder",
+                path=str(self.path),
+            )
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --------------------------------------------------------------- plumbing
+
+    class _Tx:
+        def __init__(self, db):
+            self.db = db
+
+        def __enter__(self):
+            self.db.execute("BEGIN IMMEDIATE")
+            return self.db
+
+        def __exit__(self, exc_type, exc, tb):
+            self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+            return False
+
+    def tx(self):
+        return RunStore._Tx(self.db)
+
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, **values: str) -> None:
+        with self.tx():
+            for k, v in values.items():
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (k, str(v)))
+
+    def has_files(self) -> bool:
+        return self.db.execute("SELECT 1 FROM files LIMIT 1").fetchone() is not None
+
+    # --------------------------------------------------------------- files
+
+    def recover(self) -> int:
+        """After a crash: whatever was running is pending again. Returns how many."""
+        with self.tx():
+            n = self.db.execute(
+                "UPDATE files SET status='pending', updated=? WHERE status='running'", (_now(),)
+            ).rowcount
+            self.db.execute("UPDATE contracts SET status='pending' WHERE status='running'")
+        return n
+
+    def file_status(self, name: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM files WHERE name = ?", (name,)).fetchone()
+
+    def set_file(self, name: str, status: str, *, sha256: str | None = None, size: int | None = None, reason=None):
+        with self.tx():
+            self.db.execute(
+                "INSERT INTO files(name, sha256, size, status, reason, updated) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET sha256=coalesce(excluded.sha256, sha256), "
+                "size=coalesce(excluded.size, size), status=excluded.status, reason=excluded.reason, "
+                "updated=excluded.updated",
+                (name, sha256, size, status, reason, _now()),
+            )
+
+    def contract(self, sha256: str, model: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM contracts WHERE sha256 = ? AND model = ?", (sha256, model)).fetchone()
+
+    def start_contract(self, sha256: str, model: str, name: str, worker: str = "") -> int:
+        """Mark a contract as running (one more attempt); returns the attempt number."""
+        with self.tx():
+            self.db.execute(
+                "INSERT INTO contracts(sha256, model, status, name, attempts, worker, updated) "
+                "VALUES (?, ?, 'running', ?, 1, ?, ?) ON CONFLICT(sha256, model) DO UPDATE SET "
+                "status='running', attempts=attempts+1, worker=excluded.worker, updated=excluded.updated",
+                (sha256, model, name, worker, _now()),
+            )
+            self.db.execute("UPDATE files SET status='running', updated=? WHERE name = ?", (_now(), name))
+            row = self.db.execute(
+                "SELECT attempts FROM contracts WHERE sha256 = ? AND model = ?", (sha256, model)
+            ).fetchone()
+        return row[0]
+
+    def finish_contract(self, sha256: str, model: str, name: str, result: dict) -> None:
+        """Record the outcome of one contract and its findings, and every name that carries it, at once."""
+        status = result["status"]
+        with self.tx():
+            self.db.execute(
+                "UPDATE contracts SET status=?, reason=?, error_code=?, report=?, format=?, pages=?, clauses=?, "
+                "in_scope=?, risk_score=?, high=?, medium=?, low=?, findings=?, performer=?, seconds=?, updated=? "
+                "WHERE sha256 = ? AND model = ?",
+                (
+                    status,
+                    result.get("reason"),
+                    result.get("error_code"),
+                    result.get("report"),
+                    result.get("format"),
+                    result.get("pages"),
+                    result.get("clauses"),
+                    None if result.get("in_scope") is None else int(bool(result["in_scope"])),
+                    result.get("risk_score"),
+                    result.get("high", 0),
+                    result.get("medium", 0),
+                    result.get("low", 0),
+                    len(result.get("findings", [])),
+                    result.get("performer"),
+                    result.get("seconds"),
+                    _now(),
+                    sha256,
+                    model,
+                ),
+            )
+            self.db.execute("DELETE FROM findings WHERE sha256 = ? AND model = ?", (sha256, model))
+            self.db.executemany(
+                "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        sha256,
+                        model,
+                        n,
+                        f["gap"],
+                        f["severity"],
+                        f["kind"],
+                        f.get("clause"),
+                        f.get("page"),
+                        f.get("quote"),
+                        f.get("detector"),
+                    )
+                    for n, f in enumerate(result.get("findings", []))
+                ],  # fmt: skip
+            )
+            self.db.execute(
+                "UPDATE files SET status=?, reason=?, updated=? WHERE name = ?",
+                (status, result.get("reason"), _now(), name),
+            )
+
+    # --------------------------------------------------------------- summaries
+
+    def counts(self) -> dict:
+        rows = self.db.execute("SELECT status, count(*) FROM files GROUP BY status").fetchall()
+        return {r[0]: r[1] for r in rows}
+
+    def names_by_sha(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for name, sha in self.db.execute("SELECT name, sha256 FROM files WHERE sha256 IS NOT NULL ORDER BY name"):
+            out.setdefault(sha, []).append(name)
+        return out
+
+    def contract_rows(self, model: str):
+        """Every contract of this model (done or failed), then files refused before analysis, as plain dicts."""
+        names = self.names_by_sha()
+        for r in self.db.execute(
+            "SELECT * FROM contracts WHERE model = ? AND status IN ('done', 'failed') ORDER BY name", (model,)
+        ):
+            row = dict(r)
+            row["names"] = names.get(row["sha256"], [row["name"]])
+            row["path"] = row.pop("name")
+            row["in_scope"] = None if row["in_scope"] is None else bool(row["in_scope"])
+            yield row
+        for r in self.db.execute("SELECT * FROM files WHERE status = 'refused' ORDER BY name"):
+            yield {
+                "path": r["name"], "names": [r["name"]], "sha256": r["sha256"] or "", "status": "refused",
+                "reason": r["reason"], "error_code": None, "format": None, "pages": None, "clauses": None,
+                "in_scope": None, "risk_score": None, "high": 0, "medium": 0, "low": 0, "findings": 0,
+                "performer": None, "report": None, "seconds": None, "attempts": 0,
+            }  # fmt: skip
+
+    def finding_rows(self, model: str):
+        for r in self.db.execute(
+            "SELECT f.*, c.name AS path, c.report AS report FROM findings f JOIN contracts c "
+            "ON c.sha256 = f.sha256 AND c.model = f.model WHERE f.model = ? ORDER BY c.name, f.n",
+            (model,),
+        ):
+            row = dict(r)
+            row.pop("model", None)
+            row.pop("n", None)
+            yield row
+
+    def dump(self) -> str:  # for debugging and tests
+        return json.dumps([dict(r) for r in self.db.execute("SELECT * FROM files ORDER BY name")], indent=1)

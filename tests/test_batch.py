@@ -1,0 +1,408 @@
+"""castguard batch: the faults it must survive, resume after a crash, the run store, the outputs, and Dask.
+
+Real files throughout: the sample contracts, the hostile fixtures of tests/fixtures, zip archives built here,
+real worker processes (killed for real), a real SQLite store and a real Dask LocalCluster.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import FIXTURES, SAMPLES, SCHEMA
+
+from castguard.batch import run_batch, write_summaries
+from castguard.batch.executors import LocalPool
+from castguard.batch.store import STORE_NAME
+from castguard.cli import cli
+
+CONTRACTS = sorted(
+    p for p in SAMPLES.iterdir() if p.suffix in (".pdf", ".docx", ".txt", ".md") and p.name != "README.md"
+)
+
+
+def _rows(db: Path, sql: str) -> list[tuple]:
+    with sqlite3.connect(str(db)) as con:
+        return con.execute(sql).fetchall()
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory) -> Path:
+    """Every sample contract, every hostile fixture, a duplicate under another name, and a zip archive."""
+    root = tmp_path_factory.mktemp("archive")
+    inbox = root / "inbox"
+    inbox.mkdir()
+    for p in CONTRACTS:
+        shutil.copy(p, inbox / p.name)
+    hostile = inbox / "hostile"
+    hostile.mkdir()
+    for p in FIXTURES.iterdir():
+        if p.is_file() and p.suffix not in (".py", ".json") and p.name != "README.md":
+            shutil.copy(p, hostile / p.name)
+    shutil.copy(SAMPLES / "influencer_glowup.txt", inbox / "glowup COPY (2).txt")  # same content, other name
+    with zipfile.ZipFile(root / "studio.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(
+            "2019/lumen release.md", (SAMPLES / "model_release_lumen.md").read_text(encoding="utf-8") + "\nRev. 2\n"
+        )
+        z.writestr("../../escape.txt", "Performer grants Company all rights in perpetuity.")
+        z.writestr("/etc/absolute.txt", "Performer grants Company all rights in perpetuity.")
+        link = zipfile.ZipInfo("link.txt")
+        link.external_attr = 0o120777 << 16
+        z.writestr(link, "/etc/passwd")
+        z.writestr("bomb.txt", b"A" * (30 * 1024 * 1024))  # compresses about 1000:1
+        inner = root / "inner.zip"
+        with zipfile.ZipFile(inner, "w") as zi:
+            zi.writestr(
+                "bluefinch.txt", (SAMPLES / "music_session_bluefinch.txt").read_text(encoding="utf-8") + "\nv2\n"
+            )
+        z.write(inner, "nested/inner.zip")
+    return root
+
+
+@pytest.fixture(scope="module")
+def batch_run(mixed, tmp_path_factory):
+    out = tmp_path_factory.mktemp("out") / "review"
+    result = run_batch([mixed / "inbox", mixed / "studio.zip"], out, jobs=2, time_limit=60)
+    return result, out
+
+
+def test_every_file_is_accounted_for(batch_run, mixed):
+    result, out = batch_run
+    db = out / STORE_NAME
+    statuses = dict(_rows(db, "SELECT name, status FROM files"))
+    assert len(statuses) == result.files
+    # the performer contracts are done, the broken files failed with a reason, nothing left pending
+    for p in CONTRACTS:
+        assert statuses[str(mixed / "inbox" / p.name)] in ("done", "duplicate"), p.name
+    failed = dict(_rows(db, "SELECT name, reason FROM files WHERE status = 'failed'"))
+    for name in ("encrypted_password.pdf", "scanned_image_only.pdf", "empty.txt", "truncated.pdf", "damaged.docx",
+                 "random_bytes.txt", "legacy_word97.doc"):  # fmt: skip
+        reason = failed[str(mixed / "inbox" / "hostile" / name)]
+        assert reason and len(reason) > 20, name
+    assert not {"pending", "running"} & set(statuses.values())
+    assert result.done + result.failed == result.analysed
+
+
+def test_mislabelled_files_are_read_by_content(batch_run, mixed):
+    _, out = batch_run
+    statuses = dict(_rows(out / STORE_NAME, "SELECT name, status FROM files"))
+    for p in (FIXTURES).iterdir():
+        if "mislabel" in p.name or "really" in p.name:
+            assert statuses[str(mixed / "inbox" / "hostile" / p.name)] in ("done", "failed")
+
+
+def test_duplicate_is_analysed_once_and_both_names_recorded(batch_run, mixed):
+    _, out = batch_run
+    db = out / STORE_NAME
+    rows = _rows(db, "SELECT name, status, reason FROM files WHERE name LIKE '%glowup%'")
+    by_name = {r[0]: r for r in rows}
+    original, copy = str(mixed / "inbox" / "influencer_glowup.txt"), str(mixed / "inbox" / "glowup COPY (2).txt")
+    statuses = {by_name[original][1], by_name[copy][1]}
+    assert statuses == {"done", "duplicate"}
+    sha = _rows(db, f"SELECT sha256 FROM files WHERE name = '{original}'")[0][0]
+    assert _rows(db, f"SELECT count(*), sum(attempts) FROM contracts WHERE sha256 = '{sha}'") == [(1, 1)]
+    with open(out / "contracts.csv", encoding="utf-8") as fh:
+        row = next(r for r in csv.DictReader(fh) if r["sha256"] == sha)
+    assert original in row["names"] and copy in row["names"]
+
+
+def test_archive_members_are_read_and_hostile_ones_refused(batch_run, mixed):
+    _, out = batch_run
+    files = dict(_rows(out / STORE_NAME, "SELECT name, status || ': ' || coalesce(reason, '') FROM files"))
+    arch = str(mixed / "studio.zip")
+    assert files[f"{arch}!2019/lumen release.md"].startswith("done")
+    assert files[f"{arch}!nested/inner.zip!bluefinch.txt"].startswith("done")
+    assert "outside the output folder" in files[f"{arch}!../../escape.txt"]
+    assert "outside the output folder" in files[f"{arch}!/etc/absolute.txt"]
+    assert "symbolic link" in files[f"{arch}!link.txt"]
+    assert "zip bomb" in files[f"{arch}!bomb.txt"]
+    assert not (out.parent / "escape.txt").exists() and not list(out.rglob("escape*"))
+
+
+def test_outputs(batch_run):
+    import jsonschema
+
+    result, out = batch_run
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    reports = sorted((out / "reports").glob("*.json"))
+    assert len(reports) == result.done
+    for path in reports:
+        jsonschema.validate(json.loads(path.read_text(encoding="utf-8")), schema)
+    with open(out / "contracts.csv", encoding="utf-8") as fh:
+        contracts = list(csv.DictReader(fh))
+    with open(out / "findings.csv", encoding="utf-8") as fh:
+        findings = list(csv.DictReader(fh))
+    assert {c["status"] for c in contracts} >= {"done", "failed", "refused"}
+    done = [c for c in contracts if c["status"] == "done"]
+    assert len(done) == result.done and all((out / c["report"]).exists() for c in done)
+    assert sum(int(c["findings"]) for c in done) == len(findings) > 0
+    assert all(c["reason"] for c in contracts if c["status"] != "done")
+    import openpyxl
+
+    wb = openpyxl.load_workbook(out / "contracts.xlsx", read_only=True)
+    assert {"Contracts", "Findings"} <= set(wb.sheetnames)
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "<h1" in html and "not legal advice" in html.lower()
+    assert not re.search(r"(?:src|href|url)\s*[=(]\s*[\"']?https?:", html)  # nothing fetched from the network
+    assert not list(out.glob(".*.tmp"))
+
+
+def test_summary_rerenders_from_the_store_without_analysis(batch_run):
+    _, out = batch_run
+    before = (out / "contracts.csv").read_bytes()
+    for name in ("contracts.csv", "findings.csv", "index.html", "contracts.xlsx"):
+        (out / name).unlink()
+    reports_before = {p: p.stat().st_mtime_ns for p in (out / "reports").iterdir()}
+    result = CliRunner().invoke(cli, ["batch", "--summary", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "contracts.csv").read_bytes() == before
+    assert (out / "index.html").exists() and (out / "contracts.xlsx").exists()
+    assert {p: p.stat().st_mtime_ns for p in (out / "reports").iterdir()} == reports_before
+
+
+def test_rerun_without_resume_is_refused_and_resume_does_nothing_twice(batch_run, mixed):
+    _, out = batch_run
+    db = out / STORE_NAME
+    result = CliRunner().invoke(cli, ["batch", str(mixed / "inbox"), "-o", str(out)])
+    assert result.exit_code == 2 and "--resume" in result.output
+    attempts = dict(_rows(db, "SELECT sha256, attempts FROM contracts WHERE status = 'done'"))
+    again = run_batch([mixed / "inbox", mixed / "studio.zip"], out, jobs=1, resume=True)
+    assert again.done == 0 and again.skipped >= len(CONTRACTS)
+    assert dict(_rows(db, "SELECT sha256, attempts FROM contracts WHERE status = 'done'")) == attempts
+    # failures are retried on resume (they fail again, with one more attempt)
+    assert again.failed > 0
+
+
+# --------------------------------------------------------------------------- workers that hang or die
+
+
+def _big_contract(tmp_path: Path) -> Path:
+    text = "\n\n".join(p.read_text(encoding="utf-8") for p in SAMPLES.glob("*.txt")) * 12
+    path = tmp_path / "enormous.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_file_over_the_time_limit_is_stopped_and_the_batch_goes_on(tmp_path):
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    _big_contract(inbox)
+    shutil.copy(SAMPLES / "influencer_glowup.txt", inbox / "small.txt")
+    out = tmp_path / "out"
+    result = run_batch([inbox], out, jobs=1, time_limit=1.0)
+    reasons = dict(_rows(out / STORE_NAME, "SELECT name, coalesce(reason, status) FROM files"))
+    assert "time limit" in reasons[str(inbox / "enormous.txt")]
+    assert reasons[str(inbox / "small.txt")] == "done"
+    assert (result.done, result.failed) == (1, 1)
+
+
+def test_a_worker_killed_mid_file_costs_only_that_file(tmp_path):
+    big = _big_contract(tmp_path)
+    small = SAMPLES / "influencer_glowup.txt"
+    pool = LocalPool(1, time_limit=120)
+
+    def tasks():
+        timer = threading.Timer(2.5, lambda: os.kill(pool.worker_pids()[0], signal.SIGKILL))
+        timer.start()
+        yield "big", big.name, big.read_bytes(), ".txt"
+        yield "small", small.name, small.read_bytes(), ".txt"
+
+    results = dict(pool.map(tasks()))
+    assert results["big"]["status"] == "failed" and "died (signal 9)" in results["big"]["reason"]
+    assert results["small"]["status"] == "done"
+
+
+def test_killed_batch_resumes_with_nothing_lost_and_nothing_done_twice(tmp_path):
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for i in range(4):
+        for p in CONTRACTS:  # distinct content: a header line per copy
+            (inbox / f"{i}-{p.stem}.txt").write_text(f"Copy {i}\n" + _text_of(p), encoding="utf-8")
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "castguard", "batch", str(inbox), "-o", str(out), "--jobs", "1"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, env=env,
+    )  # fmt: skip
+    db = out / STORE_NAME
+    deadline = time.monotonic() + 120
+    done_before = 0
+    while time.monotonic() < deadline:
+        time.sleep(0.3)
+        if db.exists():
+            try:
+                done_before = _rows(db, "SELECT count(*) FROM contracts WHERE status = 'done'")[0][0]
+            except sqlite3.OperationalError:
+                continue
+            if done_before >= 3:
+                break
+    os.killpg(proc.pid, signal.SIGKILL)  # the client and its workers, mid-run
+    proc.wait(30)
+    assert 3 <= done_before < len(list(inbox.iterdir()))
+    finished_first = dict(_rows(db, "SELECT sha256, attempts FROM contracts WHERE status = 'done'"))
+    result = CliRunner().invoke(cli, ["batch", str(inbox), "-o", str(out), "--resume", "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    rows = _rows(db, "SELECT status, count(*) FROM files GROUP BY status")
+    assert dict(rows) == {"done": len(list(inbox.iterdir()))}
+    after = dict(_rows(db, "SELECT sha256, attempts FROM contracts"))
+    for sha, attempts in finished_first.items():
+        assert after[sha] == attempts == 1  # done before the kill: not analysed again
+    assert len(list((out / "reports").glob("*.json"))) == len(list(inbox.iterdir()))
+
+
+def _text_of(p: Path) -> str:
+    from castguard.ingest import read_document
+
+    return read_document(p).text
+
+
+def test_read_only_output_folder_is_a_clear_error_before_any_work(tmp_path):
+    if os.geteuid() == 0:
+        target = Path("/sys/castguard-cannot-write-here")  # root can write anywhere but sysfs
+    else:
+        ro = tmp_path / "ro"
+        ro.mkdir()
+        ro.chmod(0o500)
+        target = ro / "out"
+    started = time.monotonic()
+    result = CliRunner().invoke(cli, ["batch", str(SAMPLES), "-o", str(target)])
+    assert result.exit_code == 2
+    assert str(target) in result.output and "not writable" in result.output
+    assert time.monotonic() - started < 5
+
+
+def test_progress_is_logged_when_not_on_a_terminal(tmp_path):
+    result = CliRunner().invoke(cli, ["batch", str(SAMPLES / "influencer_glowup.txt"), "-o", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    assert "batch: 1 file(s) found" in result.output and "1/1 files" in result.output
+    assert "index.html" in result.output
+
+
+# --------------------------------------------------------------------------- Dask
+
+
+_CLUSTER = """
+import sys
+from dask.distributed import LocalCluster
+with LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None) as cluster:
+    print(cluster.scheduler_address, flush=True)
+    sys.stdin.read()  # until the test closes our stdin
+"""
+
+
+def test_dask_executor_on_a_local_cluster(tmp_path):
+    """A dask.distributed LocalCluster in its own process (the test process never imports Dask), and the
+    real command pointed at it, as a user points it at a cluster."""
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for p in CONTRACTS[:4]:
+        shutil.copy(p, inbox / p.name)
+    (inbox / "empty.txt").write_text("")
+    cluster = subprocess.Popen(
+        [sys.executable, "-c", _CLUSTER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        address = cluster.stdout.readline().strip()
+        assert address.startswith("tcp://"), address
+        proc = subprocess.run(
+            [sys.executable, "-m", "castguard", "batch", str(inbox), "-o", str(tmp_path / "out"), "--executor", "dask",
+             "--scheduler", address],
+            capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+    finally:
+        cluster.stdin.close()
+        cluster.wait(60)
+    assert proc.returncode == 0, proc.stderr
+    db = tmp_path / "out" / STORE_NAME
+    failed = _rows(db, "SELECT name, reason FROM files WHERE status = 'failed'")
+    assert failed == [(str(inbox / "empty.txt"), "the file is empty; nothing to analyse")]
+    assert dict(_rows(db, "SELECT status, count(*) FROM files GROUP BY status")) == {"done": 4, "failed": 1}
+    local = run_batch([inbox], tmp_path / "local", jobs=1)
+    # the same contracts give the same findings on the cluster and locally
+    q = "SELECT sha256, gap, severity FROM findings ORDER BY 1, 2, 3"
+    assert _rows(db, q) == _rows(tmp_path / "local" / STORE_NAME, q) and local.done == 4
+
+
+def test_dask_without_a_reachable_scheduler_is_a_clear_error(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "castguard", "batch", str(SAMPLES / "influencer_glowup.txt"), "-o", str(tmp_path / "o"),
+         "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert proc.returncode == 2 and "Dask scheduler" in proc.stderr and "tcp://127.0.0.1:9" in proc.stderr
+
+
+def test_write_summaries_needs_a_run(tmp_path):
+    from castguard.errors import CastguardError
+
+    with pytest.raises(CastguardError, match="no batch run here"):
+        write_summaries(tmp_path)
+
+
+def test_batch_help_has_examples():
+    result = CliRunner().invoke(cli, ["batch", "--help"])
+    assert result.exit_code == 0 and "--resume" in result.output and "dask" in result.output
+
+
+def test_live_progress_line_on_a_terminal():
+    import io
+
+    from castguard.cli import _Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    screen = Terminal()
+    show = _Progress(stream=screen)
+    for done in (1, 2):
+        show({"event": "file", "name": f"f{done}", "status": "done" if done == 1 else "failed", "reason": "x",
+              "done": done, "total": 2, "failed": done - 1, "elapsed": float(done)})  # fmt: skip
+    text = screen.getvalue()
+    assert text.startswith("\r[") and "1/2 files" in text and "ETA" in text and "2/2 files" in text
+    assert "1 failed" in text and text.endswith("\n")  # the line is finished when the batch is
+
+
+def _docx_bomb(path: Path, mb: int = 60) -> None:
+    """A real DOCX whose 60 MB document.xml deflates to about 250 KB: parsing it needs far more memory."""
+    import io
+
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("PERFORMER AGREEMENT")
+    buf = io.BytesIO()
+    d.save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    para = b"<w:p><w:r><w:t>Performer grants Company the right to use Performer's likeness.</w:t></w:r></w:p>"
+    body = para * (mb * 1024 * 1024 // len(para))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"<w:body>", b"<w:body>" + body, 1)
+            out.writestr(item, data)
+
+
+def test_memory_limit_stops_one_file_not_the_batch(tmp_path):
+    bomb = tmp_path / "bomb.docx"
+    _docx_bomb(bomb)
+    small = SAMPLES / "influencer_glowup.txt"
+    pool = LocalPool(1, time_limit=120, memory_mb=100)  # 100 MB beyond the loaded worker
+    tasks = [("bomb", bomb.name, bomb.read_bytes(), ".docx"), ("small", small.name, small.read_bytes(), ".txt")]
+    results = dict(pool.map(iter(tasks)))
+    assert results["bomb"]["status"] == "failed" and "memory" in results["bomb"]["reason"]
+    assert results["small"]["status"] == "done"  # a fresh worker took over
