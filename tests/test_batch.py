@@ -138,7 +138,7 @@ def test_outputs(batch_run):
     result, out = batch_run
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     reports = sorted((out / "reports").glob("*.json"))
-    assert len(reports) == result.done
+    assert len(reports) == result.done == len(list((out / "reports").glob("*.html")))
     for path in reports:
         jsonschema.validate(json.loads(path.read_text(encoding="utf-8")), schema)
     with open(out / "contracts.csv", encoding="utf-8") as fh:
@@ -148,6 +148,7 @@ def test_outputs(batch_run):
     assert {c["status"] for c in contracts} >= {"done", "failed", "refused"}
     done = [c for c in contracts if c["status"] == "done"]
     assert len(done) == result.done and all((out / c["report"]).exists() for c in done)
+    assert all(c["report"].endswith(".html") for c in done)  # the dashboard links each review page
     assert sum(int(c["findings"]) for c in done) == len(findings) > 0
     assert all(c["reason"] for c in contracts if c["status"] != "done")
     import openpyxl

@@ -96,10 +96,11 @@ def _refuse_overwrite(contract: Path, output: Path | None) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "markdown"]),
+    type=click.Choice(["table", "json", "markdown", "html"]),
     default="table",
     show_default=True,
-    help="table for a person at a terminal; json for other tools (castguard.report/1); markdown for email.",
+    help="table for a person at a terminal; json for other tools (castguard.report/1); markdown for email; "
+    "html for the review report (the contract with its gaps marked; one file that works offline and prints).",
 )
 @_output_option("Write the report to this file (atomically) instead of standard output.")
 @click.option(
@@ -119,6 +120,7 @@ def scan(contract: Path, fmt: str, output: Path | None, fail_on: str | None, on_
       castguard scan deal.pdf
       castguard scan deal.docx --format markdown -o deal-review.md
       castguard scan deal.txt --format json --fail-on high
+      castguard scan deal.pdf --format html -o review.html
     """
     from .report import SEVERITY_ORDER, report_to_dict
     from .scan import scan as run_scan
@@ -131,6 +133,10 @@ def scan(contract: Path, fmt: str, output: Path | None, fail_on: str | None, on_
         from .report.markdown import render_markdown
 
         text = render_markdown(report)
+    elif fmt == "html":
+        from .report.html import render_html
+
+        text = render_html(report)
     else:
         from .report.table import render_table
 

@@ -20,6 +20,9 @@ def atomic_path(path: str | os.PathLike):
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; an output gets the user's usual permissions
     try:
         yield Path(tmp)
         os.replace(tmp, path)

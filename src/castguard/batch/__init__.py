@@ -4,7 +4,8 @@
 contract once in a worker (see :mod:`.executors`); the client writes one JSON report per contract and records
 every outcome in the run store (:mod:`.store`, SQLite in OUTDIR) as it arrives. A crash, a Ctrl-C or a killed
 worker loses at most the files in flight; ``resume=True`` skips what is done (same content, same model),
-retries failures and picks up the rest. :func:`write_summaries` renders ``contracts.csv``, ``findings.csv``,
+retries failures and picks up the rest. Each contract gets ``reports/<name>-<hash>.json`` (the report schema)
+and ``.html`` (the review page the dashboard links to). :func:`write_summaries` renders ``contracts.csv``, ``findings.csv``,
 ``contracts.xlsx`` and ``index.html`` from the store alone, streaming rows, so no step holds every report.
 
 The library is quiet: progress goes to the ``progress`` callback; the CLI decides how to show it.
@@ -203,10 +204,15 @@ def _record(store: RunStore, outdir: Path, model: str, sha: str, name: str, outc
     """Write the report file (atomically) and then the store row: a crash between the two redoes the file."""
     outcome = dict(outcome)
     report = outcome.pop("report_dict", None)
+    page = outcome.pop("report_html", None)
     if outcome["status"] == "done" and report is not None:
         rel = f"reports/{report_file_name(name, sha)}"
         write_atomic(outdir / rel, (json.dumps(report, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
         outcome["report"] = rel
+        if page is not None:  # the review page the dashboard links to, beside the JSON report
+            html_rel = rel[: -len(".json")] + ".html"
+            write_atomic(outdir / html_rel, page.encode("utf-8"))
+            outcome["report"] = html_rel
     store.finish_contract(sha, model, name, outcome)
 
 

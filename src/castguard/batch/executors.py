@@ -51,6 +51,7 @@ def analyse_bytes(name: str, data: bytes, suffix: str) -> dict:
             fh.write(data)
         from ..draft.deal import facts_from_contract
         from ..report import report_to_dict
+        from ..report.html import render_html
         from ..scan import scan
 
         with _ANALYSIS_LOCK:
@@ -61,6 +62,7 @@ def analyse_bytes(name: str, data: bytes, suffix: str) -> dict:
         return {
             "status": "done",
             "report_dict": doc,
+            "report_html": render_html(report),
             "format": report.document.format,
             "pages": report.document.pages,
             "clauses": len(report.clauses),

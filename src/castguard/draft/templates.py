@@ -14,6 +14,7 @@ an error rather than a blank. Every ``{{ expression }}`` is escaped for the Mark
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import tomllib
@@ -134,11 +135,23 @@ def _read_jurisdictions(folder: Path) -> dict[str, dict[str, str]]:
 
 
 def load_templates(folder: str | Path | None = None) -> TemplateSet:
-    """Open and validate a template set; raises TemplateError naming everything that is missing or broken."""
+    """Open and validate a template set; raises TemplateError naming everything that is missing or broken.
+
+    The default set is loaded and compiled once per process (a batch renders thousands of reports)."""
+    if folder is None:
+        return _default_templates()
+    return _load_templates(Path(folder))
+
+
+@lru_cache(maxsize=1)
+def _default_templates() -> TemplateSet:
+    return _load_templates(templates_dir())
+
+
+def _load_templates(folder: Path) -> TemplateSet:
     from jinja2 import FileSystemLoader, StrictUndefined, TemplateSyntaxError
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    folder = Path(folder) if folder else templates_dir()
     if not folder.is_dir():
         raise TemplateError("the template folder does not exist; give --templates an existing folder", path=str(folder))
     names = [FRAME] + [f"remedies/{r}.md.j2" for r in _remedy_ids()]

@@ -12,7 +12,7 @@ import io
 from ..report import DISCLAIMER
 from .markup import Block, Run, parse_markdown
 
-__all__ = ["FORMATS", "add_blocks_to_docx", "render", "to_docx", "to_html", "to_markdown"]
+__all__ = ["FORMATS", "add_blocks_to_docx", "blocks_to_html", "render", "to_docx", "to_html", "to_markdown"]
 
 FORMATS = ("docx", "markdown", "html")
 
@@ -48,19 +48,18 @@ table{border-collapse:collapse;width:100%;margin:1rem 0}td,th{border:1px solid #
 """
 
 
-def to_html(markdown: str, title: str) -> bytes:
+def blocks_to_html(markdown: str, *, heading_base: int = 1) -> str:
+    """The addendum Markdown as an HTML fragment; ``heading_base`` is the level its title (#) becomes."""
     parts: list[str] = []
     in_list = False
+    level = {"title": heading_base, "heading": heading_base + 1, "subheading": heading_base + 2}
     for b in parse_markdown(markdown):
         if b.kind != "bullet" and in_list:
             parts.append("</ul>")
             in_list = False
-        if b.kind == "title":
-            parts.append(f"<h1>{_html_runs(b.runs)}</h1>")
-        elif b.kind == "heading":
-            parts.append(f"<h2>{_html_runs(b.runs)}</h2>")
-        elif b.kind == "subheading":
-            parts.append(f"<h3>{_html_runs(b.runs)}</h3>")
+        if b.kind in level:
+            n = min(level[b.kind], 6)
+            parts.append(f"<h{n}>{_html_runs(b.runs)}</h{n}>")
         elif b.kind == "paragraph":
             parts.append(f"<p>{_html_runs(b.runs)}</p>")
         elif b.kind == "quote":
@@ -81,6 +80,11 @@ def to_html(markdown: str, title: str) -> bytes:
             parts.append("</tbody></table>")
     if in_list:
         parts.append("</ul>")
+    return "\n".join(parts)
+
+
+def to_html(markdown: str, title: str) -> bytes:
+    parts = [blocks_to_html(markdown)]
     doc = (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

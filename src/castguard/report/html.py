@@ -1,0 +1,332 @@
+"""The review report for one deal: the contract itself with its gaps marked, in one self-contained HTML file.
+
+For an agent reviewing a single contract: a header with the facts and the risk, a table of contents of the
+findings, what the contract does not say (contract-level gaps), then the whole contract in clause order with
+each flagged clause highlighted by severity and, beside it, each finding: the gap in plain words, why it
+matters, the anchors, and the proposed addendum language for it (the same templates ``castguard draft``
+uses). Inline CSS and SVG only: no script, no font or image from the network; it works when emailed and
+opened offline, reflows on a phone, and prints with sensible page breaks. Severity is never shown by colour
+alone (a symbol and a word go with it). Everything taken from the contract or the deal is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from .. import __version__
+from ..classify.taxonomy import GAPS, SEVERITY_ORDER
+from ..model import Report
+from . import DISCLAIMER, risk_score, severity_counts, summary_text
+
+__all__ = ["render_html"]
+
+SYMBOL = {"high": "\u25b2", "medium": "\u25c6", "low": "\u25cf"}  # ▲ ◆ ●
+LABEL = {"high": "High", "medium": "Medium", "low": "Low"}
+# text colours reach 4.5:1 on white and on their tint; fills are decorative and always carry a label
+COLOUR = {"high": "#a4161a", "medium": "#8a4b00", "low": "#1d4e89"}
+TINT = {"high": "#fdecea", "medium": "#fff4e0", "low": "#e8f0fb"}
+
+_CSS = """
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.55 Georgia,'Times New Roman',serif;color:#1a1a1a;background:#ffffff;overflow-wrap:anywhere}
+svg{max-width:100%;height:auto}
+a{color:#0b4f8a}
+.skip{position:absolute;left:-9999px}.skip:focus{left:1rem;top:1rem;background:#ffffff;padding:.5rem;z-index:2}
+header,nav,main,footer{max-width:72rem;margin:0 auto;padding:1rem 1.25rem}
+header{border-bottom:2px solid #1a1a1a}
+.tool{font:14px/1.4 system-ui,sans-serif;color:#444444;margin:0}
+h1{font-size:1.7rem;line-height:1.25;margin:.4rem 0 .8rem}
+h2{font-size:1.3rem;margin:1.6rem 0 .6rem;break-after:avoid}
+h3{font-size:1.05rem;margin:0 0 .4rem;break-after:avoid}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:0 0 1rem}
+dl.facts dt{font-weight:bold}dl.facts dd{margin:0}
+.risk{display:flex;flex-wrap:wrap;gap:1.25rem;align-items:center}
+.score{font:700 2.2rem/1 system-ui,sans-serif}
+.score small{font-size:1rem;font-weight:400}
+.summary{font-size:1.05rem;background:#f4f4f4;color:#1a1a1a;padding:.8rem 1rem;border-left:4px solid #1a1a1a}
+nav ol{padding-left:1.4rem}nav li{margin:.25rem 0}
+.sev{font:700 .85rem/1.2 system-ui,sans-serif;white-space:nowrap}
+.sev-high .sev,.sev.high{color:#a4161a}.sev-medium .sev,.sev.medium{color:#8a4b00}.sev-low .sev,.sev.low{color:#1d4e89}
+.clause{display:grid;grid-template-columns:minmax(0,3fr) minmax(0,2fr);gap:1.25rem;padding:.5rem 0;
+  border-top:1px solid #dddddd}
+.clause.plain{grid-template-columns:minmax(0,1fr)}
+.clause .text{white-space:pre-wrap;overflow-wrap:anywhere}
+.clause .num{font:700 .95rem system-ui,sans-serif;color:#1a1a1a;margin-right:.4rem}
+.clause.flagged .text{padding-left:.6rem;border-left:6px solid #a4161a}
+.clause.flagged.worst-medium .text{border-left:6px dashed #8a4b00}
+.clause.flagged.worst-low .text{border-left:6px dotted #1d4e89}
+mark{color:#1a1a1a;padding:0 .1rem}
+mark.high{background:#fdecea;border-bottom:2px solid #a4161a}
+mark.medium{background:#fff4e0;border-bottom:2px dashed #8a4b00}
+mark.low{background:#e8f0fb;border-bottom:2px dotted #1d4e89}
+.finding{border:1px solid #999999;border-left-width:6px;padding:.7rem .9rem;margin:0 0 .8rem;background:#ffffff;
+  color:#1a1a1a;break-inside:avoid}
+.finding.sev-high{border-left-color:#a4161a}.finding.sev-medium{border-left-color:#8a4b00;border-left-style:dashed}
+.finding.sev-low{border-left-color:#1d4e89;border-left-style:dotted}
+.finding p{margin:.35rem 0}
+.finding .anchors{font-size:.9rem}
+.language{font-size:.92rem;background:#f7f7f7;color:#1a1a1a;padding:.2rem .8rem;margin-top:.5rem}
+.language h4,.language h5{font-size:.95rem;margin:.5rem 0 .2rem}
+details summary{cursor:pointer;font:600 .9rem system-ui,sans-serif}
+.scope-no{font-weight:bold}
+footer{font-size:.9rem;color:#333333;border-top:1px solid #999999;margin-top:2rem}
+@media (max-width:760px){.clause{grid-template-columns:minmax(0,1fr)}h1{font-size:1.4rem}
+  header,nav,main,footer{padding:.75rem}}
+@media print{body{font-size:11pt}.skip{display:none}header,nav,main,footer{max-width:none;padding:0}
+  .clause{grid-template-columns:minmax(0,1fr);break-inside:auto}.finding{break-inside:avoid}
+  nav{break-after:page}a{color:#1a1a1a;text-decoration:none}details>summary{display:none}}
+"""
+
+
+def _e(text) -> str:
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def _sev(severity: str) -> str:
+    return f'<span class="sev {severity}">{SYMBOL[severity]} {LABEL[severity]}</span>'
+
+
+def _chart(counts: dict[str, int]) -> str:
+    """A horizontal bar chart of findings by severity (SVG with a title; the numbers are in the text too)."""
+    total = sum(counts.values())
+    width, bar_h = 320, 22
+    rows = []
+    biggest = max(counts.values()) or 1
+    for i, sev in enumerate(("high", "medium", "low")):
+        n = counts.get(sev, 0)
+        w = 0 if not n else max(4, int((width - 150) * n / biggest))
+        y = 6 + i * (bar_h + 8)
+        rows.append(
+            f'<text x="0" y="{y + 16}" font-size="14" fill="#1a1a1a">{SYMBOL[sev]} {LABEL[sev]}</text>'
+            f'<rect x="90" y="{y}" width="{w}" height="{bar_h}" fill="{COLOUR[sev]}"></rect>'
+            f'<text x="{96 + w}" y="{y + 16}" font-size="14" fill="#1a1a1a">{n}</text>'
+        )
+    height = 6 + 3 * (bar_h + 8)
+    desc = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("high", "medium", "low"))
+    return (
+        f'<svg role="img" aria-labelledby="chart-t chart-d" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="chart-t">Findings by severity ({total} in all)</title><desc id="chart-d">{_e(desc)}</desc>'
+        + "".join(rows)
+        + "</svg>"
+    )
+
+
+def _marked(text: str, base: int, spans: list[tuple[int, int, str]]) -> str:
+    """The clause text with evidence spans wrapped in <mark class=severity> (overlaps take the worst)."""
+    if not spans:
+        return _e(text)
+    n = len(text)
+    level = [0] * n
+    for start, end, sev in spans:
+        for i in range(max(0, start - base), min(n, end - base)):
+            level[i] = max(level[i], SEVERITY_ORDER[sev])
+    name = {v: k for k, v in SEVERITY_ORDER.items()}
+    out, i = [], 0
+    while i < n:
+        j = i
+        while j < n and level[j] == level[i]:
+            j += 1
+        chunk = _e(text[i:j])
+        out.append(f'<mark class="{name[level[i]]}">{chunk}</mark>' if level[i] else chunk)
+        i = j
+    return "".join(out)
+
+
+def _language(addendum, gap: str) -> str:
+    if addendum is None:
+        return ""
+    section = addendum.section_for(gap)
+    if section is None:
+        return ""
+    from ..draft.writers import blocks_to_html
+
+    body = blocks_to_html(section.body, heading_base=3)  # "## n. Title" becomes h4
+    return (
+        f'<details class="language" open><summary>Proposed language (Addendum Section {section.n})</summary>'
+        f"{body}</details>"
+    )
+
+
+def _language_once(addendum, gap: str, idx: int, shown: dict) -> str:
+    """The proposed language with the first finding of a gap; later findings of the same gap link to it."""
+    if gap in shown:
+        section = addendum.section_for(gap) if addendum else None
+        if section is None:
+            return ""
+        return (
+            f'<p><strong>Proposed language:</strong> <a href="#finding-{shown[gap]}">Addendum Section {section.n}, '
+            "shown with the first finding of this gap</a></p>"
+        )
+    shown[gap] = idx
+    return _language(addendum, gap)
+
+
+def _finding_panel(f, idx: int, addendum, clauses: dict, shown: dict, seen: dict) -> str:
+    """One finding's panel. A finding that spans several clauses has a panel beside each; the first carries
+    the id the table of contents links to, the others a numbered one (ids stay unique)."""
+    gap = GAPS[f.gap]
+    seen[idx] = seen.get(idx, 0) + 1
+    pid = f"finding-{idx}" if seen[idx] == 1 else f"finding-{idx}-{seen[idx]}"
+    where = []
+    for ev in f.evidence:
+        c = clauses.get(ev.clause_id)
+        label = (c.number or c.heading or "clause") if c else "clause"
+        page = f", p. {ev.page}" if ev.page else ""
+        where.append(f'<a href="#clause-{_e(ev.clause_id)}">{_e(label)}{page}</a>')
+    anchors = "; ".join(_e(a) for a in f.anchors)
+    return (
+        f'<section class="finding sev-{f.severity}" id="{pid}" aria-labelledby="{pid}-h">'
+        f'<h3 id="{pid}-h">{_sev(f.severity)} {_e(gap.title)}</h3>'
+        f"<p><strong>What it means:</strong> {_e(gap.why)}</p>"
+        f"<p><strong>Here:</strong> {_e(f.explanation)}</p>"
+        + (f"<p><strong>Where:</strong> {', '.join(where)}</p>" if f.kind == "contract" and where else "")
+        + f"<p><strong>What to ask for:</strong> {_e(gap.protection)}</p>"
+        f'<p class="anchors"><strong>Anchors:</strong> {anchors} <span class="gapid">({_e(f.gap)}, found by '
+        f"{_e(f.detector)})</span></p>" + _language_once(addendum, f.gap, idx, shown) + "</section>"
+    )
+
+
+def _addendum_for(report: Report, deal_options: dict | None):
+    """The addendum (for its per-gap language) with the contract's own facts and neutral fallbacks."""
+    if not report.in_scope or not report.findings:
+        return None
+    from ..draft import build_addendum, facts_from_contract, resolve_deal
+
+    facts = {k: v for k, v in facts_from_contract(report.document.text).items() if v}
+    fallback = {
+        "performer": "the Performer",
+        "company": "the Company",
+        "agreement_title": "Agreement",
+        "agreement_date": "the date stated in it",
+        "jurisdiction": "OTHER",
+    }
+    try:
+        deal = resolve_deal({**fallback, **facts}, deal_options or {}, {}, source=report.document.source)
+        return build_addendum(report, deal)
+    except Exception:  # the report stands without proposed language rather than not at all
+        return None
+
+
+def render_html(report: Report, *, deal_options: dict | None = None) -> str:
+    doc = report.document
+    addendum = _addendum_for(report, deal_options)
+    clauses = {c.id: c for c in report.clauses}
+    counts = severity_counts(report)
+    score = risk_score(report)
+    ordered = sorted(
+        enumerate(report.findings), key=lambda t: (-SEVERITY_ORDER[t[1].severity], list(GAPS).index(t[1].gap))
+    )
+    from ..draft import facts_from_contract
+
+    facts = facts_from_contract(doc.text)
+    title = facts.get("agreement_title") or Path(doc.source).name
+    parties = " and ".join(_e(p) for p in (facts.get("performer"), facts.get("company")) if p) or "not stated clearly"
+    scope = (
+        "<span>Yes</span> — " + _e(report.scope_reason)
+        if report.in_scope
+        else f'<span class="scope-no">No</span> — {_e(report.scope_reason)}; no findings apply'
+    )
+    pages = f"{doc.pages} page(s), " if doc.pages else ""
+    head = (
+        f'<header><p class="tool">castguard {_e(__version__)} · contract review · not legal advice</p>'
+        f"<h1>{_e(title)}</h1>"
+        '<dl class="facts">'
+        f"<dt>Parties</dt><dd>{parties}</dd>"
+        f"<dt>Date</dt><dd>{_e(facts.get('agreement_date') or 'not stated clearly')}</dd>"
+        f"<dt>File</dt><dd>{_e(Path(doc.source).name)} ({_e(doc.format.upper())}, {pages}{len(report.clauses)} clauses)</dd>"
+        f"<dt>In scope</dt><dd>{scope}</dd>"
+        "</dl>"
+        '<section class="risk" aria-labelledby="risk-h"><h2 id="risk-h">Risk</h2>'
+        f'<p class="score">{score}<small>/100</small></p>{_chart(counts)}'
+        f"<p>{counts.get('high', 0)} high, {counts.get('medium', 0)} medium, {counts.get('low', 0)} low.</p></section>"
+        f'<p class="summary">{_e(summary_text(report))}</p>'
+        "</header>"
+    )
+    toc_items = []
+    for idx, f in ordered:
+        target = f"finding-{idx}"
+        clause = clauses.get(f.clause_ids[0]) if f.clause_ids else None
+        where = f" — {_e(clause.number or clause.heading or '')}" if clause and f.kind == "clause" else ""
+        where = where if where != " — " else ""
+        silent = " (what the contract does not say)" if f.kind == "contract" else ""
+        toc_items.append(f'<li><a href="#{target}">{_sev(f.severity)} {_e(GAPS[f.gap].title)}{where}{silent}</a></li>')
+    nav = (
+        '<nav aria-labelledby="toc-h"><h2 id="toc-h">Findings</h2>'
+        + (f"<ol>{''.join(toc_items)}</ol>" if toc_items else "<p>No findings.</p>")
+        + '<p><a href="#contract">The contract, clause by clause</a></p></nav>'
+    )
+    shown: dict[str, int] = {}  # gap -> the finding whose panel carries the proposed language
+    seen: dict[int, int] = {}  # finding -> panels written so far
+    silent = [(i, f) for i, f in ordered if f.kind == "contract"]
+    silent_html = ""
+    if silent:
+        silent_html = (
+            '<section id="silent" aria-labelledby="silent-h"><h2 id="silent-h">What the contract does not say</h2>'
+            "<p>These gaps come from what is missing; the grant that makes the silence matter is linked.</p>"
+            + "".join(_finding_panel(f, i, addendum, clauses, shown, seen) for i, f in silent)
+            + "</section>"
+        )
+    by_clause: dict[str, list[tuple[int, object]]] = {}
+    spans: dict[str, list[tuple[int, int, str]]] = {}
+    for i, f in ordered:
+        if f.kind != "clause":
+            for ev in f.evidence:
+                spans.setdefault(ev.clause_id, []).append((ev.start, ev.end, f.severity))
+            continue
+        for cid in dict.fromkeys(f.clause_ids):
+            by_clause.setdefault(cid, []).append((i, f))
+        for ev in f.evidence:
+            spans.setdefault(ev.clause_id, []).append((ev.start, ev.end, f.severity))
+    rows = []
+    for c in report.clauses:
+        text = doc.text[c.start : c.end]
+        if doc.format == "pdf":  # a PDF's line ends are where the page wrapped, not the author's breaks
+            text = text.replace("\n", " ")
+        found = by_clause.get(c.id, [])
+        worst = max((f.severity for _, f in found), key=SEVERITY_ORDER.__getitem__) if found else None
+        cls = f"clause flagged worst-{worst}" if found else "clause plain"
+        number = (
+            f'<span class="num">{_e(c.number)}</span>' if c.number and not text.lstrip().startswith(c.number) else ""
+        )
+        panels = "".join(_finding_panel(f, i, addendum, clauses, shown, seen) for i, f in found)
+        label = (
+            f' aria-label="Clause {_e(c.number or c.heading or c.id)}, {LABEL[worst].lower()} severity"'
+            if found
+            else ""
+        )
+        rows.append(
+            f'<div class="{cls}" id="clause-{_e(c.id)}"{label}><div class="text">{number}'
+            f"{_marked(text, c.start, spans.get(c.id, []))}</div>"
+            + (f'<div class="findings">{panels}</div>' if found else "")
+            + "</div>"
+        )
+    contract = (
+        '<section id="contract" aria-labelledby="contract-h"><h2 id="contract-h">The contract, clause by clause</h2>'
+        + "".join(rows)
+        + "</section>"
+    )
+    warnings = "".join(f"<li>{_e(w)}</li>" for w in doc.warnings)
+    foot = (
+        f"<footer><p><strong>{_e(DISCLAIMER)}</strong></p>"
+        + (f"<p>Reading notes:</p><ul>{warnings}</ul>" if warnings else "")
+        + f"<p>castguard {_e(__version__)}, detector {_e(report.model)}; sha256 {_e(doc.sha256)}.</p></footer>"
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+        'img-src data:">\n'
+        f"<title>castguard review: {_e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        '<a class="skip" href="#contract">Skip to the contract</a>\n'
+        + head
+        + "\n"
+        + nav
+        + "\n<main>"
+        + silent_html
+        + contract
+        + "</main>\n"
+        + foot
+        + "\n</body>\n</html>\n"
+    )
