@@ -9,6 +9,7 @@ severity or worse exist), so scripts can tell "bad contract" from "bad input".
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -53,8 +54,35 @@ class _Group(click.Group):
             ctx.exit(2)
 
 
+def _limit_options(f):
+    """Global --max-* options: each sets its CASTGUARD_MAX_* variable, so worker processes inherit it."""
+    from .limits import ENV, OPTION, Limits
+
+    defaults = Limits()
+
+    def setter(name):
+        def set_env(ctx, param, value):
+            if value is not None:
+                os.environ[ENV[name]] = str(value)
+            return value
+
+        return set_env
+
+    for name in reversed(list(ENV)):
+        f = click.option(
+            OPTION[name],
+            type=click.FloatRange(min=0, min_open=True),
+            default=None,
+            expose_value=False,
+            callback=setter(name),
+            help=f"Resource limit (default {getattr(defaults, name):g}; env {ENV[name]}).",
+        )(f)
+    return f
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="castguard")
+@_limit_options
 def cli():
     """castguard: find where performers' contracts leave them exposed to AI.
 

@@ -8,6 +8,7 @@ with exit status 2. Each message names the file, says what is wrong and what to 
      +-- InputError              the file cannot be read at all (missing, empty, unreadable)
      |    +-- UnsupportedFormat  a format castguard does not read (.doc, .rtf, images, ...)
      |    +-- EncryptedDocument  a password-protected PDF or DOCX
+     |    +-- LimitExceeded      bigger or slower than a resource limit allows (castguard.limits)
      +-- ExtractionError         the format is right but no usable text comes out
      |    +-- NoTextLayer        a scanned PDF with no text layer (needs OCR)
      |    +-- GarbledText        text that is font-encoding garbage, e.g. "(cid:12)"
@@ -27,6 +28,7 @@ __all__ = [
     "ExtractionError",
     "GarbledText",
     "InputError",
+    "LimitExceeded",
     "NoTextLayer",
     "SchemaError",
     "TemplateError",
@@ -55,6 +57,10 @@ class UnsupportedFormat(InputError):
 
 class EncryptedDocument(InputError):
     code = "E102"
+
+
+class LimitExceeded(InputError):
+    code = "E103"
 
 
 class ExtractionError(CastguardError):

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import threading
 
 from . import __version__
 from .classify import analyze
+from .errors import LimitExceeded
 from .ingest import read_document
+from .limits import current_limits
 from .model import Report
 from .segment import segment
 from .segment.sentences import parse
@@ -27,6 +32,12 @@ def scan_document(doc, *, detector=None) -> Report:
     detector = detector or default_detector()
     sdoc = parse(doc.text)
     clauses = segment(doc, sdoc=sdoc)
+    limits = current_limits()
+    if len(clauses) > limits.clauses:
+        raise LimitExceeded(
+            f"{len(clauses):,} clauses, over the {limits.clauses:,}-clause limit; " + limits.how_to_raise("clauses"),
+            path=doc.source,
+        )
     analysis = analyze(doc, clauses, sdoc, detector=detector)
     return Report(
         document=doc,
@@ -47,4 +58,54 @@ def scan(path: str | os.PathLike, *, source: str | None = None, detector=None, o
 
     ``on_revisions``: a DOCX carrying tracked changes is read as if they were all accepted (default) or rejected.
     """
-    return scan_document(read_document(path, source=source, on_revisions=on_revisions), detector=detector)
+    detector = detector or default_detector()
+    _load_readers()  # imports happen outside the deadline: an alarm must never interrupt an import
+    with deadline(current_limits().seconds, source or str(path)):
+        return scan_document(read_document(path, source=source, on_revisions=on_revisions), detector=detector)
+
+
+def _load_readers() -> None:
+    import docx  # noqa: F401
+    import pypdfium2  # noqa: F401
+
+    from .ingest import docx as _docx  # noqa: F401
+    from .ingest import pdf as _pdf  # noqa: F401
+    from .ingest import text as _text  # noqa: F401
+
+    parse("")  # the spaCy pipeline and its lazily imported parts
+
+
+@contextlib.contextmanager
+def deadline(seconds: float, source: str):
+    """Stop reading and analysing one contract after ``seconds`` (a PDF that makes the parser spin).
+
+    A real-time alarm, so it works only in the main thread on POSIX; elsewhere (a Dask worker thread) the
+    caller's own time limit applies.
+    """
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable or not seconds:
+        yield
+        return
+
+    fired = []
+
+    def too_slow() -> LimitExceeded:
+        return LimitExceeded(
+            f"reading and analysing took longer than the {seconds:g} s limit; the file may be hostile; raise it "
+            "with --max-seconds or CASTGUARD_MAX_SECONDS if the file is genuine",
+            path=source,
+        )
+
+    def expired(signum, frame):
+        fired.append(True)
+        raise too_slow()
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    if fired:  # the alarm's exception was swallowed by a library's own error handling: still too slow
+        raise too_slow()

@@ -8,11 +8,13 @@ ODT, spreadsheets) is refused with an error that says what to convert it to.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import zipfile
 from pathlib import Path
 
-from ..errors import EncryptedDocument, InputError, UnsupportedFormat
+from ..errors import EncryptedDocument, InputError, LimitExceeded, UnsupportedFormat
+from ..limits import current_limits
 from ..model import Document
 
 __all__ = ["SUPPORTED_EXTENSIONS", "read_document", "sniff_format"]
@@ -105,6 +107,29 @@ def _sniff_zip(path: Path) -> str:
     )
 
 
+def _check_zip(data: bytes, shown: str, limits) -> None:
+    """A DOCX is a ZIP: measure what it would inflate to, from its directory, before inflating anything."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # read_docx reports a damaged archive with its own message
+    total = sum(i.file_size for i in infos)
+    if total > limits.unzipped_mb * 2**20:
+        raise LimitExceeded(
+            f"the Word file would inflate to {total / 2**20:.0f} MB, over the {limits.unzipped_mb:g} MB limit "
+            "(a zip bomb, or a document full of media); " + limits.how_to_raise("unzipped_mb"),
+            path=shown,
+        )
+    for i in infos:
+        if i.file_size > 2**20 and i.file_size > limits.zip_ratio * max(i.compress_size, 1):
+            raise LimitExceeded(
+                f"part {i.filename} of the Word file is compressed {i.file_size // max(i.compress_size, 1)}:1, "
+                f"over the {limits.zip_ratio:g}:1 limit: it looks like a zip bomb; " + limits.how_to_raise("zip_ratio"),
+                path=shown,
+            )
+
+
 def read_document(path: str | os.PathLike, *, source: str | None = None, on_revisions: str = "accept") -> Document:
     """Read a contract file into a Document. Never modifies the file.
 
@@ -116,6 +141,17 @@ def read_document(path: str | os.PathLike, *, source: str | None = None, on_revi
         raise InputError("no such file; check the path", path=shown)
     if p.is_dir():
         raise InputError("is a folder, not a file; give one contract file (.pdf, .docx, .txt or .md)", path=shown)
+    limits = current_limits()
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror}); check its permissions", path=shown) from None
+    if size > limits.file_mb * 1024 * 1024:
+        raise LimitExceeded(
+            f"the file is {size / 2**20:.1f} MB, over the {limits.file_mb:g} MB file-size limit; "
+            + limits.how_to_raise("file_mb"),
+            path=shown,
+        )
     try:
         data = p.read_bytes()
     except OSError as exc:
@@ -131,13 +167,14 @@ def read_document(path: str | os.PathLike, *, source: str | None = None, on_revi
             warnings.append(f"{shown}: named {ext or 'without extension'} but the content is a PDF; read as PDF")
         from .pdf import read_pdf
 
-        doc_fields = read_pdf(data, shown)
+        doc_fields = read_pdf(data, shown, max_pages=limits.pages)
         fmt = "pdf"
     elif kind == "docx":
         if ext != ".docx":
             warnings.append(f"{shown}: named {ext or 'without extension'} but the content is a Word DOCX; read as DOCX")
         from .docx import read_docx
 
+        _check_zip(data, shown, limits)
         doc_fields = read_docx(data, shown, on_revisions=on_revisions)
         fmt = "docx"
     else:
@@ -152,6 +189,16 @@ def read_document(path: str | os.PathLike, *, source: str | None = None, on_revi
         doc_fields = read_text(data, shown)
         fmt = "md" if ext in (".md", ".markdown") else "txt"
 
+    if not doc_fields["text"].strip():
+        raise InputError(
+            "the file has no readable text (only blank or control characters); nothing to analyse", path=shown
+        )
+    if len(doc_fields["text"]) > limits.chars:
+        raise LimitExceeded(
+            f"{len(doc_fields['text']):,} characters of text, over the {limits.chars:,}-character limit; "
+            + limits.how_to_raise("chars"),
+            path=shown,
+        )
     return Document(
         source=shown,
         sha256=hashlib.sha256(data).hexdigest(),

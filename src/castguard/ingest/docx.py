@@ -243,7 +243,18 @@ def read_docx(data: bytes, source: str, *, on_revisions: str = "accept") -> dict
                 document = parse_part(zf, "word/document.xml")
                 numbering_root = parse_part(zf, "word/numbering.xml")
                 styles_root = parse_part(zf, "word/styles.xml")
-        except (zipfile.BadZipFile, etree.XMLSyntaxError, OSError, ValueError) as exc:
+        except etree.XMLSyntaxError as exc:
+            if "entit" in str(exc).lower() or "amplification" in str(exc).lower():
+                raise InputError(
+                    "the Word document declares XML entities that would expand enormously (an entity bomb); "
+                    "refused without expanding them",
+                    path=source,
+                ) from None
+            raise InputError(
+                f"the Word document is damaged and cannot be read ({exc}); re-save it from Word or LibreOffice",
+                path=source,
+            ) from None
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
             raise InputError(
                 f"the Word document is damaged and cannot be read ({exc}); re-save it from Word or LibreOffice",
                 path=source,

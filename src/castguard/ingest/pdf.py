@@ -98,7 +98,7 @@ def _garbage(text: str) -> tuple[int, int]:
     return len(_CID.findall(text)), junk
 
 
-def read_pdf(data: bytes, source: str) -> dict:
+def read_pdf(data: bytes, source: str, *, max_pages: int | None = None) -> dict:
     import pypdfium2 as pdfium
 
     try:
@@ -116,6 +116,14 @@ def read_pdf(data: bytes, source: str) -> dict:
             path=source,
         ) from None
     try:
+        if max_pages is not None and len(pdf) > max_pages:
+            from ..errors import LimitExceeded
+
+            raise LimitExceeded(
+                f"the PDF has {len(pdf)} pages, over the {max_pages}-page limit; raise it with --max-pages or "
+                "CASTGUARD_MAX_PAGES if the file is genuine",
+                path=source,
+            )
         raw_pages: list[list[str]] = []
         for i in range(len(pdf)):
             page = pdf[i]
