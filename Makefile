@@ -30,7 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/scan_startup.py
 
-bench-batch: $(STAMP)  # about 15 minutes on 2 cores: 500 files x 2 runs, then 100 and 1,000
+bench-batch: $(STAMP)  # about 6 minutes on 2 cores: 500 files x 2 runs, PDFs, then 100 and 1,000
 	$(BIN)/python benchmarks/batch.py
 
 clean:

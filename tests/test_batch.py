@@ -410,3 +410,33 @@ def test_memory_limit_stops_one_file_not_the_batch(tmp_path, monkeypatch):
     results = dict(pool.map(iter(tasks)))
     assert results["bomb"]["status"] == "failed" and "memory" in results["bomb"]["reason"]
     assert results["small"]["status"] == "done"  # a fresh worker took over
+
+
+def test_ctrl_c_stops_cleanly_and_resume_finishes(tmp_path):
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for i in range(3):
+        for p in CONTRACTS:
+            (inbox / f"{i}-{p.stem}.txt").write_text(f"Copy {i}\n" + _text_of(p), encoding="utf-8")
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "castguard", "batch", str(inbox), "-o", str(out), "--jobs", "1"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    db = out / STORE_NAME
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        time.sleep(0.3)
+        try:
+            if db.exists() and _rows(db, "SELECT count(*) FROM contracts WHERE status = 'done'")[0][0] >= 2:
+                break
+        except sqlite3.OperationalError:
+            continue
+    os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C sends: the whole foreground group
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "--resume" in err and "nothing is lost" in err
+    statuses = dict(_rows(db, "SELECT status, count(*) FROM files GROUP BY status"))
+    assert "running" not in statuses and statuses.get("done", 0) >= 2
+    result = CliRunner().invoke(cli, ["batch", str(inbox), "-o", str(out), "--resume"])
+    assert result.exit_code == 0, result.output
+    assert dict(_rows(db, "SELECT status, count(*) FROM files GROUP BY status")) == {"done": len(list(inbox.iterdir()))}

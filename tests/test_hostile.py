@@ -222,3 +222,22 @@ def test_report_file_names_are_sanitised_and_cannot_collide():
     for n in names:
         assert "/" not in n and "\\" not in n and ".." not in n and n.endswith(".json")
         assert all(ch.isascii() and (ch.isalnum() or ch in "._-") for ch in n)
+
+
+@pytest.mark.parametrize(
+    "content,phrase",
+    [
+        (bytes(range(256)) * 10, "not UTF-8"),
+        (b'{"text": 1, "labels": ["none"], "doc": "d", "provenance": "written"}\n', "line 1"),
+        (b'{"text": "x", "labels": 5, "doc": "d", "provenance": "written"}\n', "line 1"),
+        (b"[1, 2, 3]\n", "line 1"),
+    ],
+)
+@pytest.mark.parametrize("command", ["train", "evaluate"])
+def test_train_and_evaluate_refuse_hostile_data(tmp_path, command, content, phrase):
+    data = tmp_path / "clauses.jsonl"
+    data.write_bytes(content)
+    args = [command, "--data", str(data)] + (["--out", str(tmp_path / "m")] if command == "train" else [])
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2 and phrase in result.output and str(data) in result.output
+    assert not (tmp_path / "m").exists()

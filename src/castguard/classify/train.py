@@ -65,20 +65,33 @@ class Example:
     provenance: str  # corpus | written
 
 
+MAX_DATA_BYTES = 200 * 2**20
+
+
 def load_examples(path: Path) -> list[Example]:
     if not path.exists():
         raise CastguardError(
             "labelled data not found; it ships in the repository as data/clauses.jsonl", path=str(path)
         )
+    if path.is_dir() or path.stat().st_size > MAX_DATA_BYTES:
+        raise CastguardError(
+            f"labelled data must be a JSONL file of at most {MAX_DATA_BYTES // 2**20} MB", path=str(path)
+        )
+    try:
+        lines = path.read_bytes().decode("utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise CastguardError("labelled data is not UTF-8 text (JSONL); see data/README.md", path=str(path)) from None
     out = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
             labels = frozenset(lab for lab in row["labels"] if lab != "none")
+            if not isinstance(row["text"], str) or not isinstance(row["doc"], str):
+                raise TypeError("text and doc must be strings")
             out.append(Example(row["text"], labels, row["doc"], row["provenance"]))
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise CastguardError(
                 f"line {n} is not a labelled clause ({exc}); see data/README.md", path=str(path)
             ) from None
