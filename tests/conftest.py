@@ -22,6 +22,8 @@ _INSTALL = {
     "pdftotext": "poppler-utils (apt-get install poppler-utils)",
     "soffice": "LibreOffice (apt-get install libreoffice-writer-nogui)",
     "chromium": "Chromium (apt-get install chromium)",
+    "qpdf": "qpdf (apt-get install qpdf)",
+    "pdftoppm": "poppler-utils (apt-get install poppler-utils)",
 }
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SAMPLES
+from conftest import SAMPLES, require_tool
 
 from castguard.cli import cli
 from castguard.errors import CastguardError, LimitExceeded
@@ -78,6 +78,34 @@ def build(kind: str, folder: Path) -> Path:
     elif kind == "external_entity_docx":
         xxe = b'<!DOCTYPE w:document [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
         p = _docx_with_body(folder / "xxe.docx", _body(_para(b"Performer agrees. &x;"), xxe))
+    elif kind == "encrypted_pdf":
+        p = folder / "locked.pdf"
+        subprocess.run(
+            [require_tool("qpdf"), "--encrypt", "userpw", "ownerpw", "256", "--",
+             str(SAMPLES / "film_actor_harborlight.pdf"), str(p)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+    elif kind == "image_only_pdf":
+        import pypdfium2 as pdfium
+
+        # a "scan": page 1 rasterised by poppler to a JPEG, placed alone on a PDF page by pdfium
+        subprocess.run(
+            [require_tool("pdftoppm"), "-jpeg", "-r", "50", "-f", "1", "-l", "1", "-singlefile",
+             str(SAMPLES / "film_actor_harborlight.pdf"), str(folder / "page")],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        pdf = pdfium.PdfDocument.new()
+        page = pdf.new_page(595.28, 841.89)
+        image = pdfium.PdfImage.new(pdf)
+        with open(folder / "page.jpg", "rb") as fh:
+            image.load_jpeg(fh, inline=True)
+        image.set_matrix(pdfium.PdfMatrix().scale(595.28, 841.89))
+        page.insert_obj(image)
+        page.gen_content()
+        p = folder / "scan.pdf"
+        pdf.save(str(p))
+        pdf.close()
+        (folder / "page.jpg").unlink()
     elif kind == "utf16":
         text = (SAMPLES / "influencer_glowup.txt").read_text(encoding="utf-8")
         (p := folder / "utf16.txt").write_bytes(text.encode("utf-16"))
@@ -98,6 +126,8 @@ EXPECTED = {
     "docx_named_pdf": ("ok", "named .pdf but the content is a Word DOCX"),
     "legacy_doc": ("UnsupportedFormat", ".doc"),
     "zip_bomb_docx": ("LimitExceeded", "zip bomb"),
+    "encrypted_pdf": ("EncryptedDocument", "password"),
+    "image_only_pdf": ("NoTextLayer", "OCR"),
     "entity_bomb_docx": ("InputError", "entity bomb"),
     "external_entity_docx": ("ok", "Performer agrees."),
     "utf16": ("ok", "Skylar Delacroix"),
