@@ -180,8 +180,10 @@ def test_rerun_without_resume_is_refused_and_resume_does_nothing_twice(batch_run
     result = CliRunner().invoke(cli, ["batch", str(mixed / "inbox"), "-o", str(out)])
     assert result.exit_code == 2 and "--resume" in result.output
     attempts = dict(_rows(db, "SELECT sha256, attempts FROM contracts WHERE status = 'done'"))
+    duplicates = _rows(db, "SELECT name FROM files WHERE status = 'duplicate'")
     again = run_batch([mixed / "inbox", mixed / "studio.zip"], out, jobs=1, resume=True)
     assert again.done == 0 and again.skipped >= len(CONTRACTS)
+    assert _rows(db, "SELECT name FROM files WHERE status = 'duplicate'") == duplicates  # still recorded as such
     assert dict(_rows(db, "SELECT sha256, attempts FROM contracts WHERE status = 'done'")) == attempts
     # failures are retried on resume (they fail again, with one more attempt)
     assert again.failed > 0

@@ -133,7 +133,9 @@ def run_batch(
                 continue
             known = store.contract(sha, model)
             if known is not None and known["status"] == "done":
-                store.set_file(src.name, "done", sha256=sha, size=src.size)
+                prior = store.file_status(src.name)
+                if prior is None or prior["status"] != "duplicate" or prior["sha256"] != sha:
+                    store.set_file(src.name, "done", sha256=sha, size=src.size)
                 result.skipped += 1
                 continue
             if sha in planned:
@@ -163,9 +165,13 @@ def run_batch(
 
         def runnable():
             for sha, name, data, suffix in tasks():
-                if data is None:
+                if data is None:  # gone or changed since it was hashed
+                    reason = f"cannot read the file ({suffix})"
                     store.start_contract(sha, model, name)
-                    store.finish_contract(sha, model, name, {"status": "failed", "reason": f"cannot read ({suffix})"})
+                    store.finish_contract(sha, model, name, {"status": "failed", "reason": reason})
+                    result.analysed += 1
+                    result.failed += 1
+                    result.failures.append((name, reason))
                     continue
                 yield sha, name, data, suffix
 
