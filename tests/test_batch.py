@@ -230,28 +230,11 @@ def test_a_worker_killed_mid_file_costs_only_that_file(tmp_path):
 
 def test_killed_batch_resumes_with_nothing_lost_and_nothing_done_twice(tmp_path):
     inbox = tmp_path / "in"
-    inbox.mkdir()
-    for i in range(4):
-        for p in CONTRACTS:  # distinct content: a header line per copy
-            (inbox / f"{i}-{p.stem}.txt").write_text(f"Copy {i}\n" + _text_of(p), encoding="utf-8")
+    _distinct_copies(inbox, 4)
     out = tmp_path / "out"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "castguard", "batch", str(inbox), "-o", str(out), "--jobs", "1"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, env=env,
-    )  # fmt: skip
+    proc = _start_batch(inbox, out)
     db = out / STORE_NAME
-    deadline = time.monotonic() + 120
-    done_before = 0
-    while time.monotonic() < deadline:
-        time.sleep(0.3)
-        if db.exists():
-            try:
-                done_before = _rows(db, "SELECT count(*) FROM contracts WHERE status = 'done'")[0][0]
-            except sqlite3.OperationalError:
-                continue
-            if done_before >= 3:
-                break
+    done_before = _wait_until_done(db, 3)
     os.killpg(proc.pid, signal.SIGKILL)  # the client and its workers, mid-run
     proc.wait(30)
     assert 3 <= done_before < len(list(inbox.iterdir()))
@@ -416,24 +399,11 @@ def test_memory_limit_stops_one_file_not_the_batch(tmp_path, monkeypatch):
 
 def test_ctrl_c_stops_cleanly_and_resume_finishes(tmp_path):
     inbox = tmp_path / "in"
-    inbox.mkdir()
-    for i in range(3):
-        for p in CONTRACTS:
-            (inbox / f"{i}-{p.stem}.txt").write_text(f"Copy {i}\n" + _text_of(p), encoding="utf-8")
+    _distinct_copies(inbox, 3)
     out = tmp_path / "out"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "castguard", "batch", str(inbox), "-o", str(out), "--jobs", "1"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
-    )  # fmt: skip
+    proc = _start_batch(inbox, out, stderr=subprocess.PIPE)
     db = out / STORE_NAME
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        time.sleep(0.3)
-        try:
-            if db.exists() and _rows(db, "SELECT count(*) FROM contracts WHERE status = 'done'")[0][0] >= 2:
-                break
-        except sqlite3.OperationalError:
-            continue
+    _wait_until_done(db, 2)
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C sends: the whole foreground group
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130 and "--resume" in err and "nothing is lost" in err
@@ -442,3 +412,35 @@ def test_ctrl_c_stops_cleanly_and_resume_finishes(tmp_path):
     result = CliRunner().invoke(cli, ["batch", str(inbox), "-o", str(out), "--resume"])
     assert result.exit_code == 0, result.output
     assert dict(_rows(db, "SELECT status, count(*) FROM files GROUP BY status")) == {"done": len(list(inbox.iterdir()))}
+
+
+def _distinct_copies(inbox: Path, copies: int) -> None:
+    """Each sample contract `copies` times as text, made distinct by a first line (so none is a duplicate)."""
+    inbox.mkdir()
+    for i in range(copies):
+        for p in CONTRACTS:
+            (inbox / f"{i}-{p.stem}.txt").write_text(f"Copy {i}\n" + _text_of(p), encoding="utf-8")
+
+
+def _start_batch(inbox: Path, out: Path, stderr=subprocess.DEVNULL) -> subprocess.Popen:
+    """`castguard batch` as a real process in its own process group (so a test can signal the whole group)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "castguard", "batch", str(inbox), "-o", str(out), "--jobs", "1"],
+        stdout=subprocess.DEVNULL, stderr=stderr, text=True, start_new_session=True,
+    )  # fmt: skip
+
+
+def _wait_until_done(db: Path, n: int, timeout: float = 120) -> int:
+    """Poll the run store until at least n contracts are done; returns how many are."""
+    deadline = time.monotonic() + timeout
+    done = 0
+    while time.monotonic() < deadline:
+        time.sleep(0.3)
+        try:
+            if db.exists():
+                done = _rows(db, "SELECT count(*) FROM contracts WHERE status = 'done'")[0][0]
+        except sqlite3.OperationalError:
+            continue
+        if done >= n:
+            break
+    return done

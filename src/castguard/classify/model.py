@@ -121,13 +121,24 @@ def default_model() -> ClauseModel | None:
         return None
 
 
-def _best_sentence(clause: Clause, doc: Document, model: ClauseModel, label: str) -> tuple[int, int]:
-    """The sentence of the clause that the model finds most telling for ``label`` (the evidence to quote)."""
+def _best_sentence(
+    clause: Clause, doc: Document, model: ClauseModel, label: str, cache: dict | None = None
+) -> tuple[int, int]:
+    """The sentence of the clause that the model finds most telling for ``label`` (the evidence to quote).
+
+    ``cache`` keeps each sentence's probabilities for the clause, so several labels score its sentences once.
+    """
     spans = clause.sentences or ((clause.start, clause.end),)
     if len(spans) == 1:
         return spans[0]
+    if cache is None:
+        cache = {}
+    if clause.id not in cache:
+        cache.clear()  # one clause at a time
+        cache[clause.id] = [model.predict_proba(doc.text[s:e]) for s, e in spans]
     k = model.labels.index(label)
-    return max(spans, key=lambda sp: model.predict_proba(doc.text[sp[0] : sp[1]])[k])
+    probs = cache[clause.id]
+    return spans[max(range(len(spans)), key=lambda i: probs[i][k])]
 
 
 class ModelDetector:
@@ -144,11 +155,12 @@ class ModelDetector:
         for h in rule_hits:
             by_clause.setdefault(h.clause_id, set()).add(h.label)
         out = []
+        cache: dict = {}
         for clause in clauses:
             if len(clause.text) < 20:
                 continue
             for label, p in self.model.predict(clause.text, by_clause.get(clause.id, set())).items():
-                start, end = _best_sentence(clause, doc, self.model, label)
+                start, end = _best_sentence(clause, doc, self.model, label, cache)
                 sent = Sentence(start, end, doc.text[start:end], concepts.within(start, end))
                 if sent.is_definition and not label.startswith("protective:"):
                     continue

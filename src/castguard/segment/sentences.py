@@ -23,13 +23,21 @@ def pipeline():
 
         @Language.component("castguard_paragraph_breaks")
         def _paragraph_breaks(doc):
+            from spacy.attrs import SENT_START
+
+            # one array write, not Token.is_sent_start per break (each of those rescans the whole Doc)
+            starts = doc.to_array([SENT_START]).reshape(len(doc), 1)
+            changed = False
             for i, tok in enumerate(doc[:-1]):
                 if (
                     tok.is_space
                     and "\n" in tok.text
                     and (tok.text.count("\n") >= 2 or i == 0 or doc[i - 1].text in (":",))
                 ):
-                    doc[i + 1].is_sent_start = True
+                    starts[i + 1, 0] = 1
+                    changed = True
+            if changed:
+                doc.from_array([SENT_START], starts)
             return doc
 
     nlp = spacy.blank("en")
