@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-__all__ = ["Block", "Clause", "Document", "Evidence", "Finding", "Label", "Report"]
+__all__ = ["Block", "Clause", "Document", "Evidence", "Finding", "Label", "Protection", "Report"]
 
 
 @dataclass(frozen=True)
@@ -113,6 +113,38 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Protection:
+    """A clause that already protects the person against a gap (report schema revision 1.1).
+
+    ``hollowed`` is true when the protection is itself carved out ("except to improve our services"): the
+    gap then stays raised, and the report shows why the protection did not count.
+    """
+
+    gap: str
+    clause_ids: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+    explanation: str
+    hollowed: bool = False
+    detector: str = ""
+
+    def to_dict(self) -> dict:
+        return {
+            "gap": self.gap,
+            "clause_ids": list(self.clause_ids),
+            "evidence": [
+                {"clause_id": e.clause_id, "quote": e.quote, "start": e.start, "end": e.end, "page": e.page}
+                for e in self.evidence
+            ],
+            "explanation": self.explanation,
+            "hollowed": self.hollowed,
+            "detector": self.detector,
+        }
+
+
+DOCUMENT_TYPES = ("contract", "terms_of_service", "release_or_consent", "not_a_contract")
+
+
+@dataclass(frozen=True)
 class Report:
     document: Document
     in_scope: bool
@@ -124,3 +156,6 @@ class Report:
     model: str
     errors: tuple[str, ...] = field(default=())
     scope_evidence: tuple[int, int] | None = None  # the sentence that decided in_scope
+    protections: tuple[Protection, ...] = ()
+    document_type: str = "contract"  # one of DOCUMENT_TYPES, decided before scope
+    document_type_reason: str = ""

@@ -47,6 +47,7 @@ def scan_document(doc, *, detector=None) -> Report:
         clauses=clauses,
         labels=analysis.labels,
         findings=analysis.findings,
+        protections=analysis.protections,
         tool_version=__version__,
         model=analysis.detector,
         errors=(),

@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from ..model import Clause, Document, Finding, Label
-from .gaps import ScopeDecision, build_findings, decide_scope
+from ..model import Clause, Document, Finding, Label, Protection
+from .gaps import ScopeDecision, build_findings, build_protections, decide_scope
 from .rules import ClauseHit, Concepts, RuleDetector, find_concepts
 from .taxonomy import GAPS, TAXONOMY_VERSION
 
@@ -36,6 +36,7 @@ class Analysis:
     labels: dict[str, tuple[Label, ...]]
     findings: tuple[Finding, ...]
     detector: str
+    protections: tuple[Protection, ...] = ()
 
 
 def analyze(doc: Document, clauses: tuple[Clause, ...], sdoc, detector: Detector | None = None) -> Analysis:
@@ -44,9 +45,13 @@ def analyze(doc: Document, clauses: tuple[Clause, ...], sdoc, detector: Detector
     scope = decide_scope(doc, clauses, concepts)
     hits = detector.label(doc, clauses, concepts)
     findings: tuple[Finding, ...] = ()
+    protections: tuple[Protection, ...] = ()
     if scope.in_scope:
-        findings, protections = build_findings(doc, clauses, concepts, hits, RuleDetector.name)
-        hits = hits + protections
+        findings, contract_protections = build_findings(doc, clauses, concepts, hits, RuleDetector.name)
+        hits = hits + contract_protections
+        # every protection is reported, also for a gap still raised elsewhere (an approval of photographs that
+        # does not reach the voice model): the checklist says which gaps they actually kept out
+        protections = build_protections(doc, clauses, hits)
     labels: dict[str, dict[str, float]] = {c.id: {} for c in clauses}
     for h in hits:
         cur = labels[h.clause_id].get(h.label, 0.0)
@@ -55,4 +60,6 @@ def analyze(doc: Document, clauses: tuple[Clause, ...], sdoc, detector: Detector
         cid: tuple(Label(k, round(v, 3)) for k, v in sorted(d.items())) or (Label("none", 1.0),)
         for cid, d in labels.items()
     }
-    return Analysis(scope=scope, labels=label_tuples, findings=findings, detector=detector.name)
+    return Analysis(
+        scope=scope, labels=label_tuples, findings=findings, detector=detector.name, protections=protections
+    )

@@ -16,12 +16,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import Clause, Document, Evidence, Finding
+from ..model import Clause, Document, Evidence, Finding, Protection
 from .lexicon import BROAD_PURPOSE
-from .rules import ClauseHit, Concepts, Sentence, deemed_window_is_short, polarity
+from .rules import HOLLOWED, ClauseHit, Concepts, Sentence, deemed_window_is_short, polarity
 from .taxonomy import GAPS, SEVERITY_ORDER, raise_severity
 
-__all__ = ["ScopeDecision", "build_findings", "decide_scope"]
+__all__ = ["ScopeDecision", "build_findings", "build_protections", "decide_scope"]
 
 
 @dataclass(frozen=True)
@@ -693,3 +693,67 @@ def _clause_at(by_id: dict[str, Clause], offset: int) -> str:
             if best is None or c.start >= best.start:
                 best = c
     return (best or next(iter(by_id.values()))).id
+
+
+def build_protections(doc: Document, clauses: tuple[Clause, ...], hits: list[ClauseHit]) -> tuple[Protection, ...]:
+    """The report's ``protections``: one entry per gap, quoting the sentences that protect against it.
+
+    A grant hollowed out by an exception ("we will not train on your content except to improve our services")
+    is listed as a hollowed protection, so the reader sees why it did not count.
+    """
+    by_id = {c.id: c for c in clauses}
+    grouped: dict[tuple[str, bool], list[ClauseHit]] = {}
+    for h in hits:
+        if h.label.startswith("protective:"):
+            grouped.setdefault((h.label.split(":", 1)[1], False), []).append(h)
+        elif h.note == HOLLOWED:
+            grouped.setdefault((h.label, True), []).append(h)
+    out = []
+    for (gap, hollowed), ghits in grouped.items():
+        if gap not in GAPS:
+            continue
+        seen, evidence, clause_ids = set(), [], []
+        for h in sorted(ghits, key=lambda h: h.start):
+            if (h.start, h.end) in seen or len(evidence) >= 3:
+                continue
+            seen.add((h.start, h.end))
+            quote, a, b = _quote(doc.text, h.start, h.end)
+            evidence.append(Evidence(h.clause_id, quote, a, b, doc.page_at(a)))
+            if h.clause_id not in clause_ids:
+                clause_ids.append(h.clause_id)
+        where = ", ".join(_clause_ref(by_id[c]) for c in clause_ids[:4])
+        g = GAPS[gap]
+        if hollowed:
+            explanation = (
+                f"{where} sets a limit, but an exception carves the limit out, so it does not protect against "
+                f"“{g.title}”."
+            )
+        else:
+            explanation = f"{_PROTECTS_BY[gap]} ({where})"
+        detectors = sorted({h.detector for h in ghits})
+        out.append(Protection(gap, tuple(clause_ids), tuple(evidence), explanation, hollowed, "+".join(detectors)))
+    out.sort(key=lambda p: (list(GAPS).index(p.gap), p.hollowed))
+    return tuple(out)
+
+
+
+_PROTECTS_BY = {
+    "ai_training_grant": "Training AI on the person's material is excluded or needs their separate consent.",
+    "replica_creation_grant": "A digital replica is excluded, or limited to the named project with notice and pay.",
+    "replica_use_unspecified": "Uses are limited to a named purpose, production or schedule.",
+    "unbounded_term_scope": "Use is limited in time: the rights end with the term or revert to the person.",
+    "reuse_other_projects": "Use is limited to the named product, production or purpose.",
+    "digital_alteration": "Alterations need the person's consent.",
+    "objectionable_depiction": "The person approves uses, or sensitive categories of use are excluded.",
+    "replica_compensation_missing": "A payment term reaches these uses.",
+    "consent_buried_or_bundled": "Consent to these uses is given separately, not by signing the main agreement.",
+    "consent_conditioned_or_waived": "The person keeps their rights, or refusal carries no penalty.",
+    "no_revocation_or_suspension": "The person can revoke, opt out or end new uses.",
+    "assignment_sublicensing": "The rights cannot be assigned or sublicensed without the person's consent.",
+    "post_mortem_use": "Uses after death need the estate's consent.",
+    "synthetic_substitution": "A synthetic performer derived from the person is excluded or needs their consent.",
+    "data_security_deletion_missing": "Storage, security or deletion of the person's data is covered.",
+    "ai_disclosure_missing": "Notice, reporting or labelling of AI uses is required.",
+    "silent_broad_legacy_grant": "The contract deals with AI expressly instead of leaving a broad grant silent.",
+    "representation_or_minor_gap": "The person has counsel or union coverage for these terms.",
+}

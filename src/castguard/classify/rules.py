@@ -395,6 +395,9 @@ _OBLIGATION = re.compile(
 _GRANT_MODAL = re.compile(r"\bmay\b|\bhereby\b|\bgrants?\b|\bright to\b|\bentitled\b", re.I)
 
 
+HOLLOWED = "a protection hollowed out by an exception"
+
+
 class RuleDetector:
     """Labels clauses with gap ids and protections using ``lexicon`` concepts."""
 
@@ -454,7 +457,7 @@ class RuleDetector:
                     )
                 )
             else:
-                note = "a protection hollowed out by an exception" if pol == "hollow" else ""
+                note = HOLLOWED if pol == "hollow" else ""
                 results.append(ClauseHit(clause.id, gap, score, s.start, s.end, tuple(cues), note))
         return results
 

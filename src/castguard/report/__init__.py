@@ -12,7 +12,15 @@ from pathlib import Path
 from ..classify.taxonomy import GAPS, SEVERITY_ORDER, TAXONOMY_VERSION  # noqa: F401 (SEVERITY_ORDER re-exported)
 from ..model import Clause, Report
 
-__all__ = ["DISCLAIMER", "SCHEMA_ID", "SCHEMA_PATH", "report_to_dict", "risk_score", "summary_text"]
+__all__ = [
+    "DISCLAIMER",
+    "SCHEMA_ID",
+    "SCHEMA_PATH",
+    "gap_checklist",
+    "report_to_dict",
+    "risk_score",
+    "summary_text",
+]
 
 SCHEMA_ID = "castguard.report/1"
 SCHEMA_PATH = Path(__file__).with_name("report.schema.json")
@@ -38,6 +46,31 @@ def risk_score(report: Report) -> int:
 def severity_counts(report: Report) -> dict[str, int]:
     c = Counter(f.severity for f in report.findings)
     return {s: c.get(s, 0) for s in ("high", "medium", "low")}
+
+
+def gap_checklist(report: Report) -> list[dict]:
+    """Every gap id of the taxonomy with what the contract does about it: ``raised``, ``protected`` (a clause
+    already protects against it and it is not raised) or ``not_raised``, so a reader sees why a gap is absent.
+
+    Each row: ``gap``, ``title``, ``status``, and the ids of the clauses that decided it.
+    """
+    raised = {f.gap: f for f in report.findings}
+    protected: dict[str, list[str]] = {}
+    for p in report.protections:
+        if not p.hollowed:
+            protected.setdefault(p.gap, []).extend(c for c in p.clause_ids if c not in protected.get(p.gap, []))
+    rows = []
+    for gap, g in GAPS.items():
+        if not report.in_scope:
+            status, clause_ids = "not_raised", []
+        elif gap in raised:
+            status, clause_ids = "raised", list(raised[gap].clause_ids)
+        elif gap in protected:
+            status, clause_ids = "protected", protected[gap]
+        else:
+            status, clause_ids = "not_raised", []
+        rows.append({"gap": gap, "title": g.title, "status": status, "clause_ids": clause_ids})
+    return rows
 
 
 def summary_text(report: Report) -> str:
@@ -97,6 +130,7 @@ def report_to_dict(report: Report) -> dict:
             "pages": doc.pages,
             "characters": len(doc.text),
         },
+        "document_type": {"value": report.document_type, "reason": report.document_type_reason},
         "in_scope": report.in_scope,
         "scope_reason": report.scope_reason,
         "scope_evidence": _scope_evidence(report),
@@ -117,6 +151,8 @@ def report_to_dict(report: Report) -> dict:
             for c in report.clauses
         ],
         "findings": [f.to_dict() for f in report.findings],
+        "protections": [p.to_dict() for p in report.protections],
+        "checklist": gap_checklist(report),
         "summary": {
             "risk_score": risk_score(report),
             "gaps": dict(sorted(by_gap.items())),
