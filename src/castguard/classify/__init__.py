@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from ..model import Clause, Document, Finding, Label, Protection
-from .gaps import ScopeDecision, build_findings, build_protections, decide_scope
+from .doctype import DocumentType, decide_document_type
+from .gaps import build_findings, build_protections
+from .scope import ScopeDecision, decide_scope
 from .rules import ClauseHit, Concepts, RuleDetector, find_concepts
 from .taxonomy import GAPS, TAXONOMY_VERSION
 
@@ -37,12 +39,17 @@ class Analysis:
     findings: tuple[Finding, ...]
     detector: str
     protections: tuple[Protection, ...] = ()
+    document_type: DocumentType = DocumentType("contract", "")
 
 
 def analyze(doc: Document, clauses: tuple[Clause, ...], sdoc, detector: Detector | None = None) -> Analysis:
     detector = detector or RuleDetector()
     concepts = find_concepts(doc.text, sdoc)
-    scope = decide_scope(doc, clauses, concepts)
+    doctype = decide_document_type(doc, clauses)
+    if doctype.value == "not_a_contract":
+        scope = ScopeDecision(False, f"not a contract: {doctype.reason}")
+    else:
+        scope = decide_scope(doc, clauses, concepts, doctype.value)
     hits = detector.label(doc, clauses, concepts)
     findings: tuple[Finding, ...] = ()
     protections: tuple[Protection, ...] = ()
@@ -61,5 +68,8 @@ def analyze(doc: Document, clauses: tuple[Clause, ...], sdoc, detector: Detector
         for cid, d in labels.items()
     }
     return Analysis(
-        scope=scope, labels=label_tuples, findings=findings, detector=detector.name, protections=protections
+        scope=scope, labels=label_tuples, findings=findings,
+        detector=detector.name,
+        protections=protections,
+        document_type=doctype,
     )

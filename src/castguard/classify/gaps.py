@@ -21,14 +21,7 @@ from .lexicon import BROAD_PURPOSE
 from .rules import HOLLOWED, ClauseHit, Concepts, Sentence, deemed_window_is_short, polarity
 from .taxonomy import GAPS, SEVERITY_ORDER, raise_severity
 
-__all__ = ["ScopeDecision", "build_findings", "build_protections", "decide_scope"]
-
-
-@dataclass(frozen=True)
-class ScopeDecision:
-    in_scope: bool
-    reason: str
-    evidence: tuple[int, int] | None = None  # the sentence that decided it
+__all__ = ["build_findings", "build_protections"]
 
 
 def _sentences(doc: Document, clauses: tuple[Clause, ...], concepts: Concepts):
@@ -62,58 +55,6 @@ def _near_person(s: Sentence, attrs) -> bool:
         if _WHO_STRICT.search(window) or any(abs(p.start - h.start) < 50 for p in s.get("PARTY_PERSON")):
             return True
     return False
-
-
-def decide_scope(doc: Document, clauses: tuple[Clause, ...], concepts: Concepts) -> ScopeDecision:
-    """In scope when the contract engages or licenses a natural person's performance, name, likeness or voice.
-
-    A sentence counts when it names a personal attribute (likeness, voice, biography; or a photograph,
-    recording or name together with the person it belongs to), a person, and a grant, permission or use, and
-    is not itself a prohibition ("no rights to members' names or likenesses are granted").
-    """
-    strong_best: tuple[int, tuple[int, int], str] | None = None
-    weak_sentences: list[tuple[tuple[int, int], str]] = []
-    person_party = any(h.concept == "PARTY_PERSON" for h in concepts.hits)
-    for _clause, s in _sentences(doc, clauses, concepts):
-        attrs = [h for h in s.get("PERSON_STRONG") if h.defined or _SCOPE_STRONG.search(h.text)]
-        weak = [h for h in s.get("PERSON_WEAK") if _SCOPE_WEAK.match(h.text)]
-        if not attrs and not weak:
-            continue
-        grant = s.has("GRANT", "CONSENT_WORD", "WAIVE")
-        if not grant or s.is_definition:
-            continue
-        if polarity(s, attrs or weak, doc.text) == "protect":
-            continue
-        who_party = s.has("PARTY_PERSON")
-        who_strict = who_party or bool(_WHO_STRICT.search(s.text))
-        if attrs and (who_strict or s.has("ROLE")):
-            granting = re.search(
-                r"\bgrants?\b|\blicen[cs]e|\bhereby\b|\bright to use\b|\bpermission\b|\bconsents? to\b", s.text, re.I
-            )
-            score = 3 + len(attrs) + (2 if who_strict else 0) + (3 if granting else 0) + (2 if len(s.text) > 80 else 0)
-            if strong_best is None or score > strong_best[0]:
-                strong_best = (score, (s.start, s.end), ", ".join(dict.fromkeys(h.text.lower() for h in attrs)))
-        elif weak and who_strict and _near_person(s, weak):
-            weak_sentences.append(((s.start, s.end), ", ".join(dict.fromkeys(h.text.lower() for h in weak))))
-    if not strong_best and not weak_sentences:
-        # a person releasing privacy or publicity claims over recordings of them is a likeness licence too
-        for _clause, s in _sentences(doc, clauses, concepts):
-            if (
-                s.has("WAIVE")
-                and s.has("WAIVE_OBJ")
-                and (s.has("PARTY_PERSON") or _WHO_STRICT.search(s.text))
-                and not re.search(r"indemnif|harmless", s.text, re.I)
-                and re.search(r"record|photo|video|film|image|likeness|publicat", doc.text, re.I)
-            ):
-                return ScopeDecision(
-                    True, "the person releases privacy or publicity claims over recordings of them", (s.start, s.end)
-                )
-    if strong_best and (strong_best[0] >= 6 or person_party or len(weak_sentences) >= 1):
-        return ScopeDecision(True, f"grants or uses a person's {strong_best[2]}", strong_best[1])
-    if len(weak_sentences) >= 2 or (weak_sentences and (person_party or strong_best)):
-        span, what = weak_sentences[0]
-        return ScopeDecision(True, f"grants or uses a person's {what}", span)
-    return ScopeDecision(False, "no grant or use of a natural person's performance, name, likeness or voice was found")
 
 
 def _quote(text: str, start: int, end: int, limit: int = 300) -> tuple[str, int, int]:

@@ -242,7 +242,9 @@ def find_concepts(text: str, sdoc) -> Concepts:
                 if (term, c) in done:
                     continue
                 done.add((term, c))
-                for m in re.finditer(r"\b" + re.escape(term) + r"\b", text):
+                # a term defined in capitals ("AURIEMMA IDENTIFICATION") is used in title case too
+                flags = re.I if term.isupper() else 0
+                for m in re.finditer(r"\b" + re.escape(term) + r"\b", text, flags):
                     extra.append(Hit(c, m.start(), m.end(), m.group(0), defined=True))
     for name in sorted(_person_parties(text)):
         for m in re.finditer(r"\b" + re.escape(name) + r"(?:['’]s)?\b", text):

@@ -1,0 +1,172 @@
+"""What kind of document this is, decided from its content before scope (report schema revision 1.1).
+
+``contract``            an agreement between named parties (the default for anything that binds someone)
+``terms_of_service``    terms a platform's or service's users accept ("By using the Services you agree ...")
+``release_or_consent``  a release, consent form or statement signed or read by the person ("I consent ...")
+``not_a_contract``      a README, cover letter, sources list or notes: no findings are raised on it
+
+File names are never used: a union's archive holds "contract_final_v2.pdf" files that are cover letters and
+READMEs named like deals.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Clause, Document
+
+__all__ = ["DocumentType", "decide_document_type", "is_english"]
+
+
+@dataclass(frozen=True)
+class DocumentType:
+    value: str
+    reason: str
+
+
+# words that bind someone: their density separates a contract from prose about one
+_BINDING = re.compile(
+    r"\b(?:shall|hereby|hereunder|herein|agrees?|agreed|grants?|licen[cs]es?|warrants?|undertakes?|consents?|"
+    r"releases?|waives?|indemnif\w*|terminat\w*|obligations?|binding|you must|you may not|we may|you will|you grant)\b",
+    re.I,
+)
+_TITLE_TOS = re.compile(
+    r"terms\s+of\s+(?:service|use)|terms\s+and\s+conditions|user\s+agreement|(?:community|platform)\s+(?:terms|guidelines)|"
+    r"(?:creator|commercial|developer|consumer|service|usage)\s+terms|acceptable\s+use\s+policy|end[- ]user\s+licen[cs]e",
+    re.I,
+)
+_ACCEPT_BY_USE = re.compile(
+    r"\bby\s+(?:accessing|using|downloading|registering|creating an account|clicking|signing up)|"
+    r"\b(?:you|users?)\s+(?:agree|accept)\s+(?:to\s+)?(?:be bound by\s+)?(?:these|the|our)\s+(?:terms|conditions|agreement)|"
+    r"\bif you do not agree\b[^.]{0,80}\b(?:do not|don['’]t|may not)\s+(?:use|access)",
+    re.I,
+)
+_TITLE_RELEASE = re.compile(
+    r"\b(?:release|consent|permission|authori[sz]ation|waiver|verbal\s+statement|acknowledg(?:e)?ment)\b(?:\s+(?:form|and|of|to))?",
+    re.I,
+)
+_FIRST_PERSON = re.compile(r"\b(?:I|my|me)\b")
+_AGREEMENT_TITLE = re.compile(
+    r"\bagreement\b|\bcontract\b|\bdeal memo\b|\bmemorandum of (?:agreement|understanding)\b|\bletter agreement\b|"
+    r"\baddendum\b|\bamendment\b|\brider\b|\bschedule\b|\bexhibit\b|\bterm sheet\b",
+    re.I,
+)
+_PARTIES = re.compile(
+    r"\b(?:between|by and between|entered into|made (?:as of|on|this))\b|\bthe parties\b|\b(?:party|parties) hereto\b",
+    re.I,
+)
+# prose about software or a repository, a letter, a list of sources
+_README = re.compile(
+    r"^\s*(?:```|\$ |pip install|npm |make |git clone)|\b(?:this repository|installation|usage:|getting started|"
+    r"quick ?start|pull request|open an issue)\b",
+    re.I | re.M,
+)
+_LETTER = re.compile(r"^\s*(?:dear\s+\w+|sincerely|best regards|kind regards|yours (?:truly|faithfully|sincerely))\b", re.I | re.M)
+_SIGNATURE = re.compile(
+    r"in witness whereof|\bsignature\b|^\s*(?:by|name|title|signed|date)\s*:|_{6,}|\baccepted and agreed\b",
+    re.I | re.M,
+)
+_URL = re.compile(r"https?://\S+")
+_TITLE_TOS_OTHER = re.compile(  # the same titles in the languages platforms most often publish in
+    r"conditions\s+(?:de\s+service|d['’]utilisation|g[ée]n[ée]rales)|t[ée]rminos\s+(?:de\s+(?:servicio|uso)|y\s+condiciones)|"
+    r"nutzungsbedingungen|allgemeine\s+gesch[äa]ftsbedingungen|termini\s+(?:di\s+servizio|e\s+condizioni)|"
+    r"termos\s+(?:de\s+(?:servi[çc]o|uso)|e\s+condi[çc][õo]es)",
+    re.I,
+)
+_ENGLISH = re.compile(r"\b(?:the|and|of|to|in|or|any|that|this|for|with|by|be|is|are|you|your|shall|will|may)\b", re.I)
+_CONSENT_STATEMENT = re.compile(
+    r"\bI\b[^.]{0,120}\b(?:consent|agree|authori[sz]e|give (?:my )?(?:permission|consent)|am aware|understand|acknowledge|"
+    r"release|grant)\b",
+)
+
+
+def is_english(text: str) -> bool:
+    """castguard reads English; a contract in another language must say so rather than look clean."""
+    words = max(1, len(re.findall(r"\w+", text[:50000])))
+    return len(_ENGLISH.findall(text[:50000])) / words > 0.12
+
+
+def decide_document_type(doc: Document, clauses: tuple[Clause, ...] = ()) -> DocumentType:
+    text = doc.text
+    words = max(1, len(re.findall(r"\w+", text)))
+    head = text[:3000]
+    stripped = text.lstrip()
+    if stripped[:1] in "{[" and re.match(r"[{\[]\s*[\"{\[]", stripped):
+        return DocumentType("not_a_contract", "it is structured data (JSON), not the text of an agreement")
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    table_lines = sum(1 for ln in lines if ln.lstrip().startswith("|"))
+    if lines and table_lines / len(lines) > 0.2 and not _PARTIES.search(head):
+        return DocumentType("not_a_contract", "it is mostly a table or list (notes, a sources list), not an agreement")
+    if not is_english(text):
+        other = _TITLE_TOS_OTHER.search(head)
+        if other:
+            return DocumentType(
+                "terms_of_service", f"terms that users accept by using a service (“{' '.join(other.group(0).split())}”)"
+            )
+    first_person_consent = _CONSENT_STATEMENT.search(text[:20000])
+    binding = len(_BINDING.findall(text))
+    density = binding / words * 1000  # binding words per thousand words; contracts run 15-60, prose 0-5
+
+    readme = len(_README.findall(text))
+    letter = len(_LETTER.findall(text))
+    urls = len(_URL.findall(text))
+    if first_person_consent and (binding < 3 or density < 6):
+        return DocumentType(
+            "release_or_consent",
+            f"a statement in the first person by which the person consents (“{_clip(first_person_consent.group(0))}”)",
+        )
+    looks_like_agreement = bool(
+        _PARTIES.search(head) or _TITLE_TOS.search(head) or _AGREEMENT_TITLE.search(text.lstrip()[:600])
+    )
+    if (binding < 3 or density < 6) and not looks_like_agreement:
+        what = (
+            "a README or technical notes"
+            if readme >= 2
+            else "a letter"
+            if letter
+            else "a list of sources or links"
+            if urls >= 5
+            else "prose that binds no one"
+        )
+        return DocumentType(
+            "not_a_contract",
+            f"it reads as {what}: {binding} binding word(s) such as 'shall', 'grants' or 'agrees' in {words:,} words",
+        )
+    if (readme >= 3 or letter >= 2) and density < 10 and not _PARTIES.search(head):
+        return DocumentType(
+            "not_a_contract", "it reads as a README or a letter, with few binding words and no parties"
+        )
+
+    tos_title = _TITLE_TOS.search(head)
+    accept = _ACCEPT_BY_USE.search(text[:20000])
+    you = len(re.findall(r"\byou(?:r)?\b", text, re.I)) / words * 1000
+    if (tos_title and (accept or you > 15)) or (accept and you > 20 and not _PARTIES.search(head[:1500])):
+        cue = tos_title.group(0) if tos_title else accept.group(0)
+        return DocumentType("terms_of_service", f"terms that users accept by using a service (“{' '.join(cue.split())}”)")
+
+    release_title = _TITLE_RELEASE.search(head[:400])
+    first_person = len(_FIRST_PERSON.findall(text)) / words * 1000
+    if release_title and (first_person > 8 or not _AGREEMENT_TITLE.search(head[:400])):
+        return DocumentType(
+            "release_or_consent",
+            f"a release or consent given by the person (“{' '.join(release_title.group(0).split())}”)",
+        )
+    if first_person > 25 and re.search(r"\bI (?:consent|agree|understand|acknowledge|authori[sz]e|give)\b", text):
+        return DocumentType("release_or_consent", "a statement in the first person by which the person consents")
+    signed = _SIGNATURE.search(text)
+    title = _AGREEMENT_TITLE.search(text.lstrip()[:300])
+    if not (_PARTIES.search(head) or signed or title or density >= 15):
+        return DocumentType(
+            "not_a_contract",
+            "it talks about agreements but is not one: no parties, no title, no signature block, few binding words",
+        )
+    cue = _AGREEMENT_TITLE.search(head) or _PARTIES.search(head)
+    return DocumentType(
+        "contract", f"an agreement between parties (“{' '.join(cue.group(0).split())}”)" if cue else "binding terms"
+    )
+
+
+def _clip(s: str, n: int = 80) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= n else s[: n - 1].rsplit(" ", 1)[0] + "…"

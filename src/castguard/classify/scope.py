@@ -1,0 +1,264 @@
+"""Is this document in scope: does it engage or license a natural person's performance, name, likeness or voice?
+
+Decided after the document type and before any finding (taxonomy v1.1):
+
+- a contract, release or consent is in scope when a sentence GRANTS (licenses, permits, consents to) the use of
+  a personal attribute — likeness, voice, biography, autograph; or a name, photograph, image or recording with
+  the person it belongs to — of a natural person: a party who is an individual, a role such as Talent or
+  Athlete, a named individual ("Theismann's name"), or the first person of a release ("my image");
+- terms of service are in scope when the people who accept them put their own performances, recordings, voice,
+  image or likeness in and license them to the service; a general AI tool's or a software service's terms that
+  license prompts, code or documents are not.
+
+Sentences that cannot carry a grant never decide it (taxonomy v1.1): recitals ("WHEREAS ... likeness has
+commercial value"), definitions, representations and warranties, duties to police "imitations by others",
+prohibitions ("no rights to members' names or likenesses are granted"), and a company's trade names and logos.
+
+The reason names the person and the grant in words a reader understands: "licenses Theismann's name, likeness
+and voice".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..model import Clause, Document
+from .rules import Concepts, Sentence
+
+__all__ = ["ScopeDecision", "decide_scope"]
+
+
+@dataclass(frozen=True)
+class ScopeDecision:
+    in_scope: bool
+    reason: str
+    evidence: tuple[int, int] | None = None  # the sentence that decided it
+
+
+_STRONG = re.compile(
+    r"likeness|voice|vocal|persona\b|autograph|biograph|biometric|facial|face\b|voiceprint|faceprint|mannerism|"
+    r"physical (?:characteristics|features)|indicia|identifying characteristics|caricature|visage|timbre",
+    re.I,
+)
+_WEAK = re.compile(
+    r"^(?:names?|nicknames?|images?|photo(?:graph)?s?|pictures?|portraits?|signatures?|performances?|"
+    r"recordings?|footage|videos?|audio recordings|video recordings)$",
+    re.I,
+)
+# sentences that never grant anything, whatever words they contain
+_NO_GRANT = re.compile(
+    r"^\W*(?:witnesseth\W*)?(?:whereas|recitals?)\b|\bhas (?:obtained|or will obtain)\b|\bwill obtain\b|"
+    r"\ball (?:rights|releases|consents|clearances) (?:necessary|required)\b|\brepresents?(?:,)? (?:and|&) warrants?\b|\bwarrants? (?:and represents )?that\b|"
+    r"\bimitations?\b|\bcounterfeit|\binfring|\bindemnif|\bhold harmless\b|\bpassing off\b",
+    re.I,
+)
+_GRANT_VERB = re.compile(
+    r"\bgrants?\b|\bgranted\b|\blicen[cs]es?\b|\blicen[cs]ed\b|\bhereby\b|\bright to (?:use|reproduce|publish|exploit|"
+    r"display|broadcast|record|photograph)|\bpermission\b|\bpermits?\b|\bauthori[sz]e|\bconsents? to\b|"
+    r"\b(?:may|shall|will) (?:be (?:entitled|permitted) to )?(?:use|utili[sz]e|exploit|reproduce|publish)\b|"
+    r"\bmak(?:e|es|ing) available\b|\b(?:may|shall|will) (?:make|take) (?:\w+,? ){0,4}(?:recordings|pictures|photographs|"
+    r"videos?|footage)\b|\bconsent to having\b|\bapprove of\b[^.;]{0,40}\bbeing used\b|\ballow\w*\b[^.;]{0,80}\bto be used\b|\ballow\w* [^.;]{0,60}\bto use\b",
+    re.I,
+)
+_MARKS = re.compile(r"trade ?marks?|service marks?|trade ?names?|\blogos?\b|\bmarks\b|domain names?|trade dress", re.I)
+_ROLE_OWNER = re.compile(
+    r"\b(?:performers?|artists?|talent|actors?|actress|athletes?|players?|drivers?|musicians?|vocalists?|singers?|"
+    r"dancers?|models?|influencers?|creators?|endorsers?|celebrit(?:y|ies)|spokesperson|narrators?|hosts?|golfers?|"
+    r"coach|personality|participants?|contributors?|voice (?:actor|talent)|the undersigned)\b",
+    re.I,
+)
+_PRONOUN_OWNER = re.compile(r"\b(?:his|her|his or her|her or his|my|me|I)\b")
+_NOT_THE_GRANT = re.compile(r"\bcease|\bterminat|\bexpir|\bretains?\b|\breserve", re.I)
+_YOU_OWNER = re.compile(r"\b(?:your|you|yourself)\b|\bof (?:the participant|this (?:study|session|interview))\b", re.I)
+# the operative part starts here; sentences before it are recitals ("Berkshire desires to obtain the right to use ...")
+_OPERATIVE = re.compile(
+    r"now,? therefore|agree[sd]? as follows|hereby agree|in consideration of the (?:mutual )?(?:promises|covenants)", re.I
+)
+_NAMED_OWNER = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-zA-Z'’\-]+['’]s\b")
+# a prohibition is not a grant: "nothing herein grants ... any right to use", "shall not use ... name"
+_PROHIBITS = re.compile(
+    r"\bnothing (?:herein|in this)\b|\bno (?:rights?|licen[cs]es?)\b[^.;]{0,80}\b(?:grant|confer|give)|"
+    r"\b(?:shall|will|may) not\b[^.;]{0,60}\b(?:use|grant|licen[cs]e)\b|\bis not granted\b|\bare not granted\b",
+    re.I,
+)
+_COMPANY_WORD = re.compile(
+    r"\b(?:inc|corp|corporation|company|llc|ltd|limited|co|group|holdings|bank|network|club|team|league|association|"
+    r"foundation|university|sponsor|licensee|licensor|client|distributor|franchisee|franchisor|manufacturer|supplier)\b",
+    re.I,
+)
+
+# terms of service: the users' own material
+_OWN_MEDIA = re.compile(
+    r"\b(?:photos?|photographs?|videos?|audio|sound recordings?|recordings?|music|songs?|tracks?|livestreams?|"
+    r"live ?streams?|podcasts?|voice|likeness|images?|streams?|streaming|broadcasts?|performances?|"
+    r"selfies?|avatars?|3D (?:scans?|models?))\b",
+    re.I,
+)
+_USER_CONTENT = re.compile(
+    r"\b(?:your|user|member|creator)\s+(?:content|submissions?|uploads?|materials?|posts?|videos?|photos?|music|"
+    r"recordings?|voice|likeness|name)\b|\bcontent (?:that )?you\b|\b(?:name|likeness|voice|image)s?,? (?:and |or )?"
+    r"(?:your )?(?:likeness|voice|image|profile picture)\b",
+    re.I,
+)
+_OWN_PERSON_GRANT = re.compile(
+    r"\byour (?:name,?\s+(?:and |or )?(?:image|likeness|voice|profile picture)|likeness|voice|image and likeness)\b|"
+    r"\bname,? (?:image,? )?(?:voice,? )?(?:and |or )?likeness\b",
+    re.I,
+)
+
+
+def _sentences(doc: Document, clauses: tuple[Clause, ...], concepts: Concepts):
+    for clause in clauses:
+        for s0, s1 in clause.sentences or ((clause.start, clause.end),):
+            yield clause, Sentence(s0, s1, doc.text[s0:s1], concepts.within(s0, s1))
+
+
+def _owner(s: Sentence, attr_start: int, second_person: bool = False) -> tuple[int, str] | None:
+    """Whose attribute this is, and how sure: a party who is an individual (3), a named person (3), a role (2),
+    a personal pronoun (1)."""
+    rel = attr_start - s.start
+    window = s.text[max(0, rel - 80) : rel + 80]
+    parties = sorted(s.get("PARTY_PERSON"), key=lambda h: abs(h.start - attr_start))  # "Theismann hereby grants ..."
+    if parties:
+        return 3, re.sub(r"['’]s$", "", parties[0].text)
+    m = _NAMED_OWNER.search(window)
+    if m and not _COMPANY_WORD.search(m.group(0)):
+        return 3, re.sub(r"['’]s(?:\s+\w+)?$", "", m.group(0)).strip()
+    m = _ROLE_OWNER.search(window)
+    if m:
+        return 2, m.group(0)
+    if second_person and _YOU_OWNER.search(window):
+        return 2, "the signer"
+    m = _PRONOUN_OWNER.search(window)
+    if m:
+        return 1, "the person" if m.group(0).lower() not in {"my", "me", "i"} else "the signer"
+    return None
+
+
+def _tightly_owned(s: Sentence, h) -> bool:
+    """A name, photograph or recording that plainly belongs to the person: "Talent's name", "name of Talent",
+    "his photograph", "photographs of the Artist", "your image"."""
+    a, b = h.start - s.start, h.end - s.start
+    before, after = s.text[max(0, a - 50) : a], s.text[b : b + 50]
+    who = r"(?:{}|[A-Z][a-z]+(?:\s+[A-Z][a-zA-Z'’\-]+)?)".format(_ROLE_OWNER.pattern)
+    if re.search(who + r"['’]s?\s+(?:[\w-]+,?\s+(?:and\s+|or\s+)?){0,6}$", before) and not _COMPANY_WORD.search(before[-40:]):
+        return True
+    if re.search(r"\b(?:his|her|their|your|my)\s+(?:[\w-]+,?\s+(?:and\s+|or\s+)?){0,6}$", before, re.I):
+        return True
+    if re.match(r"(?:,?\s*(?:and|or)?\s*[\w-]+){0,6}?\s*of\s+(?:you|yourself|the participant|this (?:study|session|interview))\b", after):
+        return True
+    m = re.match(r"(?:,?\s*(?:and|or)?\s*[\w-]+){0,6}?\s*(?:of|by|featuring)\s+(?:the\s+|each\s+|any\s+)?(" + who + ")", after)
+    return bool(m) and not _COMPANY_WORD.search(m.group(1))
+
+
+def _attrs_text(hits) -> str:
+    # a defined term keeps its capitals and quotation marks: licenses Auriemma’s “Auriemma Identification”
+    names = list(dict.fromkeys((f"“{h.text}”" if h.defined else h.text.lower()) for h in hits))[:4]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _possessive(who: str) -> str:
+    if who in {"the person", "the signer"}:
+        return f"{who}'s"
+    return f"{who}’s" if not who.endswith("s") else f"{who}’"
+
+
+def decide_scope(
+    doc: Document, clauses: tuple[Clause, ...], concepts: Concepts, document_type: str = "contract"
+) -> ScopeDecision:
+    if document_type == "terms_of_service":
+        return _decide_terms(doc, clauses, concepts)
+    best: tuple[int, tuple[int, int], str] | None = None
+    operative = _OPERATIVE.search(doc.text, 0, min(6000, max(2000, len(doc.text) // 6)))
+    recitals_end = operative.start() if operative else 0
+    # a release or a participant agreement speaks to the person: "your image", "recordings of this study"
+    second_person = document_type == "release_or_consent" or bool(
+        re.search(r"\b(?:participant|the undersigned)\b", doc.text[:5000], re.I)
+    )
+    for _clause, s in _sentences(doc, clauses, concepts):
+        if s.end <= recitals_end:
+            continue
+        if s.is_definition or _NO_GRANT.search(s.text) or not _GRANT_VERB.search(s.text):
+            continue
+        strong = [h for h in s.get("PERSON_STRONG") if (h.defined or _STRONG.search(h.text))]
+        strong = [h for h in strong if not re.search(r"voice (?:mail|over ip|processing|recognition|service)", s.text[h.start - s.start : h.end - s.start + 20], re.I)]
+        weak = [h for h in s.get("PERSON_WEAK") if _WEAK.match(h.text)]
+        if not strong and not weak:
+            continue
+        if _PROHIBITS.search(s.text):
+            continue  # "no rights to members' names or likenesses are granted" (a limited grant still counts)
+        if not strong and _MARKS.search(s.text):
+            continue  # a company's name and logo
+        attrs = strong or weak
+        owner = max((o for h in attrs if (o := _owner(s, h.start, second_person))), default=None)
+        if owner is None:
+            continue
+        if not strong and not any(_tightly_owned(s, h) for h in weak):
+            continue  # "in the name of the Company": a role nearby does not make the name theirs
+        kinds = {re.sub(r"s$", "", h.text.lower()) for h in weak}
+        if not strong and (owner[0] < 2 or (len(kinds) < 2 and not s.has("PARTY_PERSON") and owner[0] != 2)):
+            continue  # "World Book's name" alone is a company's name
+        score = owner[0] * 2 + 2 * len(strong) + len(weak) + (2 if re.search(r"\bgrants?\b|\blicen[cs]e|\bhereby", s.text, re.I) else 0)
+        if _NOT_THE_GRANT.search(s.text):
+            score -= 3  # the end of a licence or a reservation proves the grant, but is not the sentence to show
+        if best is None or score > best[0]:
+            what = _attrs_text(strong + weak)
+            verb = "licenses" if document_type == "contract" else "gives consent to use"
+            best = (score, (s.start, s.end), f"{verb} {_possessive(owner[1])} {what}")
+    if best and best[0] >= 6:
+        return ScopeDecision(True, best[2], best[1])
+    return ScopeDecision(
+        False,
+        "no clause grants the use of a natural person's name, likeness, voice or performance"
+        + (" (a company's names and marks, recitals and warranties do not count)" if best is None else ""),
+    )
+
+
+def _decide_terms(doc: Document, clauses: tuple[Clause, ...], concepts: Concepts) -> ScopeDecision:
+    """Platform terms: in scope when users put their own recordings, photos, voice or likeness in and license them.
+
+    Two counts tell a video, music or photo platform from a general AI tool: sentences about users and their
+    media (photos, videos, music, voice ...) and sentences about prompts, inputs and generated outputs. A tool
+    whose terms talk mostly about prompts and outputs licenses no one's performance, even if it mentions images.
+    """
+    media_sentences = ai_sentences = 0
+    grant: tuple[int, tuple[int, int], bool] | None = None
+    for _clause, s in _sentences(doc, clauses, concepts):
+        ai_talk = _AI_TOOL.search(s.text)
+        if ai_talk:
+            ai_sentences += 1
+        elif _OWN_MEDIA.search(s.text) and _USERS.search(s.text) and not _NO_GRANT.search(s.text):
+            media_sentences += 1
+        if not _GRANT_VERB.search(s.text) or _NO_GRANT.search(s.text) or s.is_definition:
+            continue
+        if not re.search(r"\b(?:you|your)\b", s.text, re.I) or _PROHIBITS.search(s.text):
+            continue
+        person = _OWN_PERSON_GRANT.search(s.text)
+        content = _USER_CONTENT.search(s.text)
+        if not (person or content):
+            continue
+        score = (4 if person else 0) + (2 if content else 0) + (2 if re.search(r"\blicen[cs]e\b|\bgrant", s.text, re.I) else 0)
+        if grant is None or score > grant[0]:
+            grant = (score, (s.start, s.end), bool(person))
+    if grant is None:
+        return ScopeDecision(False, "terms of a service under which users license none of their own recordings, voice or likeness")
+    own_media = (media_sentences >= 2 and ai_sentences <= 3 * media_sentences) or (
+        media_sentences >= 1 and ai_sentences <= 1
+    )
+    if own_media or (grant[2] and ai_sentences <= 3 * max(1, media_sentences)):
+        what = "their own name, likeness or voice" if grant[2] else "their own photos, videos, recordings and other content"
+        return ScopeDecision(True, f"terms under which users put in {what} and license it to the service", grant[1])
+    if ai_sentences > 3 * media_sentences:
+        return ScopeDecision(
+            False,
+            "terms of a general AI or software tool: users license prompts, inputs and outputs, not their own "
+            "recordings, voice or likeness",
+        )
+    return ScopeDecision(
+        False, "terms of a service whose users license text or other content, not their own recordings, voice or likeness"
+    )
+
+
+_AI_TOOL = re.compile(r"\b(?:prompts?|outputs?|inputs?|generat\w+|completions?|chatbots?)\b", re.I)
+_USERS = re.compile(r"\b(?:you|your|users?|creators?)\b", re.I)
