@@ -1,12 +1,15 @@
 """The review report for one deal: the contract itself with its gaps marked, in one self-contained HTML file.
 
-For an agent reviewing a single contract: a header with the facts and the risk, a table of contents of the
-findings, what the contract does not say (contract-level gaps), then the whole contract in clause order with
+For an agent reviewing a single contract: a header with the facts (the document type among them) and the risk,
+a table of contents of the findings, what the contract does not say (contract-level gaps), what it already
+protects (each protection with its quote, linked to its clause), a checklist of every gap of the taxonomy
+(raised, protected or not raised), then the whole contract in clause order with
 each flagged clause highlighted by severity and, beside it, each finding: the gap in plain words, why it
 matters, the anchors, and the proposed addendum language for it (the same templates ``castguard draft``
 uses). Inline CSS and SVG only: no script, no font or image from the network; it works when emailed and
 opened offline, reflows on a phone, and prints with sensible page breaks. Severity is never shown by colour
-alone (a symbol and a word go with it). Everything taken from the contract or the deal is escaped.
+alone (a symbol and a word go with it), nor is a protection or a checklist status. Everything taken from the
+contract or the deal is escaped.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from pathlib import Path
 from .. import __version__
 from ..classify.taxonomy import GAPS, SEVERITY_ORDER
 from ..model import Report
-from . import DISCLAIMER, risk_score, severity_counts, summary_text
+from . import DISCLAIMER, clause_ref, gap_checklist, risk_score, severity_counts, summary_text
+from .table import DOCUMENT_TYPE_LABEL, STATUS_SYMBOL, not_applicable_text, protections_apply
 
 __all__ = ["render_html"]
 
@@ -26,6 +30,7 @@ LABEL = {"high": "High", "medium": "Medium", "low": "Low"}
 # text colours reach 4.5:1 on white and on their tint; fills are decorative and always carry a label
 COLOUR = {"high": "#a4161a", "medium": "#8a4b00", "low": "#1d4e89"}
 TINT = {"high": "#fdecea", "medium": "#fff4e0", "low": "#e8f0fb"}
+STATUS_WORD = {"raised": "Raised", "protected": "Protected", "not_raised": "Not raised"}
 
 _CSS = """
 *{box-sizing:border-box}
@@ -69,6 +74,27 @@ mark.low{background:#e8f0fb;border-bottom:2px dotted #1d4e89}
 .language{font-size:.92rem;background:#f7f7f7;color:#1a1a1a;padding:.2rem .8rem;margin-top:.5rem}
 .language h4,.language h5{font-size:.95rem;margin:.5rem 0 .2rem}
 details summary{cursor:pointer;font:600 .9rem system-ui,sans-serif}
+.prot{font:700 .85rem/1.2 system-ui,sans-serif;white-space:nowrap;color:#1b5e20}
+.prot.hollowed{color:#a4161a}
+.protection{border:1px solid #999999;border-left:6px double #1b5e20;padding:.7rem .9rem;margin:0 0 .8rem;
+  background:#f1f8f1;color:#1a1a1a;break-inside:avoid}
+.protection.hollowed{border-left-color:#a4161a;background:#ffffff;color:#1a1a1a}
+.protection p{margin:.35rem 0}
+.protection figure{margin:.5rem 0}
+.protection blockquote{margin:0;padding:.1rem .8rem;border-left:3px solid #1b5e20;font-style:italic}
+.protection.hollowed blockquote{border-left:3px dashed #a4161a}
+.protection figcaption{font:.9rem/1.4 system-ui,sans-serif;margin:.2rem 0 0 .8rem}
+table.checklist{border-collapse:collapse;width:100%;font-size:.95rem}
+table.checklist caption{text-align:left;margin:0 0 .4rem}
+table.checklist th,table.checklist td{border-bottom:1px solid #dddddd;padding:.35rem .5rem;text-align:left;
+  vertical-align:top}
+table.checklist thead th{border-bottom:2px solid #1a1a1a;font-family:system-ui,sans-serif}
+table.checklist tbody th{font-weight:normal}
+table.checklist tr{break-inside:avoid}
+.st{font:700 .85rem/1.2 system-ui,sans-serif;white-space:nowrap}
+.st.raised{color:#a4161a}.st.protected{color:#1b5e20}.st.not_raised{color:#444444}
+.gapid{font-size:.85rem;color:#444444}
+.pmark{display:block;font:600 .85rem/1.4 system-ui,sans-serif;color:#1a1a1a;margin:0 0 .25rem;white-space:normal}
 .scope-no{font-weight:bold}
 footer{font-size:.9rem;color:#333333;border-top:1px solid #999999;margin-top:2rem}
 @media (max-width:760px){.clause{grid-template-columns:minmax(0,1fr)}h1{font-size:1.4rem}
@@ -188,6 +214,92 @@ def _finding_panel(f, idx: int, addendum, clauses: dict, shown: dict, seen: dict
     )
 
 
+def _clause_link(clauses: dict, clause_id: str) -> str:
+    c = clauses.get(clause_id)
+    return f'<a href="#clause-{_e(clause_id)}">{_e(clause_ref(c) if c else clause_id)}</a>'
+
+
+def _status(status: str) -> str:
+    return f'<span class="st {status}">{STATUS_SYMBOL[status]} {STATUS_WORD[status]}</span>'
+
+
+def _protection_mark(p) -> str:
+    if p.hollowed:
+        return f'<span class="prot hollowed">{STATUS_SYMBOL["raised"]} Hollowed out</span>'
+    return f'<span class="prot">{STATUS_SYMBOL["protected"]} Protected</span>'
+
+
+def _protections_html(report: Report, clauses: dict, first_finding: dict[str, int]) -> str:
+    """What the contract already protects: each protection with its quotes, each quote linked to its clause."""
+    panels = []
+    for i, p in enumerate(report.protections):
+        pid = f"protection-{i}"
+        quotes = "".join(
+            f"<figure><blockquote>“{_e(ev.quote)}”</blockquote>"
+            f"<figcaption>{_clause_link(clauses, ev.clause_id)}</figcaption></figure>"
+            for ev in p.evidence
+        )
+        finding = first_finding.get(p.gap)
+        see = (
+            f' See <a href="#finding-{finding}">the “{_e(GAPS[p.gap].title)}” finding</a>.' if finding is not None else ""
+        )
+        if p.hollowed:
+            note = (
+                "<p><strong>Does not count:</strong> the protection is itself carved out (hollowed out), so the "
+                f"gap stays raised.{see}</p>"
+            )
+        elif finding is not None:
+            note = f"<p><strong>Still raised:</strong> other clauses leave the person exposed to this gap.{see}</p>"
+        else:
+            note = ""
+        panels.append(
+            f'<section class="protection{" hollowed" if p.hollowed else ""}" id="{pid}" aria-labelledby="{pid}-h">'
+            f'<h3 id="{pid}-h">{_protection_mark(p)}{" protection" if p.hollowed else ""} against: '
+            f"{_e(GAPS[p.gap].title)}</h3>"
+            f"<p><strong>Here:</strong> {_e(p.explanation)}</p>{quotes}{note}"
+            f'<p class="gapid">({_e(p.gap)}, found by {_e(p.detector or "castguard")})</p></section>'
+        )
+    body = "".join(panels) or "<p>No clause was recognised as protecting against a gap.</p>"
+    return (
+        '<section id="protections" aria-labelledby="protections-h">'
+        '<h2 id="protections-h">What the contract already protects</h2>'
+        "<p>Clauses that already protect the person against a gap; a protection that is itself carved out "
+        "is shown as hollowed out and does not count.</p>" + body + "</section>"
+    )
+
+
+def _checklist_html(report: Report, clauses: dict, first_finding: dict[str, int]) -> str:
+    """Every gap of the taxonomy with its status (symbol and word) and links to the clauses that decided it."""
+    first_protection: dict[str, int] = {}
+    for i, p in enumerate(report.protections):
+        if not p.hollowed:
+            first_protection.setdefault(p.gap, i)
+    severity = {}
+    for f in report.findings:
+        if f.gap not in severity or SEVERITY_ORDER[f.severity] > SEVERITY_ORDER[severity[f.gap]]:
+            severity[f.gap] = f.severity
+    rows = []
+    for row in gap_checklist(report):
+        gap, status = row["gap"], row["status"]
+        cell = _status(status)
+        if status == "raised" and gap in first_finding:
+            cell = f'<a href="#finding-{first_finding[gap]}">{cell}</a> {_sev(severity[gap])}'
+        elif status == "protected" and gap in first_protection:
+            cell = f'<a href="#protection-{first_protection[gap]}">{cell}</a>'
+        links = ", ".join(_clause_link(clauses, c) for c in row["clause_ids"]) or "—"
+        rows.append(
+            f'<tr><th scope="row">{_e(row["title"])} <span class="gapid">({_e(gap)})</span></th>'
+            f"<td>{cell}</td><td>{links}</td></tr>"
+        )
+    return (
+        '<section id="checklist" aria-labelledby="checklist-h"><h2 id="checklist-h">Checklist of every gap</h2>'
+        '<table class="checklist"><caption>Each gap castguard checks: raised (a finding above), protected (a '
+        "clause already protects against it) or not raised.</caption>"
+        '<thead><tr><th scope="col">Gap</th><th scope="col">Status</th><th scope="col">Clauses</th></tr></thead>'
+        "<tbody>" + "".join(rows) + "</tbody></table></section>"
+    )
+
+
 def _addendum_for(report: Report, deal_options: dict | None):
     """The addendum (for its per-gap language) with the contract's own facts and neutral fallbacks."""
     if not report.in_scope or not report.findings:
@@ -229,6 +341,10 @@ def render_html(report: Report, *, deal_options: dict | None = None) -> str:
         else f'<span class="scope-no">No</span> — {_e(report.scope_reason)}; no findings apply'
     )
     pages = f"{doc.pages} page(s), " if doc.pages else ""
+    doc_type = DOCUMENT_TYPE_LABEL.get(report.document_type, report.document_type.replace("_", " "))
+    doc_type = _e(doc_type[:1].upper() + doc_type[1:]) + (
+        f" — {_e(report.document_type_reason)}" if report.document_type_reason else ""
+    )
     head = (
         f'<header><p class="tool">castguard {_e(__version__)} · contract review · not legal advice</p>'
         f"<h1>{_e(title)}</h1>"
@@ -236,6 +352,7 @@ def render_html(report: Report, *, deal_options: dict | None = None) -> str:
         f"<dt>Parties</dt><dd>{parties}</dd>"
         f"<dt>Date</dt><dd>{_e(facts.get('agreement_date') or 'not stated clearly')}</dd>"
         f"<dt>File</dt><dd>{_e(Path(doc.source).name)} ({_e(doc.format.upper())}, {pages}{len(report.clauses)} clauses)</dd>"
+        f"<dt>Document type</dt><dd>{doc_type}</dd>"
         f"<dt>In scope</dt><dd>{scope}</dd>"
         "</dl>"
         '<section class="risk" aria-labelledby="risk-h"><h2 id="risk-h">Risk</h2>'
@@ -252,11 +369,36 @@ def render_html(report: Report, *, deal_options: dict | None = None) -> str:
         where = where if where != " — " else ""
         silent = " (what the contract does not say)" if f.kind == "contract" else ""
         toc_items.append(f'<li><a href="#{target}">{_sev(f.severity)} {_e(GAPS[f.gap].title)}{where}{silent}</a></li>')
+    applies = protections_apply(report)
     nav = (
         '<nav aria-labelledby="toc-h"><h2 id="toc-h">Findings</h2>'
         + (f"<ol>{''.join(toc_items)}</ol>" if toc_items else "<p>No findings.</p>")
+        + (
+            '<p><a href="#protections">What the contract already protects</a> · '
+            '<a href="#checklist">Checklist of every gap</a></p>'
+            if applies
+            else ""
+        )
         + '<p><a href="#contract">The contract, clause by clause</a></p></nav>'
     )
+    first_finding: dict[str, int] = {}  # gap -> its first finding in table-of-contents order
+    for i, f in ordered:
+        first_finding.setdefault(f.gap, i)
+    if applies:
+        protected_html = _protections_html(report, clauses, first_finding) + _checklist_html(
+            report, clauses, first_finding
+        )
+    else:
+        protected_html = f"<p>{_e(not_applicable_text(report))}</p>"
+    marks: dict[str, list[str]] = {}  # clause id -> its "protected" markers in the clause-by-clause view
+    if applies:
+        for i, p in enumerate(report.protections):
+            for cid in dict.fromkeys([*p.clause_ids, *(ev.clause_id for ev in p.evidence)]):
+                what = " protection (does not count)" if p.hollowed else ""
+                marks.setdefault(cid, []).append(
+                    f'<span class="pmark">{_protection_mark(p)}{what} against: '
+                    f'<a href="#protection-{i}">{_e(GAPS[p.gap].title)}</a></span>'
+                )
     shown: dict[str, int] = {}  # gap -> the finding whose panel carries the proposed language
     seen: dict[int, int] = {}  # finding -> panels written so far
     silent = [(i, f) for i, f in ordered if f.kind == "contract"]
@@ -297,7 +439,7 @@ def render_html(report: Report, *, deal_options: dict | None = None) -> str:
             else ""
         )
         rows.append(
-            f'<div class="{cls}" id="clause-{_e(c.id)}"{label}><div class="text">{number}'
+            f'<div class="{cls}" id="clause-{_e(c.id)}"{label}><div class="text">{"".join(marks.get(c.id, []))}{number}'
             f"{_marked(text, c.start, spans.get(c.id, []))}</div>"
             + (f'<div class="findings">{panels}</div>' if found else "")
             + "</div>"
@@ -325,6 +467,7 @@ def render_html(report: Report, *, deal_options: dict | None = None) -> str:
         + nav
         + "\n<main>"
         + silent_html
+        + protected_html
         + contract
         + "</main>\n"
         + foot

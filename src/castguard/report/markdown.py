@@ -4,17 +4,34 @@ from __future__ import annotations
 
 from ..classify.taxonomy import GAPS
 from ..model import Report
-from . import DISCLAIMER, clause_ref, risk_score, severity_counts, summary_text
+from . import DISCLAIMER, clause_ref, gap_checklist, risk_score, severity_counts, summary_text
+from .table import (
+    HOLLOWED_NOTE,
+    STATUS_LABEL,
+    STATUS_SYMBOL,
+    document_type_text,
+    not_applicable_text,
+    protections_apply,
+)
 
 
 def _cell(s: str) -> str:
-    return " ".join(s.split()).replace("|", "\\|")
+    """Text taken from the contract (a quote, a clause heading) as literal one-line Markdown: whitespace
+    collapsed, and every character that could start markup escaped, ``|`` included so it is safe in a table
+    cell (the addendum's own escape, :func:`castguard.draft.markup.md_escape`)."""
+    from ..draft.markup import md_escape
+
+    return md_escape(s)
 
 
 def render_markdown(report: Report) -> str:
     doc = report.document
     clauses = {c.id: c for c in report.clauses}
     counts = severity_counts(report)
+
+    def ref_of(clause_id: str) -> str:
+        return clause_ref(clauses[clause_id]) if clause_id in clauses else clause_id
+
     out = [
         f"# castguard report: {doc.source}",
         "",
@@ -23,7 +40,8 @@ def render_markdown(report: Report) -> str:
         f"- **Format:** {doc.format}"
         + (f", {doc.pages} page(s)" if doc.pages else "")
         + f", {len(report.clauses)} clauses",
-        f"- **In scope:** {'yes' if report.in_scope else 'no'} ({report.scope_reason})",
+        f"- **Document type:** {_cell(document_type_text(report))}",
+        f"- **In scope:** {'yes' if report.in_scope else 'no'} ({_cell(report.scope_reason)})",
         f"- **Risk score:** {risk_score(report)}/100 (high {counts['high']}, medium {counts['medium']}, low {counts['low']})",
         f"- **Detector:** {report.model}, castguard {report.tool_version}",
         "",
@@ -39,7 +57,7 @@ def render_markdown(report: Report) -> str:
     if report.findings:
         out += ["## Findings", "", "| Severity | Gap | Clause | Evidence |", "|---|---|---|---|"]
         for f in report.findings:
-            ref = clause_ref(clauses[f.clause_ids[0]]) if f.clause_ids else ""
+            ref = ref_of(f.clause_ids[0]) if f.clause_ids else ""
             quote = f.evidence[0].quote if f.evidence else ""
             if len(quote) > 140:
                 quote = quote[:139] + "…"
@@ -51,12 +69,11 @@ def render_markdown(report: Report) -> str:
             out += [
                 f"### {n}. {g.title} — `{f.gap}` ({f.severity})",
                 "",
-                f.explanation,
+                _cell(f.explanation),  # it names the contract's clause headings
                 "",
             ]
             for e in f.evidence:
-                ref = clause_ref(clauses[e.clause_id])
-                out.append(f"> {ref}: “{e.quote}”")
+                out.append(f"> {_cell(ref_of(e.clause_id))}: “{_cell(e.quote)}”")
                 out.append("")
             out += [
                 f"- **Ask for:** {g.protection} (addendum section `{f.remedy}`)",
@@ -64,5 +81,37 @@ def render_markdown(report: Report) -> str:
                 f"- **Confidence:** {f.confidence:.2f} ({f.detector})",
                 "",
             ]
+    if protections_apply(report):
+        out += _protections(report, ref_of)
+    else:
+        out += [f"*{not_applicable_text(report)}*", ""]
     out += ["---", "", f"*{DISCLAIMER}*", ""]
     return "\n".join(out)
+
+
+def _protections(report: Report, ref_of) -> list[str]:
+    """The "What the contract already protects" list and the per-gap checklist table."""
+    raised = {f.gap for f in report.findings}
+    out = ["## What the contract already protects", ""]
+    if not report.protections:
+        out += ["No clause was recognised as protecting against a gap.", ""]
+    for p in report.protections:
+        title = f"**{GAPS[p.gap].title}** (`{p.gap}`)"
+        if p.hollowed:
+            line = f"- {STATUS_SYMBOL['raised']} {title} *({HOLLOWED_NOTE})* — {_cell(p.explanation)}"
+        else:
+            line = f"- {STATUS_SYMBOL['protected']} {title} — {_cell(p.explanation)}"
+            if p.gap in raised:
+                line += " *The gap is still raised by other clauses: see the findings.*"
+        out.append(line)
+        for e in p.evidence:
+            out.append(f"  - {_cell(ref_of(e.clause_id))}: “{_cell(e.quote)}”")
+    if report.protections:
+        out.append("")
+    out += ["## Checklist", "", "| Gap | Status | Clauses |", "|---|---|---|"]
+    for row in gap_checklist(report):
+        status = row["status"]
+        refs = "; ".join(_cell(ref_of(c)) for c in row["clause_ids"]) or "—"
+        out.append(f"| {row['title']} (`{row['gap']}`) | {STATUS_SYMBOL[status]} {STATUS_LABEL[status]} | {refs} |")
+    out.append("")
+    return out
