@@ -13,6 +13,7 @@ from .errors import LimitExceeded
 from .ingest import read_document
 from .limits import current_limits
 from .model import Report
+from .normalise import map_back, normalised_document
 from .segment import segment
 from .segment.sentences import parse
 
@@ -30,6 +31,10 @@ def default_detector():
 
 def scan_document(doc, *, detector=None) -> Report:
     detector = detector or default_detector()
+    # detection reads Unicode-normalised text (hidden characters, look-alike letters); when that differs, the
+    # report is mapped back below, so every offset, quote and clause text is the original document's
+    original = doc
+    doc, origin = normalised_document(doc)
     sdoc = parse(doc.text)
     clauses = segment(doc, sdoc=sdoc)
     limits = current_limits()
@@ -39,7 +44,7 @@ def scan_document(doc, *, detector=None) -> Report:
             path=doc.source,
         )
     analysis = analyze(doc, clauses, sdoc, detector=detector)
-    return Report(
+    report = Report(
         document=doc,
         in_scope=analysis.scope.in_scope,
         scope_reason=analysis.scope.reason,
@@ -48,10 +53,13 @@ def scan_document(doc, *, detector=None) -> Report:
         labels=analysis.labels,
         findings=analysis.findings,
         protections=analysis.protections,
+        document_type=analysis.document_type.value,
+        document_type_reason=analysis.document_type.reason,
         tool_version=__version__,
         model=analysis.detector,
         errors=(),
     )
+    return report if doc is original else map_back(report, original, origin)
 
 
 def scan(path: str | os.PathLike, *, source: str | None = None, detector=None, on_revisions: str = "accept") -> Report:

@@ -13,6 +13,7 @@ into findings with the contract-level rules of the taxonomy.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -20,7 +21,7 @@ from ..model import Clause, Document, Finding, Label, Protection
 from .doctype import DocumentType, decide_document_type
 from .gaps import build_findings, build_protections
 from .scope import ScopeDecision, decide_scope
-from .rules import ClauseHit, Concepts, RuleDetector, find_concepts
+from .rules import ClauseHit, Concepts, Hit, RuleDetector, find_concepts
 from .taxonomy import GAPS, TAXONOMY_VERSION
 
 __all__ = ["Analysis", "Detector", "GAPS", "RuleDetector", "TAXONOMY_VERSION", "analyze"]
@@ -50,6 +51,9 @@ def analyze(doc: Document, clauses: tuple[Clause, ...], sdoc, detector: Detector
         scope = ScopeDecision(False, f"not a contract: {doctype.reason}")
     else:
         scope = decide_scope(doc, clauses, concepts, doctype.value)
+    if doctype.value == "terms_of_service" and scope.in_scope:
+        # in platform terms that are in scope, the users' own content is their performance (taxonomy v1.1)
+        concepts = Concepts(concepts.hits + user_content_hits(doc.text))
     hits = detector.label(doc, clauses, concepts)
     findings: tuple[Finding, ...] = ()
     protections: tuple[Protection, ...] = ()
@@ -73,3 +77,15 @@ def analyze(doc: Document, clauses: tuple[Clause, ...], sdoc, detector: Detector
         protections=protections,
         document_type=doctype,
     )
+
+
+_USER_CONTENT = re.compile(
+    r"\b(?:your|user|member|creator)\s+content\b|\bcontent (?:that )?you (?:post|upload|submit|share|provide|create)\w*\b|"
+    r"\byour (?:posts|videos|photos|uploads|submissions|recordings|music|livestreams)\b",
+    re.I,
+)
+
+
+def user_content_hits(text: str) -> list[Hit]:
+    """'Your Content', 'User Content', 'content you upload' as the person's own material, for the rules."""
+    return [Hit("PERSON_WEAK", m.start(), m.end(), m.group(0)) for m in _USER_CONTENT.finditer(text)]

@@ -161,7 +161,7 @@ def decide_document_type(doc: Document, clauses: tuple[Clause, ...] = ()) -> Doc
             "not_a_contract",
             "it talks about agreements but is not one: no parties, no title, no signature block, few binding words",
         )
-    cue = _AGREEMENT_TITLE.search(head) or _PARTIES.search(head)
+    cue = re.search(r"(?:\b(?!AGREEMENT\b|Agreement\b|THIS\b|This\b|THE\b|The\b|LLC\b|INC\b|Inc\b)[A-Z][\w&-]*[ \t]+){0,4}(?:AGREEMENT|Agreement)\b", head) or _AGREEMENT_TITLE.search(head) or _PARTIES.search(head)
     return DocumentType(
         "contract", f"an agreement between parties (“{' '.join(cue.group(0).split())}”)" if cue else "binding terms"
     )

@@ -178,7 +178,9 @@ def _gather(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -
                 re.I,
             )
             and not re.search(
-                r"\bminor (?:changes|modifications|edits|adjustments|amendments|variations|defects|deviations|corrections)",
+                r"\bminor (?:changes|modifications|edits|adjustments|amendments|variations|defects|deviations|corrections)|"
+                r"not (?:targeted|intended|directed|permitted|allowed|available)|must be (?:at least|over)|"
+                r"harm minors|child (?:pornography|sexual)|sexual exploitation|coppa|children['’]s online privacy",
                 s.text,
                 re.I,
             )
@@ -226,8 +228,11 @@ def _gather(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -
             and re.search(r"consent|licen[cs]e|permission|use|authori", s.text, re.I)
             and not s.has("IRREVOCABLE")
         ):
-            if re.search(r"revo|withdraw|opt[- ]out|suspen", s.text, re.I) and not re.search(
-                r"(?:not|no)\s+(?:\w+\s+){0,2}(?:revo|withdraw)", s.text, re.I
+            if (
+                re.search(r"revo|withdraw|opt[- ]out|suspen", s.text, re.I)
+                and not re.search(r"(?:not|no)\s+(?:\w+\s+){0,2}(?:revo|withdraw)", s.text, re.I)
+                and not _COMPANY_REVOKES.search(s.text)
+                and _PERSON_REVOKES.search(s.text)
             ):
                 f.revocable = True
                 f.protect(clause, s, "no_revocation_or_suspension")
@@ -242,6 +247,21 @@ def _gather(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -
     return f
 
 
+# the revocation must be the person's: "you may withdraw your consent", "Performer may revoke"; a revocable licence
+# the company grants the user, or the company's right to suspend access, protects no one
+_PERSON_REVOKES = re.compile(
+    r"\b(?:you|performer|talent|artist|participant|creator|model|athlete|player|influencer|i|he|she|lab member)\b"
+    r"[^.;]{0,50}\b(?:may|can|have the right to|has the right to|are entitled to|is entitled to|at any time)\b[^.;]{0,40}"
+    r"\b(?:revoke|withdraw|opt[- ]out|cancel|suspend|terminate)|\b(?:consent|permission|authori[sz]ation|licen[cs]e)\b"
+    r"[^.;]{0,40}\b(?:may|can) be (?:revoked|withdrawn|cancelled)|\brevocable (?:by|at the (?:option|request) of) "
+    r"(?:you|the (?:performer|talent|artist|participant))",
+    re.I,
+)
+_COMPANY_REVOKES = re.compile(
+    r"\bgrants? you\b|\bwe (?:may|can|reserve)\b|\bsuspend (?:access|your)|\b(?:our|its) (?:sole )?discretion\b|"
+    r"\bis free to (?:terminate|suspend)",
+    re.I,
+)
 _SEPARATE_RIDER = re.compile(
     r"\brider\b|separately (?:signed|executed|initial(?:l)?ed)|separate (?:signed )?(?:rider|schedule|addendum|agreement|"
     r"instrument|consent form)|signed separately|initial(?:s|ed|led)? (?:here|below|each)|clear and conspicuous|"
@@ -255,7 +275,7 @@ _OWN_PRODUCED = re.compile(
     r"(?:produced|created|made|recorded|taken)\b.*\b(?:sole|exclusive)\s+owner",
     re.I,
 )
-_NOT_A_GRANT = re.compile(r"indemnif|hold harmless|confidential|warrant", re.I)
+_NOT_A_GRANT = re.compile(r"indemnif|hold harmless|confidential|warrant|^\W*(?:witnesseth\W*)?whereas\b|\bimitations?\b", re.I)
 
 
 def _broad_qualifier(s: Sentence) -> bool:
@@ -267,7 +287,8 @@ def _broad_qualifier(s: Sentence) -> bool:
         return True
     if s.has("IRREVOCABLE") and re.search(r"licen[cs]e|grant|right|consent|permission", s.text, re.I):
         return True
-    return bool(_OWN_PRODUCED.search(s.text))
+    # ownership of what was produced is broad unless its use is confined ("solely as outlined in Paragraph 9")
+    return bool(_OWN_PRODUCED.search(s.text)) and not re.search(r"\bsolely\b|\bonly (?:as|for|in)\b", s.text, re.I)
 
 
 def _broad_grant(doc: Document, clauses, concepts: Concepts) -> tuple[str, int, int] | None:
@@ -279,8 +300,10 @@ def _broad_grant(doc: Document, clauses, concepts: Concepts) -> tuple[str, int, 
             Sentence(a, b, doc.text[a:b], concepts.within(a, b))
             for a, b in clause.sentences or ((clause.start, clause.end),)
         ]
-        person_grant = any(
-            s.has("GRANT")
+        granting = [
+            i
+            for i, s in enumerate(sents)
+            if s.has("GRANT")
             and not s.is_definition
             and not _NOT_A_GRANT.search(s.text)
             and (
@@ -288,11 +311,14 @@ def _broad_grant(doc: Document, clauses, concepts: Concepts) -> tuple[str, int, 
                 or (s.has("PERSON_WEAK", "RESULTS") and (s.has("PARTY_PERSON") or _WHO_STRICT.search(s.text)))
             )
             and polarity(s, s.get("PERSON_STRONG", "PERSON_WEAK"), doc.text) != "protect"
-            for s in sents
-        )
-        if not person_grant:
+        ]
+        if not granting:
             continue
-        for s in sents:
+        # the breadth must sit in the grant or right beside it, not anywhere in a long flattened clause
+        near = {j for i in granting for j in (i - 1, i, i + 1)}
+        for k, s in enumerate(sents):
+            if k not in near:
+                continue
             if (
                 _broad_qualifier(s)
                 and polarity(s, s.get("PERPETUAL", "ALL_MEDIA", "RESULTS", "ANY_PURPOSE", "IRREVOCABLE"), doc.text)
@@ -332,9 +358,18 @@ def build_findings(
             # the taxonomy's protective counterpart: a fixed term, listed media and territory for AI/replica uses
             protected.add("unbounded_term_scope")
 
+    # a likeness licence that ends with the agreement is not unbounded for its "all media" or "worldwide" alone
+    # (taxonomy: endorsement licences limited to the term)
+    use_ends = any(h.label == "protective:unbounded_term_scope" and h.note == "use ends" for h in hits)
     grouped: dict[str, list[ClauseHit]] = {}
     for h in hits:
         if h.label.startswith("protective:"):
+            continue
+        if (
+            h.label == "unbounded_term_scope"
+            and use_ends
+            and not any(re.search(r"perpetu|irrevoc|forever|surviv|hereafter|universe", c, re.I) for c in h.cues)
+        ):
             continue
         if (
             h.label == "objectionable_depiction"
@@ -463,7 +498,11 @@ def _clause_finding(doc, by_id, gap, ghits: list[ClauseHit], detector, minor) ->
         re.search(r"likeness|voice|persona|replica|vocal|face|biometric", " ".join(h.cues), re.I) for h in ghits
     )
     where = ", ".join(_clause_ref(by_id[c]) for c in clause_ids[:4])
-    explanation = f"{g.title}. {g.why} Found in {where}: " + ", ".join(f"“{c}”" for c in cues[:6]) + "."
+    # quotation marks only around words the document contains; a cue the detector wrote itself ("learned
+    # classifier, p=0.97") is named without them
+    low = doc.text.lower()
+    shown = [f"“{c}”" if c.lower() in low else c for c in cues[:6]]
+    explanation = f"{g.title}. {g.why} Found in {where}: " + ", ".join(shown) + "."
     if notes:
         explanation += " Note: " + "; ".join(notes) + "."
     detectors = sorted({h.detector for h in ghits}, key=lambda d: (not d.startswith("rules"), d))
@@ -666,8 +705,7 @@ def build_protections(doc: Document, clauses: tuple[Clause, ...], hits: list[Cla
         g = GAPS[gap]
         if hollowed:
             explanation = (
-                f"{where} sets a limit, but an exception carves the limit out, so it does not protect against "
-                f"“{g.title}”."
+                f"{where} sets a limit, but an exception carves the limit out, so the gap stays raised: {g.title}."
             )
         else:
             explanation = f"{_PROTECTS_BY[gap]} ({where})"

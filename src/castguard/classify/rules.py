@@ -223,6 +223,14 @@ def _defined_terms(text: str, hits: list[Hit]) -> dict[str, set[str]]:
     return out
 
 
+_URL = re.compile(r"https?://[^\s)\]]+|\bwww\.[^\s)\]]+|\]\([^)\s]*\)")
+
+
+def _inside(spans: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
+    i = bisect_left(starts, pos + 1) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
 def find_concepts(text: str, sdoc) -> Concepts:
     phrase, token = matchers()
     vocab = sdoc.vocab
@@ -234,6 +242,11 @@ def find_concepts(text: str, sdoc) -> Concepts:
         span = sdoc[s:e]
         hits.append(Hit(vocab.strings[match_id].split("#")[0], span.start_char, span.end_char, span.text))
     hits = _suppress(hits)
+    # words inside a web address ("cdn-cgi/l/email-protection") are not the contract's words
+    urls = [(m.start(), m.end()) for m in _URL.finditer(text)]
+    if urls:
+        starts = [a for a, _ in urls]
+        hits = [h for h in hits if not _inside(urls, starts, h.start)]
     extra: list[Hit] = []
     done: set[tuple[str, str]] = set()
     for _ in range(2):  # twice: “Materials” may be defined through “Athlete Endorsement”
@@ -399,6 +412,29 @@ _GRANT_MODAL = re.compile(r"\bmay\b|\bhereby\b|\bgrants?\b|\bright to\b|\bentitl
 
 HOLLOWED = "a protection hollowed out by an exception"
 
+_NOT_OPERATIVE = re.compile(
+    r"^\W*(?:witnesseth\W*)?(?:whereas|recitals?)\b|\brepresents?(?:,)? (?:and|&) warrants?\b|\bwarrants? (?:and represents )?that\b|"
+    r"\bimitations?\b|\bcounterfeit|\binfring|\bpassing off\b",
+    re.I,
+)
+_HEADING = re.compile(r"^\W*(?:\*\*[^*]{1,120}\*\*|#+\s[^\n]{1,120})\W*$")
+_BULLET = re.compile(r"(?:^|\s)[*•]\s+\S")
+_USER_DUTY = re.compile(
+    r"\byou (?:will|shall|may|must|agree) not\b[^.;]{0,60}\b(?:use|modify|alter|copy|create|reproduce|post|upload|"
+    r"decompile|access|distribute|scrape|sell)\b|\byou agree not to\b",
+    re.I,
+)
+_ENDS_USE = re.compile(
+    r"\b(?:shall|will|must) (?:immediately |absolutely |automatically )?(?:cease|terminate|end)\b[^.;]{0,80}\b(?:use|rights?|licen[cs]e)|"
+    r"\b(?:rights?|licen[cs]e|use)\b[^.;]{0,120}\b(?:shall|will) (?:immediately |automatically )?(?:cease|terminate|end|expire)\b|"
+    r"\bshall not thereafter use\b|\bcease (?:all |any )?(?:further )?use\b",
+    re.I,
+)
+_REVERTS = re.compile(
+    r"\brevert\w*\b[^.;]{0,80}\bto\s+(?:the\s+)?(?:talent|performer|artist|athlete|player|licensor|celebrity|endorser|"
+    r"creator|you|him|her|[A-Z][\w&.'’\-]*)",
+)
+
 
 class RuleDetector:
     """Labels clauses with gap ids and protections using ``lexicon`` concepts."""
@@ -420,6 +456,26 @@ class RuleDetector:
     # each rule returns (gap, key hits, cues, score) or None
     def _sentence(self, clause: Clause, s: Sentence, text: str):
         results = []
+        if _NOT_OPERATIVE.search(s.text) or _HEADING.match(s.text) or _USER_DUTY.search(s.text):
+            # headings name a topic; "you will not copy or alter our materials" binds the user, not the company
+            return results
+        if len(_BULLET.findall(s.text)) >= 3:
+            # a list of forbidden conduct read as one sentence ("* do anything illegal; * ...") grants nothing
+            return results
+        if _NOT_OPERATIVE.search(s.text):
+            # taxonomy v1.1: recitals, warranties, indemnities and duties to police "imitations by others" grant nothing
+            return results
+        if _ENDS_USE.search(s.text) and not s.has("PERPETUAL", "IRREVOCABLE"):
+            # "all rights of Company to use the Identification shall cease absolutely": the licence ends with the term
+            return [
+                ClauseHit(clause.id, "protective:unbounded_term_scope", 0.8, s.start, s.end, ("cease",), "use ends")
+            ]
+        if _REVERTS.search(s.text) and not re.search(r"\b(?:not|never|no|nor)\b[^.;]{0,25}\brevert", s.text, re.I):
+            # "upon expiration all rights revert to Talent": the term and the company's rights end there
+            return [
+                ClauseHit(clause.id, f"protective:{gap}", 0.8, s.start, s.end, ("revert",), "rights revert to the person")
+                for gap in ("unbounded_term_scope", "no_revocation_or_suspension", "assignment_sublicensing")
+            ]
         if _PERSON_RIGHT.search(s.text) or _OBLIGATION.search(s.text) and not _GRANT_MODAL.search(s.text):
             # a right the performer holds, or a duty the company owes, is not a grant to the company
             return results
@@ -627,6 +683,11 @@ def _reuse(s: Sentence):
             and re.search(r"material|\bdata\b|captur|footage|recording|content", s.text, re.I)
         )
     )
+    cues = s.get("REUSE")
+    if cues and all(re.fullmatch(r"derivative works?", h.text, re.I) for h in cues) and re.search(
+        r"\breproduce\b|\bdistribut|\bdisplay", s.text, re.I
+    ):
+        return None  # the standard copyright list of a content licence: adaptation, not reuse in other projects
     if s.has("REUSE") and subject and s.has("GRANT"):
         return "reuse_other_projects", s.get("REUSE"), s.texts("REUSE") + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.75
     return None
@@ -801,12 +862,15 @@ def _waiver(s: Sentence):
         r"\bwaives?\b|\breleases?\b", s.text, re.I
     ):
         return None
-    if s.has("WAIVE") and s.has("WAIVE_OBJ"):
-        return "consent_conditioned_or_waived", s.get("WAIVE"), s.texts("WAIVE") + s.texts("WAIVE_OBJ"), 0.85
-    claims = [h for h in s.get("WAIVE") if re.search(r"claim|sue|release|discharge", h.text, re.I)]
+    # "press releases" and "news releases" release nothing
+    waives = [h for h in s.get("WAIVE") if not re.search(r"(?:press|news)\s*$", s.text[: h.start - s.start], re.I)]
+    if waives and s.has("WAIVE_OBJ"):
+        return "consent_conditioned_or_waived", waives, [h.text for h in waives] + s.texts("WAIVE_OBJ"), 0.85
+    claims = [h for h in waives if re.search(r"claim|sue|release|discharge", h.text, re.I)]
     if (
         claims
-        and (s.has("PERSON_STRONG", "PERSON_WEAK", "ALTER") or s.has("ROLE", "PARTY_PERSON"))
+        and (s.has("PERSON_STRONG") or (s.has("PERSON_WEAK") and s.has("ROLE", "PARTY_PERSON", "ALTER")))
+        and not re.search(r"\bliabilit|\bnot responsible\b|\bdispute with\b", s.text, re.I)
         and re.search(r"arising (?:out of|from)|in respect of|in connection with|relating to", s.text, re.I)
         and re.search(r"\buse|distort|alter|composite|blur|depict|exploit", s.text, re.I)
     ):
@@ -818,8 +882,9 @@ def _waiver(s: Sentence):
         )
     if (
         s.has("CONDITION")
-        and (s.has("REPLICA_STRONG", "AI", "SYNTHETIC") or s.has("CONSENT_WORD"))
+        and (s.has("REPLICA_STRONG", "AI", "SYNTHETIC") or (s.has("CONSENT_WORD") and s.has("PERSON_STRONG")))
         and not s.has("NOT_CONDITION")
+        and not re.search(r"\bsubject to (?:the )?(?:prior )?(?:written )?approval of\b", s.text, re.I)
     ):
         return (
             "consent_conditioned_or_waived",

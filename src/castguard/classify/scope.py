@@ -131,6 +131,8 @@ def _owner(s: Sentence, attr_start: int, second_person: bool = False) -> tuple[i
     if second_person and _YOU_OWNER.search(window):
         return 2, "the signer"
     m = _PRONOUN_OWNER.search(window)
+    if m and second_person and m.group(0).lower() in {"my", "me", "i"}:
+        return 2, "the signer"  # "I give permission to share any videos where I am recorded"
     if m:
         return 1, "the person" if m.group(0).lower() not in {"my", "me", "i"} else "the signer"
     return None
@@ -148,8 +150,25 @@ def _tightly_owned(s: Sentence, h) -> bool:
         return True
     if re.match(r"(?:,?\s*(?:and|or)?\s*[\w-]+){0,6}?\s*of\s+(?:you|yourself|the participant|this (?:study|session|interview))\b", after):
         return True
+    if re.match(r"\s*(?:where|in which|that)\s+(?:I|you|he|she|he/she)\b[^.;]{0,20}\b(?:recorded|filmed|photographed|shown|featured|depicted|appear)", after):
+        return True
     m = re.match(r"(?:,?\s*(?:and|or)?\s*[\w-]+){0,6}?\s*(?:of|by|featuring)\s+(?:the\s+|each\s+|any\s+)?(" + who + ")", after)
     return bool(m) and not _COMPANY_WORD.search(m.group(1))
+
+
+def _named(text: str, who: str) -> str:
+    """A role defined as a person's name reads as both: Brad Baker (“Driver”)."""
+    if not re.fullmatch(r"[A-Z][a-z]+", who) or who in {"You", "Your"}:
+        return who
+    m = re.search(
+        r"\b([A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-zA-Z'’\-]+){1,2})[^\"“()]{0,80}\(\s*(?:the\s+|hereinafter\s+)?(?:\w+\s+){0,3}[\"“]"
+        + re.escape(who)
+        + r"[\"”]",
+        text[:20000],
+    )
+    if m and not _COMPANY_WORD.search(m.group(1)):
+        return f"{m.group(1)} (“{who}”)"
+    return who
 
 
 def _attrs_text(hits) -> str:
@@ -205,8 +224,10 @@ def decide_scope(
         if best is None or score > best[0]:
             what = _attrs_text(strong + weak)
             verb = "licenses" if document_type == "contract" else "gives consent to use"
-            best = (score, (s.start, s.end), f"{verb} {_possessive(owner[1])} {what}")
-    if best and best[0] >= 6:
+            who = _named(doc.text, owner[1])
+            whose = f"the {what} of {who}" if "(" in who else f"{_possessive(who)} {what}"
+            best = (score, (s.start, s.end), f"{verb} {whose}")
+    if best and best[0] >= (5 if second_person else 6):
         return ScopeDecision(True, best[2], best[1])
     return ScopeDecision(
         False,

@@ -397,4 +397,16 @@ def evaluate(data: Path, *, folds: int = FOLDS, progress=None, fold_models: dict
             "all_gaps": score(pairs, list(GAPS)),
             "protective": score(pairs, protective),
         }
+    # the same held-out predictions, separately for real documents and for the team's written clauses
+    report["by_provenance"] = {}
+    for kind, keep in (("real", {"real", "corpus"}), ("written", {"written"})):
+        idx = [i for i, e in enumerate(examples) if e.provenance in keep]
+        sub = {"clauses": len(idx), "documents": len({examples[i].doc for i in idx}), "systems": {}}
+        for name, p in preds.items():
+            pairs = [(gold[i], p[i]) for i in idx]
+            sub["systems"][name] = {
+                "all_gaps": score(pairs, list(GAPS)),
+                "protective": score(pairs, protective),
+            }
+        report["by_provenance"][kind] = sub
     return report
