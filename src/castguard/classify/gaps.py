@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from ..model import Clause, Document, Evidence, Finding, Protection
 from .lexicon import BROAD_PURPOSE
-from .rules import HOLLOWED, ClauseHit, Concepts, Sentence, deemed_window_is_short, polarity
+from .rules import _HEADING, HOLLOWED, ClauseHit, Concepts, Sentence, deemed_window_is_short, polarity
 from .taxonomy import GAPS, SEVERITY_ORDER, raise_severity
 
 __all__ = ["build_findings", "build_protections"]
@@ -172,6 +172,7 @@ def _gather(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -
         if (
             s.has("MINOR")
             and f.minor is None
+            and not _HEADING.match(s.text)  # a heading names a topic; the sentence under it is the evidence
             and re.search(
                 r"\bminor\b|guardian|under (?:the age of )?(?:18|eighteen)|child|coogan|\b1[0-7] years of age",
                 s.text,

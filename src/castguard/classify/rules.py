@@ -421,7 +421,7 @@ _HEADING = re.compile(r"^\W*(?:\*\*[^*]{1,120}\*\*|#+\s[^\n]{1,120})\W*$")
 _BULLET = re.compile(r"(?:^|\s)[*•]\s+\S")
 _USER_DUTY = re.compile(
     r"\byou (?:will|shall|may|must|agree) not\b[^.;]{0,60}\b(?:use|modify|alter|copy|create|reproduce|post|upload|"
-    r"decompile|access|distribute|scrape|sell)\b|\byou agree not to\b",
+    r"decompile|access|distribute|scrape|sell)\b|\byou agree not to\b|\byou are not (?:allowed|permitted) to\b",
     re.I,
 )
 _ENDS_USE = re.compile(
