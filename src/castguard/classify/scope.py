@@ -57,7 +57,7 @@ _GRANT_VERB = re.compile(
     r"\bgrants?\b|\bgranted\b|\blicen[cs]es?\b|\blicen[cs]ed\b|\bhereby\b|\bright to (?:use|reproduce|publish|exploit|"
     r"display|broadcast|record|photograph)|\bpermission\b|\bpermits?\b|\bauthori[sz]e|\bconsents? to\b|"
     r"\b(?:may|shall|will) (?:be (?:entitled|permitted) to )?(?:use|utili[sz]e|exploit|reproduce|publish)\b|"
-    r"\bmak(?:e|es|ing) available\b|\b(?:may|shall|will) (?:make|take) (?:\w+,? ){0,4}(?:recordings|pictures|photographs|"
+    r"\bmak(?:e|es|ing) available\b|\b(?:will|may) be used\b|\b(?:may|shall|will) (?:make|take) (?:\w+,? ){0,4}(?:recordings|pictures|photographs|"
     r"videos?|footage)\b|\bconsent to having\b|\bapprove of\b[^.;]{0,40}\bbeing used\b|\ballow\w*\b[^.;]{0,80}\bto be used\b|\ballow\w* [^.;]{0,60}\bto use\b",
     re.I,
 )
@@ -156,18 +156,44 @@ def _tightly_owned(s: Sentence, h) -> bool:
     return bool(m) and not _COMPANY_WORD.search(m.group(1))
 
 
+_NOT_A_FIRST_NAME = {
+    "The", "This", "That", "Each", "Such", "Said", "Any", "A", "An", "No", "If", "All", "Every", "Where", "When",
+    "Mr", "Ms", "Mrs", "Dr", "Coach", "Player", "Talent", "By", "To", "For", "Of", "And", "Or", "With", "From",
+}
+_ADDRESS_WORD = re.compile(
+    r"\b(?:street|st|road|rd|avenue|ave|drive|dr|circle|lane|ln|boulevard|blvd|way|court|ct|place|suite|floor|"
+    r"parkway|highway|square|plaza|terrace|trail|box)\b\.?",
+    re.I,
+)
+
+
 def _named(text: str, who: str) -> str:
-    """A role defined as a person's name reads as both: Brad Baker (“Driver”)."""
+    """The person behind a defined name, in full: "Theismann" -> "Joseph Theismann"; a role defined as a
+    person's name reads as both: Dana R. Whitcombe (“Performer”). Never an address or a company."""
     if not re.fullmatch(r"[A-Z][a-z]+", who) or who in {"You", "Your"}:
         return who
-    m = re.search(
-        r"\b([A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-zA-Z'’\-]+){1,2})[^\"“()]{0,80}\(\s*(?:the\s+|hereinafter\s+)?(?:\w+\s+){0,3}[\"“]"
-        + re.escape(who)
-        + r"[\"”]",
-        text[:20000],
-    )
-    if m and not _COMPANY_WORD.search(m.group(1)):
-        return f"{m.group(1)} (“{who}”)"
+    head = text[:20000]
+    if not _ROLE_OWNER.fullmatch(who):
+        for full in re.finditer(r"\b([A-Z][a-z]+(?:\s+[A-Z]\.)?)\s+" + re.escape(who) + r"\b", head):
+            first = full.group(1).split()[0]
+            if first in _NOT_A_FIRST_NAME or _ADDRESS_WORD.search(full.group(0)) or _COMPANY_WORD.search(first):
+                continue
+            return f"{full.group(1)} {who}"
+    # the party block that ends in ("Performer"): its first line that reads as a person's name
+    for d in re.finditer(r"\(\s*(?:the\s+|hereinafter\s+)?(?:\w+\s+){0,3}[\"“]" + re.escape(who) + r"[\"”]", head):
+        block = head[max(0, d.start() - 300) : d.start()]
+        block = re.split(r"[\"”]\)|\n\s*and\s*\n|\band\b\s*$", block)[-1]
+        for m in re.finditer(r"\b([A-Z][a-z]+(?:\s+[A-Z]\.)?(?:[ \t]+[A-Z][a-zA-Z'’\-]+){1,2})\b", block):
+            name = m.group(1)
+            if (
+                name.split()[0] in _NOT_A_FIRST_NAME
+                or _COMPANY_WORD.search(name)
+                or _ADDRESS_WORD.search(name)
+                or re.search(r"\b(?:Attn|Partners|Agency|Management|Talent|Studios?|Pictures|Productions|Records)\b", name)
+            ):
+                continue
+            return f"{name} (“{who}”)"
+        break
     return who
 
 
@@ -216,6 +242,8 @@ def decide_scope(
         if not strong and not any(_tightly_owned(s, h) for h in weak):
             continue  # "in the name of the Company": a role nearby does not make the name theirs
         kinds = {re.sub(r"s$", "", h.text.lower()) for h in weak}
+        if not strong and kinds <= {"signature", "name"}:
+            continue  # "my signature below", "name (please print)": a signature block, not a licence
         if not strong and (owner[0] < 2 or (len(kinds) < 2 and not s.has("PARTY_PERSON") and owner[0] != 2)):
             continue  # "World Book's name" alone is a company's name
         score = owner[0] * 2 + 2 * len(strong) + len(weak) + (2 if re.search(r"\bgrants?\b|\blicen[cs]e|\bhereby", s.text, re.I) else 0)
