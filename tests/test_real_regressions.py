@@ -128,3 +128,18 @@ def test_every_quote_is_verbatim(path):
     for ex in explanations + [report.scope_reason]:
         for quoted in re.findall(r"“([^”]+)”", ex):
             assert quoted.lower() in low, f"{path.name}: {quoted!r} is quoted but not in the document"
+
+
+@pytest.mark.parametrize(
+    "path,person,not_person",
+    [
+        (CORPUS / "cuad_endorsement_bizzingo_joetheismann.pdf", "Joseph Theismann", "Ridgetop"),
+        (CORPUS.parent.parent / "sample_contracts" / "voiceover_brightwave.docx", "Owen Tremlett", "Carrow Hill"),
+        (CORPUS.parent.parent / "sample_contracts" / "film_actor_harborlight.pdf", "Dana R. Whitcombe", "Linden"),
+    ],
+    ids=["theismann-not-his-street", "tremlett-not-his-flat", "whitcombe-not-her-agent"],
+)
+def test_scope_reason_names_the_person_never_an_address(path, person, not_person):
+    report = scan(path)
+    assert person in report.scope_reason, report.scope_reason
+    assert not_person not in report.scope_reason

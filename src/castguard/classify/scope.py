@@ -49,7 +49,7 @@ _WEAK = re.compile(
 # sentences that never grant anything, whatever words they contain
 _NO_GRANT = re.compile(
     r"^\W*(?:witnesseth\W*)?(?:whereas|recitals?)\b|\bhas (?:obtained|or will obtain)\b|\bwill obtain\b|"
-    r"\ball (?:rights|releases|consents|clearances) (?:necessary|required)\b|\brepresents?(?:,)? (?:and|&) warrants?\b|\bwarrants? (?:and represents )?that\b|"
+    r"\b(?:obtain|obtained|secure|secured|procure|procured) all (?:rights|releases|consents|clearances)\b|\brepresents?(?:,)? (?:and|&) warrants?\b|\bwarrants? (?:and represents )?that\b|"
     r"\bimitations?\b|\bcounterfeit|\binfring|\bindemnif|\bhold harmless\b|\bpassing off\b",
     re.I,
 )
@@ -57,14 +57,14 @@ _GRANT_VERB = re.compile(
     r"\bgrants?\b|\bgranted\b|\blicen[cs]es?\b|\blicen[cs]ed\b|\bhereby\b|\bright to (?:use|reproduce|publish|exploit|"
     r"display|broadcast|record|photograph)|\bpermission\b|\bpermits?\b|\bauthori[sz]e|\bconsents? to\b|"
     r"\b(?:may|shall|will) (?:be (?:entitled|permitted) to )?(?:use|utili[sz]e|exploit|reproduce|publish)\b|"
-    r"\bmak(?:e|es|ing) available\b|\b(?:will|may) be used\b|\b(?:may|shall|will) (?:make|take) (?:\w+,? ){0,4}(?:recordings|pictures|photographs|"
+    r"\bmak(?:e|es|ing) available\b|\b(?:will|may) be used\b|\bassigns?\b|\bgives? (?:all )?(?:consents?|permission)\b|\b(?:may|shall|will) (?:make|take) (?:\w+,? ){0,4}(?:recordings|pictures|photographs|"
     r"videos?|footage)\b|\bconsent to having\b|\bapprove of\b[^.;]{0,40}\bbeing used\b|\ballow\w*\b[^.;]{0,80}\bto be used\b|\ballow\w* [^.;]{0,60}\bto use\b",
     re.I,
 )
 _MARKS = re.compile(r"trade ?marks?|service marks?|trade ?names?|\blogos?\b|\bmarks\b|domain names?|trade dress", re.I)
 _ROLE_OWNER = re.compile(
     r"\b(?:performers?|artists?|talent|actors?|actress|athletes?|players?|drivers?|musicians?|vocalists?|singers?|"
-    r"dancers?|models?|influencers?|creators?|endorsers?|celebrit(?:y|ies)|spokesperson|narrators?|hosts?|golfers?|"
+    r"dancers?|influencers?|creators?|endorsers?|celebrit(?:y|ies)|spokesperson|narrators?|hosts?|golfers?|"
     r"coach|personality|participants?|contributors?|voice (?:actor|talent)|the undersigned)\b",
     re.I,
 )
@@ -160,9 +160,12 @@ _NOT_A_FIRST_NAME = {
     "The", "This", "That", "Each", "Such", "Said", "Any", "A", "An", "No", "If", "All", "Every", "Where", "When",
     "Mr", "Ms", "Mrs", "Dr", "Coach", "Player", "Talent", "By", "To", "For", "Of", "And", "Or", "With", "From",
 }
+_PERSON_NAME = re.compile(
+    r"\b([A-Z][a-z]+(?:\s+[A-Z]\.)?(?:[ \t]+[A-Z][a-zA-Z'’\-]+){1,2}|[A-Z]{2,}(?:[ \t]+[A-Z]\.)?(?:[ \t]+[A-Z]{2,}){1,2})\b"
+)
 _ADDRESS_WORD = re.compile(
     r"\b(?:street|st|road|rd|avenue|ave|drive|dr|circle|lane|ln|boulevard|blvd|way|court|ct|place|suite|floor|"
-    r"parkway|highway|square|plaza|terrace|trail|box)\b\.?",
+    r"parkway|highway|square|plaza|terrace|trail|box|hill|yard|flat|unit|row|green|close|gardens|park|mews|crescent)\b\.?",
     re.I,
 )
 
@@ -183,16 +186,21 @@ def _named(text: str, who: str) -> str:
     for d in re.finditer(r"\(\s*(?:the\s+|hereinafter\s+)?(?:\w+\s+){0,3}[\"“]" + re.escape(who) + r"[\"”]", head):
         block = head[max(0, d.start() - 300) : d.start()]
         block = re.split(r"[\"”]\)|\n\s*and\s*\n|\band\b\s*$", block)[-1]
-        for m in re.finditer(r"\b([A-Z][a-z]+(?:\s+[A-Z]\.)?(?:[ \t]+[A-Z][a-zA-Z'’\-]+){1,2})\b", block):
-            name = m.group(1)
-            if (
-                name.split()[0] in _NOT_A_FIRST_NAME
-                or _COMPANY_WORD.search(name)
-                or _ADDRESS_WORD.search(name)
-                or re.search(r"\b(?:Attn|Partners|Agency|Management|Talent|Studios?|Pictures|Productions|Records)\b", name)
-            ):
-                continue
-            return f"{name} (“{who}”)"
+        for line in block.splitlines():
+            # "(2) OWEN TREMLETT of:" keeps the name; "Flat 3, 19 Carrow Hill" loses the address after its number
+            line = re.split(r"\d", re.sub(r"^\W*\(?\d+\)?[.)]?\s*", "", line))[0]
+            for m in _PERSON_NAME.finditer(line):
+                name = m.group(1)
+                if name.isupper():
+                    name = " ".join(w.capitalize() if len(w) > 2 else w for w in name.split())
+                if (
+                    name.split()[0] in _NOT_A_FIRST_NAME
+                    or _COMPANY_WORD.search(name)
+                    or _ADDRESS_WORD.search(name)
+                    or re.search(r"\b(?:Attn|Partners|Agency|Management|Talent|Studios?|Pictures|Productions|Records)\b", name)
+                ):
+                    continue
+                return f"{name} (“{who}”)"
         break
     return who
 
