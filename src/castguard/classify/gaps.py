@@ -18,43 +18,28 @@ from dataclasses import dataclass, field
 
 from ..model import Clause, Document, Evidence, Finding, Protection
 from .lexicon import BROAD_PURPOSE
-from .rules import _HEADING, HOLLOWED, ClauseHit, Concepts, Sentence, deemed_window_is_short, polarity
+from .rules import (
+    _HEADING,
+    HOLLOWED,
+    ClauseHit,
+    Concepts,
+    Sentence,
+    deemed_window_is_short,
+    polarity,
+)
+from .rules import sentences_of as _sentences
+from .scope import _STRONG
 from .taxonomy import GAPS, SEVERITY_ORDER, raise_severity
 
 __all__ = ["build_findings", "build_protections"]
 
 
-def _sentences(doc: Document, clauses: tuple[Clause, ...], concepts: Concepts):
-    for clause in clauses:
-        for s0, s1 in clause.sentences or ((clause.start, clause.end),):
-            yield clause, Sentence(s0, s1, doc.text[s0:s1], concepts.within(s0, s1))
-
-
-_SCOPE_STRONG = re.compile(
-    r"likeness|voice|vocal|persona\b|autograph|biograph|biometric|facial|face\b|voiceprint|faceprint|mannerism|"
-    r"physical (?:characteristics|features)|indicia|identifying characteristics|caricature|visage|timbre",
-    re.I,
-)
-_SCOPE_WEAK = re.compile(
-    r"^(?:name|names|image|images|photograph|photographs|photo|photos|picture|pictures|portrait|"
-    r"portraits|video|videos|recording|recordings|footage|nickname)$",
-    re.I,
-)
 _WHO_STRICT = re.compile(
     r"\b(?:[Pp]erformers?|[Aa]rtists?|[Tt]alent|[Aa]ctor|[Aa]ctress|Models?|[Aa]thletes?|[Mm]usicians?|[Vv]ocalists?|"
     r"[Ss]ingers?|[Dd]ancers?|[Pp]articipants?|[Ii]nfluencers?|[Cc]reators?|[Ee]ndorsers?|[Cc]elebrity|"
     r"[Ss]pokesperson|[Nn]arrator|[Vv]oice [Aa]ctor|[Yy]ou|[Yy]our|me|[Mm]y|the undersigned|lab members?|[Cc]oach|"
     r"[Gg]olfer|depicted individuals?)\b|\bI\b"
 )
-
-
-def _near_person(s: Sentence, attrs) -> bool:
-    """The attribute belongs to the person: 'your image', 'photographs of Model', 'Artist's name'."""
-    for h in attrs:
-        window = s.text[max(0, h.start - s.start - 40) : h.end - s.start + 40]
-        if _WHO_STRICT.search(window) or any(abs(p.start - h.start) < 50 for p in s.get("PARTY_PERSON")):
-            return True
-    return False
 
 
 def _quote(text: str, start: int, end: int, limit: int = 300) -> tuple[str, int, int]:
@@ -308,7 +293,7 @@ def _broad_grant(doc: Document, clauses, concepts: Concepts) -> tuple[str, int, 
             and not s.is_definition
             and not _NOT_A_GRANT.search(s.text)
             and (
-                [h for h in s.get("PERSON_STRONG") if h.defined or _SCOPE_STRONG.search(h.text)]
+                [h for h in s.get("PERSON_STRONG") if h.defined or _STRONG.search(h.text)]
                 or (s.has("PERSON_WEAK", "RESULTS") and (s.has("PARTY_PERSON") or _WHO_STRICT.search(s.text)))
             )
             and polarity(s, s.get("PERSON_STRONG", "PERSON_WEAK"), doc.text) != "protect"

@@ -315,6 +315,13 @@ class Sentence:
         return not strong_only and self.has("PERSON_WEAK", "RESULTS") and self.has("ROLE", "PARTY_PERSON")
 
 
+def sentences_of(doc: Document, clauses, concepts: Concepts):
+    """(clause, Sentence) for every sentence of every clause, with the concepts inside it."""
+    for clause in clauses:
+        for s0, s1 in clause.sentences or ((clause.start, clause.end),):
+            yield clause, Sentence(s0, s1, doc.text[s0:s1], concepts.within(s0, s1))
+
+
 @dataclass(frozen=True)
 class ClauseHit:
     """One label on one clause, with the sentence that shows it."""

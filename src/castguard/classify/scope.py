@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import Clause, Document
-from .rules import Concepts, Sentence
+from .rules import Concepts, Sentence, sentences_of as _sentences
 
 __all__ = ["ScopeDecision", "decide_scope"]
 
@@ -106,12 +106,6 @@ _OWN_PERSON_GRANT = re.compile(
     r"\bname,? (?:image,? )?(?:voice,? )?(?:and |or )?likeness\b",
     re.I,
 )
-
-
-def _sentences(doc: Document, clauses: tuple[Clause, ...], concepts: Concepts):
-    for clause in clauses:
-        for s0, s1 in clause.sentences or ((clause.start, clause.end),):
-            yield clause, Sentence(s0, s1, doc.text[s0:s1], concepts.within(s0, s1))
 
 
 def _owner(s: Sentence, attr_start: int, second_person: bool = False) -> tuple[int, str] | None:
