@@ -465,19 +465,7 @@ def _severity(gap: str, minor: bool, strong_subject: bool = True) -> str:
 
 def _clause_finding(doc, by_id, gap, ghits: list[ClauseHit], detector, minor) -> Finding:
     g = GAPS[gap]
-    seen = set()
-    evidence = []
-    clause_ids = []
-    cues: list[str] = []
-    for h in sorted(ghits, key=lambda h: (-h.score, h.start)):
-        if (h.start, h.end) in seen:
-            continue
-        seen.add((h.start, h.end))
-        quote, s, e = _quote(doc.text, h.start, h.end)
-        evidence.append(Evidence(h.clause_id, quote, s, e, doc.page_at(s)))
-        if h.clause_id not in clause_ids:
-            clause_ids.append(h.clause_id)
-        cues.extend(c for c in h.cues if c not in cues)
+    evidence, clause_ids, cues = _evidence(doc, ghits, key=lambda h: (-h.score, h.start))
     evidence = sorted(evidence[:5], key=lambda e: e.start)
     notes = sorted({h.note for h in ghits if h.note})
     strong = any(
@@ -504,6 +492,25 @@ def _clause_finding(doc, by_id, gap, ghits: list[ClauseHit], detector, minor) ->
         confidence=max(h.score for h in ghits),
         detector="+".join(detectors),
     )
+
+
+def _evidence(doc: Document, hits: list[ClauseHit], *, key, limit: int | None = None):
+    """Quotes (one per distinct sentence, in ``key`` order, at most ``limit``), the clauses they sit in and the
+    cue words, for a finding or a protection."""
+    seen: set[tuple[int, int]] = set()
+    evidence: list[Evidence] = []
+    clause_ids: list[str] = []
+    cues: list[str] = []
+    for h in sorted(hits, key=key):
+        if (h.start, h.end) in seen or (limit is not None and len(evidence) >= limit):
+            continue
+        seen.add((h.start, h.end))
+        quote, a, b = _quote(doc.text, h.start, h.end)
+        evidence.append(Evidence(h.clause_id, quote, a, b, doc.page_at(a)))
+        if h.clause_id not in clause_ids:
+            clause_ids.append(h.clause_id)
+        cues.extend(c for c in h.cues if c not in cues)
+    return evidence, clause_ids, cues
 
 
 def _clause_ref(c: Clause) -> str:
@@ -678,15 +685,7 @@ def build_protections(doc: Document, clauses: tuple[Clause, ...], hits: list[Cla
     for (gap, hollowed), ghits in grouped.items():
         if gap not in GAPS:
             continue
-        seen, evidence, clause_ids = set(), [], []
-        for h in sorted(ghits, key=lambda h: h.start):
-            if (h.start, h.end) in seen or len(evidence) >= 3:
-                continue
-            seen.add((h.start, h.end))
-            quote, a, b = _quote(doc.text, h.start, h.end)
-            evidence.append(Evidence(h.clause_id, quote, a, b, doc.page_at(a)))
-            if h.clause_id not in clause_ids:
-                clause_ids.append(h.clause_id)
+        evidence, clause_ids, _cues = _evidence(doc, ghits, key=lambda h: h.start, limit=3)
         where = ", ".join(_clause_ref(by_id[c]) for c in clause_ids[:4])
         g = GAPS[gap]
         if hollowed:
