@@ -103,6 +103,47 @@ def test_team_sponsorships_granting_a_drivers_likeness_are_in_scope(name, person
     assert "likeness" in evidence.lower()
 
 
+@pytest.mark.parametrize(
+    "name,in_scope,who",
+    [
+        # a likeness licensed through a defined term: "Licensed Intellectual Property" means ... the name, image,
+        # and likeness of the T&B Personality; "T&B Personality" shall mean Tarek El Moussa
+        ("regress_inscope_defined_likeness_legacy.txt", True, "Tarek El Moussa"),
+        # "shall not use Dr. Murray's name or likeness ... unless specifically approved by Dr. Murray": a use that
+        # needs his approval engages him
+        ("regress_inscope_approval_only_emerald.txt", True, "Dr. Murray"),
+        # "... and, solely as allowed pursuant to this Agreement, to the Dr. C. Everett Koop name", beside logos
+        ("regress_inscope_titled_name_drkoop.txt", True, "Koop"),
+        # an AI chatbot whose "Input (e.g., text, audio, images, video ...)" is licensed perpetually: users' voices
+        ("regress_tos_ai_voice_input_grok.txt", True, ""),
+        # an artists' site that licenses "the name that you provide in association with Your Content", although its
+        # terms talk about generative AI at length
+        ("regress_tos_member_name_artstation.txt", True, "name"),
+        # a listener's terms: "content that you can stream" and "an immersive audio experience" are not uploads
+        ("regress_tos_listener_spotify.txt", False, ""),
+    ],
+)
+def test_real_scope_decisions(name, in_scope, who):
+    report = scan(CORPUS / name)
+    assert report.in_scope is in_scope, report.scope_reason
+    assert who in report.scope_reason, report.scope_reason
+    if not in_scope:
+        assert report.findings == ()
+        assert "general AI" not in report.scope_reason  # a music service is not an AI tool
+
+
+def test_terms_that_mention_an_algorithm_are_still_silent_on_ai():
+    """Bluesky licenses users' content "in any format or media" and says nothing about AI training or replicas;
+    a "recommender algorithm" does not make it deal with AI (taxonomy: silent broad grant). "Use your Content to
+    develop ... future products and services" is product development, not an AI-training grant."""
+    report = scan(CORPUS / "regress_tos_silent_broad_bluesky.txt")
+    gaps = {f.gap for f in report.findings}
+    assert "silent_broad_legacy_grant" in gaps
+    assert "ai_training_grant" not in gaps
+    broad = next(f for f in report.findings if f.gap == "silent_broad_legacy_grant")
+    assert "any format or media" in broad.evidence[0].quote
+
+
 def _corpus_files():
     from conftest import SAMPLES
 

@@ -19,7 +19,10 @@ from dataclasses import dataclass, field
 from ..model import Clause, Document, Evidence, Finding, Protection
 from .lexicon import BROAD_PURPOSE
 from .rules import (
+    _BULLET,
     _HEADING,
+    _RESERVES,
+    _USER_DUTY,
     HOLLOWED,
     ClauseHit,
     Concepts,
@@ -54,6 +57,8 @@ class _Facts:
     """What the whole contract says, gathered once from every sentence."""
 
     mentions_ai: bool = False  # any clause that deals with AI / replicas / synthesis, granting or prohibiting
+    # a clause that deals with AI by name (not a "recommender algorithm", "don't impersonate", "avatars")
+    deals_with_ai: bool = False
     ai_uses: bool = False  # AI / replica / synthetic uses granted or contemplated (not only prohibited)
     notice: bool = False
     data_security: bool = False
@@ -87,6 +92,8 @@ def _gather(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -
     )
     for clause, s in _sentences(doc, clauses, concepts):
         ai_here = s.has("AI", "REPLICA_STRONG", "SYNTHETIC") or (s.has("REPLICA_WEAK") and s.has("PERSON_STRONG"))
+        if ai_here and _EXPRESS_AI.search(s.text):
+            f.deals_with_ai = True
         if ai_here:
             f.mentions_ai = True
             if s.has("NOTICE"):
@@ -264,8 +271,18 @@ _OWN_PRODUCED = re.compile(
 _NOT_A_GRANT = re.compile(r"indemnif|hold harmless|confidential|warrant|^\W*(?:witnesseth\W*)?whereas\b|\bimitations?\b", re.I)
 
 
+# taxonomy: "no clause that expressly deals with AI, machine learning, digital replicas, voice synthesis or synthetic
+# performers" -- a recommender algorithm, a ban on impersonating others or an avatar picture is not such a clause
+_EXPRESS_AI = re.compile(
+    r"artificial intelligence|\bA\.?I\.?\b|machine[- ]learning|\bdeep[- ]?fakes?\b|\bneural\b|\bgenerative\b|"
+    r"\btrain(?:s|ed|ing)?\b[^.;]{0,60}\b(?:models?|algorithms?|systems?|AI)\b|\bmodels?\b[^.;]{0,30}\btrain|"
+    r"digital (?:replicas?|doubles?|twins?|likeness|recreations?|simulations?)|\breplicas?\b|voice (?:synthesis|clon\w*|models?)|"
+    r"\bsynthe(?:tic|si[sz]\w*)\b|computer[- ]generated|\bsimulat\w*|\bclon(?:e|ed|es|ing)\b|\bre-?creat\w* (?:of )?(?:the |his |her )?(?:likeness|voice|image)"
+)
+
+
 def _broad_qualifier(s: Sentence) -> bool:
-    if _NOT_A_GRANT.search(s.text) or s.is_definition:
+    if _NOT_A_GRANT.search(s.text) or s.is_definition or _RESERVES.search(s.text):
         return False
     if s.has("PERPETUAL", "ALL_MEDIA", "RESULTS"):
         return True
@@ -290,6 +307,8 @@ def _broad_grant(doc: Document, clauses, concepts: Concepts) -> tuple[str, int, 
             i
             for i, s in enumerate(sents)
             if s.has("GRANT")
+            and not _USER_DUTY.search(s.text)
+            and len(_BULLET.findall(s.text)) < 3  # "* Use the Service in any manner that could ..." grants nothing
             and not s.is_definition
             and not _NOT_A_GRANT.search(s.text)
             and (
@@ -307,6 +326,9 @@ def _broad_grant(doc: Document, clauses, concepts: Concepts) -> tuple[str, int, 
                 continue
             if (
                 _broad_qualifier(s)
+                and not _USER_DUTY.search(s.text)
+                and not re.match(r"^\W*(?:use|do|don.t|post|upload|impersonate|attempt)\b", s.text, re.I)
+                and len(_BULLET.findall(s.text)) < 3
                 and polarity(s, s.get("PERPETUAL", "ALL_MEDIA", "RESULTS", "ANY_PURPOSE", "IRREVOCABLE"), doc.text)
                 != "protect"
             ):
@@ -557,7 +579,7 @@ def _contract_gaps(doc, by_id, facts: _Facts, grouped, detector, minor) -> list[
     )
     uses_ai = ai_span is not None
 
-    if facts.broad_grant and not facts.mentions_ai:
+    if facts.broad_grant and not facts.deals_with_ai:
         out.append(
             _contract_finding(
                 doc,
