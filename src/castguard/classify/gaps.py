@@ -226,6 +226,8 @@ def _gather(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -
                 and not re.search(r"(?:not|no)\s+(?:\w+\s+){0,2}(?:revo|withdraw)", s.text, re.I)
                 and not _COMPANY_REVOKES.search(s.text)
                 and _PERSON_REVOKES.search(s.text)
+                # an opt-out of one feature ("opt out of translation") does not end the licence or the AI uses
+                and (not re.search(r"opt[- ]out", s.text, re.I) or _OPT_OUT_REACHES.search(s.text))
             ):
                 f.revocable = True
                 f.protect(clause, s, "no_revocation_or_suspension")
@@ -248,6 +250,11 @@ _PERSON_REVOKES = re.compile(
     r"\b(?:revoke|withdraw|opt[- ]out|cancel|suspend|terminate)|\b(?:consent|permission|authori[sz]ation|licen[cs]e)\b"
     r"[^.;]{0,40}\b(?:may|can) be (?:revoked|withdrawn|cancelled)|\brevocable (?:by|at the (?:option|request) of) "
     r"(?:you|the (?:performer|talent|artist|participant))",
+    re.I,
+)
+_OPT_OUT_REACHES = re.compile(
+    r"\btrain|\bartificial intelligence\b|\bAI\b|machine[- ]learning|\bmodels?\b|\blicen[cs]e|\bconsent|\bpermission|"
+    r"\buse of (?:your|the) (?:content|data|recordings|voice|likeness|image)",
     re.I,
 )
 _COMPANY_REVOKES = re.compile(
@@ -348,7 +355,12 @@ def _broad_grant(doc: Document, clauses, concepts: Concepts) -> tuple[str, int, 
 
 
 def build_findings(
-    doc: Document, clauses: tuple[Clause, ...], concepts: Concepts, hits: list[ClauseHit], detector: str
+    doc: Document,
+    clauses: tuple[Clause, ...],
+    concepts: Concepts,
+    hits: list[ClauseHit],
+    detector: str,
+    document_type: str = "contract",
 ) -> tuple[tuple[Finding, ...], list[ClauseHit]]:
     """Findings for an in-scope contract, and the protective sentences found on the way (as clause labels)."""
     by_id = {c.id: c for c in clauses}
@@ -430,11 +442,22 @@ def build_findings(
                 for h in src
             ]
 
+    # taxonomy: replica_compensation_missing needs replica, simulation, AI or reuse rights granted; a royalty-free
+    # licence to host and show the content, with none of those, leaves no such use unpaid
+    if "replica_compensation_missing" in grouped and not grouped.keys() & _PAID_USES:
+        del grouped["replica_compensation_missing"]
+
     # consent to replica/AI uses that sits in the body of the contract, not in a separately signed rider
     ai_grants = [
         h for g in ("replica_creation_grant", "ai_training_grant", "synthetic_substitution") for h in grouped.get(g, [])
     ]
-    if ai_grants and "consent_buried_or_bundled" not in grouped and not facts.separate_rider:
+    # (a release or consent form that stands alone is itself the separate consent)
+    if (
+        ai_grants
+        and "consent_buried_or_bundled" not in grouped
+        and not facts.separate_rider
+        and document_type != "release_or_consent"
+    ):
         grouped["consent_buried_or_bundled"] = [
             ClauseHit(
                 h.clause_id,
@@ -459,6 +482,10 @@ def build_findings(
     return tuple(findings), facts.protections
 
 
+_PAID_USES = {
+    "replica_creation_grant", "ai_training_grant", "synthetic_substitution", "replica_use_unspecified",
+    "reuse_other_projects",
+}  # fmt: skip
 _PROJECT = re.compile(
     r"\b(?:in|for|during)\s+(?:use\s+in\s+)?(?:the|its|this)\s+(?:[A-Z][\w-]*|online catalogue|campaign)"
 )

@@ -440,13 +440,22 @@ _RESERVES = re.compile(
 _BULLET = re.compile(r"(?:^|\s)[*•]\s+\S")
 _USER_DUTY = re.compile(
     r"\byou (?:will|shall|may|must|agree) not\b[^.;]{0,60}\b(?:use|modify|alter|copy|create|reproduce|post|upload|"
-    r"decompile|access|distribute|scrape|sell)\b|\byou agree not to\b|\byou are not (?:allowed|permitted) to\b",
+    r"decompile|access|distribute|scrape|sell)\b|\byou agree not to\b|\byou are not (?:allowed|permitted) to\b|"
+    r"^\W*(?:also,?\s+)?(?:don['’]t|do not|never)\s+(?:use|post|upload|share|impersonate|host)\b",
     re.I,
 )
 _ENDS_USE = re.compile(
     r"\b(?:shall|will|must) (?:immediately |absolutely |automatically )?(?:cease|terminate|end)\b[^.;]{0,80}\b(?:use|rights?|licen[cs]e)|"
     r"\b(?:rights?|licen[cs]e|use)\b[^.;]{0,120}\b(?:shall|will) (?:immediately |automatically )?(?:cease|terminate|end|expire)\b|"
     r"\bshall not thereafter use\b|\bcease (?:all |any )?(?:further )?use\b",
+    re.I,
+)
+# the user stops using the service: "you will immediately cease all use of the Site" ends nothing the company holds
+_USER_STOPS = re.compile(
+    r"\byou (?:shall|will|must) (?:immediately )?(?:cease|stop)\b|"
+    r"\byour (?:licen[cs]e|rights?|access)\b(?:[^.;]{0,20}\bto (?:use|access)\b)?[^.;]{0,60}\b(?:cease|terminate|end)|"
+    r"\b(?:terminate|end)\w*\b[^.;]{0,60}\byour (?:licen[cs]e|rights?|access) to (?:use|access)\b|"
+    r"\b(?:cease|stop) (?:all |any )?use of (?:the )?(?:[A-Z]\w+ ){0,2}(?:site|services?|platform|apps?|software|tools?)\b",
     re.I,
 )
 _REVERTS = re.compile(
@@ -488,7 +497,7 @@ class RuleDetector:
         if _NOT_OPERATIVE.search(s.text):
             # taxonomy v1.1: recitals, warranties, indemnities and duties to police "imitations by others" grant nothing
             return results
-        if _ENDS_USE.search(s.text) and not s.has("PERPETUAL", "IRREVOCABLE"):
+        if _ENDS_USE.search(s.text) and not s.has("PERPETUAL", "IRREVOCABLE") and not _USER_STOPS.search(s.text):
             # "all rights of Company to use the Identification shall cease absolutely": the licence ends with the term
             return [
                 ClauseHit(clause.id, "protective:unbounded_term_scope", 0.8, s.start, s.end, ("cease",), "use ends")
