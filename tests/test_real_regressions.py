@@ -62,6 +62,15 @@ CASES = [
         set(),
         {"ai_training_grant", "consent_buried_or_bundled", "data_security_deletion_missing"},
     ),
+    (
+        "a platform user who does not consent to ai use is protected",
+        # DeviantArt terms, "Artificial Intelligence Purposes"
+        "When a DeviantArt user does not consent to third party use of their Content for Artificial Intelligence "
+        "Purposes, other users of the Service and third parties accessing the Site are prohibited from using such "
+        "Content (labeled with the noai directive) to train an artificial intelligence system.",
+        set(),
+        {"ai_training_grant"},
+    ),
 ]
 
 
@@ -142,6 +151,14 @@ def test_terms_that_mention_an_algorithm_are_still_silent_on_ai():
     assert "ai_training_grant" not in gaps
     broad = next(f for f in report.findings if f.gap == "silent_broad_legacy_grant")
     assert "any format or media" in broad.evidence[0].quote
+
+
+def test_a_user_leaving_the_site_does_not_end_the_platforms_perpetual_licence():
+    """ArtStation: "(a) you will immediately cease all use of the Site ..." is the user's duty on termination; it
+    once counted as "use ends" and hid the perpetual, irrevocable licence of Your Content."""
+    report = scan(CORPUS / "regress_tos_member_name_artstation.txt")
+    assert "unbounded_term_scope" in {f.gap for f in report.findings}
+    assert not any("cease all use of the Site" in e.quote for p in report.protections for e in p.evidence)
 
 
 def _corpus_files():
