@@ -153,6 +153,22 @@ def test_terms_that_mention_an_algorithm_are_still_silent_on_ai():
     assert "any format or media" in broad.evidence[0].quote
 
 
+def test_use_forbidden_after_termination_is_not_a_surviving_licence(tmp_path):
+    """Mossimo / David Duval endorsement agreement, s. 1(d) and s. 12: "following termination ... Company shall not
+    advertise ..." once raised "consent cannot be revoked" from the words "following termination"."""
+    report = scan_clause(
+        tmp_path,
+        '"Duval Identification" means the right to use, subject to the provisions hereof, Duval\'s name, fame, '
+        "nickname, initials, autograph, voice, video or film portrayals, facsimile signature, photograph, likeness "
+        "and image or facsimile image. It is further agreed that following termination of the Contract Period, "
+        "Company shall not advertise, promote, distribute or sell any item whatsoever in connection with the use of "
+        "any name, figure, design, logo, trademark or trade name similar to or suggestive of the Duval "
+        "Identification.",
+    )
+    gaps = {f.gap for f in report.findings}
+    assert not gaps & {"no_revocation_or_suspension", "unbounded_term_scope"}, gaps
+
+
 def test_a_user_leaving_the_site_does_not_end_the_platforms_perpetual_licence():
     """ArtStation: "(a) you will immediately cease all use of the Site ..." is the user's duty on termination; it
     once counted as "use ends" and hid the perpetual, irrevocable licence of Your Content."""

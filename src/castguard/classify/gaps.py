@@ -386,6 +386,14 @@ def build_findings(
         if h.label.startswith("protective:"):
             continue
         if (
+            h.label in ("no_revocation_or_suspension", "unbounded_term_scope")
+            and not any(re.search(r"perpetu|irrevoc|forever|hereafter|universe", c, re.I) for c in h.cues)
+            and _FORBIDS_AFTER.search(doc.text[h.start : h.end])
+        ):
+            # "following termination ..., Company shall not advertise ... in connection with ... the Duval
+            # Identification": what happens after the term is forbidden, not kept alive
+            continue
+        if (
             h.label == "unbounded_term_scope"
             and use_ends
             and not any(re.search(r"perpetu|irrevoc|forever|surviv|hereafter|universe", c, re.I) for c in h.cues)
@@ -482,6 +490,11 @@ def build_findings(
     return tuple(findings), facts.protections
 
 
+_FORBIDS_AFTER = re.compile(
+    r"\b(?:following|after|upon|from and after) (?:the )?(?:termination|expiration|expiry)\b[^.;]{0,80}\b(?:shall|will|may) not\b|"
+    r"\b(?:shall|will|may) not\b[^.;]{0,80}\b(?:following|after) (?:the )?(?:termination|expiration|expiry)\b",
+    re.I,
+)
 _PAID_USES = {
     "replica_creation_grant", "ai_training_grant", "synthetic_substitution", "replica_use_unspecified",
     "reuse_other_projects",
