@@ -311,4 +311,3 @@ def test_contract_text_is_literal_in_every_place(value):
                 min_size=1, max_size=14).map("".join).filter(str.strip))  # fmt: skip
 def test_any_text_is_literal_in_every_place(value):
     _check(value)
-

@@ -23,7 +23,6 @@ Errors are :class:`~castguard.errors.CastguardError`: the CLI prints one line an
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
 import subprocess

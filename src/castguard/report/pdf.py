@@ -26,6 +26,13 @@ def _table(style: str) -> str:
     return f'<table width="100%" cellspacing="0" cellpadding="6"><tr><td style="{style}">'
 
 
+def _status_colour(m: re.Match) -> str:
+    classes = m.group(1).split()
+    colour = _STATUS_COLOUR.get(classes[-1]) if classes[0] == "st" else None
+    colour = colour or (COLOUR["high"] if "hollowed" in classes else "#1b5e20")
+    return f'<span class="{m.group(1)}" style="color:{colour};font-weight:bold">'
+
+
 def html_for_libreoffice(page: str) -> str:
     page = re.sub(r'<a class="skip"[^>]*>.*?</a>\n?', "", page, count=1)
     # ids (and so the links inside the page) go: LibreOffice drops the first paragraphs of a table cell that
@@ -39,18 +46,15 @@ def html_for_libreoffice(page: str) -> str:
         lambda m: f'<span class="sev {m.group(1)}" style="color:{COLOUR[m.group(1)]};font-weight:bold">',
         page,
     )
-    page = re.sub(
-        r'<span class="(st (raised|protected|not_raised)|prot( hollowed)?)">',
-        lambda m: f'<span class="{m.group(1)}" style="color:'
-        f'{_STATUS_COLOUR[m.group(2)] if m.group(2) else ("#a4161a" if m.group(3) else "#1b5e20")};font-weight:bold">',
-        page,
-    )
+    page = re.sub(r'<span class="(st (?:raised|protected|not_raised)|prot(?: hollowed)?)">', _status_colour, page)
     # a <dl> leaves LibreOffice's import in a state that drops the first paragraphs of later table cells:
     # the facts become a two-column table
     page = re.sub(r"<dl\b[^>]*>", '<table cellspacing="0" cellpadding="3">', page)
     page = page.replace("</dl>", "</table>")
     page = re.sub(r"<dt>(.*?)</dt><dd>(.*?)</dd>", r'<tr><td valign="top"><b>\1</b></td><td>\2</td></tr>', page)
-    page = re.sub(r'<p class="score">(.*?)</p>', r'<p class="score" style="font-size:20pt;font-weight:bold">\1</p>', page)
+    page = re.sub(
+        r'<p class="score">(.*?)</p>', r'<p class="score" style="font-size:20pt;font-weight:bold">\1</p>', page
+    )
     page = page.replace('<th scope="row">', '<th scope="row" align="left" style="font-weight:normal">')
     page = page.replace('<th scope="col">', '<th scope="col" align="left">')
     out: list[str] = []
