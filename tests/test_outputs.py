@@ -260,7 +260,8 @@ def test_addendum_markdown_of_a_real_contract_has_no_stray_escapes(tmp_path):
 @pytest.mark.parametrize(
     "value",
     ["Section 5.4 Waiver", "0.1.0", "first_name", "Name: ________", "[Name]", "[***]", "AT&T", "x < 5 > 3",
-     "C:\\Users", "5 * 3", "-5%", "#1 priority", "1.5 million", "Ana Ruiz (“Performer”)"],
+     "C:\\Users", "5 * 3", "-5%", "#1 priority", "1.5 million", "Ana Ruiz (“Performer”)",
+     "approval as provided&sbsp;herein"],  # CUAD (Mossimo): not an entity CommonMark decodes
 )  # fmt: skip
 def test_ordinary_text_is_not_escaped(value):
     assert md_escape(value, table=False, line_start=False, isolated=True) == value
@@ -269,7 +270,7 @@ def test_ordinary_text_is_not_escaped(value):
 
 HOSTILE = [
     "<img src=x onerror=alert(1)>", "</script>", "[link](javascript:alert(1))", "![i](http://x/i.png)",
-    "<http://x>", "**bold** and *it* and __u__ and ~~s~~", "`code`", "&amp; &#42;", "a | b", "# heading",
+    "<http://x>", "**bold** and *it* and __u__ and ~~s~~", "`code`", "&amp; &#42; &nbsp;", "a | b", "# heading",
     "> quote", "- item", "12. item", "---", "[x]: http://x", "~~~", "[***] and [***]", "\\*",
 ]  # fmt: skip
 

@@ -17,8 +17,16 @@ __all__ = ["Block", "Run", "md_escape", "parse_markdown", "plain_text"]
 # CommonMark lets any ASCII punctuation be backslash-escaped; the parser below undoes exactly those escapes
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|([A-Za-z][A-Za-z0-9]{1,31}));")
 _BREAK = re.compile(r"(?:([-*_=])\s*)(?:\1\s*){2,}|=+\s*|-+\s*")  # a rule, or a setext underline
+
+
+def _is_entity(value: str, i: int) -> bool:
+    """A character reference CommonMark would decode at ``value[i]`` ("&amp;", "&#42;"; not "&sbsp;")."""
+    from html.entities import html5
+
+    m = _ENTITY.match(value, i)
+    return bool(m) and (m.group(1) is None or m.group(1) + ";" in html5)
 
 
 def _punct(ch: str | None) -> bool:
@@ -109,7 +117,7 @@ def md_escape(value: str, *, table: bool = True, line_start: bool = True, isolat
             or (ch == "\\" and (after is None or after in _ASCII_PUNCT))
             or (ch == "<" and (after is None or after.isascii() and (after.isalpha() or after in "/!?")))
             or (ch == "]" and after is not None and after in "([")  # "[text](url)"; "[Name]" stays
-            or (ch == "&" and _ENTITY.match(value, i))
+            or (ch == "&" and _is_entity(value, i))
             or (ch == "|" and table)
             or (ch == "#" and (before is None or before.isspace()) and not value[i:].strip("#"))  # closes a heading
         ):
