@@ -208,6 +208,7 @@ def evaluate(results: list[dict], cuad: dict[str, dict], in_scope: dict[str, str
                 gdate.isoformat() if gdate else None,
                 score(date_value, gdate, lambda v, g: parse_date(v) == g),
             ),
+            "date_note": _date_note(date_value, row),
             "governing_law": (
                 (f.get("governing_law") or {}).get("value"),
                 sorted(gcodes),
@@ -227,6 +228,23 @@ def evaluate(results: list[dict], cuad: dict[str, dict], in_scope: dict[str, str
             out["performer"] = (value, expected or why, outcome)
         rows.append(out)
     return {"rows": rows}
+
+
+def _date_note(value, row) -> str | None:
+    """Why a date CUAD calls wrong may still be the contract's: CUAD's own excerpt says our date (its answer
+    is a typo), or our date is the effective date the opening states (CUAD's Agreement Date is another one,
+    usually a signature date)."""
+    from castguard.facts import parse_date
+
+    ours = parse_date(value) if value else None
+    if ours is None:
+        return None
+    excerpt = [parse_date(x) for x in re.findall(r"'([^']+)'", row.get("Agreement Date") or "")]
+    if ours in excerpt:
+        return "CUAD's answer contradicts its own excerpt"
+    if gold_date(row.get("Effective Date-Answer") or "") == ours:
+        return "the effective date the opening states (CUAD's Agreement Date is another date)"
+    return None
 
 
 def table(rows: list[dict], facts: tuple[str, ...]) -> list[str]:
@@ -288,6 +306,13 @@ def main(argv=None) -> int:
             f"Out-of-scope CUAD contracts where a performer (natural person) is stated: {len(stated)} of "
             f"{len(rows) - len(scoped)} (listed with --show all)",
         ]
+    notes = {}
+    for r in rows:
+        if r["agreement_date"][2] == "wrong" and r["date_note"]:
+            notes[r["date_note"]] = notes.get(r["date_note"], 0) + 1
+    if notes:
+        out += ["", "Agreement dates counted wrong above, read one by one:"]
+        out += [f"- {n}: {why}" for why, n in sorted(notes.items(), key=lambda t: -t[1])]
     print("\n".join(out))
     if args.show != "none":
         print()
@@ -297,7 +322,8 @@ def main(argv=None) -> int:
                     continue
                 value, gold, outcome = r[fact]
                 if outcome in ("wrong",) or args.show == "all" and outcome != "correct":
-                    print(f"{outcome.upper():10} {fact:15} {r['file'][:70]}\n{'':27}ours: {value!r}\n{'':27}CUAD: {gold!r}")
+                    note = f"  ({r['date_note']})" if fact == "agreement_date" and r["date_note"] else ""
+                    print(f"{outcome.upper():10} {fact:15} {r['file'][:70]}\n{'':27}ours: {value!r}\n{'':27}CUAD: {gold!r}{note}")
             if args.show == "all" and not r["in_scope"] and r["performer_stated"]:
                 print(f"{'PERFORMER':10} {'(out of scope)':15} {r['file'][:70]}: {r['performer_stated']!r}")
     if args.json:

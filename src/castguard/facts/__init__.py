@@ -114,11 +114,13 @@ def _title(text: str, where: _Where) -> Fact | None:
             core = raw[lead.end() :]
             core = re.sub(r"[*_#|\s:]+$", "", core)
             core = re.split(r"\s+(?:BETWEEN|between|by\s+and\s+between|BY\s+AND\s+BETWEEN)\s", core)[0]
+            # "PACIFICAP ENTERTAINMENT Agreement with THE HENRY FILM AND ENTERTAINMENT CORPORATION": a party
+            core = re.split(r"\s+(?:with|WITH)\s+(?=[^,]*\b(?:INC|Inc|LLC|CORPORATION|Corporation|LTD|Ltd|CORP|Corp)\b)", core)[0]
             if not (4 <= len(core) <= 120) or not _TITLE_WORDS.search(core) or _NOT_TITLE.search(core):
                 continue
             if re.search(r"[.;]\s+\w", core) or core.endswith(".") and not core.isupper():
                 continue  # a sentence, not a title
-            if core[:1].islower() or len(core.split()) > 14:
+            if core[:1].islower() or len(core.split()) > 14 or re.search(r"_{2,}|\[[^\]]*\]", core):
                 continue
             value = title_case(" ".join(core.split()))
             return where.fact("agreement_title", value, s, s + len(core), 0.9)

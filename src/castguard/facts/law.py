@@ -95,8 +95,8 @@ def _candidates(text: str, lo: int, hi: int):
         adj = m.group("adj")
         code = adjective_code(adj) or adjective_code(adj.split()[0])
         if code:
-            end = m.start("adj") + (len(adj) if adjective_code(adj) else len(adj.split()[0]))
-            yield m.start("adj"), end, text[m.start("adj") : end], code, m.start()
+            # the value as stated: "Irish law", "New York law"
+            yield m.start("adj"), m.end(), text[m.start("adj") : m.end()], code, m.start()
 
 
 _STRONG = re.compile(r"\b(?:govern\w*|constru\w*|interpret\w*)\b", re.I)

@@ -263,6 +263,9 @@ _NOT_PERSON = re.compile(
 
 def looks_like_person(name: str) -> bool:
     """A natural person's name: two to six words of a personal name, with no company word in it."""
+    if any(re.search(r"[a-z][A-Z]", w) and not re.match(r"(?:Mc|Mac|De|Di|La|Le|Van|Von|Da|Du|O['’])[A-Z]", w)
+           for w in name.split()):  # fmt: skip
+        return False  # "ArtStation", "eFashion": a brand's spelling, not a person's
     if _CORPORATE.search(name) or _NOT_PERSON.search(name) or any(ch.isdigit() for ch in name) or "&" in name or "/" in name:
         return False
     return bool(_PERSON_NAME.match(name))
@@ -631,6 +634,8 @@ def _recital_performer(text: str, parties: list[Party], limit: int):
         if not looks_like_person(name) or any(name.lower() == p.name.lower() for p in parties):
             continue
         role_last = role.replace(".", " ").split()[-1].lower() if role.split() else ""
+        if len(role.split()) >= len(name.split()):
+            continue  # ("ArtStation Learning"): a whole name repeated is a defined term, not a surname
         if role.lower() not in PERFORMER_ROLES and not (
             _surname_match(role, name) and role_last == name.replace(",", " ").split()[-1].lower().strip(".")
         ):

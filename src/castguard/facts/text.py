@@ -53,6 +53,12 @@ _KEEP_UPPER = {
     "S.A.", "NV", "N.V.", "BV", "B.V.", "GMBH", "RV", "TV", "PRC", "NFL", "NBA", "MLB", "NHL", "NASCAR", "LMSC",
     "IBM", "HDS", "CEO", "EU", "DC", "D.C.", "N.D.", "M.D.", "PH.D.", "JR.", "SR.", "L.L.C.", "S.P.A.",
 }  # fmt: skip
+_SHORT_WORDS = {
+    "two", "one", "six", "ten", "new", "bay", "sun", "air", "sea", "big", "top", "red", "oak", "key", "art", "pet",
+    "car", "web", "net", "com", "box", "hub", "inc", "co", "ltd", "the", "and", "for", "of", "to", "in", "on", "at",
+    "by", "de", "du", "la", "le", "van", "von", "corp", "usa", "its", "our", "all", "way", "day", "pro", "go", "my",
+    "gas", "oil", "tv", "llc", "plc", "ag", "sa", "lp", "llp", "joe", "bob", "jim", "tom", "ann", "amy",
+}  # fmt: skip
 _SMALL = {"and", "of", "the", "for", "to", "in", "on", "a", "an", "with", "at", "by", "de", "du", "van", "von"}
 
 
@@ -62,10 +68,13 @@ def title_case(text: str) -> str:
     if not letters or any(c.islower() for c in letters):
         return text
     out = []
+    company = bool(re.search(r"\b(?:INC|LLC|LTD|LIMITED|CORP|CORPORATION|CO|COMPANY|PLC|GMBH|AG|SA|LP|LLP)\b", text))
     for i, word in enumerate(text.split(" ")):
         bare = word.strip(",;:()\"“”")
         upper = bare.upper()
-        if upper in _KEEP_UPPER and upper not in {"JR.", "SR.", "PH.D.", "GMBH"} or any(c.isdigit() for c in bare):
+        if company and 2 <= len(bare) <= 3 and bare.isalpha() and bare.lower() not in _SHORT_WORDS:
+            out.append(word)  # "WPP 2005 LIMITED", "UBS AG": a company's acronym stays as it is
+        elif upper in _KEEP_UPPER and upper not in {"JR.", "SR.", "PH.D.", "GMBH"} or any(c.isdigit() for c in bare):
             out.append(word)
         elif upper in {"JR.", "SR.", "PH.D.", "GMBH"}:
             out.append(word.replace(bare, {"JR.": "Jr.", "SR.": "Sr.", "PH.D.": "Ph.D.", "GMBH": "GmbH"}[upper]))
