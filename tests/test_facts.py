@@ -90,10 +90,11 @@ def test_sample_facts(name):
 # --------------------------------------------------------------------------- real layouts (CUAD, CC BY 4.0)
 
 REAL_FACTS = {
-    # a person party defined by surname, a bank; law in a headed clause; no date in the opening (absent)
+    # a person party defined by surname, a bank; law in a headed clause; no date in the opening, so the date
+    # the last party signed (5/17/12 written above "Date", the bank's 5/14/12)
     "cuad_endorsement_berkshirebank_genoauriemma.pdf": {
         "performer": "Geno Auriemma", "company": "Berkshire Bank", "agreement_title": "Endorsement Agreement",
-        "governing_law": "CT",
+        "agreement_date": "5/17/12", "governing_law": "CT",
     },
     # "an individual" after the name; "made as of this March 14, 2012 but effective as of March 1, 2012"
     "cuad_endorsement_bizzingo_joetheismann.pdf": {

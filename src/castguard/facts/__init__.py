@@ -138,6 +138,8 @@ _NOUN = (
     r"Supplement|TERMS|Terms|INDENTURE|Indenture|ORDER|Order)"
 )
 # "This Amendment No. 3 to the Supply Agreement", "THIS ENDORSEMENT AGREEMENT", "This Agreement": the document itself
+_NOUN_LOWER = r"(?:agreement|contract|amendment|addendum|release|licen[cs]e|memorandum|rider|deal\s+memo)"
+_THIS_LOWER = re.compile(rf"\b(?:THIS|This|this)\s+(?:[\w&'’/#.-]+,?\s+){{0,8}}?(?:{_NOUN}|{_NOUN_LOWER})\b")
 _THIS_DOC = re.compile(
     rf"\b(?:THIS|This)\s+(?:[\w&'’/#.-]+,?\s+){{0,12}}?{_NOUN}\b(?:\s+(?:No\.?|NO\.?|Number|#)\s*[\w.-]+)?"
     rf"(?:\s+(?:to|TO)\s+(?:the\s+|THE\s+|that\s+certain\s+)?(?:[\w&'’/,.-]+\s+){{0,10}}?{_NOUN}\b)?"
@@ -162,7 +164,7 @@ _DATE_LABEL = re.compile(
 )
 # a title line followed by its date: "AMENDMENT NO. 1 Dated as of November 11, 2005", "AGENCY AGREEMENT May 14, 2014"
 _TITLE_DATED = re.compile(
-    rf"(?:^|\n|\s{{3,}})[ \t#*]*(?:[A-Z][\w&'’,/.-]*\s+){{0,10}}{_NOUN}(?:\s+(?:No\.?|NO\.?|Number|#)\s*[\w.-]+)?"
+    rf"(?:^|\n|\s{{2,}}|[.:]\s+)[ \t#*]*(?:[A-Z][\w&'’,/.-]*\s+){{0,10}}{_NOUN}(?:\s+(?:No\.?|NO\.?|Number|#)\s*[\w.-]+)?"
     rf"[ \t,]*(?:\n[ \t]*){{0,2}}(?P<trig>(?i:(?:dated|effective|made)(?:\s+as\s+of)?|as\s+of))?[ \t:]*(?P<date>(?i:{DATE}))"
 )
 _PARENS = re.compile(r"\([^()]*\)")
@@ -180,7 +182,11 @@ def _date(text: str, where: _Where) -> Fact | None:
     when the agreement is both made and effective on stated dates, the date it is made wins."""
     search_to = min(len(text), 12000)
     found: list[tuple[int, int, int, str, float]] = []  # (rank, start, end, value, confidence)
-    for anchor in _THIS_DOC.finditer(text, 0, search_to):
+    anchors = sorted(
+        [*_THIS_DOC.finditer(text, 0, search_to), *_THIS_LOWER.finditer(text, 0, min(len(text), 3000))],
+        key=lambda a: a.start(),
+    )  # "This agreement", "this Consulting Agreement" count only near the top: later they are the body's words
+    for anchor in anchors:
         window_end = min(len(text), anchor.end() + 900)
         stop = _OPENING_STOP.search(text, anchor.end(), window_end)
         hi = stop.start() if stop else window_end
@@ -208,10 +214,10 @@ def _date(text: str, where: _Where) -> Fact | None:
             break
     if not found:
         m = _TITLE_DATED.search(text, 0, min(len(text), 2500))
-        if m and not re.search(r"that\s+certain|to\s+the|under\s+the|reference", text[max(0, m.start() - 60) : m.start()], re.I):
+        if m and not re.search(r"that\s+certain|to\s+the|under\s+the|[Rr]eference", text[max(0, m.start() - 30) : m.start()]):
             value = " ".join(m.group("date").split())
             if parse_date(value) is not None:
-                s = m.start() + len(m.group(0)) - len(m.group(0).lstrip())
+                s = m.start() + len(re.match(r"[.:\s#*]*", m.group(0)).group(0))
                 found.append((0, s, m.end("date"), value, 0.85))
     if found:
         rank, s, e, value, confidence = min(found, key=lambda f: (f[0], f[1]))
@@ -222,7 +228,48 @@ def _date(text: str, where: _Where) -> Fact | None:
         if parse_date(value) is not None:
             confidence = 0.85 if m.group("label").lower() not in ("shoot date", "session date") else 0.7
             return where.fact("agreement_date", value, m.start("label"), m.end("date"), confidence)
-    return None
+    return _signed(text, where)
+
+
+_WITNESS = re.compile(
+    r"IN\s+(?:WITNESS|EVIDENCE)\s+WHEREOF[^.]{0,200}?\b(?:this|as\s+of|on|dated)\s+(?:the\s+)?(?P<date>"
+    + DATE + r")",
+    re.I,
+)
+_SIGNED_DATE = re.compile(
+    r"(?im)\bDate(?:d)?\s*[:.]?\s*(?P<date>" + DATE + r")"
+    r"|(?P<above>" + DATE + r")[^\n]{0,60}\n(?:[ \t]*\n)?[^\n]{0,60}\bDate\b"  # the date written on the line above "Date"
+)
+_SIGNATURE_WORDS = re.compile(r"/s/|\bBy\s*:|\bName\s*:|\bTitle\s*:|\bIts\s*:|\bSignature\b", re.I)
+
+
+def _signed(text: str, where: _Where) -> Fact | None:
+    """When the opening states no date, the date the agreement was signed: the witness clause's ("IN WITNESS
+    WHEREOF ... executed this 14th day of February 2020") or the signature block's "Date:" lines, the latest of
+    them (the agreement is made when the last party signs)."""
+    witness = text.rfind("WITNESS WHEREOF")
+    tail_start = witness - 20 if witness >= 0 else max(0, len(text) - 6000)
+    m = _WITNESS.search(text, max(0, tail_start))
+    if m:
+        value = " ".join(m.group("date").split())
+        if parse_date(value) is not None:
+            return where.fact("agreement_date", value, m.start(), m.end("date"), 0.8)
+    lo = max(0, tail_start)
+    hi = min(len(text), lo + 5000) if witness >= 0 else len(text)
+    dates = []
+    for d in _SIGNED_DATE.finditer(text, lo, hi):
+        if not _SIGNATURE_WORDS.search(text, max(lo, d.start() - 400), min(len(text), d.end() + 400)):
+            continue
+        group = "date" if d.group("date") else "above"
+        when = parse_date(d.group(group))
+        if when is not None:
+            dates.append((when, d, group))
+    if not dates:
+        return None
+    when, last, group = max(dates, key=lambda t: (t[0], t[1].start()))
+    value = " ".join(last.group(group).split())
+    first = min(d.start(g) for _, d, g in dates)
+    return where.fact("agreement_date", value, first, max(d.end(g) for _, d, g in dates), 0.7)
 
 
 # --------------------------------------------------------------------------- union, minor

@@ -88,9 +88,9 @@ _ENTITY_DESC = re.compile(
     re.I,
 )
 _PERSON_DESC = re.compile(
-    r"\b(?:an?\s+individual|a\s+minor|individually|residing|resident\s+of|born\s+on|date\s+of\s+birth|"
+    r"\b(?:an?\s+individual|a\s+minor|residing|resident\s+of|born\s+on|date\s+of\s+birth|"
     r"professionally\s+known\s+as|p/k/a|a\s+natural\s+person|an\s+adult|social\s+security|"
-    r"(?:his|her)\s+(?:principal\s+)?(?:residence|address))\b",
+    r"(?:his|her)\s+(?:principal\s+)?(?:residence|address)|(?:his|her)\s+individual\s+capacity)\b",
     re.I,
 )
 _HONORIFIC = r"(?:Dr|Mr|Mrs|Ms|Miss|Mx|Sir|Dame|Prof|Professor|Hon|Rev)\.?"
@@ -236,8 +236,9 @@ def valid_name(name: str) -> bool:
         rest = low.split(None, 1)[1] if " " in low else ""
         if first != "the" or not rest or rest in PERFORMER_ROLES | GRANTEE_ROLES | GRANTOR_ROLES | _NOT_PARTY_TERMS:
             return False
-        if not _CORPORATE.search(name):  # "The Bank of New York" is a name; "the Production" is a term
-            return False
+        capitalised = [w for w in name.split()[1:] if w[:1].isupper()]
+        if not _CORPORATE.search(name) and (first != "the" or len(capitalised) < 2 or name.split()[0] != "The"):
+            return False  # "The Bank of New York", "The Victory Portfolios" are names; "the Production" a term
     if re.match(r"\d+[A-Za-z]?\s+\w", name) and _STREET.search(name):
         return False  # "455 Mercer Plaza"
     if re.search(r"\d{5}(?:-\d{4})?\b", name):  # a ZIP code
@@ -263,6 +264,8 @@ _NOT_PERSON = re.compile(
 
 def looks_like_person(name: str) -> bool:
     """A natural person's name: two to six words of a personal name, with no company word in it."""
+    if re.match(r"(?:the|a|an)\s", name, re.I):
+        return False
     if any(re.search(r"[a-z][A-Z]", w) and not re.match(r"(?:Mc|Mac|De|Di|La|Le|Van|Von|Da|Du|O['’])[A-Z]", w)
            for w in name.split()):  # fmt: skip
         return False  # "ArtStation", "eFashion": a brand's spelling, not a person's
@@ -314,9 +317,16 @@ def _role_of(inner: str) -> str | None:
     if re.match(r"\s*(?:each|both|collectively|individually|together|as\s+defined|as\s+amended|including|which|"
                 r"the\s+date|a\s|an\s|see\s|\d)", text, re.I) and not re.match(r"\s*each\s+a\s+[\"“]", text, re.I):  # fmt: skip
         return None
+    as_role = re.fullmatch(r"\s*as\s+(?:the\s+)?([A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,2})\s*", text)
+    if as_role:  # "(as Company)"
+        term = as_role.group(1)
+        return None if term.lower() in _NOT_PARTY_TERMS else term
     lead = _ROLE_LEAD.match(text)
     rest = text[lead.end() :] if lead else text
     m = _ROLE_TERM.match(rest) or _ROLE_TERM.search(rest[:60])
+    if not m:  # "(on behalf of itself and its Affiliates, individually and collectively referred to as "Bellicum")"
+        far = re.search(r"(?:referred\s+to\s+as|called|known\s+as)\s+(?:the\s+)?[\"“](?P<term>[^\"”]{1,50})[\"”]", rest)
+        m = far
     if m:
         term = m.group("term").strip(" ,.;")
     else:
@@ -354,9 +364,12 @@ def _parties_in(text: str, lo: int, hi: int) -> list[Party]:
             start = None
             for sep in _SEPARATOR.finditer(chunk):
                 after = chunk[sep.end() :]
-                s, e = _cut_name(after)
-                if e > s and valid_name(clean(after[s:e])):
-                    start = sep.end()
+                # "and its Reseller, Schoolpop, Inc.": the role a party plays, then its name
+                lead = re.match(r"\s*(?:its|their|the|our)\s+[A-Za-z-]+(?:\s+[A-Za-z-]+)?,\s*(?=[A-Z0-9])", after)
+                skip = lead.end() if lead else 0
+                s, e = _cut_name(after[skip:])
+                if e > s and valid_name(clean(after[skip + s : skip + e])):
+                    start = sep.end() + skip
                     break
             if start is None:
                 # a second parenthesis of the same party ("Client," which shall include ...) or a description
@@ -406,6 +419,19 @@ def _parties_in(text: str, lo: int, hi: int) -> list[Party]:
         parties.append(
             Party(title_case(name), name_start, name_end, role, name_start, m.end(), kind, described, furnishes)
         )
+    if len(parties) == 1 and prev < hi:
+        # "by and between Go Call, Inc. (herein "Go Call") located at ... and PageMaster Corporation located at":
+        # the last party named without a role of its own, when its name is plainly a company's
+        tail = text[prev:hi]
+        for sep in _SEPARATOR.finditer(tail):
+            after = tail[sep.end() :]
+            s, e = _cut_name(after)
+            name = _strip_trailing_period(clean(after[s:e]))
+            if e > s and valid_name(name) and re.search(r"\b(?:Inc|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|Company|"
+                                                        r"GmbH|plc|PLC|AG|S\.A|N\.V|B\.V|LLP|L\.P)\b", name):
+                ns = prev + sep.end() + s
+                parties.append(Party(title_case(name), ns, ns + (e - s), None, ns, ns + (e - s), "entity", ""))
+                break
     return parties
 
 
@@ -414,7 +440,7 @@ def _kind(name: str, role: str | None, described: str) -> str:
     entity_desc = bool(_ENTITY_DESC.search(described))
     if _CORPORATE_CS.search(name) or re.search(r"\b(?:Inc|LLC|Ltd|Corp|GmbH|plc)\b", name, re.I):
         return "entity"
-    if entity_desc and not person_desc:
+    if entity_desc and not (person_desc and re.search(r"\ban?\s+individual\b|\ba\s+minor\b", described)):
         return "entity"
     if looks_like_person(name) or (person_desc and looks_like_person(title_case(name))):
         role_low = (role or "").lower()

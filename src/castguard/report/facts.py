@@ -35,8 +35,8 @@ FACT_LABELS = {
 }
 NOT_STATED = "not stated"
 INTRO = (
-    "Deal facts: what the contract itself states, with where and its own words. \"not stated\" means the "
-    "contract does not state it clearly; castguard never guesses it."
+    "What the contract itself states, with where and in its own words. \"not stated\" means the contract does "
+    "not state it clearly; castguard never guesses it."
 )
 
 
