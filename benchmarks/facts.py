@@ -323,7 +323,9 @@ def main(argv=None) -> int:
                 value, gold, outcome = r[fact]
                 if outcome in ("wrong",) or args.show == "all" and outcome != "correct":
                     note = f"  ({r['date_note']})" if fact == "agreement_date" and r["date_note"] else ""
-                    print(f"{outcome.upper():10} {fact:15} {r['file'][:70]}\n{'':27}ours: {value!r}\n{'':27}CUAD: {gold!r}{note}")
+                    print(
+                        f"{outcome.upper():10} {fact:15} {r['file'][:70]}\n{'':27}ours: {value!r}\n{'':27}CUAD: {gold!r}{note}"
+                    )
             if args.show == "all" and not r["in_scope"] and r["performer_stated"]:
                 print(f"{'PERFORMER':10} {'(out of scope)':15} {r['file'][:70]}: {r['performer_stated']!r}")
     if args.json:

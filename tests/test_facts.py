@@ -12,9 +12,8 @@ from click.testing import CliRunner
 from conftest import CORPUS, SAMPLES, SCHEMA
 
 from castguard.cli import cli
-from castguard.facts import facts_of_document, jurisdiction_for, parse_date, read_facts
+from castguard.facts import jurisdiction_for, parse_date, read_facts
 from castguard.facts.places import place_code
-from castguard.ingest import read_document
 
 
 def facts_of(path) -> dict:
@@ -213,7 +212,7 @@ def test_no_address_placeholder_term_or_label_is_a_party(tmp_path, case):
 
 
 def test_a_date_with_blanks_is_no_date(tmp_path):
-    text = "SERVICES AGREEMENT\n\nThis Agreement is made as of February ____, 2017 by and between Acme Inc. (\"Acme\") and Beta LLC (\"Beta\").\n"
+    text = 'SERVICES AGREEMENT\n\nThis Agreement is made as of February ____, 2017 by and between Acme Inc. ("Acme") and Beta LLC ("Beta").\n'
     assert "agreement_date" not in facts_of(write(tmp_path, text))
 
 
@@ -356,7 +355,7 @@ def test_report_views_are_headed_by_the_facts_and_escape_them(tmp_path):
 
     text = (
         "PERFORMER AGREEMENT\n\nThis Performer Agreement is made as of May 1, 2024 between Smith & Jones *Studios* "
-        "LLC, a New York company at <b>1 Main Street</b> (\"Company\") and Ana Ruiz, an individual (\"Performer\").\n\n1. Grant. Performer grants Company the "
+        'LLC, a New York company at <b>1 Main Street</b> ("Company") and Ana Ruiz, an individual ("Performer").\n\n1. Grant. Performer grants Company the '
         "right to use Performer's name, likeness and voice in perpetuity and to create a digital replica of "
         "Performer's voice.\n\n2. Governing Law. This Agreement is governed by the laws of the State of New York.\n"
     )

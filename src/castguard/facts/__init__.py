@@ -99,7 +99,6 @@ _THIS_TITLE = re.compile(
 def _title(text: str, where: _Where) -> Fact | None:
     head_end = min(len(text), 2500)
     # the document's title: a short heading line near the top that names the kind of agreement
-    pos = 0
     lines = 0
     for m in re.finditer(r"[^\n]+", text[:head_end]):
         lines += 1
@@ -115,7 +114,9 @@ def _title(text: str, where: _Where) -> Fact | None:
             core = re.sub(r"[*_#|\s:]+$", "", core)
             core = re.split(r"\s+(?:BETWEEN|between|by\s+and\s+between|BY\s+AND\s+BETWEEN)\s", core)[0]
             # "PACIFICAP ENTERTAINMENT Agreement with THE HENRY FILM AND ENTERTAINMENT CORPORATION": a party
-            core = re.split(r"\s+(?:with|WITH)\s+(?=[^,]*\b(?:INC|Inc|LLC|CORPORATION|Corporation|LTD|Ltd|CORP|Corp)\b)", core)[0]
+            core = re.split(
+                r"\s+(?:with|WITH)\s+(?=[^,]*\b(?:INC|Inc|LLC|CORPORATION|Corporation|LTD|Ltd|CORP|Corp)\b)", core
+            )[0]
             if not (4 <= len(core) <= 120) or not _TITLE_WORDS.search(core) or _NOT_TITLE.search(core):
                 continue
             if re.search(r"[.;]\s+\w", core) or core.endswith(".") and not core.isupper():
@@ -124,7 +125,6 @@ def _title(text: str, where: _Where) -> Fact | None:
                 continue
             value = title_case(" ".join(core.split()))
             return where.fact("agreement_title", value, s, s + len(core), 0.9)
-        pos = m.end()
     m = _THIS_TITLE.search(text, 0, min(len(text), 8000))
     if m and len(m.group("t").split()) >= 2:
         t = m.group("t")
@@ -214,7 +214,9 @@ def _date(text: str, where: _Where) -> Fact | None:
             break
     if not found:
         m = _TITLE_DATED.search(text, 0, min(len(text), 2500))
-        if m and not re.search(r"that\s+certain|to\s+the|under\s+the|[Rr]eference", text[max(0, m.start() - 30) : m.start()]):
+        if m and not re.search(
+            r"that\s+certain|to\s+the|under\s+the|[Rr]eference", text[max(0, m.start() - 30) : m.start()]
+        ):
             value = " ".join(m.group("date").split())
             if parse_date(value) is not None:
                 s = m.start() + len(re.match(r"[.:\s#*]*", m.group(0)).group(0))
@@ -232,13 +234,14 @@ def _date(text: str, where: _Where) -> Fact | None:
 
 
 _WITNESS = re.compile(
-    r"IN\s+(?:WITNESS|EVIDENCE)\s+WHEREOF[^.]{0,200}?\b(?:this|as\s+of|on|dated)\s+(?:the\s+)?(?P<date>"
-    + DATE + r")",
+    r"IN\s+(?:WITNESS|EVIDENCE)\s+WHEREOF[^.]{0,200}?\b(?:this|as\s+of|on|dated)\s+(?:the\s+)?(?P<date>" + DATE + r")",
     re.I,
 )
 _SIGNED_DATE = re.compile(
     r"(?im)\bDate(?:d)?\s*[:.]?\s*(?P<date>" + DATE + r")"
-    r"|(?P<above>" + DATE + r")[^\n]{0,60}\n(?:[ \t]*\n)?[^\n]{0,60}\bDate\b"  # the date written on the line above "Date"
+    r"|(?P<above>"
+    + DATE
+    + r")[^\n]{0,60}\n(?:[ \t]*\n)?[^\n]{0,60}\bDate\b"  # the date written on the line above "Date"
 )
 _SIGNATURE_WORDS = re.compile(r"/s/|\bBy\s*:|\bName\s*:|\bTitle\s*:|\bIts\s*:|\bSignature\b", re.I)
 
@@ -431,5 +434,3 @@ def read_facts(path, *, source: str | None = None, on_revisions: str = "accept")
 def facts_to_dict(facts: Sequence[Fact]) -> dict:
     """``facts`` as the report schema's ``facts`` object (absent facts are absent keys)."""
     return {f.name: f.to_dict() for f in facts}
-
-

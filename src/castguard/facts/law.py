@@ -75,9 +75,7 @@ def _patterns():
     global _PLACE, _LAWS_OF
     if _LAWS_OF is None:
         _PLACE = place_pattern()
-        _LAWS_OF = re.compile(
-            _LAWS_HEAD + _PLACE, re.I
-        )
+        _LAWS_OF = re.compile(_LAWS_HEAD + _PLACE, re.I)
     return _LAWS_OF
 
 
@@ -100,7 +98,9 @@ def _candidates(text: str, lo: int, hi: int):
 
 
 _STRONG = re.compile(r"\b(?:govern\w*|constru\w*|interpret\w*)\b", re.I)
-_INLINE_HEADING = re.compile(r"(?:governing|applicable|choice\s+of|proper)\s+laws?\b|\blaw\s+and\s+(?:jurisdiction|venue)", re.I)
+_INLINE_HEADING = re.compile(
+    r"(?:governing|applicable|choice\s+of|proper)\s+laws?\b|\blaw\s+and\s+(?:jurisdiction|venue)", re.I
+)
 _US_STATE_CODES = None
 
 
@@ -158,8 +158,12 @@ def find_governing_law(text: str, clauses) -> LawFinding | None:
                     vs, ve, code = state
                     stated = text[vs:ve]
             stated = " ".join(stated.split())
-            if re.match(r"the\s+(?!(?:State|Commonwealth|Province|Republic|Kingdom|Federal|Grand|Territory|Special|"
-                        r"Emirate|Canton|People|United|Netherlands|UK|Czech|Russian)\b)", stated, re.I):
+            if re.match(
+                r"the\s+(?!(?:State|Commonwealth|Province|Republic|Kingdom|Federal|Grand|Territory|Special|"
+                r"Emirate|Canton|People|United|Netherlands|UK|Czech|Russian)\b)",
+                stated,
+                re.I,
+            ):
                 stated = stated[4:]  # "the laws of the Illinois"
             found.append((confidence, s, LawFinding(stated, code, s, e, vs, ve, confidence)))
     if not found:

@@ -156,7 +156,7 @@ def _cut_name(text: str) -> tuple[int, int]:
     m = _CUT.search(text, s)
     if m and m.start() > s:
         limit = m.start()
-    elif m and m.start() == s and text[s : s + 1] in "\"“(":
+    elif m and m.start() == s and text[s : s + 1] in '"“(':
         # a name in quotes is a defined term, not a name
         return s, s
     pos = s
@@ -269,7 +269,13 @@ def looks_like_person(name: str) -> bool:
     if any(re.search(r"[a-z][A-Z]", w) and not re.match(r"(?:Mc|Mac|De|Di|La|Le|Van|Von|Da|Du|O['’])[A-Z]", w)
            for w in name.split()):  # fmt: skip
         return False  # "ArtStation", "eFashion": a brand's spelling, not a person's
-    if _CORPORATE.search(name) or _NOT_PERSON.search(name) or any(ch.isdigit() for ch in name) or "&" in name or "/" in name:
+    if (
+        _CORPORATE.search(name)
+        or _NOT_PERSON.search(name)
+        or any(ch.isdigit() for ch in name)
+        or "&" in name
+        or "/" in name
+    ):
         return False
     return bool(_PERSON_NAME.match(name))
 
@@ -280,7 +286,7 @@ def _surname_match(role: str | None, name: str) -> bool:
         return False
     role_words = [w.strip(".").lower() for w in role.split() if w.strip(".").lower() not in
                   {"dr", "mr", "mrs", "ms", "miss", "sir", "prof"}]  # fmt: skip
-    name_words = {w.strip(".,\"“”()").lower() for w in name.split()}
+    name_words = {w.strip('.,"“”()').lower() for w in name.split()}
     return bool(role_words) and all(w in name_words for w in role_words)
 
 
@@ -427,8 +433,15 @@ def _parties_in(text: str, lo: int, hi: int) -> list[Party]:
             after = tail[sep.end() :]
             s, e = _cut_name(after)
             name = _strip_trailing_period(clean(after[s:e]))
-            if e > s and valid_name(name) and re.search(r"\b(?:Inc|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|Company|"
-                                                        r"GmbH|plc|PLC|AG|S\.A|N\.V|B\.V|LLP|L\.P)\b", name):
+            if (
+                e > s
+                and valid_name(name)
+                and re.search(
+                    r"\b(?:Inc|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|Company|"
+                    r"GmbH|plc|PLC|AG|S\.A|N\.V|B\.V|LLP|L\.P)\b",
+                    name,
+                )
+            ):
                 ns = prev + sep.end() + s
                 parties.append(Party(title_case(name), ns, ns + (e - s), None, ns, ns + (e - s), "entity", ""))
                 break
@@ -640,7 +653,9 @@ def _granted_to(text: str, limit: int, out: PartyFacts):
     if not valid_name(name) or looks_like_person(name) or (out.performer and name == out.performer[0]):
         return None
     ns = grant.start("name")
-    return Party(title_case(name), ns, ns + len(grant.group("name")), grant.group("role"), ns, grant.end(), "entity"), 0.8
+    return Party(
+        title_case(name), ns, ns + len(grant.group("name")), grant.group("role"), ns, grant.end(), "entity"
+    ), 0.8
 
 
 def _recital_performer(text: str, parties: list[Party], limit: int):

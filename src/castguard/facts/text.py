@@ -11,7 +11,9 @@ _ABBREV = re.compile(
     r"approx|Mt|Ft|Calif|Penn|Mass|Wash|Fla|Ill|Del|Tenn|Tex|Ariz|Colo|Conn|Ga|Md|Mich|Minn|Nev|Okla|Ore|Pa|Va|"
     r"Wis|Ky|La|Mo|Neb|Kan|Vt|Ala|Ark|Ind)|\b[A-Z]|\b(?:[A-Za-z]\.){1,3}[A-Za-z])$"
 )
-_BOUNDARY = re.compile(r"[.!?]['\"”’)\]]*\s+(?=[\"“(\[]?[A-Z0-9])|\n[ \t]*\n|\n(?=[ \t]*(?:\(?\d+\.|\(?[a-z]\)|[A-Z][A-Z ]{3,}\n))")
+_BOUNDARY = re.compile(
+    r"[.!?]['\"”’)\]]*\s+(?=[\"“(\[]?[A-Z0-9])|\n[ \t]*\n|\n(?=[ \t]*(?:\(?\d+\.|\(?[a-z]\)|[A-Z][A-Z ]{3,}\n))"
+)
 
 
 def sentence_around(text: str, start: int, end: int, lo: int = 0, hi: int | None = None, cap: int = 600):
@@ -70,7 +72,7 @@ def title_case(text: str) -> str:
     out = []
     company = bool(re.search(r"\b(?:INC|LLC|LTD|LIMITED|CORP|CORPORATION|CO|COMPANY|PLC|GMBH|AG|SA|LP|LLP)\b", text))
     for i, word in enumerate(text.split(" ")):
-        bare = word.strip(",;:()\"“”")
+        bare = word.strip(',;:()"“”')
         upper = bare.upper()
         if company and 2 <= len(bare) <= 3 and bare.isalpha() and bare.lower() not in _SHORT_WORDS:
             out.append(word)  # "WPP 2005 LIMITED", "UBS AG": a company's acronym stays as it is

@@ -35,7 +35,7 @@ FACT_LABELS = {
 }
 NOT_STATED = "not stated"
 INTRO = (
-    "What the contract itself states, with where and in its own words. \"not stated\" means the contract does "
+    'What the contract itself states, with where and in its own words. "not stated" means the contract does '
     "not state it clearly; castguard never guesses it."
 )
 
@@ -162,7 +162,9 @@ def render_facts_table(sheet, width: int | None = None) -> str:
     width = width or min(120, max(72, shutil.get_terminal_size((100, 24)).columns))
     doc = sheet.document
     pages = f", {doc.pages} page(s)" if doc.pages else ""
-    lines = [f"castguard {__version__} — deal facts of {doc.source} ({doc.format}{pages}, {len(sheet.clauses)} clauses)"]
+    lines = [
+        f"castguard {__version__} — deal facts of {doc.source} ({doc.format}{pages}, {len(sheet.clauses)} clauses)"
+    ]
     lines += [f"Warning: {w}" for w in doc.warnings]
     lines += ["", *textwrap.wrap(INTRO, width=width), ""]
     lines += facts_table_lines(fact_rows(sheet.facts, sheet.clauses), width=width, quotes=True)
