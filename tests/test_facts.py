@@ -9,7 +9,7 @@ import re
 import jsonschema
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS, SAMPLES, SCHEMA
+from conftest import CORPUS, ROOT, SAMPLES, SCHEMA
 
 from castguard.cli import cli
 from castguard.facts import jurisdiction_for, parse_date, read_facts
@@ -66,12 +66,12 @@ SAMPLE_FACTS = {
     },
     "model_release_lumen.md": {
         "performer": "Aaliyah Brandt", "company": "Lumen Studio LLC",
-        "agreement_title": "Lumen Studio LLC: Adult Model Release (Photography and Video)",
+        "agreement_title": "Adult Model Release (Photography and Video)",
         "agreement_date": "April 22, 2019", "governing_law": "IL", "minor": False,
     },
     "voice_actor_protective_rider.md": {
         "performer": "Renata Solis", "company": "Tidewater Animation Studios, Inc.",
-        "agreement_title": "Tidewater Animation Studios, Inc.: Voice Performer Agreement with Digital Replica and AI Rider",
+        "agreement_title": "Voice Performer Agreement with Digital Replica and AI Rider",
         "agreement_date": "February 10, 2025", "governing_law": "CA", "union": "SAG-AFTRA",
     },
     "control_software_license.txt": {
@@ -370,3 +370,49 @@ def test_report_views_are_headed_by_the_facts_and_escape_them(tmp_path):
     assert md.index("## Deal facts") < md.index("## Summary")
     assert r"Smith & Jones \*Studios\* LLC" in md and "<b>" not in md
     assert "| Governing law | the State of New York (NY) |" in md
+
+
+# --------------------------------------------------------------------------- other drafting styles (fictional)
+
+HELDOUT = ROOT / "benchmarks" / "heldout"
+STYLES = {
+    # a letter agreement: "between ... ("Producer") and you ("Artist")", the letter addressed to the performer
+    "01_tv_series_regular_1994.txt": {
+        "performer": "Dolores Kincaid-Reyes", "company": "Meridian Bay Productions, Inc.",
+        "agreement_title": "Series Regular Agreement", "agreement_date": "March 14, 1994", "governing_law": "CA",
+        "union": "SAG",
+    },
+    # a form with a ticked box "[X] Model is under 18"
+    "02_stock_photo_model_release_minor_2003.txt": {
+        "performer": "Emily Rose Haskins", "agreement_title": "Model Release", "agreement_date": "April 12, 2003",
+        "minor": True,
+    },
+    # numbered parties, the third the player's guardian
+    "06_esports_player_minor_2023.md": {
+        "performer": "Callum Oyelaran-Hughes", "company": "Northwind Esports Limited", "minor": True,
+        "agreement_date": "14 December 2022",
+    },
+    # "the Agency, acting as agent for the Advertiser": the advertiser is the company; "a member of Equity"
+    "08_uk_voice_session_ai_rider_2025.txt": {
+        "performer": "Bethan Marsh-Adeyemi", "company": "Halden Home Insurance PLC", "agreement_date": "2 June 2025",
+        "union": "Equity",
+    },
+    # no "between": the parties open the paragraph that ends "agree as follows on this 28th day of ..."
+    "09_theatre_capture_2017.md": {
+        "performer": "Marisol Quintero-Blake", "company": "Greystone Repertory Theatre",
+        "agreement_date": "28th day of November, 2016", "governing_law": "IL",
+    },
+    # an equipment rental: two companies, no rights granted by anyone, so no company is named as receiving them
+    "10_film_equipment_rental_out_of_scope_2022.txt": {"agreement_title": "Equipment Rental Agreement",
+                                                       "governing_law": "CAN"},
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(STYLES))
+def test_other_drafting_styles(name):
+    got = values(facts_of(HELDOUT / name))
+    expected = STYLES[name]
+    assert {k: got.get(k) for k in expected} == expected
+    for fact in ("performer", "company"):
+        if fact not in expected:
+            assert fact not in got, (fact, got.get(fact))

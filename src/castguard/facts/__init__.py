@@ -104,6 +104,14 @@ def _title(text: str, where: _Where) -> Fact | None:
         lines += 1
         if lines > 20:
             break
+        spaced = re.fullmatch(r"\s*((?:[A-Z] ){2,}[A-Z](?:\s{2,}(?:[A-Z] ){1,}[A-Z])*)\s*", m.group(0))
+        if spaced:  # letter-spaced capitals: the words are the runs of single-spaced letters
+            words = [w.replace(" ", "") for w in re.split(r"\s{2,}", spaced.group(1))]
+            core = " ".join(words)
+            if _TITLE_WORDS.search(core) and not _NOT_TITLE.search(core):
+                s = m.start() + spaced.start(1)
+                return where.fact("agreement_title", title_case(core), s, m.start() + spaced.end(1), 0.85)
+            continue
         for part in re.finditer(r"\S(?:.*?\S)?(?=\s{3,}|$)", m.group(0)):
             raw = part.group(0)
             s = m.start() + part.start()
@@ -117,6 +125,26 @@ def _title(text: str, where: _Where) -> Fact | None:
             core = re.split(
                 r"\s+(?:with|WITH)\s+(?=[^,]*\b(?:INC|Inc|LLC|CORPORATION|Corporation|LTD|Ltd|CORP|Corp)\b)", core
             )[0]
+            # "Re: "CEDAR FALLS COUNTY" -- Series Regular Agreement", "Lumen Studio LLC: Adult Model Release",
+            # "EQUIPMENT RENTAL AGREEMENT -- Rental Order No. 3318": the part that names the kind of agreement
+            core = re.sub(r"^(?:Re|RE|Subject)\s*:\s*", "", core)
+            s = m.start() + part.start() + lead.end() + (raw[lead.end() :].find(core) if core in raw else 0)
+            depth, cuts = 0, [0]
+            for i, ch in enumerate(core):
+                depth += ch == "("
+                depth -= ch == ")"
+                if depth == 0 and (core.startswith(" -- ", i) or core.startswith(" — ", i) or core.startswith(": ", i)):
+                    cuts.append(i)
+            if len(cuts) > 1:
+                pieces = []
+                for a, b in zip(cuts, [*cuts[1:], len(core)]):
+                    piece = core[a:b]
+                    lead_len = len(re.match(r"(?:\s*(?:--|—|:)\s*)?", piece).group(0)) if a else 0
+                    pieces.append((a + lead_len, piece[lead_len:].strip()))
+                named = [(a, p) for a, p in pieces if _TITLE_WORDS.search(p)]
+                if named:
+                    a, core = named[0]
+                    s += a
             if not (4 <= len(core) <= 120) or not _TITLE_WORDS.search(core) or _NOT_TITLE.search(core):
                 continue
             if re.search(r"[.;]\s+\w", core) or core.endswith(".") and not core.isupper():
@@ -126,7 +154,7 @@ def _title(text: str, where: _Where) -> Fact | None:
             value = title_case(" ".join(core.split()))
             return where.fact("agreement_title", value, s, s + len(core), 0.9)
     m = _THIS_TITLE.search(text, 0, min(len(text), 8000))
-    if m and len(m.group("t").split()) >= 2:
+    if m and len(m.group("t").split()) >= 2 and not _TITLE_WORDS.match(m.group("t")):
         t = m.group("t")
         return where.fact("agreement_title", title_case(" ".join(t.split())), m.start("t"), m.end("t"), 0.85)
     return None
@@ -139,9 +167,11 @@ _NOUN = (
 )
 # "This Amendment No. 3 to the Supply Agreement", "THIS ENDORSEMENT AGREEMENT", "This Agreement": the document itself
 _NOUN_LOWER = r"(?:agreement|contract|amendment|addendum|release|licen[cs]e|memorandum|rider|deal\s+memo)"
-_THIS_LOWER = re.compile(rf"\b(?:THIS|This|this)\s+(?:[\w&'’/#.-]+,?\s+){{0,8}}?(?:{_NOUN}|{_NOUN_LOWER})\b")
+# the words of a title between "This" and its noun: capitalised, or the small words of a title
+_TITLE_WORD = r"(?:[A-Z0-9][\w&'’/#.-]*|and|of|for|the|to|in|on|&|AND|OF|FOR|THE)"
+_THIS_LOWER = re.compile(rf"\b(?:THIS|This|this)\s+(?:{_TITLE_WORD},?\s+){{0,8}}?(?:{_NOUN}|{_NOUN_LOWER})\b")
 _THIS_DOC = re.compile(
-    rf"\b(?:THIS|This)\s+(?:[\w&'’/#.-]+,?\s+){{0,12}}?{_NOUN}\b(?:\s+(?:No\.?|NO\.?|Number|#)\s*[\w.-]+)?"
+    rf"\b(?:THIS|This)\s+(?:{_TITLE_WORD},?\s+){{0,12}}?{_NOUN}\b(?:\s+(?:No\.?|NO\.?|Number|#)\s*[\w.-]+)?"
     rf"(?:\s+(?:to|TO)\s+(?:the\s+|THE\s+|that\s+certain\s+)?(?:[\w&'’/,.-]+\s+){{0,10}}?{_NOUN}\b)?"
 )
 _MAIN_VERB = re.compile(
@@ -151,20 +181,22 @@ _MAIN_VERB = re.compile(
     re.I,
 )
 _TRIGGER = re.compile(
-    r"\b(?:dated|made|entered\s+into|executed|effective|signed|concluded|as\s+of|commenc\w+\s+on)\b"
+    r"\b(?:dated|made|entered\s+into|executed|effective|signed|concluded|as\s+of)\b"
     r"|\bthis\s+(?=(?:the\s+)?\d|first|second|third|[a-z]+(?:-[a-z]+)?\s+\(\d)",
     re.I,
 )
 _MADE = re.compile(r"dated|made|entered|executed|signed|concluded|this", re.I)
 _DATE_RE = re.compile(DATE, re.I)
 _DATE_LABEL = re.compile(
-    r"(?im)^[\s*|#>-]*(?P<label>date|dated|effective\s+date|agreement\s+date|date\s+of\s+(?:this\s+)?agreement|"
+    r"(?im)^[\s*|#>-]*(?:\d{1,2}\.\s*)?(?P<label>date|dated|effective\s+date|agreement\s+date|date\s+of\s+(?:this\s+)?agreement|"
     r"execution\s+date|date\s+of\s+execution|(?:amendment|addendum|schedule)\s+effective\s+date|shoot\s+date|"
-    r"session\s+date)[\s*]*[:|]?[\s*|]*(?P<date>" + DATE + r")"
+    r"session\s+date|date\s+of\s+(?:the\s+)?(?:shoot|session|recording|engagement))[\s*]*[:|]?[\s*|]*(?:as\s+of\s+)?"
+    r"(?P<date>" + DATE + r")"
 )
 # a title line followed by its date: "AMENDMENT NO. 1 Dated as of November 11, 2005", "AGENCY AGREEMENT May 14, 2014"
+_NOUN_CAPS = r"(?:AGREEMENT|CONTRACT|AMENDMENT|ADDENDUM|SCHEDULE|RELEASE|LICEN[CS]E|MEMORANDUM|RIDER|DEAL\s+MEMO)"
 _TITLE_DATED = re.compile(
-    rf"(?:^|\n|\s{{2,}}|[.:]\s+)[ \t#*]*(?:[A-Z][\w&'’,/.-]*\s+){{0,10}}{_NOUN}(?:\s+(?:No\.?|NO\.?|Number|#)\s*[\w.-]+)?"
+    rf"(?:^|\n|\s{{2,}}|\.\s+)[ \t#*]*(?:[A-Z][A-Z0-9&'’,/.-]*\s+){{0,10}}{_NOUN_CAPS}(?:\s+(?:NO\.?|NUMBER|#)\s*[\w.-]+)?"
     rf"[ \t,]*(?:\n[ \t]*){{0,2}}(?P<trig>(?i:(?:dated|effective|made)(?:\s+as\s+of)?|as\s+of))?[ \t:]*(?P<date>(?i:{DATE}))"
 )
 _PARENS = re.compile(r"\([^()]*\)")
@@ -175,7 +207,14 @@ _OPENING_STOP = re.compile(
 )
 
 
-def _date(text: str, where: _Where) -> Fact | None:
+_LETTER_DATE = re.compile(r"(?m)^[ \t]*(?P<date>" + DATE + r")[ \t]*$")
+_STATEMENT_DATE = re.compile(
+    r"\b(?:(?:on\s+)?this|dated|made\s+on|as\s+of|effective)\s+(?:the\s+)?(?P<date>" + DATE + r")", re.I
+)
+_DATED_SENTENCE = re.compile(r"(?:^|[.]\s+)(?P<label>Dated)\s*:?\s+(?:as\s+of\s+)?(?P<date>" + DATE + r")")
+
+
+def _date(text: str, where: _Where, statement: tuple[int, int] | None = None) -> Fact | None:
     """The date of the agreement itself, from the sentence that makes it ("This Agreement is made as of
     March 14, 2012"), its title line ("AMENDMENT NO. 1 Dated as of ..."), or a "Date:" label on its cover.
     A date that belongs to another agreement ("to the Supply Agreement dated April 1, 2017") is never taken;
@@ -195,8 +234,10 @@ def _date(text: str, where: _Where) -> Fact | None:
             if not m or m.start() > hi + 40:
                 continue
             between = text[t.end() : m.start()]
-            if re.search(r"[.;]\s+[A-Z(]|\bbetween\b|\band\b(?!\s+entered)", between, re.I):
+            if re.search(r"[.;:]\s+[A-Z(]|\bbetween\b|\band\b(?!\s+entered)", between, re.I):
                 continue
+            if re.search(_NOUN + r"\b|\b(?:dated|made|entered)\b", between):
+                continue  # "as of the effective date stated above, the following contract(s): Service Agreement dated"
             if t.group(0).lower().startswith("this") and between.strip(" the"):
                 continue
             before = _PARENS.sub(" ", text[anchor.end() : t.start()])
@@ -224,6 +265,29 @@ def _date(text: str, where: _Where) -> Fact | None:
     if found:
         rank, s, e, value, confidence = min(found, key=lambda f: (f[0], f[1]))
         return where.fact("agreement_date", value, s, e, confidence)
+    if statement is not None:
+        # "Greystone Theatre ... and Marisol Quintero-Blake ... agree as follows on this 28th day of November, 2016";
+        # "... ("the Artiste's Agent"). Dated 2 June 2025."
+        lo, hi = statement
+        for m in (
+            _STATEMENT_DATE.search(text, lo, min(len(text), hi + 80)),
+            _DATED_SENTENCE.search(text, lo, min(len(text), hi + 80)),
+        ):
+            if (
+                m
+                and parse_date(m.group("date")) is not None
+                and not re.search(_NOUN + r"\s*$", text[max(lo, m.start() - 40) : m.start()])
+            ):
+                return where.fact("agreement_date", " ".join(m.group("date").split()), m.start(), m.end("date"), 0.85)
+    dear = re.search(r"(?m)^\s*Dear\s", text[: min(len(text), 3000)])
+    if dear:  # a letter agreement's own date, on its line above "Dear ..."
+        letter = None
+        for letter in _LETTER_DATE.finditer(text, 0, dear.start()):
+            break
+        if letter is not None and parse_date(letter.group("date")) is not None:
+            return where.fact(
+                "agreement_date", " ".join(letter.group("date").split()), letter.start("date"), letter.end("date"), 0.8
+            )
     m = _DATE_LABEL.search(text, 0, min(len(text), 1500))  # a cover's label, never a signature block's
     if m:
         value = " ".join(m.group("date").split())
@@ -238,10 +302,9 @@ _WITNESS = re.compile(
     re.I,
 )
 _SIGNED_DATE = re.compile(
-    r"(?im)\bDate(?:d)?\s*[:.]?\s*(?P<date>" + DATE + r")"
-    r"|(?P<above>"
-    + DATE
-    + r")[^\n]{0,60}\n(?:[ \t]*\n)?[^\n]{0,60}\bDate\b"  # the date written on the line above "Date"
+    r"(?im)(?<![A-Za-z] )\bDate(?:d)?\s*[:.]?\s*(?P<date>" + DATE + r")"  # "Date: 5/14/12", not "Open Date: ..."
+    # the date written on the line above "Date": "5/17/12   GENO AURIEMMA" / "Date"
+    r"|(?<!dated )(?<!of )(?P<above>" + DATE + r")[^\n]{0,60}\n(?:[ \t]*\n)?(?:[ \t]*Date\b|[^\n]{0,60}\bDate[ \t]*$)"
 )
 _SIGNATURE_WORDS = re.compile(r"/s/|\bBy\s*:|\bName\s*:|\bTitle\s*:|\bIts\s*:|\bSignature\b", re.I)
 
@@ -258,7 +321,7 @@ def _signed(text: str, where: _Where) -> Fact | None:
         if parse_date(value) is not None:
             return where.fact("agreement_date", value, m.start(), m.end("date"), 0.8)
     lo = max(0, tail_start)
-    hi = min(len(text), lo + 5000) if witness >= 0 else len(text)
+    hi = min(len(text), lo + 3000) if witness >= 0 else len(text)
     dates = []
     for d in _SIGNED_DATE.finditer(text, lo, hi):
         if not _SIGNATURE_WORDS.search(text, max(lo, d.start() - 400), min(len(text), d.end() + 400)):
@@ -281,7 +344,8 @@ _UNIONS = (
     ("SAG-AFTRA", r"SAG[-‐–\s]?AFTRA\b"),
     ("SAG", r"\bSAG\b|Screen\s+Actors\s+Guild"),
     ("AFTRA", r"\bAFTRA\b|American\s+Federation\s+of\s+Television\s+and\s+Radio\s+Artists"),
-    ("Equity", r"Actors['’]?\s+Equity(?:\s+Association)?|British\s+Equity|\bUK\s+Equity|"
+    ("Equity", r"Actors['’]?\s+Equity(?:\s+Association)?|British\s+Equity|\bUK\s+Equity|(?<=member of )Equity\b|"
+               r"(?<=member in good standing of )Equity\b|\bEquity['’]s\s+(?:recommended\s+)?(?:terms|rates|agreement)|"
                r"(?<!stockholders['’] )(?<!shareholders['’] )(?<!private )\bEquity\b(?=\s+(?:agreement|contract|"
                r"rules?|minimum|member|union|production|agreements)\b)"),
     ("AFM", r"\bAFM\b|American\s+Federation\s+of\s+Musicians"),
@@ -298,7 +362,11 @@ _COVERED = re.compile(
     r"minimums?\s+(?:under|of)|scale\s+(?:under|of))[^.;]{0,60}$",
     re.I,
 )
-_NEGATED = re.compile(r"\bnot\b|\bno\b|\bnon-?union\b|\bnor\b|\bneither\b|\bwithout\b|\bexcept\b", re.I)
+_NEGATED = re.compile(
+    r"\bnot\s+(?:a\s+|be\s+|been\s+)?(?:member|subject|covered|governed|rendered|signatory|party|under)|"
+    r"\bnon-?union\b|\bno\s+(?:union|collective)|\bneither\b|\bnor\b|\bwithout\s+(?:regard|reference)\s+to\b",
+    re.I,
+)
 _PERSON_WORDS = re.compile(
     r"\b(?:" + "|".join(sorted(PERFORMER_ROLES, key=len, reverse=True)) + r"|services|engagement|employment|I|my)\b",
     re.I,
@@ -359,7 +427,7 @@ def extract_facts(doc: Document, clauses: Sequence[Clause]) -> tuple[Fact, ...]:
     title = _title(text, where)
     if title is not None:
         facts["agreement_title"] = title
-    date = _date(text, where)
+    date = _date(text, where, parties.statement)
     if date is not None:
         facts["agreement_date"] = date
     law = find_governing_law(text, where.clauses)

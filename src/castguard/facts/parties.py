@@ -24,7 +24,8 @@ PERFORMER_ROLES = {
     "creator", "influencer", "host", "narrator", "participant", "presenter", "voice actor", "endorser", "celebrity",
     "personality", "singer", "dancer", "comedian", "contributor", "subject", "releasor", "speaker", "guest",
     "professional", "driver", "golfer", "coach", "spokesperson", "ambassador", "author", "composer", "writer",
-    "voice talent", "entertainer", "star", "instructor", "expert", "consultant", "pro", "personality",
+    "voice talent", "entertainer", "star", "instructor", "expert", "consultant", "pro", "personality", "artiste",
+    "contributor", "dancer", "narrator", "actor", "player", "streamer", "athlete", "musician", "vocalist",
 }  # fmt: skip
 GRANTEE_ROLES = {
     "company", "studio", "producer", "brand", "client", "photographer", "publisher", "developer", "label",
@@ -88,7 +89,7 @@ _ENTITY_DESC = re.compile(
     re.I,
 )
 _PERSON_DESC = re.compile(
-    r"\b(?:an?\s+individual|a\s+minor|residing|resident\s+of|born\s+on|date\s+of\s+birth|"
+    r"\b(?:an?\s+individual|a\s+minor|residing|resident\s+of|born|date\s+of\s+birth|"
     r"professionally\s+known\s+as|p/k/a|a\s+natural\s+person|an\s+adult|social\s+security|"
     r"(?:his|her)\s+(?:principal\s+)?(?:residence|address)|(?:his|her)\s+individual\s+capacity)\b",
     re.I,
@@ -122,6 +123,7 @@ class PartyFacts:
     performer_entity: tuple | None = None
     company: tuple | None = None
     minor: tuple | None = None  # (True, quote_start, quote_end, confidence)
+    statement: tuple[int, int] | None = None  # where the statement of the parties is
 
 
 # --------------------------------------------------------------------------- names
@@ -139,7 +141,7 @@ _CUT = re.compile(
     r"|\s+(?=\d{1,6}[A-Za-z]?\s+(?-i:(?:[NSEW]\.?\s+)?[A-Z][a-z]))"  # "Xencor, Inc. 111 W. Lemon Ave."
     r"|\s+Page\s+\d"
     r"|\s+of\s*(?::|$|(?=\d)|\n)"  # "OWEN TREMLETT of:"
-    r"|\s+of\s+(?=c/o)"
+    r"|\s+of\s+(?=c/o|(?:Flat|Unit|Suite|Apartment|Apt|Floor|House|Room|Building|PO\s+Box|P\.O\.)\b|\d)"
     r"|:\s"
     r"|;"
     r"|\s{3,}",  # a wide gap in flattened text
@@ -245,6 +247,12 @@ def valid_name(name: str) -> bool:
         return False
     if re.match(r"(?:agreement|contract|dated|between|whereas|recitals?|witnesseth|now|article|section)\b", low):
         return False
+    if re.search(
+        r"\b(?:agreement|release|contract|addendum|amendment|rider|terms\s+and\s+conditions|form)\b", low
+    ) and not (re.search(r"\b(?:Inc|LLC|Ltd|Limited|Corp|Corporation|GmbH|plc|LLP)\b", name, re.I)):
+        return False  # "MODEL RELEASE -- ADULT OR MINOR": a title, not a party
+    if "--" in name or "—" in name:
+        return False
     if not name[0].isupper() and not name[0].isdigit():
         word = name.split()[0]
         if not (any(c.isupper() for c in word) or "." in word or "-" in word):
@@ -307,7 +315,10 @@ _STOP = re.compile(
 )
 _ROLE_DEF = re.compile(r"\((?P<inner>[^()]{1,260})\)")
 _ROLE_TERM = re.compile(r"[\"“”']\s*(?P<term>[^\"“”]{1,50}?)\s*(?:[\"“”]|$)")
-_SEPARATOR = re.compile(r"(?:^|[\s,;])(?:and|AND|And)\b\s*:?|;|\(\s*\d+\s*\)|\n\s*(?=\(?\d+[.)]\s)")
+_SEPARATOR = re.compile(
+    r"(?:^|[\s,;])(?:and|AND|And)\b\s*:?|;|\(\s*\d+\s*\)|\n\s*(?=\(?\d+[.)]\s)"
+    r"|\bacting\s+as\s+(?:an?\s+)?agent\s+(?:for|of)\b|\b(?:for\s+and\s+)?on\s+behalf\s+of\b"
+)
 _ROLE_LEAD = re.compile(
     r"^\s*(?:(?:the|this|each\s+a|hereinafter|herein(?:after)?\s+(?:referred\s+to\s+as|called)|referred\s+to\s+as|"
     r"hereinafter\s+(?:to\s+be\s+)?referred\s+to\s+as|to\s+be\s+referred\s+to\s+as|also\s+referred\s+to\s+as|"
@@ -342,6 +353,7 @@ def _role_of(inner: str) -> str | None:
         if not m2:
             return None
         term = m2.group(1)
+    term = re.sub(r"^(?:the|The|THE)\s+", "", term)
     if not term or term.lower() in _NOT_PARTY_TERMS or re.search(r"agreement|effective|date\b|amendment", term, re.I):
         return None
     return term
@@ -374,7 +386,8 @@ def _parties_in(text: str, lo: int, hi: int) -> list[Party]:
                 lead = re.match(r"\s*(?:its|their|the|our)\s+[A-Za-z-]+(?:\s+[A-Za-z-]+)?,\s*(?=[A-Z0-9])", after)
                 skip = lead.end() if lead else 0
                 s, e = _cut_name(after[skip:])
-                if e > s and valid_name(clean(after[skip + s : skip + e])):
+                candidate = clean(after[skip + s : skip + e])
+                if e > s and (valid_name(candidate) or candidate.lower() == "you"):
                     start = sep.end() + skip
                     break
             if start is None:
@@ -404,6 +417,12 @@ def _parties_in(text: str, lo: int, hi: int) -> list[Party]:
         raw = text[chunk_start + s : chunk_start + e]
         name = _strip_trailing_period(clean(raw))
         prev = m.end()
+        if name.lower() == "you" and (role or "").lower() in PERFORMER_ROLES:
+            addressee = _addressee(text)
+            if addressee is not None:  # a letter agreement: "you" is the person it is addressed to
+                who, ws, we = addressee
+                parties.append(Party(who, ws, we, role, ws, we, "person", "an individual"))
+            continue
         if not valid_name(name):
             continue
         name_start = chunk_start + s
@@ -462,20 +481,55 @@ def _kind(name: str, role: str | None, described: str) -> str:
     return "unknown"
 
 
-def _statement(text: str, limit: int) -> list[Party]:
-    """The first party statement in ``text[:limit]`` that names at least two parties."""
-    tried = 0
-    for op in _OPENER.finditer(text, 0, limit):
-        tried += 1
-        if tried > 12:
-            break
-        stop = _STOP.search(text, op.end() + 1, min(len(text), op.end() + 3000))
-        hi = stop.start() if stop else min(len(text), op.end() + 3000)
-        # a party statement that ends at a heading line before any party: try the next opener
-        parties = _parties_in(text, op.end(), hi)
+_ADDRESSEE = re.compile(
+    r"(?m)^[ \t]*(?:Mr|Ms|Mrs|Miss|Mx|Dr)\.?[ \t]+(?P<name>[A-Z][\w.'’-]*(?:[ \t]+[A-Z][\w.'’-]*){1,3})[ \t]*$"
+)
+
+
+def _addressee(text: str):
+    """The person a letter agreement is addressed to: "Ms. Dolores Kincaid-Reyes" above "Dear Ms. Kincaid-Reyes"."""
+    for m in _ADDRESSEE.finditer(text, 0, min(len(text), 3000)):
+        name = m.group("name")
+        surname = name.split()[-1]
+        if re.search(rf"\bDear\s+(?:Mr|Ms|Mrs|Miss|Mx|Dr)\.?\s+{re.escape(surname)}\b", text[m.end() : m.end() + 1500]):
+            if looks_like_person(name):
+                return title_case(name), m.start("name"), m.end("name")
+    return None
+
+
+def _region_end(text: str, start: int) -> int:
+    """Where a party statement starting at ``start`` ends: the recitals, the first clause, a heading."""
+    pos = start + 1
+    while True:
+        stop = _STOP.search(text, pos, min(len(text), start + 3000))
+        if stop is None:
+            return min(len(text), start + 3000)
+        if text[start : stop.start()].strip(" \t\n:"):
+            return stop.start()
+        pos = stop.end()  # "made between:\n1. NORTHWIND ...": a numbered list of the parties, not clause 1
+
+
+def _statement(text: str, limit: int) -> tuple[list[Party], tuple[int, int] | None]:
+    """The first party statement in ``text[:limit]`` that names at least two parties (or, when none does, the
+    best one that names one)."""
+    best: list[Party] = []
+    best_span = None
+    starts = [op.end() for op in list(_OPENER.finditer(text, 0, limit))[:12]]
+    # no "between": the parties open a paragraph of their own ("Greystone Theatre, an Illinois ... (the
+    # "Theatre"), and Marisol Quintero-Blake, ... (the "Actor"), agree as follows")
+    for m in list(_ROLE_DEF.finditer(text, 0, min(limit, 5000)))[:6]:
+        if _role_of(m.group("inner")) is None:
+            continue
+        para = max(text.rfind("\n\n", 0, m.start()), text.rfind("\n \n", 0, m.start()))
+        starts.append(para + 2 if para >= 0 else 0)
+    for start in starts:
+        end = _region_end(text, start)
+        parties = _parties_in(text, start, end)
         if len(parties) >= 2:
-            return parties
-    return []
+            return parties, (start, end)
+        if len(parties) > len(best):
+            best, best_span = parties, (start, end)
+    return best, best_span
 
 
 _LABELLED = re.compile(
@@ -562,6 +616,11 @@ def _grantee_score(text: str, party: Party, others: list[Party]) -> int:
 
 def _pick_company(text: str, candidates: list[Party]) -> tuple[Party, float] | None:
     candidates = [p for p in candidates if (p.role or "").lower() not in GUARDIAN_ROLES]
+    agents = [
+        p for p in candidates if re.search(r"\bacting\s+as\s+(?:an?\s+)?agent\b|\bas\s+agent\s+for\b", p.description)
+    ]
+    if agents and len(agents) < len(candidates):  # "the Agency, acting as agent for the Advertiser": the principal
+        candidates = [p for p in candidates if p not in agents]
     if not candidates:
         return None
     if len(candidates) == 1:
@@ -578,11 +637,13 @@ def find_parties(text: str) -> PartyFacts:
     """The parties of a contract and, from them, its performer, loan-out and company (each None when unclear)."""
     out = PartyFacts()
     limit = min(len(text), 15000)
-    parties = _statement(text, limit)
+    parties, out.statement = _statement(text, limit)
     labelled = _labelled(text, min(len(text), 4000))
     from_labels = len(parties) < 2
     if from_labels:
-        parties = parties + [p for p in labelled if all(p.name != q.name for q in parties)]
+        # "This Agreement is between Larkmoor Audio, Inc. ("Publisher") and the Narrator named above": the
+        # statement's one named party, and the cover sheet's
+        parties = parties + [p for p in labelled if all(p.name.lower() != q.name.lower() for q in parties)]
     out.parties = parties
     persons = [p for p in parties if p.kind == "person" and (p.role or "").lower() not in GUARDIAN_ROLES]
     guardians = [p for p in parties if (p.role or "").lower() in GUARDIAN_ROLES]
@@ -633,8 +694,11 @@ def find_parties(text: str) -> PartyFacts:
     if picked is not None:
         p, confidence = picked
         out.company = fact(p, confidence)
-    # a minor: the performer is described as one, or a parent or guardian is a party for them
-    if out.performer is not None:
+    # a minor: the performer is described as one, or a parent or guardian is a party for them, or the form says so
+    minor_said = _MINOR_SAID.search(text, 0, min(len(text), 20000))
+    if out.performer is not None and minor_said is not None:
+        out.minor = (True, minor_said.start(), minor_said.end(), 0.85)
+    elif out.performer is not None:
         performer_party = next((p for p in parties if p.start == out.performer[1]), None)
         if performer_party is not None and re.search(r"\ba\s+minor\b", performer_party.description):
             at = text.find("minor", performer_party.end, performer_party.end + 400)
@@ -643,6 +707,14 @@ def find_parties(text: str) -> PartyFacts:
             g = guardians[0]
             out.minor = (True, g.quote_start, g.quote_end, 0.85)
     return out
+
+
+_MINOR_SAID = re.compile(
+    r"\[\s*[Xx✓✔]\s*\]\s*(?:the\s+)?(?:Model|Performer|Talent|Artist|Participant|Player|Actor|Minor|Child)\s+is\s+"
+    r"(?:under\s+(?:the\s+age\s+of\s+)?(?:18|eighteen)|a\s+minor)"
+    r"|(?<!if )(?<!if the )(?<!where )(?<!where the )(?<!when the )\b(?:The\s+)?(?:Model|Performer|Talent|Artist|"
+    r"Participant|Player|Actor)\s+is\s+a\s+minor\b"
+)
 
 
 def _granted_to(text: str, limit: int, out: PartyFacts):

@@ -86,7 +86,13 @@ def title_case(text: str) -> str:
             out.append(word.lower())
         else:
             lowered = word.lower()
+            # after a hyphen only in a name of three letters or more ("Achebe-Morrow"), not "Voice-over"
             lowered = re.sub(r"(^|[/(\"“.&])([a-z])", lambda m: m.group(1) + m.group(2).upper(), lowered)
+            lowered = re.sub(
+                r"-([a-z])(?=[a-z]{2,})(?!ver\b|ut\b|n\b|p\b|ff\b|ased\b|ime\b|ay\b|ide\b|ffice\b)",
+                lambda m: "-" + m.group(1).upper(),
+                lowered,
+            )
             lowered = re.sub(r"\b([Oo]'|[Mm]c)([a-z])", lambda m: m.group(1).capitalize() + m.group(2).upper(), lowered)
             out.append(lowered)
     return " ".join(out)
