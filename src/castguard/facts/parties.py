@@ -55,7 +55,8 @@ _STREET = re.compile(
 )
 _CORPORATE_WORDS = (
     r"Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|Co|Company|Cos|LP|L\.P|LLP|L\.L\.P|plc|PLC|S\.A|SA|AG|"
-    r"GmbH|B\.V|BV|N\.V|NV|S\.p\.A|SpA|Pty|K\.K|S\.L|S\.r\.l|SAS|SARL|AB|A/S|Oy|P\.C|PC|N\.A|"
+    r"GmbH|B\.V|BV|N\.V|NV|S\.p\.A|SpA|Pty|K\.K|S\.L|S\.r\.l|SRL|S\.R\.L|SAS|SARL|A/S|Oy|Oyj|P\.C|PC|N\.A|KG|Pte|Bhd|"
+    r"Telnet|Telecom|Wireless|Mobile|Holdings|"
     r"Group|Holdings?|Partners|Partnership|Associates|Enterprises?|Productions?|Pictures|Studios?|Records|"
     r"Entertainment|Media|Interactive|Networks?|Agency|Association|University|College|Foundation|Trust|Funds?|"
     r"Bank|Bancorp|Bancshares|Capital|Management|Services|Solutions|Systems|Technolog(?:y|ies)|Industries|"
@@ -139,12 +140,13 @@ _CUT = re.compile(
     r"on\s+behalf|hereinafter|herein|trading\s+as|t/a|which|who|registered|address(?:ed)?|principal|at|"
     r"through|by\s+its|represented|as\s+(?:agent|trustee|successor)|under\s+the|for\s+itself|whereas|and\s+its)\b"
     r"|\s+(?=\d{1,6}[A-Za-z]?\s+(?-i:(?:[NSEW]\.?\s+)?[A-Z][a-z]))"  # "Xencor, Inc. 111 W. Lemon Ave."
+    r"|\s+(?=\d{1,6}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?(?:[A-Za-z]+\s+){1,3}(?:street|st|avenue|ave|road|rd|boulevard|blvd|"
+    r"drive|dr|lane|ln|way|plaza|parkway|pkwy|highway|hwy|court|ct|place|pl|circle|square|suite)\b)"  # "320 NEVADA STREET"
     r"|\s+Page\s+\d"
     r"|\s+of\s*(?::|$|(?=\d)|\n)"  # "OWEN TREMLETT of:"
     r"|\s+of\s+(?=c/o|(?:Flat|Unit|Suite|Apartment|Apt|Floor|House|Room|Building|PO\s+Box|P\.O\.)\b|\d)"
     r"|:\s"
-    r"|;"
-    r"|\s{3,}",  # a wide gap in flattened text
+    r"|;",
     re.I,
 )
 
@@ -221,19 +223,37 @@ def valid_name(name: str) -> bool:
     low = name.lower().strip(" .:")
     if low in _FUNCTION_WORDS:
         return False
+    if re.match(
+        r"(?:\d+(?:\.\d+)+\.?\s|exhibit|schedule|annex|appendix|article|section|clause|by|if|or|to|when|where|"
+        r"upon|subject|pursuant|for|in|on|at|with|from|party\s+[a-z0-9]\b|www\.|https?:)",
+        low,
+    ):
+        return False  # "1.1 The Company", "Exhibit 1.1", "By Downloading ...", "Party A", a web address
+    from .places import place_code
+
+    if place_code(name):
+        return False  # "England and Wales", "Wales": a place, not a party
+    if re.search(
+        r"\bExchange\s+Commission\b|\bInternal\s+Revenue\b|\bDeposit\s+Insurance\b|\bOffice\s+of\s+Thrift\b", name
+    ):
+        return False  # a regulator named in passing, never a party to a private agreement
+    if re.search(r"\d+\s+\d+|\d+\.\s+[A-Z]|www\.|\.com\.\s", name):
+        return False  # a table of contents: "Survival 36 24. Governing Law 36"
     if re.search(r"\b(?:Inc|LLC|Ltd|Corp|Co|GmbH|plc|L\.P|LLP)\.?,?\s+(?:and|&)\s+[A-Z]", name, re.I):
         return False  # "RadialSpark, LLC and Clear Capital": two parties, not one name
     lower_words = [
         w for w in name.split()
         if w[:1].islower() and w.lower() not in _NAME_CONNECTORS and not re.search(r"[A-Z.]|\d", w[1:])
     ]  # fmt: skip
-    if len(lower_words) > 1 or lower_words and lower_words[0] == name.split()[0] and len(name.split()) > 1:
+    if lower_words:
         return False  # "Distribute the program, file or video ...": words, not a name
     if low in _LABEL_WORDS or low in _NOT_PARTY_TERMS or low in PERFORMER_ROLES or low in GRANTEE_ROLES:
         return False
     if low in GRANTOR_ROLES or low in GUARDIAN_ROLES or low in {"you", "we", "us", "i", "me", "the undersigned"}:
         return False
     first = low.split()[0]
+    if first in {"these", "those", "our", "your", "their"}:
+        return False
     if first in {"the", "this", "that", "such", "each", "any", "all", "said", "both", "either", "its", "his", "her"}:
         rest = low.split(None, 1)[1] if " " in low else ""
         if first != "the" or not rest or rest in PERFORMER_ROLES | GRANTEE_ROLES | GRANTOR_ROLES | _NOT_PARTY_TERMS:
@@ -248,8 +268,9 @@ def valid_name(name: str) -> bool:
     if re.match(r"(?:agreement|contract|dated|between|whereas|recitals?|witnesseth|now|article|section)\b", low):
         return False
     if re.search(
-        r"\b(?:agreement|release|contract|addendum|amendment|rider|terms\s+and\s+conditions|form)\b", low
-    ) and not (re.search(r"\b(?:Inc|LLC|Ltd|Limited|Corp|Corporation|GmbH|plc|LLP)\b", name, re.I)):
+        r"\b(?:agreement|release|contract|addendum|amendment|rider|terms\s+(?:and\s+conditions|of\s+(?:service|use))|form)\b",
+        low,
+    ) and not (re.search(r"\b(?:Inc|LLC|Ltd|Limited|Corp|Corporation|GmbH|plc|LLP)\.?$", name, re.I)):
         return False  # "MODEL RELEASE -- ADULT OR MINOR": a title, not a party
     if "--" in name or "—" in name:
         return False
@@ -354,6 +375,12 @@ def _role_of(inner: str) -> str | None:
             return None
         term = m2.group(1)
     term = re.sub(r"^(?:the|The|THE)\s+", "", term)
+    if re.search(
+        r"\b(?:Services|Products|Software|Fees?|Price|Term|Territory|Materials|Content|Marks|Data|Program|"
+        r"Website|Site|Shares|Units|Securities|Notes|Plan|Policy|Period|Event|Series)\b",
+        term,
+    ):
+        return None  # ("Due Diligence Services"), ("Licensed Marks"): a defined thing, not a party
     if not term or term.lower() in _NOT_PARTY_TERMS or re.search(r"agreement|effective|date\b|amendment", term, re.I):
         return None
     return term
@@ -517,17 +544,22 @@ def _statement(text: str, limit: int) -> tuple[list[Party], tuple[int, int] | No
     starts = [op.end() for op in list(_OPENER.finditer(text, 0, limit))[:12]]
     # no "between": the parties open a paragraph of their own ("Greystone Theatre, an Illinois ... (the
     # "Theatre"), and Marisol Quintero-Blake, ... (the "Actor"), agree as follows")
+    fallback_starts = []
     for m in list(_ROLE_DEF.finditer(text, 0, min(limit, 5000)))[:6]:
         if _role_of(m.group("inner")) is None:
             continue
         para = max(text.rfind("\n\n", 0, m.start()), text.rfind("\n \n", 0, m.start()))
-        starts.append(para + 2 if para >= 0 else 0)
-    for start in starts:
+        fallback_starts.append(para + 2 if para >= 0 else 0)
+    starts += fallback_starts
+    n_openers = len(starts) - len(fallback_starts)
+    for k, start in enumerate(starts):
         end = _region_end(text, start)
+        if k >= n_openers and not re.search(r"\bagree|(?m:^[ \t]*(?:and|AND)[ \t]*$)", text[start : end + 40]):
+            continue  # a paragraph of the parties says they agree, or sets them apart with a line "and"
         parties = _parties_in(text, start, end)
         if len(parties) >= 2:
             return parties, (start, end)
-        if len(parties) > len(best):
+        if len(parties) > len(best) and start < 4000:  # one party alone counts only in the opening
             best, best_span = parties, (start, end)
     return best, best_span
 
