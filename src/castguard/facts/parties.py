@@ -672,6 +672,8 @@ def find_parties(text: str) -> PartyFacts:
     parties, out.statement = _statement(text, limit)
     labelled = _labelled(text, min(len(text), 4000))
     from_labels = len(parties) < 2
+    if from_labels and not labelled:
+        parties = []  # one party named alone ("between Padres L.P. (the "Padres") and Sponsor") says too little
     if from_labels:
         # "This Agreement is between Larkmoor Audio, Inc. ("Publisher") and the Narrator named above": the
         # statement's one named party, and the cover sheet's
