@@ -208,9 +208,9 @@ _OPENING_STOP = re.compile(
 
 
 _LETTER_DATE = re.compile(r"(?m)^[ \t]*(?P<date>" + DATE + r")[ \t]*$")
-_STATEMENT_DATE = re.compile(
-    r"\b(?:(?:on\s+)?this|dated|made\s+on|as\s+of|effective)\s+(?:the\s+)?(?P<date>" + DATE + r")", re.I
-)
+# in the statement of the parties, only words that date this agreement: "on this 28th day of ...", "made on ..."
+# ("..., dated November 5, 2010" there can be the date of the agreement a schedule belongs to)
+_STATEMENT_DATE = re.compile(r"\b(?:(?:on\s+)?this|made\s+on)\s+(?:the\s+)?(?P<date>" + DATE + r")", re.I)
 _DATED_SENTENCE = re.compile(r"(?:^|[.]\s+)(?P<label>Dated)\s*:?\s+(?:as\s+of\s+)?(?P<date>" + DATE + r")")
 
 
@@ -278,7 +278,8 @@ def _date(text: str, where: _Where, statement: tuple[int, int] | None = None) ->
                 and parse_date(m.group("date")) is not None
                 and not re.search(_NOUN + r"\s*$", text[max(lo, m.start() - 40) : m.start()])
             ):
-                return where.fact("agreement_date", " ".join(m.group("date").split()), m.start(), m.end("date"), 0.85)
+                qs = m.start("label") if "label" in m.groupdict() else m.start()
+                return where.fact("agreement_date", " ".join(m.group("date").split()), qs, m.end("date"), 0.85)
     dear = re.search(r"(?m)^\s*Dear\s", text[: min(len(text), 3000)])
     if dear:  # a letter agreement's own date, on its line above "Dear ..."
         letter = None

@@ -672,8 +672,15 @@ def find_parties(text: str) -> PartyFacts:
     parties, out.statement = _statement(text, limit)
     labelled = _labelled(text, min(len(text), 4000))
     from_labels = len(parties) < 2
-    if from_labels and not labelled:
-        parties = []  # one party named alone ("between Padres L.P. (the "Padres") and Sponsor") says too little
+    if from_labels and not labelled and parties and out.statement is not None:
+        lo, hi = out.statement
+        context = text[max(0, lo - 200) : hi]
+        if not re.search(r"\b(?:made|entered\s+into|dated|is\s+between|agree)", context, re.I) or re.search(
+            r"\bconstrued\b|\brelationship\b|\bpartnership\b|\bjoint\s+venture\b", context, re.I
+        ):
+            # one party named alone, and not in a statement that makes the agreement ("nothing herein creates a
+            # partnership between Padres L.P. (the "Padres") and Sponsor"): it says too little
+            parties = []
     if from_labels:
         # "This Agreement is between Larkmoor Audio, Inc. ("Publisher") and the Narrator named above": the
         # statement's one named party, and the cover sheet's
