@@ -7,7 +7,9 @@ each with the words that define it. A name must look like a name: an address, a 
 signature-line label, a "Name: ____" placeholder or a blank is never a party. A person who is not a party is
 the performer only when the recitals introduce them as the person whose name or services the deal is about
 ("WHEREAS, Brett Ogle (\"Ogle\") is recognized ... as an expert golfer") or the party furnishes them
-("T&B Seminars, Inc. f/s/o Tarek El Moussa").
+("T&B Seminars, Inc. f/s/o Tarek El Moussa"). A letter agreement's "you" is the person it is addressed to.
+The company is the party that receives the rights: the other party when the performer is one, else the one the
+contract says receives them (its role, "grants to", "desires to obtain"); an agent acting for a principal is not.
 """
 
 from __future__ import annotations
@@ -24,8 +26,7 @@ PERFORMER_ROLES = {
     "creator", "influencer", "host", "narrator", "participant", "presenter", "voice actor", "endorser", "celebrity",
     "personality", "singer", "dancer", "comedian", "contributor", "subject", "releasor", "speaker", "guest",
     "professional", "driver", "golfer", "coach", "spokesperson", "ambassador", "author", "composer", "writer",
-    "voice talent", "entertainer", "star", "instructor", "expert", "consultant", "pro", "personality", "artiste",
-    "contributor", "dancer", "narrator", "actor", "player", "streamer", "athlete", "musician", "vocalist",
+    "voice talent", "entertainer", "star", "instructor", "expert", "consultant", "pro", "artiste", "streamer",
 }  # fmt: skip
 GRANTEE_ROLES = {
     "company", "studio", "producer", "brand", "client", "photographer", "publisher", "developer", "label",
