@@ -18,7 +18,7 @@ from conftest import ROOT, SAMPLES, require_tool
 from castguard.classify.taxonomy import GAPS, SEVERITY_ORDER
 from castguard.cli import cli
 from castguard.draft import build_addendum, deal_for, load_templates
-from castguard.draft.deal import Deal, facts_from_contract, load_deal, resolve_deal
+from castguard.draft.deal import Deal, contract_facts, load_deal, resolve_deal
 from castguard.draft.templates import templates_dir
 from castguard.draft.writers import render
 from castguard.errors import DealError, DraftError, TemplateError
@@ -61,7 +61,7 @@ def test_golden_set_covers_every_remedy_and_jurisdiction_variant():
 
 
 def test_only_raised_gaps_in_severity_order(glowup):
-    addendum = build_addendum(glowup, resolve_deal(facts_from_contract(glowup.document.text), DEAL))
+    addendum = build_addendum(glowup, resolve_deal(contract_facts(glowup.facts), DEAL))
     raised = {f.gap for f in glowup.findings}
     assert {s.gap for s in addendum.sections} == raised
     ranks = [SEVERITY_ORDER[s.severity] for s in addendum.sections]
@@ -74,7 +74,7 @@ def test_only_raised_gaps_in_severity_order(glowup):
 
 
 def test_frame_has_parties_date_definitions_and_signatures(glowup):
-    md = build_addendum(glowup, resolve_deal(facts_from_contract(glowup.document.text), DEAL)).markdown
+    md = build_addendum(glowup, resolve_deal(contract_facts(glowup.facts), DEAL)).markdown
     for needle in ("Skylar Delacroix", "GlowUp Beauty Co.", "Influencer Content Agreement", "October 1, 2024",
                    "Digital Replica", "AI Training", "Synthetic Performer", "|---"):  # fmt: skip
         assert needle in md, needle
@@ -87,7 +87,7 @@ def test_frame_has_parties_date_definitions_and_signatures(glowup):
 )
 def test_wording_follows_the_jurisdiction(tmp_path, code, cites):
     report = scan(SAMPLES / "film_actor_harborlight.pdf")  # raises post-mortem, replica and disclosure gaps
-    deal = resolve_deal(facts_from_contract(report.document.text), {"jurisdiction": code})
+    deal = resolve_deal(contract_facts(report.facts), {"jurisdiction": code})
     assert cites in build_addendum(report, deal).markdown
 
 
@@ -103,14 +103,14 @@ def test_out_of_scope_and_gap_free_contracts_are_refused_clearly():
 
 
 def test_facts_from_the_samples():
-    got = facts_from_contract(scan(SAMPLES / "voiceover_brightwave.docx").document.text)
+    got = contract_facts(scan(SAMPLES / "voiceover_brightwave.docx").facts)
     assert {k: got[k] for k in ("agreement_title", "agreement_date", "performer", "company")} == {
         "agreement_title": "Voice-over Services Agreement",
         "agreement_date": "17 June 2024",
         "performer": "Owen Tremlett",
         "company": "Brightwave Audio Ltd",
     }
-    got = facts_from_contract(scan(SAMPLES / "film_actor_harborlight.pdf").document.text)
+    got = contract_facts(scan(SAMPLES / "film_actor_harborlight.pdf").facts)
     assert (got["performer"], got["company"]) == ("Dana R. Whitcombe", "Harbor Light Pictures, LLC")
 
 
@@ -190,7 +190,7 @@ class _Text(html.parser.HTMLParser):
 def test_hostile_deal_value_appears_literally_in_every_format(glowup, value):
     from markdown_it import MarkdownIt
 
-    deal = resolve_deal(facts_from_contract(glowup.document.text), {**DEAL, "performer": value})
+    deal = resolve_deal(contract_facts(glowup.facts), {**DEAL, "performer": value})
     addendum = build_addendum(glowup, deal)
     # Markdown: a real CommonMark renderer shows the value as text, not markup
     rendered = MarkdownIt("commonmark").enable("table").render(addendum.markdown)
@@ -271,7 +271,7 @@ def test_hostile_user_template_cannot_escape_the_sandbox(tmp_path, glowup, body,
         "{% block section %}## {{ n }}. X\n\n" + body + "\n{% endblock %}{% block carve_out %}{% endblock %}"
     )
     ts = load_templates(house)
-    deal = resolve_deal(facts_from_contract(glowup.document.text), DEAL)
+    deal = resolve_deal(contract_facts(glowup.facts), DEAL)
     with pytest.raises(TemplateError, match=message) as err:
         build_addendum(glowup, deal, ts)
     assert "training_opt_in" in str(err.value)
@@ -358,7 +358,7 @@ def test_draft_never_touches_its_input(tmp_path):
 
 def test_a_minor_performer_is_recognised_and_can_be_overridden():
     report = scan(SAMPLES / "videogame_performer_ironpeak.txt")
-    assert facts_from_contract(report.document.text)["minor"] is True
+    assert contract_facts(report.facts)["minor"] is True
     assert deal_for(report, None, {"jurisdiction": "US"}).minor is True
     assert deal_for(report, None, {"jurisdiction": "US", "minor": False}).minor is False
-    assert "minor" not in facts_from_contract(scan(SAMPLES / "influencer_glowup.txt").document.text)
+    assert "minor" not in contract_facts(scan(SAMPLES / "influencer_glowup.txt").facts)

@@ -117,12 +117,12 @@ def test_team_sponsorships_granting_a_drivers_likeness_are_in_scope(name, person
     [
         # a likeness licensed through a defined term: "Licensed Intellectual Property" means ... the name, image,
         # and likeness of the T&B Personality; "T&B Personality" shall mean Tarek El Moussa
-        ("regress_inscope_defined_likeness_legacy.txt", True, "Tarek El Moussa"),
+        ("regress_facts_fso_legacy.txt", True, "Tarek El Moussa"),
         # "shall not use Dr. Murray's name or likeness ... unless specifically approved by Dr. Murray": a use that
         # needs his approval engages him
-        ("regress_inscope_approval_only_emerald.txt", True, "Dr. Murray"),
+        ("regress_facts_three_parties_emerald.txt", True, "Dr. Murray"),
         # "... and, solely as allowed pursuant to this Agreement, to the Dr. C. Everett Koop name", beside logos
-        ("regress_inscope_titled_name_drkoop.txt", True, "Koop"),
+        ("regress_facts_sponsor_drkoop.txt", True, "Koop"),
         # an AI chatbot whose "Input (e.g., text, audio, images, video ...)" is licensed perpetually: users' voices
         ("regress_tos_ai_voice_input_grok.txt", True, ""),
         # an artists' site that licenses "the name that you provide in association with Your Content", although its

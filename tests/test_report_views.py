@@ -11,7 +11,7 @@ import pytest
 from conftest import SAMPLES
 
 from castguard.classify.taxonomy import GAPS
-from castguard.model import Evidence, Protection
+from castguard.model import FACT_NAMES, Evidence, Protection
 from castguard.report import DISCLAIMER, clause_ref, gap_checklist
 from castguard.report.html import render_html
 from castguard.report.markdown import render_markdown
@@ -83,7 +83,9 @@ def test_table_shows_document_type_protections_and_checklist(film, training):
     p, _ = training
     out = render_table(film, width=100)
     lines = out.splitlines()
-    assert lines[1].startswith("Document type: contract")
+    # headed by the deal facts (one line each), then the document type
+    assert lines[1].startswith("Deal facts") and lines[2].split()[0] == "Performer"
+    assert lines[2 + len(FACT_NAMES)].startswith("Document type: contract")
     assert HEADING in lines and "Checklist (every gap castguard checks)" in lines
     section = out[out.index(HEADING) : out.index("Checklist (every gap")]
     flat = " ".join(section.split())

@@ -191,6 +191,52 @@ def scan(contract: Path, fmt: str | None, output: Path | None, fail_on: str | No
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("contract", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table for a person at a terminal; json for other tools (the report schema's facts object).",
+)
+@_output_option("Write the facts to this file (atomically) instead of standard output.")
+@_on_revisions_option
+def facts(contract: Path, fmt: str, output: Path | None, on_revisions: str):
+    """Print the deal facts a contract states, each with its clause and the contract's own words.
+
+    Performer (the natural person) and their loan-out company, the company that receives the rights, the
+    agreement's title and date, the governing law (with a code: NY, CA, UK, EU-DE, ...), the union and
+    whether the performer is a minor. A fact the contract does not state clearly is shown as not stated,
+    never guessed. draft and redline use these facts as their defaults. Not legal advice.
+
+    Exit status: 0 done, 2 error (one line on stderr).
+
+    \b
+    Examples:
+      castguard facts deal.pdf
+      castguard facts deal.docx --format json -o facts.json
+    """
+    from .facts import read_facts
+    from .report.facts import facts_json, render_facts_table
+
+    _refuse_overwrite(contract, output)
+    sheet = read_facts(contract, source=str(contract), on_revisions=on_revisions)
+    if fmt == "json":
+        text = json.dumps(facts_json(sheet), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = render_facts_table(sheet) + "\n"
+    if output is not None or fmt != "table":
+        for warning in sheet.document.warnings:
+            click.echo(f"warning: {warning}", err=True)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
+        click.echo(f"wrote {output} ({len(sheet.facts)} fact(s) stated in the contract)", err=True)
+
+
 def _deal_options(f):
     """The deal-fact options shared by draft and redline (they override the deal file and the contract)."""
     from .draft.deal import JURISDICTIONS
@@ -203,9 +249,10 @@ def _deal_options(f):
         click.option("--agreement-title", default=None, help="Title of the original agreement."),
         click.option("--agreement-date", default=None, help="Date of the original agreement, as written."),
         click.option("--jurisdiction", type=click.Choice(JURISDICTIONS, case_sensitive=False), default=None,
-                     help="Law the wording follows: CA, NY, IL, TN, US (other state), EU, UK or OTHER."),
+                     help="Law the wording follows: CA, NY, IL, TN, US (other state), EU, UK or OTHER "
+                          "(default: from the contract's governing-law clause)."),
         click.option("--union", default=None, help="Union whose agreement covers the performer, e.g. SAG-AFTRA."),
-        click.option("--minor/--adult", default=None, help="The performer is a minor (default: from the deal file)."),
+        click.option("--minor/--adult", default=None, help="The performer is a minor (default: from the contract or the deal file)."),
         click.option("--term-years", type=int, default=None, help="Term for AI and replica uses, in years (default 5)."),
         click.option("--templates", "templates_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                      help="A folder with your own template set (validated before use; see templates/README.md)."),
@@ -217,7 +264,7 @@ def _deal_options(f):
 
 
 def _deal_and_addendum(contract: Path, kw: dict):
-    from .draft import build_addendum, deal_for, load_templates
+    from .draft import build_addendum, deal_and_sources, deal_notes, load_templates
     from .scan import scan as run_scan
 
     templates = load_templates(kw.get("templates_dir"))  # a broken template set fails before any work
@@ -234,7 +281,9 @@ def _deal_and_addendum(contract: Path, kw: dict):
         "minor": kw.get("minor"),
         "term_years": kw.get("term_years"),
     }
-    deal = deal_for(report, kw.get("deal_file"), options)
+    deal, used = deal_and_sources(report, kw.get("deal_file"), options)
+    for line in deal_notes(report, used, kw.get("deal_file")):  # which facts came from where
+        click.echo(f"deal: {line}", err=True)
     return report, build_addendum(report, deal, templates)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-__all__ = ["Block", "Clause", "Document", "Evidence", "Finding", "Label", "Protection", "Report"]
+__all__ = ["Block", "Clause", "Document", "Evidence", "Fact", "Finding", "Label", "Protection", "Report"]
 
 
 @dataclass(frozen=True)
@@ -141,6 +141,45 @@ class Protection:
         }
 
 
+FACT_NAMES = (
+    "performer", "performer_entity", "company", "agreement_title", "agreement_date", "governing_law", "union", "minor",
+)  # fmt: skip
+FACT_SOURCES = ("contract", "deal_file", "option", "default")
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One deal fact with its evidence (report schema revision 1.1, ``facts``).
+
+    ``source`` is where the value came from: the contract (then ``clause_id``, ``quote`` — the document's own
+    words — and ``start``/``end`` say where), or the user (a deal file or an option), or a default. ``code`` is
+    the governing law's code (NY, UK, EU-DE, ...). A fact the contract does not state clearly has no Fact.
+    """
+
+    name: str  # one of FACT_NAMES
+    value: str | bool
+    source: str = "contract"
+    clause_id: str | None = None
+    quote: str | None = None
+    start: int | None = None
+    end: int | None = None
+    page: int | None = None
+    confidence: float = 1.0
+    code: str | None = None
+
+    def to_dict(self) -> dict:
+        out = {
+            "value": self.value,
+            "source": self.source,
+            "clause_id": self.clause_id,
+            "quote": self.quote,
+            "confidence": round(self.confidence, 3),
+        }
+        if self.name == "governing_law":
+            out["code"] = self.code
+        return out
+
+
 DOCUMENT_TYPES = ("contract", "terms_of_service", "release_or_consent", "not_a_contract")
 
 
@@ -159,3 +198,7 @@ class Report:
     protections: tuple[Protection, ...] = ()
     document_type: str = "contract"  # one of DOCUMENT_TYPES, decided before scope
     document_type_reason: str = ""
+    facts: tuple[Fact, ...] = ()  # deal facts the contract states, each with its evidence
+
+    def fact(self, name: str) -> Fact | None:
+        return next((f for f in self.facts if f.name == name), None)

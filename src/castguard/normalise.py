@@ -293,10 +293,13 @@ def map_back(report, original, origin: Sequence[int]):
         replace(p, evidence=tuple(evidence(e) for e in p.evidence), explanation=quotes.fix(p.explanation))
         for p in report.protections
     )
+    from .facts import map_facts
+
     return replace(
         report,
         document=original,
         clauses=clauses,
+        facts=map_facts(report.facts, original, origin),
         findings=findings,
         protections=protections,
         scope_evidence=span(*report.scope_evidence) if report.scope_evidence else report.scope_evidence,

@@ -44,6 +44,8 @@ def scan_document(doc, *, detector=None) -> Report:
             path=doc.source,
         )
     analysis = analyze(doc, clauses, sdoc, detector=detector)
+    from .facts import extract_facts
+
     report = Report(
         document=doc,
         in_scope=analysis.scope.in_scope,
@@ -55,6 +57,7 @@ def scan_document(doc, *, detector=None) -> Report:
         protections=analysis.protections,
         document_type=analysis.document_type.value,
         document_type_reason=analysis.document_type.reason,
+        facts=extract_facts(doc, clauses),
         tool_version=__version__,
         model=analysis.detector,
         errors=(),

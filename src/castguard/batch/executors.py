@@ -49,7 +49,6 @@ def analyse_bytes(name: str, data: bytes, suffix: str) -> dict:
     try:
         with open(path, "wb") as fh:
             fh.write(data)
-        from ..draft.deal import facts_from_contract
         from ..report import report_to_dict
         from ..report.html import render_html
         from ..scan import scan
@@ -58,7 +57,7 @@ def analyse_bytes(name: str, data: bytes, suffix: str) -> dict:
             report = scan(path, source=name)
         doc = report_to_dict(report)
         severities = [f.severity for f in report.findings]
-        facts = facts_from_contract(report.document.text)
+        performer = report.fact("performer")
         return {
             "status": "done",
             "report_dict": doc,
@@ -71,7 +70,7 @@ def analyse_bytes(name: str, data: bytes, suffix: str) -> dict:
             "high": severities.count("high"),
             "medium": severities.count("medium"),
             "low": severities.count("low"),
-            "performer": facts.get("performer"),
+            "performer": performer.value if performer is not None else None,
             "model": report.model,
             "findings": [
                 {

@@ -8,14 +8,14 @@ section number, body and the one-sentence carve-out the redline appends to a fla
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .. import __version__
 from ..classify.taxonomy import GAPS, SEVERITY_ORDER
 from ..errors import DraftError
-from ..model import Report
+from ..model import Fact, Report
 from ..report import DISCLAIMER
-from .deal import Deal, facts_from_contract, load_deal, resolve_deal
+from .deal import CONTRACT_FIELDS, Deal, contract_facts, load_deal, resolve_deal
 from .markup import parse_markdown, plain_text
 from .templates import TemplateSet, load_templates
 
@@ -24,8 +24,10 @@ __all__ = [
     "Deal",
     "Section",
     "build_addendum",
+    "contract_facts",
+    "deal_and_sources",
     "deal_for",
-    "facts_from_contract",
+    "deal_notes",
     "load_deal",
     "load_templates",
     "resolve_deal",
@@ -57,9 +59,69 @@ class Addendum:
 
 def deal_for(report: Report, deal_file=None, options: dict | None = None) -> Deal:
     """The deal facts for one report: the contract's own statements, then the deal file, then CLI options."""
-    facts = facts_from_contract(report.document.text)
+    return deal_and_sources(report, deal_file, options)[0]
+
+
+def deal_and_sources(report: Report, deal_file=None, options: dict | None = None) -> tuple[Deal, list[Fact]]:
+    """The deal, and for each fact the contract could give, where its value came from: a :class:`Fact` with
+    ``source`` contract (its clause and words), deal_file or option. A user-given value always wins."""
+    facts = contract_facts(report.facts)
     overrides = load_deal(deal_file) if deal_file else {}
-    return resolve_deal(facts, overrides, options or {}, source=report.document.source)
+    options = {k: v for k, v in (options or {}).items() if v is not None}
+    deal = resolve_deal(facts, overrides, options, source=report.document.source)
+    used: list[Fact] = []
+    for field_name, fact_name in CONTRACT_FIELDS.items():
+        value = getattr(deal, field_name)
+        if field_name in options:
+            used.append(Fact(field_name, value, source="option"))
+        elif field_name in overrides:
+            used.append(Fact(field_name, value, source="deal_file"))
+        elif field_name in facts:
+            fact = report.fact(fact_name)
+            used.append(replace(fact, name=field_name, value=value, code=fact.code))
+    return deal, used
+
+
+_OPTION = {
+    "performer": "--performer",
+    "company": "--company",
+    "agreement_title": "--agreement-title",
+    "agreement_date": "--agreement-date",
+    "jurisdiction": "--jurisdiction",
+    "union": "--union",
+    "minor": "--adult",
+}
+_LABEL = {"agreement_title": "agreement", "agreement_date": "date"}
+
+
+def _where(report: Report, clause_id: str | None) -> str:
+    """Where a clause is, in a reader's words: "clause 14 (Governing Law), p. 6", "the opening, p. 1"."""
+    from ..report.facts import clause_where
+
+    return clause_where(report.clauses, clause_id) or "the contract"
+
+
+def deal_notes(report: Report, used: list[Fact], deal_file=None) -> list[str]:
+    """One line per deal fact saying where its value came from, for stderr:
+    "jurisdiction NY from clause 14 (Governing Law): the State of New York (NY); override with --jurisdiction"."""
+    lines = []
+    for f in used:
+        label = _LABEL.get(f.name, f.name)
+        value = ("yes" if f.value else "no") if isinstance(f.value, bool) else f.value
+        if f.source == "option":
+            option = _OPTION[f.name] if f.name != "minor" else ("--minor" if f.value else "--adult")
+            lines.append(f"{label} {value} from {option}")
+        elif f.source == "deal_file":
+            lines.append(f"{label} {value} from the deal file" + (f" {deal_file}" if deal_file else ""))
+        else:
+            where = _where(report, f.clause_id)
+            if f.name == "jurisdiction":
+                law = report.fact("governing_law")
+                stated = f" (governing law: {law.value}, {law.code})" if law is not None else ""
+                lines.append(f"{label} {value}{stated} from {where}; override with {_OPTION[f.name]}")
+            else:
+                lines.append(f"{label} {value} from {where}; override with {_OPTION[f.name]}")
+    return lines
 
 
 def _tidy(text: str) -> str:

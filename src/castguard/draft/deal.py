@@ -1,7 +1,7 @@
 """Deal facts: who, what agreement, where, and the numbers the addendum needs.
 
-Facts come from three places, later ones winning: what the contract itself states (parties, date, title;
-see :func:`facts_from_contract`), a TOML deal file (``--deal deal.toml``), and CLI options. A required fact
+Facts come from three places, later ones winning: what the contract itself states (parties, date, title,
+governing law, union, minor: :mod:`castguard.facts`, see :func:`contract_facts`), a TOML deal file (``--deal deal.toml``), and CLI options. A required fact
 that none of them gives is a :class:`DealError` naming the fact and how to give it, never a blank in an
 addendum. A deal file is untrusted input: it is size-limited, parsed by ``tomllib`` (no code, no includes),
 and every key and type is checked.
@@ -18,7 +18,7 @@ import tomllib
 
 from ..errors import DealError
 
-__all__ = ["JURISDICTIONS", "REQUIRED", "Deal", "Fees", "facts_from_contract", "load_deal", "resolve_deal"]
+__all__ = ["JURISDICTIONS", "REQUIRED", "Deal", "Fees", "contract_facts", "load_deal", "resolve_deal"]
 
 JURISDICTIONS = ("CA", "NY", "IL", "TN", "US", "EU", "UK", "OTHER")
 REPRESENTATION = ("counsel", "union", "none", "")
@@ -197,158 +197,37 @@ def resolve_deal(
 
 # --------------------------------------------------------------------------- what the contract says
 
-_MONTHS = (
-    "January|February|March|April|May|June|July|August|September|October|November|December|"
-    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
-)
-_DATE = (
-    rf"(?:(?:{_MONTHS})\.? \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)? (?:day of )?(?:{_MONTHS}),? \d{{4}}"
-    rf"|the \d{{1,2}}(?:st|nd|rd|th)? day of (?:{_MONTHS}),? \d{{4}}"
-    r"|\d{4}-\d{2}-\d{2})"
-)
-_DATED = re.compile(
-    rf"(?:\b(?:dated|effective|made|entered into|executed|signed)\b[^.\n]{{0,40}}?|\bDate\b[\s:*|]*)({_DATE})",
-    re.I,
-)
-_ROLE = re.compile(r"\(\s*(?:the\s+|hereinafter\s+)?[\"“]([A-Z][\w .&'’-]{1,30})[\"”]\s*\)")
-_TITLE_WORDS = re.compile(r"\b(?:AGREEMENT|CONTRACT|RELEASE|LICEN[CS]E|TERMS|DEAL MEMO|ADDENDUM|RIDER)\b", re.I)
-PERFORMER_ROLES = {
-    "performer", "artist", "talent", "model", "athlete", "actor", "actress", "player", "vocalist", "musician",
-    "creator", "influencer", "host", "narrator", "participant", "presenter", "voice actor", "endorser", "celebrity",
-    "personality", "singer", "dancer", "comedian", "contributor", "subject", "releasor", "speaker", "guest", "you",
-}  # fmt: skip
-_COMPANY_ROLES = {
-    "company", "studio", "producer", "brand", "client", "photographer", "publisher", "developer", "label",
-    "network", "station", "agency", "sponsor", "licensee", "licensor", "employer", "production company",
-}  # fmt: skip
-_NOT_PARTIES = {"agreement", "effective date", "guardian", "parent", "parties", "party", "term", "territory"}
-_CORPORATE = re.compile(
-    r"\b(?:Inc|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|Co|Company|GmbH|plc|LLP|LP|S\.A|AG|Records|Pictures|Studios?|"
-    r"Productions?|Entertainment|Media|Interactive|Group|Network|Agency|Association|University)\b\.?"
-)
+# the deal fields the contract's own facts (castguard.facts) fill, and the fact each comes from
+CONTRACT_FIELDS = {
+    "performer": "performer",
+    "company": "company",
+    "agreement_title": "agreement_title",
+    "agreement_date": "agreement_date",
+    "jurisdiction": "governing_law",
+    "union": "union",
+    "minor": "minor",
+}
 
 
-def _title_case(text: str) -> str:
-    if text.isupper():
-        small = {"and", "of", "the", "for", "to", "in", "on", "a", "an", "with"}
-        words = text.lower().split()
-        return " ".join(w if (w in small and i) else w[:1].upper() + w[1:] for i, w in enumerate(words))
-    return text
+def contract_facts(facts) -> dict:
+    """The deal values the contract states, from its facts (:mod:`castguard.facts`): the governing law's code
+    becomes the jurisdiction of the template set (CA/NY/IL/TN as they are, another US state US, UK, an EU
+    state EU, anything else OTHER)."""
+    from ..facts import jurisdiction_for
 
-
-_DESCRIPTOR = re.compile(
-    r",?\s+(?=(?:an?|the|whose|of|with|having|incorporated|located|residing|c/o|professionally|p/k/a|f/s/o|"
-    r"acting|on behalf)\b)|,\s*$",
-    re.I,
-)
-_CONNECTORS = {"of", "and", "&", "de", "van", "von", "der", "la", "le", "d/b/a", "dba", "f/k/a", "t/a", "du", "da"}
-_LEAD = re.compile(r"^(?:\(\d+\)|\d+\.|[-*>#|]+)\s*")
-_BLOCK_STOP = re.compile(r"^(?:and|between|by and between|parties|between the parties)\W*$|:\s*$|[\"“][)]", re.I)
-
-
-def _clean_name(candidate: str) -> str:
-    candidate = _LEAD.sub("", candidate.strip())
-    candidate = re.sub(r"\s+of\s*:?$", "", candidate)
-    name = _DESCRIPTOR.split(candidate, maxsplit=1)[0].strip(' ,:;"“”*')
-    if not re.search(r"\b(?:Inc|Co|Ltd|Corp|Jr|Sr|L\.L\.C|S\.A)\.$", name, re.I):
-        name = name.rstrip(".")
-    words = name.split()
-    if any(w[:1].islower() and w not in _CONNECTORS for w in words):
-        # "**Grant.** I irrevocably grant to Lumen Studio LLC": keep the trailing run of capitalised words
-        tail: list[str] = []
-        for w in reversed(words):
-            if w[:1].isupper() or w in _CONNECTORS and tail:
-                tail.append(w)
-            else:
-                break
-        while tail and tail[-1] in _CONNECTORS:
-            tail.pop()
-        name = " ".join(reversed(tail))
-    if not name or len(name.split()) > 10 or not name[:1].isupper() or name.startswith(("I ", "The ", "This ")):
-        return ""
-    if name.isupper() and len(name) > 3:
-        name = " ".join(
-            w
-            if w in {"LLC", "LLP", "LTD", "PLC", "II", "III"} or len(w) <= 2 and w.endswith(".")
-            else w[:1] + w[1:].lower()
-            for w in name.split()
-        )
-        name = re.sub(r"\bLtd\b", "Ltd", name.replace("LTD", "Ltd"))
-    return name
-
-
-def _party_name(head: str, role_start: int) -> str:
-    """The name a "(\"Role\")" definition belongs to: on its own line, or the first line of its address block."""
-    line_start = head.rfind("\n", 0, role_start) + 1
-    same_line = head[line_start:role_start].strip().strip(",")
-    if same_line:
-        # "... by and between KESTREL ATHLETICS, INC., an Oregon corporation": after the last between/and
-        parts = re.split(r"\b(?:between|and)\s+(?=[A-Z(])", same_line)
-        return _clean_name(parts[-1])
-    lines = head[:line_start].rstrip("\n").split("\n")
-    block: list[str] = []
-    for line in reversed(lines):
-        text = line.strip()
-        if re.match(r"\(\d+\)\s", text):  # "(1) BRIGHTWAVE AUDIO LTD, incorporated ... at:" opens its party
-            block.append(text)
-            break
-        if not text or _BLOCK_STOP.search(text) and block:
-            break
-        if _BLOCK_STOP.search(text) and not block and text.endswith(":") and not re.match(r"\(\d+\)", text):
-            break
-        block.append(text)
-    return _clean_name(block[-1]) if block else ""
-
-
-_LABELLED = re.compile(
-    r"^[\s*|>#-]*(?P<role>[A-Z][A-Za-z ]{1,20}?)[\s*]*(?::|\|)[\s*]*(?P<name>[A-Z][^|\n]{1,80}?)[\s*|]*$", re.M
-)
-
-
-def facts_from_contract(text: str) -> dict:
-    """What the contract itself states: title, date, performer and company (each None when unclear), and
-    ``minor`` when the performer signs as a minor."""
-    head = text[:6000]
-    facts: dict = {"agreement_title": None, "agreement_date": None, "performer": None, "company": None}
-    # a performer who signs through a parent or guardian is a minor (--adult overrides)
-    if re.search(r"\ba minor\b|\bminor performer\b|\bparent (?:and|or) (?:legal )?guardian\b", head, re.I):
-        facts["minor"] = True
-    for line in head.split("\n")[:15]:
-        line = line.strip().strip("#*").strip()
-        if 4 <= len(line) <= 130 and _TITLE_WORDS.search(line) and not line.lower().startswith("this "):
-            facts["agreement_title"] = _title_case(line)
-            break
-    m = _DATED.search(head)
-    if m:
-        facts["agreement_date"] = m.group(1)
-    performer = company = None
-    for m in _ROLE.finditer(head):
-        role = m.group(1).strip()
-        if role.lower() in _NOT_PARTIES:
+    by_name = {f.name: f for f in facts}
+    out: dict = {}
+    for field_name, fact_name in CONTRACT_FIELDS.items():
+        fact = by_name.get(fact_name)
+        if fact is None:
             continue
-        name = _party_name(head, m.start())
-        if not name or len(name) > 120 or name.lower() in ("this agreement", "the agreement"):
-            continue
-        before = head[max(0, m.start() - 200) : m.start()]
-        is_person = role.lower() in PERFORMER_ROLES or re.search(
-            r"\ban individual\b|\ba minor\b|\bprofessionally known as\b|p/k/a", before, re.I
-        )
-        if not is_person and role.lower() not in _COMPANY_ROLES and not _CORPORATE.search(name):
-            continue  # ("Episodes"), ("Picture"): a defined term, not a party
-        if is_person and not _CORPORATE.search(name) and performer is None:
-            performer = name
-        elif not is_person and company is None and name != performer:
-            company = name
-    if performer is None or company is None:
-        # a cover sheet: "**Performer:** Renata Solis", "| Model | Aaliyah Brandt |"
-        for m in _LABELLED.finditer(head[:3000]):
-            role, name = m.group("role").strip().lower(), _clean_name(m.group("name"))
-            if not name or name.lower().startswith(("the ", "this ")):
-                continue
-            if performer is None and role in PERFORMER_ROLES and not _CORPORATE.search(name):
-                performer = name
-            elif company is None and role in _COMPANY_ROLES and name != performer:
-                company = name
-    facts["performer"], facts["company"] = performer, company
-    return facts
+        if field_name == "jurisdiction":
+            value = jurisdiction_for(fact.code)
+            if value:
+                out[field_name] = value
+        elif field_name == "minor":
+            if fact.value is True:  # a contract that says the performer is an adult leaves the default
+                out[field_name] = True
+        else:
+            out[field_name] = fact.value
+    return out

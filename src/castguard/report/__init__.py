@@ -130,6 +130,7 @@ def report_to_dict(report: Report) -> dict:
             "pages": doc.pages,
             "characters": len(doc.text),
         },
+        "facts": {f.name: f.to_dict() for f in report.facts},
         "document_type": {"value": report.document_type, "reason": report.document_type_reason},
         "in_scope": report.in_scope,
         "scope_reason": report.scope_reason,

@@ -46,6 +46,9 @@ h2{font-size:1.3rem;margin:1.6rem 0 .6rem;break-after:avoid}
 h3{font-size:1.05rem;margin:0 0 .4rem;break-after:avoid}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:0 0 1rem}
 dl.facts dt{font-weight:bold}dl.facts dd{margin:0}
+dl.facts dd.absent{font-style:italic;color:#444444}
+q.evidence{font-size:.92rem;font-style:italic;color:#333333}
+.deal-facts h2{margin-top:.6rem}.deal-facts .note{font:.9rem/1.4 system-ui,sans-serif;color:#444444;margin:.2rem 0 .6rem}
 .risk{display:flex;flex-wrap:wrap;gap:1.25rem;align-items:center}
 .score{font:700 2.2rem/1 system-ui,sans-serif}
 .score small{font-size:1rem;font-weight:400}
@@ -304,9 +307,9 @@ def _addendum_for(report: Report, deal_options: dict | None):
     """The addendum (for its per-gap language) with the contract's own facts and neutral fallbacks."""
     if not report.in_scope or not report.findings:
         return None
-    from ..draft import build_addendum, facts_from_contract, resolve_deal
+    from ..draft import build_addendum, contract_facts, resolve_deal
 
-    facts = {k: v for k, v in facts_from_contract(report.document.text).items() if v}
+    facts = {k: v for k, v in contract_facts(report.facts).items() if v}
     fallback = {
         "performer": "the Performer",
         "company": "the Company",
@@ -321,6 +324,30 @@ def _addendum_for(report: Report, deal_options: dict | None):
         return None
 
 
+def _facts_html(report: Report) -> str:
+    """The deal facts that head the review: each fact with where the contract states it and its words."""
+    from .facts import INTRO, NOT_STATED, fact_rows
+
+    items = []
+    for r in fact_rows(report.facts, report.clauses):
+        if not r.value:
+            items.append(f'<dt>{_e(r.label)}</dt><dd class="absent">{_e(NOT_STATED)}</dd>')
+            continue
+        where = (
+            f' — <a href="#clause-{_e(r.clause_id)}">{_e(r.where)}</a>' if r.clause_id and r.where else ""
+        )
+        quote = r.quote if len(r.quote) <= 300 else r.quote[:299] + "…"
+        items.append(
+            f"<dt>{_e(r.label)}</dt><dd>{_e(r.value)}{where}"
+            + (f'<br><q class="evidence">{_e(quote)}</q>' if quote else "")
+            + "</dd>"
+        )
+    return (
+        '<section class="deal-facts" aria-labelledby="facts-h"><h2 id="facts-h">Deal facts</h2>'
+        f'<p class="note">{_e(INTRO)}</p><dl class="facts">{"".join(items)}</dl></section>'
+    )
+
+
 def render_html(report: Report, *, deal_options: dict | None = None) -> str:
     doc = report.document
     addendum = _addendum_for(report, deal_options)
@@ -330,11 +357,8 @@ def render_html(report: Report, *, deal_options: dict | None = None) -> str:
     ordered = sorted(
         enumerate(report.findings), key=lambda t: (-SEVERITY_ORDER[t[1].severity], list(GAPS).index(t[1].gap))
     )
-    from ..draft import facts_from_contract
-
-    facts = facts_from_contract(doc.text)
-    title = facts.get("agreement_title") or Path(doc.source).name
-    parties = " and ".join(_e(p) for p in (facts.get("performer"), facts.get("company")) if p) or "not stated clearly"
+    title_fact = report.fact("agreement_title")
+    title = str(title_fact.value) if title_fact is not None else Path(doc.source).name
     scope = (
         "<span>Yes</span> — " + _e(report.scope_reason)
         if report.in_scope
@@ -348,9 +372,8 @@ def render_html(report: Report, *, deal_options: dict | None = None) -> str:
     head = (
         f'<header><p class="tool">castguard {_e(__version__)} · contract review · not legal advice</p>'
         f"<h1>{_e(title)}</h1>"
-        '<dl class="facts">'
-        f"<dt>Parties</dt><dd>{parties}</dd>"
-        f"<dt>Date</dt><dd>{_e(facts.get('agreement_date') or 'not stated clearly')}</dd>"
+        + _facts_html(report)
+        + '<dl class="facts">'
         f"<dt>File</dt><dd>{_e(Path(doc.source).name)} ({_e(doc.format.upper())}, {pages}{len(report.clauses)} clauses)</dd>"
         f"<dt>Document type</dt><dd>{doc_type}</dd>"
         f"<dt>In scope</dt><dd>{scope}</dd>"

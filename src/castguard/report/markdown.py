@@ -58,6 +58,7 @@ def render_markdown(report: Report) -> str:
         "",
         f"> {DISCLAIMER}",
         "",
+        *_facts(report),
         f"- **Format:** {doc.format}"
         + (f", {doc.pages} page(s)" if doc.pages else "")
         + f", {len(report.clauses)} clauses",
@@ -108,6 +109,20 @@ def render_markdown(report: Report) -> str:
         out += [f"*{not_applicable_text(report)}*", ""]
     out += ["---", "", f"*{DISCLAIMER}*", ""]
     return "\n".join(out)
+
+
+def _facts(report: Report) -> list[str]:
+    """The deal facts table that heads the report: each fact, where the contract states it, its words."""
+    from .facts import INTRO, NOT_STATED, fact_rows
+
+    out = ["## Deal facts", "", _cell(INTRO), "", "| Fact | Value | Where | The contract's words |", "|---|---|---|---|"]
+    for r in fact_rows(report.facts, report.clauses):
+        if not r.value:
+            out.append(f"| {r.label} | *{NOT_STATED}* | | |")
+            continue
+        quote = r.quote if len(r.quote) <= 200 else r.quote[:199] + "…"
+        out.append(f"| {r.label} | {_cell(r.value)} | {_cell(r.where)} | “{_cell(quote)}” |")
+    return out + [""]
 
 
 def _protections(report: Report, ref_of) -> list[str]:

@@ -44,8 +44,12 @@ def render_table(report: Report, width: int | None = None) -> str:
     clauses = {c.id: c for c in report.clauses}
     counts = severity_counts(report)
     pages = f", {doc.pages} page(s)" if doc.pages else ""
+    from .facts import fact_rows, facts_table_lines
+
     lines = [
         f"castguard {report.tool_version} — {doc.source} ({doc.format}{pages}, {len(report.clauses)} clauses)",
+        "Deal facts (as the contract states them; \"not stated\" when it does not state them clearly):",
+        *facts_table_lines(fact_rows(report.facts, report.clauses), width=width),
         f"Document type: {document_type_text(report)}",
         f"In scope: {'yes' if report.in_scope else 'no'} — {report.scope_reason}",
         f"Risk score: {risk_score(report)}/100   high {counts['high']} · medium {counts['medium']} · low {counts['low']}",
