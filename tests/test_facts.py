@@ -324,6 +324,14 @@ def test_facts_command_table_json_and_bad_input(tmp_path):
     assert data["facts"]["minor"]["value"] is True and data["facts"]["governing_law"]["code"] == "TX"
     result = runner.invoke(cli, ["facts", str(tmp_path / "missing.pdf")])
     assert result.exit_code == 2 and "missing.pdf" in result.output and len(result.output.strip().splitlines()) == 1
+    # the -o extension chooses the format; a contradicting --format is an error and nothing is written
+    by_name = tmp_path / "by-name.json"
+    result = runner.invoke(cli, ["facts", str(SAMPLES / "videogame_performer_ironpeak.txt"), "-o", str(by_name)])
+    assert result.exit_code == 0 and json.loads(by_name.read_text(encoding="utf-8"))["facts"]
+    clash = tmp_path / "clash.json"
+    result = runner.invoke(cli, ["facts", str(SAMPLES / "videogame_performer_ironpeak.txt"), "--format", "table",
+                                 "-o", str(clash)])  # fmt: skip
+    assert result.exit_code == 2 and "contradicts" in result.output and not clash.exists()
 
 
 def test_draft_names_where_each_fact_came_from_and_options_win(tmp_path):

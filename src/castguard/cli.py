@@ -197,9 +197,9 @@ def scan(contract: Path, fmt: str | None, output: Path | None, fail_on: str | No
     "--format",
     "fmt",
     type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-    help="table for a person at a terminal; json for other tools (the report schema's facts object).",
+    default=None,
+    help="table for a person at a terminal (the default); json for other tools (the report schema's facts "
+    "object). With -o the extension chooses (.txt or .json); a --format that contradicts it is an error.",
 )
 @_output_option("Write the facts to this file (atomically) instead of standard output.")
 @_on_revisions_option
@@ -221,7 +221,10 @@ def facts(contract: Path, fmt: str, output: Path | None, on_revisions: str):
     from .facts import read_facts
     from .report.facts import facts_json, render_facts_table
 
+    from .outputs import resolve_format
+
     _refuse_overwrite(contract, output)
+    fmt = resolve_format("facts", output, fmt)
     sheet = read_facts(contract, source=str(contract), on_revisions=on_revisions)
     if fmt == "json":
         text = json.dumps(facts_json(sheet), indent=2, ensure_ascii=False) + "\n"
