@@ -16,6 +16,7 @@ import hashlib
 import json
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import CastguardError
@@ -308,10 +309,16 @@ def _as_contract(text: str):
 
 def rule_hit_labels(text: str) -> set[str]:
     """The rule detector's raw clause labels for one clause on its own (the model's rule features)."""
+    return set(_rule_hit_labels(text))
+
+
+@lru_cache(maxsize=20000)
+def _rule_hit_labels(text: str) -> frozenset[str]:
+    # the same clause is read again by every fold of an evaluation and by each training in one process
     from .rules import RuleDetector
 
     doc, clauses, concepts = _as_contract(text)
-    return {h.label for h in RuleDetector().label(doc, clauses, concepts)}
+    return frozenset(h.label for h in RuleDetector().label(doc, clauses, concepts))
 
 
 def rules_labels(text: str) -> set[str]:
