@@ -32,7 +32,10 @@ CARVE_OUT = re.compile(
     r"Addendum attached hereto, which shall prevail with respect to any (.+?) \(each as defined in that "
     r"Addendum\)\.?$"
 )
-_DEFINITION = re.compile(r"^\W*[\"“][^\"”]{1,80}[\"”]\s*(?:\([^)]*\)\s*)?(?:,?\s*as \w+ herein,?\s*)?(?:shall\s+)?means?\b")
+NARROWED = re.compile(r"^(?:for a term of .{1,30} years?|\d+-year)$")
+_DEFINITION = re.compile(
+    r"^\W*[\"“][^\"”]{1,80}[\"”]\s*(?:\([^)]*\)\s*)?(?:,?\s*as \w+ herein,?\s*)?(?:shall\s+)?means?\b"
+)
 
 
 def _q(tag: str) -> str:
@@ -72,11 +75,8 @@ def _para(p) -> dict:
         style = ppr.find(_q("pStyle")).get(_q("val")) or ""
     mark_inserted = ppr is not None and ppr.find(f"{_q('rPr')}/{_q('ins')}") is not None
     runs = [r for r in p.iter(_q("r")) if "".join(t.text or "" for t in r.iter(_q("t"))).strip()]
-    bold = bool(runs) and all(
-        r.find(f"{_q('rPr')}/{_q('b')}") is not None and r.find(f"{_q('rPr')}/{_q('b')}").get(_q("val")) not in ("0", "false")
-        for r in runs
-        if not _inside(r, "ins", p)
-    )
+    bolds = [r.find(f"{_q('rPr')}/{_q('b')}") for r in runs if not _inside(r, "ins", p)]
+    bold = bool(bolds) and all(b is not None and b.get(_q("val")) not in ("0", "false") for b in bolds)
     tr = next((a for a in p.iterancestors() if a.tag == _q("tr")), None)
     header_row = False
     if tr is not None:
@@ -165,11 +165,14 @@ def audit(data: bytes, original_path: str | Path, *, allow_deletions: bool = Fal
 
     carve_outs: list[str] = []
     for k, para in enumerate(paras[:rider_start]):
-        if not para["inserted"]:
+        pieces = para["inserted"]
+        if allow_deletions:  # --narrow-grants: a new term replacing "in perpetuity" is not a carve-out
+            pieces = [(b, t) for b, t in pieces if not NARROWED.match(t)]
+        if not pieces:
             continue
-        if len(para["inserted"]) > 1:
-            problems.append(f"paragraph {k + 1} has {len(para['inserted'])} insertions (at most one carve-out)")
-        for _before, text in para["inserted"]:
+        if len(pieces) > 1:
+            problems.append(f"paragraph {k + 1} has {len(pieces)} insertions (at most one carve-out)")
+        for _before, text in pieces:
             carve_outs.append(text)
             m = CARVE_OUT.match(text)
             if not m:

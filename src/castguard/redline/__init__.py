@@ -60,6 +60,7 @@ class Change:
     reason: str | None  # why no carve-out (what the passage is), when none
     narrowed: list[tuple[str, str]] = field(default_factory=list)
     comment: str = ""
+    original: str = ""  # the paragraph's text before the redline
 
 
 @dataclass
@@ -167,6 +168,8 @@ def _rebuild(report: Report) -> tuple[object, list[Para]]:
             and b.in_table == current.in_table
             and not _OPENS_BLOCK.match(body)
             and not current.text.rstrip().endswith(":")
+            # a text file's line that ends a sentence ends its paragraph; a PDF's may just be wrapped there
+            and (doc.format == "pdf" or not re.search(r"[.;!?][\"”’')\]]*$", current.text.rstrip()))
         ):
             # a wrapped line of the same paragraph (PDF lines, hard-wrapped text)
             from docx.text.paragraph import Paragraph
@@ -359,6 +362,7 @@ def redline(
             form=target.form if target else None,
             inserted="",
             reason=None if target else REASONS.get(group.reason or "fragment", "passage"),
+            original=structure.paras[target.index if target else group.index].text,
         )
         if target is not None:
             change.inserted = wording.carve_out(numbers, group.gaps, target.form)

@@ -27,7 +27,8 @@ _WORK_PRODUCT = re.compile(
     re.I,
 )
 _DEFINED = re.compile(
-    r"[\"“]([A-Z][\w'’ -]{1,40})[\"”]\s*\)?\s*(?:,?\s*as (?:stated|used) herein,?\s*)?(?:shall\s+)?means?\b([^\n]{0,400})"
+    r"[\"“]([A-Z][\w'’ -]{1,40})[\"”]\s*\)?\s*(?:,?\s*as (?:stated|used) herein,?\s*)?(?:shall\s+)?means?\b"
+    r"([^\n]{0,400})"
 )
 
 _PERPETUAL = [

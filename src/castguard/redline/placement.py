@@ -264,19 +264,27 @@ class Structure:
                 while j < len(paras) and not (j > i and _AFTER_SIGNATURES.match(paras[j].text)):
                     reason[j] = "signature"
                     j += 1
-        # a script: the paragraphs after "the following script" / "Spoken to child:" until the next heading
-        in_script = False
+        # a script: under a heading such as "Assent Script" / "Spoken to child by Experimenter:", every paragraph
+        # until the next heading; after a sentence introducing one ("read the following statement aloud:",
+        # "[... USE THE FOLLOWING SCRIPT]"), the next paragraph and any quoted ones after it
+        in_script = None
         for i, p in enumerate(paras):
             own = reason[i]
-            if own == "heading" and not _SCRIPT_INTRO.search(p.text):
-                in_script = False
+            if own == "heading":
+                in_script = "heading" if _SCRIPT_INTRO.search(p.text) else None
                 continue
-            if _SCRIPT_INTRO.search(p.text) and (own in ("heading", "list-introduction") or p.text.strip()[:1] == "["):
-                in_script = True
+            if _SCRIPT_INTRO.search(p.text) and (own == "list-introduction" or p.text.strip()[:1] == "["):
+                # a short "Spoken to child by Experimenter:" line acts as a heading
+                short = own == "list-introduction" and _words(p.text) <= 8
+                in_script = "heading" if in_script == "heading" or short else "paragraph"
                 if own is None:
                     reason[i] = "script"
                 continue
-            if in_script and own is None:
+            if in_script == "paragraph":
+                if own is None:
+                    reason[i] = "script"
+                in_script = "paragraph" if own == "script" else None
+            elif in_script == "heading" and own is None:
                 reason[i] = "script"
 
     # ------------------------------------------------------------------ targets

@@ -84,7 +84,9 @@ def comment(
     else:
         kind = reason or "passage"
         verb = "applies" if len(numbers) == 1 else "apply"
-        lines.append(f"No change is proposed to the wording of this {kind}; {where} {verb} to it with respect to {terms}.")
+        lines.append(
+            f"No change is proposed to the wording of this {kind}; {where} {verb} to it with respect to {terms}."
+        )
     if narrowed:
         edits = []
         for old, new in narrowed:
