@@ -210,6 +210,7 @@ class _Group:
     index: int  # paragraph of the carve-out, or of the comment when none
     doc_end: int | None  # where the clause ends in that paragraph (None: no carve-out)
     reason: str | None = None
+    evidence_index: int | None = None  # the first paragraph holding evidence: the comment's place if no carve-out
 
 
 def _groups(report: Report, structure: Structure) -> list[_Group]:
@@ -255,7 +256,7 @@ def _groups(report: Report, structure: Structure) -> list[_Group]:
             key = max(candidates)
             group = placed.get(key)
             if group is None:
-                placed[key] = _Group([clause_id], gaps, starts, key[0], key[1])
+                placed[key] = _Group([clause_id], gaps, starts, key[0], key[1], evidence_index=first_index)
             else:
                 group.clause_ids.append(clause_id)
                 for g, c in gaps.items():
@@ -264,7 +265,7 @@ def _groups(report: Report, structure: Structure) -> list[_Group]:
         else:
             group = unplaced.get(first_index)
             if group is None:
-                unplaced[first_index] = _Group([clause_id], gaps, starts, first_index, None, reason)
+                unplaced[first_index] = _Group([clause_id], gaps, starts, first_index, None, reason, first_index)
             else:
                 group.clause_ids.append(clause_id)
                 for g, c in gaps.items():
@@ -354,6 +355,8 @@ def redline(
         target = None
         if group.doc_end is not None and numbers:
             target = insertion(structure, group.index, group.doc_end, group.starts)
+        if target is None and group.evidence_index is not None:
+            group.index = group.evidence_index  # nothing inserted: comment where the clause says it
         change = Change(
             clause_ids=list(group.clause_ids),
             gaps=sorted(group.gaps, key=lambda g: min([s.n for s in sections if s.gap == g] or [99])),

@@ -116,7 +116,7 @@ _CONTINUES = re.compile(r"(?:[:;,\u2014\u2013-]|\b(?:and|or|and/or|to|including|
 # an item of a list inside a sentence: (a), (iv), (1), a., bullets — not a numbered section ("1.", "5.2")
 _LIST_ITEM = re.compile(
     r"^\s*(?:\(?[a-zA-Z]{1,2}\)|\(?[ivxlcIVXLC]{1,6}\)|\(\d{1,2}\)|\d{1,2}\)|[a-z]\.(?=\s)|"
-    r"[\u2022\u25cf\u25e6\u25aa\u2023\u2043*\u2013-]\s)",
+    r"\d{1,2}\.\s+(?=[a-z])|[\u2022\u25cf\u25e6\u25aa\u2023\u2043*\u2013-]\s)",
 )
 _DEFINITION = re.compile(
     r"^\s*(?:\(?[a-z0-9]{1,4}[.)]\s*)?(?:\d+(?:\.\d+)*\.?\s+)?[\"“][^\"”]{1,80}[\"”]\s*(?:\([^)]{0,80}\)\s*)?"
@@ -370,7 +370,9 @@ def insertion(structure: Structure, index: int, doc_end: int, evidence_starts: l
     if first is not para and last in ";:,":
         return None  # a list whose last item does not end the sentence: no safe place
     if last == ";":
-        return Target(index, end - 1, "proviso")
+        # the end of a clause that is one item of a list ("7. misuse any ... process;") is not the end of the
+        # sentence, and a proviso there would read as one more item
+        return None if is_list_item(para) else Target(index, end - 1, "proviso")
     if last == "." and not _ABBREVIATION.search(tail) and in_last:
         return Target(index, end - 1, "proviso")
     if last in ".!?" or (last in "\"”’')]" and re.search(r"[.!?][\"”’')\]]+$", tail)):
