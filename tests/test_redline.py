@@ -419,8 +419,7 @@ def test_narrow_grants_touches_only_the_persons_grant():
     assert any("\u201cin perpetuity\u201d replaced by \u201cfor a term of five (5) years\u201d" in t
                for _, t in _comments(path))  # fmt: skip
     problems, counts = audit(path.read_bytes(), SAMPLES / "athlete_endorsement_kestrel.docx", allow_deletions=True)
-    assert counts["deletions"] > 0
-    assert [p for p in problems if "accept all" not in p] == []  # narrowing changes words, so accept differs
+    assert counts["deletions"] > 0 and problems == []  # every deletion is a grant word narrowing may strike
     path, _ = redlined(SAMPLES / "voiceover_brightwave.docx", "--narrow-grants")
     deleted = ["".join(t.text for t in d.iter(q("delText"))) for d in _body(path).iter(q("del"))]
     assert not any("irrevocabl" in d.lower() for d in deleted)

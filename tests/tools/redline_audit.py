@@ -33,6 +33,12 @@ CARVE_OUT = re.compile(
     r"Addendum\)\.?$"
 )
 NARROWED = re.compile(r"^(?:for a term of .{1,30} years?|\d+-year)$")
+# what --narrow-grants may strike: a grant's duration, "or hereafter devised", "irrevocable" (with its joining word)
+NARROWABLE = re.compile(
+    r"(?i)(?:(?:and|&)\s+)?(?:in perpetuity|perpetual|forever|for all time|without (?:any )?limit(?:ation)? (?:of|as to) "
+    r"time|irrevocabl[ey](?:,?\s*(?:and)?)?|(?:whether\s+)?(?:or|and|and/or)\s+(?:hereafter|hereinafter|later|"
+    r"subsequently|in the future)\s+(?:devised|developed|invented|created|known|existing))"
+)
 _DEFINITION = re.compile(
     r"^\W*[\"“][^\"”]{1,80}[\"”]\s*(?:\([^)]*\)\s*)?(?:,?\s*as \w+ herein,?\s*)?(?:shall\s+)?means?\b"
 )
@@ -149,6 +155,10 @@ def audit(data: bytes, original_path: str | Path, *, allow_deletions: bool = Fal
     dels = [d for d in body.iter(_q("del")) if d.getparent().tag != _q("rPr")]
     if dels and not allow_deletions:
         problems.append(f"{len(dels)} deletion(s): the default redline must only insert")
+    for d in dels if allow_deletions else ():
+        struck = "".join(t.text or "" for t in d.iter(_q("delText")))
+        if not NARROWABLE.fullmatch(struck.strip(" ,")):
+            problems.append(f"a deletion of words narrowing does not touch: {struck[:60]!r}")
 
     # the rider: every inserted paragraph, after the whole contract
     inserted = [k for k, p in enumerate(paras) if p["mark_inserted"]]
@@ -211,7 +221,9 @@ def audit(data: bytes, original_path: str | Path, *, allow_deletions: bool = Fal
             problems.append(f"accept all lost a carve-out: {text[:60]!r}")
             continue
         contract_part = contract_part[:at] + contract_part[at + len(text.strip()) :]
-    if _words(contract_part) != _words(original):
+    if allow_deletions:
+        pass  # narrowing changes the grant's words: the deletions were checked one by one above
+    elif _words(contract_part) != _words(original):
         a, b = _words(contract_part), _words(original)
         k = next((n for n, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
         problems.append("accept all gives more or other text than the original, the carve-outs and the rider "

@@ -34,7 +34,7 @@ _DEFINED = re.compile(
 _PERPETUAL = [
     (re.compile(r"\bin perpetuity\b", re.I), "for {term}"),
     (re.compile(r"\bforever\b|\bfor all time\b", re.I), "for {term}"),
-    (re.compile(r"\bperpetual(?=\s)", re.I), "{years}-year"),
+    (re.compile(r"\bperpetual(?=[\s,])", re.I), "{years}-year"),
     (re.compile(r"\bwithout (?:any )?limit(?:ation)? (?:of|as to) time\b", re.I), "for {term}"),
 ]
 _HEREAFTER = re.compile(
