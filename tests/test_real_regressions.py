@@ -62,6 +62,15 @@ CASES = [
         set(),
         {"ai_training_grant", "consent_buried_or_bundled", "data_security_deletion_missing"},
     ),
+    (
+        "a platform user who does not consent to ai use is protected",
+        # DeviantArt terms, "Artificial Intelligence Purposes"
+        "When a DeviantArt user does not consent to third party use of their Content for Artificial Intelligence "
+        "Purposes, other users of the Service and third parties accessing the Site are prohibited from using such "
+        "Content (labeled with the noai directive) to train an artificial intelligence system.",
+        set(),
+        {"ai_training_grant"},
+    ),
 ]
 
 
@@ -101,6 +110,71 @@ def test_team_sponsorships_granting_a_drivers_likeness_are_in_scope(name, person
     evidence = report.document.text[start:end]
     assert "WHEREAS" not in evidence.upper()[:40]
     assert "likeness" in evidence.lower()
+
+
+@pytest.mark.parametrize(
+    "name,in_scope,who",
+    [
+        # a likeness licensed through a defined term: "Licensed Intellectual Property" means ... the name, image,
+        # and likeness of the T&B Personality; "T&B Personality" shall mean Tarek El Moussa
+        ("regress_inscope_defined_likeness_legacy.txt", True, "Tarek El Moussa"),
+        # "shall not use Dr. Murray's name or likeness ... unless specifically approved by Dr. Murray": a use that
+        # needs his approval engages him
+        ("regress_inscope_approval_only_emerald.txt", True, "Dr. Murray"),
+        # "... and, solely as allowed pursuant to this Agreement, to the Dr. C. Everett Koop name", beside logos
+        ("regress_inscope_titled_name_drkoop.txt", True, "Koop"),
+        # an AI chatbot whose "Input (e.g., text, audio, images, video ...)" is licensed perpetually: users' voices
+        ("regress_tos_ai_voice_input_grok.txt", True, ""),
+        # an artists' site that licenses "the name that you provide in association with Your Content", although its
+        # terms talk about generative AI at length
+        ("regress_tos_member_name_artstation.txt", True, "name"),
+        # a listener's terms: "content that you can stream" and "an immersive audio experience" are not uploads
+        ("regress_tos_listener_spotify.txt", False, ""),
+    ],
+)
+def test_real_scope_decisions(name, in_scope, who):
+    report = scan(CORPUS / name)
+    assert report.in_scope is in_scope, report.scope_reason
+    assert who in report.scope_reason, report.scope_reason
+    if not in_scope:
+        assert report.findings == ()
+        assert "general AI" not in report.scope_reason  # a music service is not an AI tool
+
+
+def test_terms_that_mention_an_algorithm_are_still_silent_on_ai():
+    """Bluesky licenses users' content "in any format or media" and says nothing about AI training or replicas;
+    a "recommender algorithm" does not make it deal with AI (taxonomy: silent broad grant). "Use your Content to
+    develop ... future products and services" is product development, not an AI-training grant."""
+    report = scan(CORPUS / "regress_tos_silent_broad_bluesky.txt")
+    gaps = {f.gap for f in report.findings}
+    assert "silent_broad_legacy_grant" in gaps
+    assert "ai_training_grant" not in gaps
+    broad = next(f for f in report.findings if f.gap == "silent_broad_legacy_grant")
+    assert "any format or media" in broad.evidence[0].quote
+
+
+def test_use_forbidden_after_termination_is_not_a_surviving_licence(tmp_path):
+    """Mossimo / David Duval endorsement agreement, s. 1(d) and s. 12: "following termination ... Company shall not
+    advertise ..." once raised "consent cannot be revoked" from the words "following termination"."""
+    report = scan_clause(
+        tmp_path,
+        '"Duval Identification" means the right to use, subject to the provisions hereof, Duval\'s name, fame, '
+        "nickname, initials, autograph, voice, video or film portrayals, facsimile signature, photograph, likeness "
+        "and image or facsimile image. It is further agreed that following termination of the Contract Period, "
+        "Company shall not advertise, promote, distribute or sell any item whatsoever in connection with the use of "
+        "any name, figure, design, logo, trademark or trade name similar to or suggestive of the Duval "
+        "Identification.",
+    )
+    gaps = {f.gap for f in report.findings}
+    assert not gaps & {"no_revocation_or_suspension", "unbounded_term_scope"}, gaps
+
+
+def test_a_user_leaving_the_site_does_not_end_the_platforms_perpetual_licence():
+    """ArtStation: "(a) you will immediately cease all use of the Site ..." is the user's duty on termination; it
+    once counted as "use ends" and hid the perpetual, irrevocable licence of Your Content."""
+    report = scan(CORPUS / "regress_tos_member_name_artstation.txt")
+    assert "unbounded_term_scope" in {f.gap for f in report.findings}
+    assert not any("cease all use of the Site" in e.quote for p in report.protections for e in p.evidence)
 
 
 def _corpus_files():

@@ -684,13 +684,13 @@ def test_input_revisions_read_accepted_by_default_or_rejected_on_request(tmp_pat
 @pytest.mark.parametrize(
     "args,message",
     [
-        (["-o", "x.pdf"], "ending in .docx"),
+        (["-o", "x.txt"], "ending in .docx or .pdf"),
         (["-o", "x.docx", "--date", "yesterday"], "ISO 8601"),
         (["-o", "x.docx", "--author", "bad\x07name"], "--author"),
     ],
 )
 def test_cli_errors(tmp_path, args, message):
-    args = [a if a not in ("x.pdf", "x.docx") else str(tmp_path / a) for a in args]
+    args = [a if a not in ("x.txt", "x.docx") else str(tmp_path / a) for a in args]
     result = CliRunner().invoke(cli, ["redline", str(SAMPLES / "influencer_glowup.txt"), "--jurisdiction", "NY", *args])
     assert result.exit_code == 2 and message in result.output
 

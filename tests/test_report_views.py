@@ -127,7 +127,7 @@ def test_markdown_shows_document_type_protections_and_checklist(film, training):
     assert f"## {HEADING}" in md and "## Checklist" in md and "| Gap | Status | Clauses |" in md
     section = md.split(f"## {HEADING}", 1)[1].split("## Checklist", 1)[0]
     assert f"- ✓ **{TRAINING}** (`ai_training_grant`)" in section
-    assert f"  - Section 6.3 No Training (p. 3): “{p.evidence[0].quote}”" in section  # nothing to escape in it
+    assert f"  - **Section 6.3 No Training (p. 3):** “{p.evidence[0].quote}”" in section  # nothing to escape in it
     row = next(line for line in md.splitlines() if line.startswith(f"| {TRAINING} (`ai_training_grant`) |"))
     assert row == f"| {TRAINING} (`ai_training_grant`) | ✓ protected | Section 6.3 No Training (p. 3) |"
     table = md.split("| Gap | Status | Clauses |", 1)[1].split("\n\n", 1)[0].strip().splitlines()[1:]
@@ -151,10 +151,23 @@ def test_markdown_escapes_contract_text_in_the_new_sections(film):
     md = render_markdown(report)
     assert not re.search(r"(?<!\\)<img", md) and "**bold**" not in md and "[link](" not in md
     assert "\n# heading" not in md
-    assert r"a \| b \<img src=x onerror=alert(1)\> \*\*bold\*\* \[link\](http://x) \# heading" in md
+    # only what would be markup is escaped; the pipe only where the text sits in a table cell
+    assert r"a | b \<img src=x onerror=alert(1)> \*\*bold\*\* [link\](http://x) # heading" in md
     row = next(line for line in md.splitlines() if "(`post_mortem_use`) |" in line)
-    assert "✓ protected" in row and r"7\. Pay \| \*Fees\*" in row
+    assert "✓ protected" in row and r"7. Pay \| \*Fees\*" in row
     assert row.count(" | ") == 2  # the escaped pipe does not open a fourth column
+    # a real CommonMark renderer shows every piece of it as text: no tag, no link, no emphasis, no stray "\"
+    from markdown_it import MarkdownIt
+
+    page = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(md)
+    rendered = _Text(page)
+    assert {tag for tag, _ in rendered.tags} <= {
+        "h1", "h2", "h3", "p", "ul", "li", "strong", "em", "code", "blockquote", "table", "thead", "tbody", "tr",
+        "th", "td", "hr",
+    }  # fmt: skip
+    text = " ".join("".join(rendered.parts).split())
+    assert " ".join(hostile.split()) in text and "\\" not in text
+    assert "7. Pay | *Fees*" in text
 
 
 def test_markdown_out_of_scope_has_no_protections_or_checklist(control):

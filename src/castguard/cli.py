@@ -93,7 +93,7 @@ def cli():
     \b
     Example:
       castguard scan contract.pdf
-      castguard scan contract.docx --format json -o report.json
+      castguard scan contract.docx -o report.json
     """
 
 
@@ -124,13 +124,16 @@ def _refuse_overwrite(contract: Path, output: Path | None) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "markdown", "html"]),
-    default="table",
-    show_default=True,
-    help="table for a person at a terminal; json for other tools (castguard.report/1); markdown for email; "
-    "html for the review report (the contract with its gaps marked; one file that works offline and prints).",
+    type=click.Choice(["table", "json", "markdown", "html", "pdf"]),
+    default=None,
+    help="table for a person at a terminal (the default); json for other tools (castguard.report/1); markdown "
+    "for email; html for the review report (the contract with its gaps marked; one file that works offline and "
+    "prints); pdf: the review report through LibreOffice. With -o the extension chooses and --format may only agree.",
 )
-@_output_option("Write the report to this file (atomically) instead of standard output.")
+@_output_option(
+    "Write the report to this file (atomically) instead of standard output; its extension chooses the format: "
+    ".txt (table), .json, .md, .html or .pdf (needs LibreOffice)."
+)
 @click.option(
     "--fail-on",
     type=click.Choice(SEVERITIES),
@@ -138,7 +141,7 @@ def _refuse_overwrite(contract: Path, output: Path | None) -> None:
     help="Exit with status 1 if a finding of this severity or worse exists (for scripts and CI).",
 )
 @_on_revisions_option
-def scan(contract: Path, fmt: str, output: Path | None, fail_on: str | None, on_revisions: str):
+def scan(contract: Path, fmt: str | None, output: Path | None, fail_on: str | None, on_revisions: str):
     """Analyse one contract and report its AI-exposure gaps.
 
     Exit status: 0 done, 1 findings at or above --fail-on, 2 error (one line on stderr).
@@ -146,16 +149,23 @@ def scan(contract: Path, fmt: str, output: Path | None, fail_on: str | None, on_
     \b
     Examples:
       castguard scan deal.pdf
-      castguard scan deal.docx --format markdown -o deal-review.md
+      castguard scan deal.docx -o deal-review.md
       castguard scan deal.txt --format json --fail-on high
-      castguard scan deal.pdf --format html -o review.html
+      castguard scan deal.pdf -o review.html
+      castguard scan deal.pdf -o review.pdf
     """
+    from .outputs import resolve_format
     from .report import SEVERITY_ORDER, report_to_dict
     from .scan import scan as run_scan
 
     _refuse_overwrite(contract, output)
+    fmt = resolve_format("scan", output, fmt)
     report = run_scan(contract, source=str(contract), on_revisions=on_revisions)
-    if fmt == "json":
+    if fmt == "pdf":
+        from .report.pdf import render_pdf
+
+        text = render_pdf(report, output=output)
+    elif fmt == "json":
         text = json.dumps(report_to_dict(report), indent=2, ensure_ascii=False) + "\n"
     elif fmt == "markdown":
         from .report.markdown import render_markdown
@@ -168,7 +178,7 @@ def scan(contract: Path, fmt: str, output: Path | None, fail_on: str | None, on_
     else:
         from .report.table import render_table
 
-        text = render_table(report) + "\n"
+        text = render_table(report, width=100 if output is not None else None) + "\n"
     if output is not None or fmt != "table":  # the table already shows them
         for warning in report.document.warnings:
             click.echo(f"warning: {warning}", err=True)
@@ -234,9 +244,9 @@ def _deal_and_addendum(contract: Path, kw: dict):
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["docx", "markdown", "html"]),
+    type=click.Choice(["docx", "markdown", "html", "pdf"]),
     default=None,
-    help="Output format (default: from the -o extension: .docx, .md or .html).",
+    help="Output format; the -o extension chooses it (.docx, .md, .html or .pdf) and --format may only agree.",
 )
 @_deal_options
 def draft(contract: Path, output: Path, fmt: str | None, **kw):
@@ -251,16 +261,18 @@ def draft(contract: Path, output: Path, fmt: str | None, **kw):
       castguard draft deal.pdf -o addendum.docx --jurisdiction CA
       castguard draft deal.docx --deal deal.toml -o addendum.md
       castguard draft deal.txt --performer "Ana Ruiz" --jurisdiction UK -o addendum.html
+      castguard draft deal.pdf -o addendum.pdf --jurisdiction NY
     """
     from .draft.writers import render
+    from .outputs import resolve_format, to_pdf
 
     _refuse_overwrite(contract, output)
-    if fmt is None:
-        fmt = {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}.get(
-            output.suffix.lower(), "docx"
-        )
+    fmt = resolve_format("draft", output, fmt)
     report, addendum = _deal_and_addendum(contract, kw)
-    write_atomic(output, render(addendum.markdown, addendum.title, fmt))
+    data = render(addendum.markdown, addendum.title, "docx" if fmt == "pdf" else fmt)
+    if fmt == "pdf":
+        data = to_pdf(data, ".docx", output=output)
+    write_atomic(output, data)
     click.echo(f"wrote {output} ({len(addendum.sections)} section(s) answering the gaps found)", err=True)
     _not_advice()
 
@@ -274,7 +286,11 @@ def _not_advice() -> None:
 
 @cli.command()
 @click.argument("contract", type=click.Path(dir_okay=False, path_type=Path))
-@_output_option("Where to write the redlined .docx (atomically).", required=True)
+@_output_option(
+    "Where to write the redline (atomically): .docx (tracked changes to accept or reject in Word or LibreOffice) "
+    "or .pdf (the same changes as LibreOffice shows them, for reading; needs LibreOffice).",
+    required=True,
+)
 @click.option(
     "--author",
     default=None,
@@ -313,14 +329,16 @@ def redline(
       castguard redline deal.pdf --deal deal.toml -o deal-redline.docx
       castguard redline deal.docx --narrow-grants -o deal-redline.docx   # also limit "in perpetuity" etc.
       castguard redline deal.docx --internal -o team-copy.docx          # gap ids in the comments
+      castguard redline deal.docx -o deal-redline.pdf
     """
     import datetime as _dt
 
+    from .outputs import resolve_format, to_pdf
+    from .redline import DEFAULT_AUTHOR
     from .redline import redline as make_redline
 
     _refuse_overwrite(contract, output)
-    if output.suffix.lower() != ".docx":
-        raise CastguardError("a redline is a Word document; give -o a name ending in .docx", path=str(output))
+    fmt = resolve_format("redline", output)
     if rev_date is not None:
         try:
             parsed = _dt.datetime.fromisoformat(rev_date.replace("Z", "+00:00"))
@@ -329,8 +347,6 @@ def redline(
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=_dt.timezone.utc)
         rev_date = parsed.astimezone(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    from .redline import DEFAULT_AUTHOR
-
     defaulted = author is None
     author = DEFAULT_AUTHOR if author is None else author
     if not author.strip() or len(author) > 200 or any(ord(c) < 32 for c in author):
@@ -346,7 +362,7 @@ def redline(
         narrow_grants=narrow_grants,
         internal=internal,
     )
-    write_atomic(output, result.data)
+    write_atomic(output, to_pdf(result.data, ".docx", output=output, notes=True) if fmt == "pdf" else result.data)
     for note in result.notes:
         click.echo(f"warning: {note}", err=True)
     left = [c for c in result.changes if not c.form]
@@ -479,6 +495,9 @@ def batch(paths, outdir, jobs, executor, scheduler, resume, time_limit, memory_m
         return
     if not paths or outdir is None:
         raise click.UsageError("give the contracts (files, folders or .zip) and -o OUTDIR; or --summary OUTDIR")
+    from .outputs import check_output_folder
+
+    check_output_folder("batch", outdir)
     try:
         result = run_batch(
             list(paths), outdir, jobs=jobs or (_os.cpu_count() or 1), executor=executor, scheduler=scheduler,
@@ -548,14 +567,21 @@ def train(data: Path | None, out: Path | None):
 @click.option(
     "--folds", type=click.IntRange(2, 20), default=5, show_default=True, help="Document-grouped cross-validation folds."
 )
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default=None,
+    help="table (the default) or json; with -o the extension chooses (.txt or .json) and --format may only agree.",
+)
+@_output_option("Write the measurements to this file (atomically): .txt (table) or .json.")
 @click.option(
     "--contracts/--no-contracts",
     default=True,
     show_default=True,
     help="Also evaluate contract-level gap sets on the labelled whole contracts.",
 )
-def evaluate(data: Path | None, folds: int, fmt: str, contracts: bool):
+def evaluate(data: Path | None, folds: int, fmt: str | None, output: Path | None, contracts: bool):
     """Measure the detector: clause-level P/R/F1 on held-out documents, and contract-level gap detection.
 
     Clause level: document-grouped k-fold (no contract's clauses on both sides); the keyword baseline, the
@@ -568,15 +594,22 @@ def evaluate(data: Path | None, folds: int, fmt: str, contracts: bool):
     \b
     Example:
       castguard evaluate
-      castguard evaluate --folds 5 --format json > metrics.json
+      castguard evaluate --folds 5 -o metrics.json
     """
     from .classify.evaluation import evaluate_all, render_evaluation
+    from .outputs import resolve_format
 
+    fmt = resolve_format("evaluate", output, fmt)
     data = data or _project_path("data", "clauses.jsonl")
     result = evaluate_all(
-        data, folds=folds, contracts=contracts, progress=(lambda m: click.echo(m, err=True)) if fmt == "table" else None
+        data,
+        folds=folds,
+        contracts=contracts,
+        progress=(lambda m: click.echo(m, err=True)) if fmt == "table" or output is not None else None,
     )
-    if fmt == "json":
-        click.echo(json.dumps(result, indent=1))
+    text = json.dumps(result, indent=1) + "\n" if fmt == "json" else render_evaluation(result) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
     else:
-        click.echo(render_evaluation(result))
+        write_atomic(output, text)
+        click.echo(f"wrote {output}", err=True)

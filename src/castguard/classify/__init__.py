@@ -58,7 +58,9 @@ def analyze(doc: Document, clauses: tuple[Clause, ...], sdoc, detector: Detector
     findings: tuple[Finding, ...] = ()
     protections: tuple[Protection, ...] = ()
     if scope.in_scope:
-        findings, contract_protections = build_findings(doc, clauses, concepts, hits, RuleDetector.name)
+        findings, contract_protections = build_findings(
+            doc, clauses, concepts, hits, RuleDetector.name, document_type=doctype.value
+        )
         hits = hits + contract_protections
         # every protection is reported, also for a gap still raised elsewhere (an approval of photographs that
         # does not reach the voice model): the checklist says which gaps they actually kept out
@@ -80,7 +82,10 @@ def analyze(doc: Document, clauses: tuple[Clause, ...], sdoc, detector: Detector
 
 
 _USER_CONTENT = re.compile(
-    r"\b(?:your|user|member|creator)\s+content\b|\bcontent (?:that )?you (?:post|upload|submit|share|provide|create)\w*\b|"
+    r"\b(?:your|user|member|creator)\s+content\b|"
+    # "In choosing to submit, input, create, generate, post, or display Content ..., you grant us"
+    r"\b(?:submit|input|post|upload|share|display|provid)\w*,? (?:(?:or |and )?\w+,? ){0,6}(?-i:Content)\b|"
+    r"\b(?-i:such Content)\b|\bcontent (?:that )?you (?:post|upload|submit|share|provide|create)\w*\b|"
     r"\byour (?:posts|videos|photos|uploads|submissions|recordings|music|livestreams)\b",
     re.I,
 )

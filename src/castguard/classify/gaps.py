@@ -19,7 +19,10 @@ from dataclasses import dataclass, field
 from ..model import Clause, Document, Evidence, Finding, Protection
 from .lexicon import BROAD_PURPOSE
 from .rules import (
+    _BULLET,
     _HEADING,
+    _RESERVES,
+    _USER_DUTY,
     HOLLOWED,
     ClauseHit,
     Concepts,
@@ -54,6 +57,8 @@ class _Facts:
     """What the whole contract says, gathered once from every sentence."""
 
     mentions_ai: bool = False  # any clause that deals with AI / replicas / synthesis, granting or prohibiting
+    # a clause that deals with AI by name (not a "recommender algorithm", "don't impersonate", "avatars")
+    deals_with_ai: bool = False
     ai_uses: bool = False  # AI / replica / synthetic uses granted or contemplated (not only prohibited)
     notice: bool = False
     data_security: bool = False
@@ -87,6 +92,8 @@ def _gather(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -
     )
     for clause, s in _sentences(doc, clauses, concepts):
         ai_here = s.has("AI", "REPLICA_STRONG", "SYNTHETIC") or (s.has("REPLICA_WEAK") and s.has("PERSON_STRONG"))
+        if ai_here and _EXPRESS_AI.search(s.text):
+            f.deals_with_ai = True
         if ai_here:
             f.mentions_ai = True
             if s.has("NOTICE"):
@@ -219,6 +226,8 @@ def _gather(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -
                 and not re.search(r"(?:not|no)\s+(?:\w+\s+){0,2}(?:revo|withdraw)", s.text, re.I)
                 and not _COMPANY_REVOKES.search(s.text)
                 and _PERSON_REVOKES.search(s.text)
+                # an opt-out of one feature ("opt out of translation") does not end the licence or the AI uses
+                and (not re.search(r"opt[- ]out", s.text, re.I) or _OPT_OUT_REACHES.search(s.text))
             ):
                 f.revocable = True
                 f.protect(clause, s, "no_revocation_or_suspension")
@@ -243,6 +252,11 @@ _PERSON_REVOKES = re.compile(
     r"(?:you|the (?:performer|talent|artist|participant))",
     re.I,
 )
+_OPT_OUT_REACHES = re.compile(
+    r"\btrain|\bartificial intelligence\b|\bAI\b|machine[- ]learning|\bmodels?\b|\blicen[cs]e|\bconsent|\bpermission|"
+    r"\buse of (?:your|the) (?:content|data|recordings|voice|likeness|image)",
+    re.I,
+)
 _COMPANY_REVOKES = re.compile(
     r"\bgrants? you\b|\bwe (?:may|can|reserve)\b|\bsuspend (?:access|your)|\b(?:our|its) (?:sole )?discretion\b|"
     r"\bis free to (?:terminate|suspend)",
@@ -264,8 +278,18 @@ _OWN_PRODUCED = re.compile(
 _NOT_A_GRANT = re.compile(r"indemnif|hold harmless|confidential|warrant|^\W*(?:witnesseth\W*)?whereas\b|\bimitations?\b", re.I)
 
 
+# taxonomy: "no clause that expressly deals with AI, machine learning, digital replicas, voice synthesis or synthetic
+# performers" -- a recommender algorithm, a ban on impersonating others or an avatar picture is not such a clause
+_EXPRESS_AI = re.compile(
+    r"artificial intelligence|\bA\.?I\.?\b|machine[- ]learning|\bdeep[- ]?fakes?\b|\bneural\b|\bgenerative\b|"
+    r"\btrain(?:s|ed|ing)?\b[^.;]{0,60}\b(?:models?|algorithms?|systems?|AI)\b|\bmodels?\b[^.;]{0,30}\btrain|"
+    r"digital (?:replicas?|doubles?|twins?|likeness|recreations?|simulations?)|\breplicas?\b|voice (?:synthesis|clon\w*|models?)|"
+    r"\bsynthe(?:tic|si[sz]\w*)\b|computer[- ]generated|\bsimulat\w*|\bclon(?:e|ed|es|ing)\b|\bre-?creat\w* (?:of )?(?:the |his |her )?(?:likeness|voice|image)"
+)
+
+
 def _broad_qualifier(s: Sentence) -> bool:
-    if _NOT_A_GRANT.search(s.text) or s.is_definition:
+    if _NOT_A_GRANT.search(s.text) or s.is_definition or _RESERVES.search(s.text):
         return False
     if s.has("PERPETUAL", "ALL_MEDIA", "RESULTS"):
         return True
@@ -290,6 +314,8 @@ def _broad_grant(doc: Document, clauses, concepts: Concepts) -> tuple[str, int, 
             i
             for i, s in enumerate(sents)
             if s.has("GRANT")
+            and not _USER_DUTY.search(s.text)
+            and len(_BULLET.findall(s.text)) < 3  # "* Use the Service in any manner that could ..." grants nothing
             and not s.is_definition
             and not _NOT_A_GRANT.search(s.text)
             and (
@@ -307,6 +333,9 @@ def _broad_grant(doc: Document, clauses, concepts: Concepts) -> tuple[str, int, 
                 continue
             if (
                 _broad_qualifier(s)
+                and not _USER_DUTY.search(s.text)
+                and not re.match(r"^\W*(?:use|do|don.t|post|upload|impersonate|attempt)\b", s.text, re.I)
+                and len(_BULLET.findall(s.text)) < 3
                 and polarity(s, s.get("PERPETUAL", "ALL_MEDIA", "RESULTS", "ANY_PURPOSE", "IRREVOCABLE"), doc.text)
                 != "protect"
             ):
@@ -326,7 +355,12 @@ def _broad_grant(doc: Document, clauses, concepts: Concepts) -> tuple[str, int, 
 
 
 def build_findings(
-    doc: Document, clauses: tuple[Clause, ...], concepts: Concepts, hits: list[ClauseHit], detector: str
+    doc: Document,
+    clauses: tuple[Clause, ...],
+    concepts: Concepts,
+    hits: list[ClauseHit],
+    detector: str,
+    document_type: str = "contract",
 ) -> tuple[tuple[Finding, ...], list[ClauseHit]]:
     """Findings for an in-scope contract, and the protective sentences found on the way (as clause labels)."""
     by_id = {c.id: c for c in clauses}
@@ -350,6 +384,14 @@ def build_findings(
     grouped: dict[str, list[ClauseHit]] = {}
     for h in hits:
         if h.label.startswith("protective:"):
+            continue
+        if (
+            h.label in ("no_revocation_or_suspension", "unbounded_term_scope")
+            and not any(re.search(r"perpetu|irrevoc|forever|hereafter|universe", c, re.I) for c in h.cues)
+            and _FORBIDS_AFTER.search(doc.text[h.start : h.end])
+        ):
+            # "following termination ..., Company shall not advertise ... in connection with ... the Duval
+            # Identification": what happens after the term is forbidden, not kept alive
             continue
         if (
             h.label == "unbounded_term_scope"
@@ -408,11 +450,22 @@ def build_findings(
                 for h in src
             ]
 
+    # taxonomy: replica_compensation_missing needs replica, simulation, AI or reuse rights granted; a royalty-free
+    # licence to host and show the content, with none of those, leaves no such use unpaid
+    if "replica_compensation_missing" in grouped and not grouped.keys() & _PAID_USES:
+        del grouped["replica_compensation_missing"]
+
     # consent to replica/AI uses that sits in the body of the contract, not in a separately signed rider
     ai_grants = [
         h for g in ("replica_creation_grant", "ai_training_grant", "synthetic_substitution") for h in grouped.get(g, [])
     ]
-    if ai_grants and "consent_buried_or_bundled" not in grouped and not facts.separate_rider:
+    # (a release or consent form that stands alone is itself the separate consent)
+    if (
+        ai_grants
+        and "consent_buried_or_bundled" not in grouped
+        and not facts.separate_rider
+        and document_type != "release_or_consent"
+    ):
         grouped["consent_buried_or_bundled"] = [
             ClauseHit(
                 h.clause_id,
@@ -437,6 +490,15 @@ def build_findings(
     return tuple(findings), facts.protections
 
 
+_FORBIDS_AFTER = re.compile(
+    r"\b(?:following|after|upon|from and after) (?:the )?(?:termination|expiration|expiry)\b[^.;]{0,80}\b(?:shall|will|may) not\b|"
+    r"\b(?:shall|will|may) not\b[^.;]{0,80}\b(?:following|after) (?:the )?(?:termination|expiration|expiry)\b",
+    re.I,
+)
+_PAID_USES = {
+    "replica_creation_grant", "ai_training_grant", "synthetic_substitution", "replica_use_unspecified",
+    "reuse_other_projects",
+}  # fmt: skip
 _PROJECT = re.compile(
     r"\b(?:in|for|during)\s+(?:use\s+in\s+)?(?:the|its|this)\s+(?:[A-Z][\w-]*|online catalogue|campaign)"
 )
@@ -557,7 +619,7 @@ def _contract_gaps(doc, by_id, facts: _Facts, grouped, detector, minor) -> list[
     )
     uses_ai = ai_span is not None
 
-    if facts.broad_grant and not facts.mentions_ai:
+    if facts.broad_grant and not facts.deals_with_ai:
         out.append(
             _contract_finding(
                 doc,

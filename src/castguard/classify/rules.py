@@ -181,6 +181,9 @@ def _person_parties(text: str) -> set[str]:
     return names
 
 
+_DEFINITION_END = re.compile(r"\.(?:[ \t]*\n|\s+(?=\d+(?:\.\d+)*\.?\s|\([a-z0-9]+\)\s|[A-Z][a-z]+\s))")
+
+
 def _defined_terms(text: str, hits: list[Hit]) -> dict[str, set[str]]:
     """Defined terms whose definition carries a concept we care about -> those concepts."""
     wanted = {"PERSON_STRONG", "REPLICA_STRONG", "AI"}
@@ -199,9 +202,13 @@ def _defined_terms(text: str, hits: list[Hit]) -> dict[str, set[str]]:
             after,
             re.I,
         ):
+            # to the end of the definition's sentence: "... and (b) the name, image, and likeness of the T&B
+            # Personality. 1.9." ends 700 characters in
             lo, hi = m.end(), min(len(text), m.end() + 400)
-            end_sent = text.find(".\n", lo, hi)
-            hi = end_sent if end_sent > 0 else hi
+            end_line = text.find(".\n", lo, hi)
+            hi = end_line if end_line > 0 else hi
+            end_sent = _DEFINITION_END.search(text, lo, min(len(text), lo + 1200))
+            hi = max(hi, end_sent.start()) if end_sent else hi
         elif (
             text[max(0, m.start() - 40) : m.start()].rstrip().endswith(("(", "collectively,", "collectively", "the"))
             or "(" in text[max(0, m.start() - 25) : m.start()]
@@ -425,16 +432,30 @@ _NOT_OPERATIVE = re.compile(
     re.I,
 )
 _HEADING = re.compile(r"^\W*(?:\*\*[^*]{1,120}\*\*|#+\s[^\n]{1,120})\W*$")
+_RESERVES = re.compile(
+    r"\b(?:shall|will|does|is to)?\s*remains? the (?:sole |exclusive |sole and exclusive )?owners?\b|"
+    r"\bretains? (?:all|sole|full|exclusive|its|his|her|their)\b[^.;]{0,40}\b(?:right|title|ownership|interest)",
+    re.I,
+)
 _BULLET = re.compile(r"(?:^|\s)[*•]\s+\S")
 _USER_DUTY = re.compile(
     r"\byou (?:will|shall|may|must|agree) not\b[^.;]{0,60}\b(?:use|modify|alter|copy|create|reproduce|post|upload|"
-    r"decompile|access|distribute|scrape|sell)\b|\byou agree not to\b|\byou are not (?:allowed|permitted) to\b",
+    r"decompile|access|distribute|scrape|sell)\b|\byou agree not to\b|\byou are not (?:allowed|permitted) to\b|"
+    r"^\W*(?:also,?\s+)?(?:don['’]t|do not|never)\s+(?:use|post|upload|share|impersonate|host)\b",
     re.I,
 )
 _ENDS_USE = re.compile(
     r"\b(?:shall|will|must) (?:immediately |absolutely |automatically )?(?:cease|terminate|end)\b[^.;]{0,80}\b(?:use|rights?|licen[cs]e)|"
     r"\b(?:rights?|licen[cs]e|use)\b[^.;]{0,120}\b(?:shall|will) (?:immediately |automatically )?(?:cease|terminate|end|expire)\b|"
     r"\bshall not thereafter use\b|\bcease (?:all |any )?(?:further )?use\b",
+    re.I,
+)
+# the user stops using the service: "you will immediately cease all use of the Site" ends nothing the company holds
+_USER_STOPS = re.compile(
+    r"\byou (?:shall|will|must) (?:immediately )?(?:cease|stop)\b|"
+    r"\byour (?:licen[cs]e|rights?|access)\b(?:[^.;]{0,20}\bto (?:use|access)\b)?[^.;]{0,60}\b(?:cease|terminate|end)|"
+    r"\b(?:terminate|end)\w*\b[^.;]{0,60}\byour (?:licen[cs]e|rights?|access) to (?:use|access)\b|"
+    r"\b(?:cease|stop) (?:all |any )?use of (?:the )?(?:[A-Z]\w+ ){0,2}(?:site|services?|platform|apps?|software|tools?)\b",
     re.I,
 )
 _REVERTS = re.compile(
@@ -469,10 +490,14 @@ class RuleDetector:
         if len(_BULLET.findall(s.text)) >= 3:
             # a list of forbidden conduct read as one sentence ("* do anything illegal; * ...") grants nothing
             return results
+        if _RESERVES.search(s.text):
+            # "T&B shall remain the owner of all right, title and interest in ... the Derivative Works": the
+            # owner keeps what it had; a reservation grants nothing
+            return results
         if _NOT_OPERATIVE.search(s.text):
             # taxonomy v1.1: recitals, warranties, indemnities and duties to police "imitations by others" grant nothing
             return results
-        if _ENDS_USE.search(s.text) and not s.has("PERPETUAL", "IRREVOCABLE"):
+        if _ENDS_USE.search(s.text) and not s.has("PERPETUAL", "IRREVOCABLE") and not _USER_STOPS.search(s.text):
             # "all rights of Company to use the Identification shall cease absolutely": the licence ends with the term
             return [
                 ClauseHit(clause.id, "protective:unbounded_term_scope", 0.8, s.start, s.end, ("cease",), "use ends")
@@ -554,9 +579,12 @@ def _ai_training(s: Sentence):
         and _PERMITS.search(s.text)
     ):
         return "ai_training_grant", s.get("REPLICA_STRONG"), s.texts("REPLICA_STRONG") + ["built from recordings"], 0.7
+    # "to develop ... future products and services", "improve the platform": product development, not training;
+    # developing or improving models, algorithms or technology from the person's material is
+    learning_tech = [t for t in s.texts("TECH_OBJECT", limit=20) if t.lower() in _LEARNING_TECH]
     if (
         s.has("TRAIN_WEAK")
-        and s.has("TECH_OBJECT")
+        and learning_tech
         and (
             s.has("PERSON_STRONG")
             or (
@@ -574,6 +602,8 @@ def _ai_training(s: Sentence):
         )
     return None
 
+
+_LEARNING_TECH = {"model", "models", "algorithms", "neural", "engine", "engines", "technology", "technologies"}
 
 _PERMITS = re.compile(
     r"\b[Mm]ay\b|\b[Rr]ight to|\b[Hh]ereby\b|\b[Gg]rants?\b|\b[Aa]uthori[sz]|\b[Cc]onsents?\b|"

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import Clause, Document
-from .rules import Concepts, Sentence, sentences_of as _sentences
+from .rules import _DEFINITION_END, Concepts, Sentence, sentences_of as _sentences
 
 __all__ = ["ScopeDecision", "decide_scope"]
 
@@ -57,7 +57,7 @@ _GRANT_VERB = re.compile(
     r"\bgrants?\b|\bgranted\b|\blicen[cs]es?\b|\blicen[cs]ed\b|\bhereby\b|\bright to (?:use|reproduce|publish|exploit|"
     r"display|broadcast|record|photograph)|\bpermission\b|\bpermits?\b|\bauthori[sz]e|\bconsents? to\b|"
     r"\b(?:may|shall|will) (?:be (?:entitled|permitted) to )?(?:use|utili[sz]e|exploit|reproduce|publish)\b|"
-    r"\bmak(?:e|es|ing) available\b|\b(?:will|may) be used\b|\bassigns?\b|\bgives? (?:all )?(?:consents?|permission)\b|\b(?:may|shall|will) (?:make|take) (?:\w+,? ){0,4}(?:recordings|pictures|photographs|"
+    r"\bmak(?:e|es|ing) available\b|\b(?:will|may) be used\b|\bassigns?\b|\bgives? (?:all )?(?:consents?|permission)\b|\bgives? (?:\w+ ){0,2}the right to\b|\b(?:may|shall|will) (?:make|take) (?:\w+,? ){0,4}(?:recordings|pictures|photographs|"
     r"videos?|footage)\b|\bconsent to having\b|\bapprove of\b[^.;]{0,40}\bbeing used\b|\ballow\w*\b[^.;]{0,80}\bto be used\b|\ballow\w* [^.;]{0,60}\bto use\b",
     re.I,
 )
@@ -75,12 +75,19 @@ _YOU_OWNER = re.compile(r"\b(?:your|you|yourself)\b|\bof (?:the participant|this
 _OPERATIVE = re.compile(
     r"now,? therefore|agree[sd]? as follows|hereby agree|in consideration of the (?:mutual )?(?:promises|covenants)", re.I
 )
-_NAMED_OWNER = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-zA-Z'’\-]+['’]s\b")
+_NAMED_OWNER = re.compile(
+    r"\b(?:[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-zA-Z'’\-]+['’]s\b|"
+    # "Dr. Murray's name", "the Dr. C. Everett Koop name": a title makes one word (or no possessive) enough
+    r"(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+(?:[A-Z]\.\s+)?(?:[A-Z][a-z]+\s+)?[A-Z][a-zA-Z'’\-]+(?:['’]s\b|(?=\s+(?:name|likeness|image|voice)\b)))"
+)
 # a prohibition is not a grant: "nothing herein grants ... any right to use", "shall not use ... name"
 _PROHIBITS = re.compile(
     r"\bnothing (?:herein|in this)\b|\bno (?:rights?|licen[cs]es?)\b[^.;]{0,80}\b(?:grant|confer|give)|"
     r"\b(?:shall|will|may) not\b[^.;]{0,60}\b(?:use|grant|licen[cs]e)\b|\bis not granted\b|\bare not granted\b",
     re.I,
+)
+_UNLESS_APPROVED = re.compile(
+    r"\b(?:unless|without|except (?:with|upon|as))\b[^.;]{0,80}\b(?:consent|approv\w*|permission|written acknowledgement)", re.I
 )
 _COMPANY_WORD = re.compile(
     r"\b(?:inc|corp|corporation|company|llc|ltd|limited|co|group|holdings|bank|network|club|team|league|association|"
@@ -96,16 +103,26 @@ _OWN_MEDIA = re.compile(
     re.I,
 )
 _USER_CONTENT = re.compile(
-    r"\b(?:your|user|member|creator)\s+(?:content|submissions?|uploads?|materials?|posts?|videos?|photos?|music|"
+    r"\b(?:your|user|member|creator|customer)\s+(?:content|submissions?|uploads?|materials?|posts?|videos?|photos?|music|"
     r"recordings?|voice|likeness|name)\b|\bcontent (?:that )?you\b|\b(?:name|likeness|voice|image)s?,? (?:and |or )?"
     r"(?:your )?(?:likeness|voice|image|profile picture)\b",
     re.I,
 )
 _OWN_PERSON_GRANT = re.compile(
     r"\byour (?:name,?\s+(?:and |or )?(?:image|likeness|voice|profile picture)|likeness|voice|image and likeness)\b|"
-    r"\bname,? (?:image,? )?(?:voice,? )?(?:and |or )?likeness\b",
+    r"\bname,? (?:image,? )?(?:voice,? )?(?:and |or )?likeness\b|"
+    # "the right to use your name and trademarks", "to use the name that you provide" (a developer's "name, logo"
+    # is a company's mark); "uploading it to create a Sora cameo" (a cameo is a user's digital likeness)
+    r"\bto use (?:your name|the name (?:that )?you provide)\b(?![^.;]{0,12}\blogo)|\bcameos?\b",
     re.I,
 )
+# the users' content is defined to hold their recordings: "input (e.g., text, audio, images, video ...)"
+_CONTENT_HOLDS_RECORDINGS = re.compile(
+    r"\b(?:input|content)s?\b[^.]{0,40}\((?:e\.g\.|i\.e\.|including|such as)[^)]{0,150}\b(?:audio|voice|videos?)\b", re.I
+)
+
+
+_TITLED = r"\b(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+(?:[A-Z]\.\s+)?(?:[A-Z][a-z]+\s+)?[A-Z][a-zA-Z'’\-]+"
 
 
 def _owner(s: Sentence, attr_start: int, second_person: bool = False) -> tuple[int, str] | None:
@@ -119,6 +136,10 @@ def _owner(s: Sentence, attr_start: int, second_person: bool = False) -> tuple[i
     m = _NAMED_OWNER.search(window)
     if m and not _COMPANY_WORD.search(m.group(0)):
         return 3, re.sub(r"['’]s(?:\s+\w+)?$", "", m.group(0)).strip()
+    # "the name and/or likeness of Dr. C. Everett Koop"
+    m = re.match(r"[\w/]*(?:,?\s+(?:and/or|and|or)\s+[\w/]+){0,3}\s+of\s+(" + _TITLED + r")", s.text[rel : rel + 90])
+    if m and not _COMPANY_WORD.search(m.group(1)):
+        return 3, m.group(1)
     m = _ROLE_OWNER.search(window)
     if m:
         return 2, m.group(0)
@@ -129,6 +150,28 @@ def _owner(s: Sentence, attr_start: int, second_person: bool = False) -> tuple[i
         return 2, "the signer"  # "I give permission to share any videos where I am recorded"
     if m:
         return 1, "the person" if m.group(0).lower() not in {"my", "me", "i"} else "the signer"
+    return None
+
+
+def _definition_owner(text: str, term: str) -> tuple[int, str] | None:
+    """Whose likeness a defined term carries, read from its definition: "Licensed Intellectual Property" means
+    ... the name, image, and likeness of the T&B Personality -> (2, "T&B Personality")."""
+    d = re.search(r"[\"“]" + re.escape(term) + r"[\"”]\s+(?:shall\s+)?(?:means?|includes?|refers?\s+to)\b", text)
+    if not d:
+        return None
+    body = text[d.end() : d.end() + 1200]
+    end = _DEFINITION_END.search(body)
+    body = body[: end.start()] if end else body[:400]
+    for a in _STRONG.finditer(body):
+        after = body[a.end() : a.end() + 80]
+        m = re.match(r"[^.;]{0,40}?\bof\s+(?:the\s+)?((?:[A-Z][\w&.'’-]*\s+){0,3}?" + r"(?:" + _ROLE_OWNER.pattern + r")|"
+                     r"(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-zA-Z'’-]+)+)", after, re.I)
+        if m and not _COMPANY_WORD.search(m.group(1)):
+            return (2 if _ROLE_OWNER.search(m.group(1)) else 3), m.group(1).strip()
+        before = body[max(0, a.start() - 80) : a.start()]
+        n = _NAMED_OWNER.search(before)
+        if n and not _COMPANY_WORD.search(n.group(0)):
+            return 3, re.sub(r"['’]s(?:\s+\w+)?$", "", n.group(0)).strip()
     return None
 
 
@@ -167,6 +210,14 @@ _ADDRESS_WORD = re.compile(
 def _named(text: str, who: str) -> str:
     """The person behind a defined name, in full: "Theismann" -> "Joseph Theismann"; a role defined as a
     person's name reads as both: Dana R. Whitcombe (“Performer”). Never an address or a company."""
+    # "The term "T&B Personality" shall mean Tarek El Moussa."
+    d = re.search(
+        r"[\"“]" + re.escape(who) + r"[\"”]\s+(?:shall\s+)?means?\s+((?:(?:Dr|Mr|Mrs|Ms)\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z]\.)?"
+        r"(?:\s+[A-Z][a-zA-Z'’\-]+){1,3})\s*[.;,]",
+        text[:60000],
+    )
+    if d and not _COMPANY_WORD.search(d.group(1)) and not _ADDRESS_WORD.search(d.group(1)):
+        return f"{d.group(1)} (“{who}”)"
     if not re.fullmatch(r"[A-Z][a-z]+", who) or who in {"You", "Your"}:
         return who
     head = text[:20000]
@@ -233,22 +284,36 @@ def decide_scope(
         weak = [h for h in s.get("PERSON_WEAK") if _WEAK.match(h.text)]
         if not strong and not weak:
             continue
+        conditional = False
         if _PROHIBITS.search(s.text):
-            continue  # "no rights to members' names or likenesses are granted" (a limited grant still counts)
-        if not strong and _MARKS.search(s.text):
-            continue  # a company's name and logo
+            # "shall not use Dr. Murray's name or likeness unless specifically approved by Dr. Murray": a use
+            # conditioned on approval is a grant that needs a consent; "no rights ... are granted" is not
+            if not (strong and _UNLESS_APPROVED.search(s.text)):
+                continue
+            conditional = True
         attrs = strong or weak
         owner = max((o for h in attrs if (o := _owner(s, h.start, second_person))), default=None)
+        if not strong and _MARKS.search(s.text) and not (owner and owner[0] == 3 and _NAMED_OWNER.search(s.text)):
+            continue  # a company's name and logo (beside them, "the Dr. C. Everett Koop name" is a person's)
+        if owner is None:  # "grants ... the Licensed Intellectual Property", defined as the likeness of a person
+            defined = [h for h in strong if h.defined and _definition_owner(doc.text, h.text)]
+            owner = max((_definition_owner(doc.text, h.text) for h in defined), default=None)
+            if owner is not None:
+                strong, weak, attrs = defined, [], defined
         if owner is None:
             continue
-        if not strong and not any(_tightly_owned(s, h) for h in weak):
+        # "the Dr. C. Everett Koop name": a titled person's name right before it
+        titled = any(re.search(_TITLED + r"\s+$", s.text[max(0, h.start - s.start - 60) : h.start - s.start]) for h in weak)
+        if not strong and not titled and not any(_tightly_owned(s, h) for h in weak):
             continue  # "in the name of the Company": a role nearby does not make the name theirs
         kinds = {re.sub(r"s$", "", h.text.lower()) for h in weak}
-        if not strong and kinds <= {"signature", "name"}:
+        if not strong and not titled and kinds <= {"signature", "name"}:
             continue  # "my signature below", "name (please print)": a signature block, not a licence
-        if not strong and (owner[0] < 2 or (len(kinds) < 2 and not s.has("PARTY_PERSON") and owner[0] != 2)):
+        if not strong and not titled and (owner[0] < 2 or (len(kinds) < 2 and not s.has("PARTY_PERSON") and owner[0] != 2)):
             continue  # "World Book's name" alone is a company's name
         score = owner[0] * 2 + 2 * len(strong) + len(weak) + (2 if re.search(r"\bgrants?\b|\blicen[cs]e|\bhereby", s.text, re.I) else 0)
+        if conditional:
+            score -= 1
         if _NOT_THE_GRANT.search(s.text):
             score -= 3  # the end of a licence or a reservation proves the grant, but is not the sentence to show
         if best is None or score > best[0]:
@@ -274,12 +339,14 @@ def _decide_terms(doc: Document, clauses: tuple[Clause, ...], concepts: Concepts
     whose terms talk mostly about prompts and outputs licenses no one's performance, even if it mentions images.
     """
     media_sentences = ai_sentences = 0
+    holds_recordings = False
     grant: tuple[int, tuple[int, int], bool] | None = None
     for _clause, s in _sentences(doc, clauses, concepts):
+        holds_recordings = holds_recordings or bool(_CONTENT_HOLDS_RECORDINGS.search(s.text))
         ai_talk = _AI_TOOL.search(s.text)
         if ai_talk:
             ai_sentences += 1
-        elif _OWN_MEDIA.search(s.text) and _USERS.search(s.text) and not _NO_GRANT.search(s.text):
+        elif _OWN_MEDIA.search(s.text) and _USERS.search(s.text) and _PUTS_IN.search(s.text) and not _NO_GRANT.search(s.text):
             media_sentences += 1
         if not _GRANT_VERB.search(s.text) or _NO_GRANT.search(s.text) or s.is_definition:
             continue
@@ -297,10 +364,12 @@ def _decide_terms(doc: Document, clauses: tuple[Clause, ...], concepts: Concepts
     own_media = (media_sentences >= 2 and ai_sentences <= 3 * media_sentences) or (
         media_sentences >= 1 and ai_sentences <= 1
     )
-    if own_media or (grant[2] and ai_sentences <= 3 * max(1, media_sentences)):
+    # a licence of the users' own name, likeness, voice or cameo, or of content defined to hold their audio and
+    # video, decides it whatever else the terms talk about: an AI service that takes its users' voices is in scope
+    if own_media or grant[2] or holds_recordings:
         what = "their own name, likeness or voice" if grant[2] else "their own photos, videos, recordings and other content"
         return ScopeDecision(True, f"terms under which users put in {what} and license it to the service", grant[1])
-    if ai_sentences > 3 * media_sentences:
+    if ai_sentences >= 3 and ai_sentences > 3 * media_sentences:
         return ScopeDecision(
             False,
             "terms of a general AI or software tool: users license prompts, inputs and outputs, not their own "
@@ -312,4 +381,6 @@ def _decide_terms(doc: Document, clauses: tuple[Clause, ...], concepts: Concepts
 
 
 _AI_TOOL = re.compile(r"\b(?:prompts?|outputs?|inputs?|generat\w+|completions?|chatbots?)\b", re.I)
+# users putting their media in, not listening to it ("content that you can stream" is a listener's)
+_PUTS_IN = re.compile(r"\b(?:upload|post|submit|share|record|provid|creat|store|publish|broadcast|livestream|distribut)\w*", re.I)
 _USERS = re.compile(r"\b(?:you|your|users?|creators?)\b", re.I)

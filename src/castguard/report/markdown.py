@@ -16,12 +16,33 @@ from .table import (
 
 
 def _cell(s: str) -> str:
-    """Text taken from the contract (a quote, a clause heading) as literal one-line Markdown: whitespace
-    collapsed, and every character that could start markup escaped, ``|`` included so it is safe in a table
-    cell (the addendum's own escape, :func:`castguard.draft.markup.md_escape`)."""
+    """Text taken from the contract (a quote, a clause heading) for a table cell: one line, ``|`` escaped,
+    and whatever else could be markup there (:func:`castguard.draft.markup.md_escape`). A cell is read on
+    its own, so emphasis characters are escaped only when the text itself could pair them."""
     from ..draft.markup import md_escape
 
-    return md_escape(s)
+    return md_escape(s, table=True, line_start=False, isolated=True)
+
+
+def _line(s: str, *, line_start: bool = True) -> str:
+    """Text from the contract or the file system that is alone on its line (or list item), at its start
+    unless ``line_start`` is false."""
+    from ..draft.markup import md_escape
+
+    return md_escape(s, table=False, line_start=line_start, isolated=True)
+
+
+def _inline(s: str) -> str:
+    """Text from the contract inside a line that has emphasis of castguard's own (``**Label:**``)."""
+    from ..draft.markup import md_escape
+
+    return md_escape(s, table=False, line_start=False, isolated=False)
+
+
+def _quote(ref: str, quote: str) -> str:
+    """``**12. Training:** “quote”``: the clause reference as a bold label, so a numbered heading never
+    starts the line (where "12." would open a list) and needs no escape; the quote after it is alone."""
+    return f"**{_inline(ref)}:** “{_line(quote, line_start=False)}”"
 
 
 def render_markdown(report: Report) -> str:
@@ -33,25 +54,25 @@ def render_markdown(report: Report) -> str:
         return clause_ref(clauses[clause_id]) if clause_id in clauses else clause_id
 
     out = [
-        f"# castguard report: {doc.source}",
+        f"# castguard report: {_line(doc.source, line_start=False)}",
         "",
         f"> {DISCLAIMER}",
         "",
         f"- **Format:** {doc.format}"
         + (f", {doc.pages} page(s)" if doc.pages else "")
         + f", {len(report.clauses)} clauses",
-        f"- **Document type:** {_cell(document_type_text(report))}",
-        f"- **In scope:** {'yes' if report.in_scope else 'no'} ({_cell(report.scope_reason)})",
+        f"- **Document type:** {_inline(document_type_text(report))}",
+        f"- **In scope:** {'yes' if report.in_scope else 'no'} ({_inline(report.scope_reason)})",
         f"- **Risk score:** {risk_score(report)}/100 (high {counts['high']}, medium {counts['medium']}, low {counts['low']})",
         f"- **Detector:** {report.model}, castguard {report.tool_version}",
         "",
         "## Summary",
         "",
-        summary_text(report),
+        _line(summary_text(report)),  # it names the file
         "",
     ]
     for w in doc.warnings:
-        out.append(f"- Warning: {w}")
+        out.append(f"- Warning: {_line(w, line_start=False)}")
     if doc.warnings:
         out.append("")
     if report.findings:
@@ -69,11 +90,11 @@ def render_markdown(report: Report) -> str:
             out += [
                 f"### {n}. {g.title} — `{f.gap}` ({f.severity})",
                 "",
-                _cell(f.explanation),  # it names the contract's clause headings
+                _line(f.explanation),  # it names the contract's clause headings
                 "",
             ]
             for e in f.evidence:
-                out.append(f"> {_cell(ref_of(e.clause_id))}: “{_cell(e.quote)}”")
+                out.append(f"> {_quote(ref_of(e.clause_id), e.quote)}")
                 out.append("")
             out += [
                 f"- **Ask for:** {g.protection} (addendum section `{f.remedy}`)",
@@ -98,20 +119,20 @@ def _protections(report: Report, ref_of) -> list[str]:
     for p in report.protections:
         title = f"**{GAPS[p.gap].title}** (`{p.gap}`)"
         if p.hollowed:
-            line = f"- {STATUS_SYMBOL['raised']} {title} *({HOLLOWED_NOTE})* — {_cell(p.explanation)}"
+            line = f"- {STATUS_SYMBOL['raised']} {title} *({HOLLOWED_NOTE})* — {_inline(p.explanation)}"
         else:
-            line = f"- {STATUS_SYMBOL['protected']} {title} — {_cell(p.explanation)}"
+            line = f"- {STATUS_SYMBOL['protected']} {title} — {_inline(p.explanation)}"
             if p.gap in raised:
                 line += " *The gap is still raised by other clauses: see the findings.*"
         out.append(line)
         for e in p.evidence:
-            out.append(f"  - {_cell(ref_of(e.clause_id))}: “{_cell(e.quote)}”")
+            out.append(f"  - {_quote(ref_of(e.clause_id), e.quote)}")
     if report.protections:
         out.append("")
     out += ["## Checklist", "", "| Gap | Status | Clauses |", "|---|---|---|"]
     for row in gap_checklist(report):
         status = row["status"]
-        refs = "; ".join(_cell(ref_of(c)) for c in row["clause_ids"]) or "—"
+        refs = _cell("; ".join(ref_of(c) for c in row["clause_ids"])) or "—"
         out.append(f"| {row['title']} (`{row['gap']}`) | {STATUS_SYMBOL[status]} {STATUS_LABEL[status]} | {refs} |")
     out.append("")
     return out
