@@ -354,7 +354,7 @@ def insertion(structure: Structure, index: int, doc_end: int, evidence_starts: l
     end = para.offset(min(doc_end, para.end)) if doc_end < para.end else len(para.text)
     if end is None:
         return None
-    tail = para.text[:end].rstrip()
+    tail = para.text[:end].rstrip().rstrip("\u200b\u200e\u200f\ufeff").rstrip()  # invisible marks at the end
     tail = re.sub(r"(?:\*{1,3}|(?<!_)__)$", "", tail).rstrip()  # a closing Markdown emphasis
     # an instruction in brackets after the last sentence ("... library. [IF ORAL ASSENT IS NEEDED, ...]")
     tail = re.sub(r"(?<=[.!?])\s*\[[^\[\]]*\]$", "", tail).rstrip()
