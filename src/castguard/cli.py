@@ -326,6 +326,14 @@ def draft(contract: Path, output: Path, fmt: str | None, **kw):
         data = to_pdf(data, ".docx", output=output)
     write_atomic(output, data)
     click.echo(f"wrote {output} ({len(addendum.sections)} section(s) answering the gaps found)", err=True)
+    _not_advice()
+
+
+def _not_advice() -> None:
+    """The not-legal-advice notice: on the terminal, never in a document meant for the other side."""
+    from .report import DISCLAIMER
+
+    click.echo(f"note: {DISCLAIMER}", err=True)
 
 
 @cli.command()
@@ -335,27 +343,50 @@ def draft(contract: Path, output: Path, fmt: str | None, **kw):
     "or .pdf (the same changes as LibreOffice shows them, for reading; needs LibreOffice).",
     required=True,
 )
-@click.option("--author", default="castguard", show_default=True, help="Author name on every tracked change.")
+@click.option(
+    "--author",
+    default=None,
+    help="Name on every tracked change and comment, as the other side will see it "
+    "(default: \"Reviewer\").",
+)
 @click.option(
     "--date", "rev_date", default=None, help="ISO 8601 date-time on every tracked change (default: now, UTC)."
 )
+@click.option(
+    "--narrow-grants",
+    is_flag=True,
+    help="Also narrow the grant's own words (\"in perpetuity\", \"hereafter devised\", \"irrevocable\") where "
+    "the clause is about the person's name, likeness, voice or performance. Off by default: the redline only "
+    "inserts.",
+)
+@click.option(
+    "--internal",
+    is_flag=True,
+    help="Annotated copy for your team: comments also give gap ids, clause ids and confidence. Not for sending.",
+)
 @_deal_options
-def redline(contract: Path, output: Path, author: str, rev_date: str | None, **kw):
+def redline(
+    contract: Path, output: Path, author: str | None, rev_date: str | None, narrow_grants: bool, internal: bool, **kw
+):
     """Write the contract back as a Word document with native tracked changes.
 
-    Flagged clauses are amended as tracked revisions (a term for "in perpetuity", a carve-out pointing to
-    the addendum) with a comment explaining each gap, and the addendum is appended as an inserted block.
-    Accept or reject the changes in Word or LibreOffice. Not legal advice.
+    The redline touches AI terms only: it inserts, per flagged clause, one carve-out making the clause subject
+    to the addendum's sections on digital replicas, AI training and synthetic performers, with one comment
+    saying why, and appends the addendum as an inserted block. Fees, term, ownership and every other
+    commercial term stay word for word. Accept or reject the changes in Word or LibreOffice. Not legal advice.
 
     \b
     Examples:
       castguard redline deal.docx -o deal-redline.docx --author "Ana Ruiz (agent)"
       castguard redline deal.pdf --deal deal.toml -o deal-redline.docx
+      castguard redline deal.docx --narrow-grants -o deal-redline.docx   # also limit "in perpetuity" etc.
+      castguard redline deal.docx --internal -o team-copy.docx          # gap ids in the comments
       castguard redline deal.docx -o deal-redline.pdf
     """
     import datetime as _dt
 
     from .outputs import resolve_format, to_pdf
+    from .redline import DEFAULT_AUTHOR
     from .redline import redline as make_redline
 
     _refuse_overwrite(contract, output)
@@ -368,18 +399,35 @@ def redline(contract: Path, output: Path, author: str, rev_date: str | None, **k
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=_dt.timezone.utc)
         rev_date = parsed.astimezone(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    defaulted = author is None
+    author = DEFAULT_AUTHOR if author is None else author
     if not author.strip() or len(author) > 200 or any(ord(c) < 32 for c in author):
         raise CastguardError("--author must be a name of 1 to 200 printable characters")
     report, addendum = _deal_and_addendum(contract, kw)
-    result = make_redline(report, addendum, contract, author=author, date=rev_date, on_revisions=kw["on_revisions"])
+    result = make_redline(
+        report,
+        addendum,
+        contract,
+        author=author,
+        date=rev_date,
+        on_revisions=kw["on_revisions"],
+        narrow_grants=narrow_grants,
+        internal=internal,
+    )
     write_atomic(output, to_pdf(result.data, ".docx", output=output, notes=True) if fmt == "pdf" else result.data)
     for note in result.notes:
         click.echo(f"warning: {note}", err=True)
+    left = [c for c in result.changes if not c.form]
     click.echo(
         f"wrote {output} ({result.insertions} insertion(s), {result.deletions} deletion(s), "
-        f"{result.comments} comment(s))",
+        f"{result.comments} comment(s)); {result.carve_outs} clause(s) carved out, {len(left)} commented only",
         err=True,
     )
+    if defaulted:
+        click.echo(f'note: changes and comments are signed "{author}"; give --author NAME to sign them', err=True)
+    if internal:
+        click.echo("note: --internal: the comments carry gap ids and confidences; do not send this copy", err=True)
+    _not_advice()
 
 
 class _Progress:

@@ -1,8 +1,10 @@
 """Findings + deal facts -> the addendum that answers them (Jinja2 over ``templates/``).
 
 :func:`build_addendum` is quiet and returns data: the addendum as the templates' Markdown, and per gap its
-section number, body and the one-sentence carve-out the redline appends to a flagged clause. Writers in
-:mod:`castguard.draft.writers` turn the Markdown into Markdown, HTML or a Word document.
+section number, body and the one sentence the redline's comment quotes to say what the section provides.
+Writers in :mod:`castguard.draft.writers` turn the Markdown into Markdown, HTML or a Word document. The
+addendum is a document for the other side: it names no tool and no internal id, and carries no disclaimer
+(the not-legal-advice notice stays in the CLI output and the review report).
 """
 
 from __future__ import annotations
@@ -10,11 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .. import __version__
 from ..classify.taxonomy import GAPS, SEVERITY_ORDER
 from ..errors import DraftError
 from ..model import Fact, Report
-from ..report import DISCLAIMER
 from .deal import CONTRACT_FIELDS, Deal, contract_facts, load_deal, resolve_deal
 from .markup import parse_markdown, plain_text
 from .templates import TemplateSet, load_templates
@@ -43,7 +43,7 @@ class Section:
     remedy: str
     severity: str
     body: str  # Markdown
-    carve_out: str  # plain text: one sentence for the redline
+    carve_out: str  # plain text: what the section provides, for the redline's comment on a clause it answers
 
 
 @dataclass(frozen=True)
@@ -180,8 +180,6 @@ def build_addendum(report: Report, deal: Deal, templates: TemplateSet | None = N
     base = {
         "deal": deal.to_context(),
         "law": templates.law(deal.jurisdiction),
-        "disclaimer": DISCLAIMER,
-        "tool": {"name": "castguard", "version": __version__},
         "source": report.document.source.replace("\\", "/").rsplit("/", 1)[-1],
     }
     sections: list[Section] = []

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
 from ..errors import InputError
 from ..segment.numbering import int_to_roman
@@ -254,7 +255,7 @@ def read_docx(data: bytes, source: str, *, on_revisions: str = "accept") -> dict
                 f"the Word document is damaged and cannot be read ({exc}); re-save it from Word or LibreOffice",
                 path=source,
             ) from None
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, OSError, ValueError, zlib.error) as exc:  # zlib: a corrupt deflate stream
             raise InputError(
                 f"the Word document is damaged and cannot be read ({exc}); re-save it from Word or LibreOffice",
                 path=source,

@@ -207,6 +207,36 @@ class Revisions:
             return self.insert_after(dels[-1], text, like)
         return dels[-1]
 
+    def insert_at(self, p, offset: int, text: str):
+        """Tracked insertion of ``text`` at ``offset`` of the paragraph text, formatted like the run before it.
+
+        Returns the w:ins, or None when the run at ``offset`` cannot be split (a field, a drawing)."""
+        runs = [(r, s, e) for r, s, e in visible_runs(p) if e > s]
+        if not runs or offset >= runs[-1][2]:
+            return self.append(p, text)
+        if offset <= 0:
+            first = runs[0][0]
+            ins = self._mark("ins")
+            ins.append(self._new_run(text, first))
+            first.addprevious(ins)
+            self.counts["ins"] += 1
+            return ins
+        for run, s, e in runs:
+            if s < offset < e:
+                if _split(run, offset - s) is None:
+                    return None
+                break
+        before = next(r for r, s, e in reversed([x for x in visible_runs(p) if x[2] > x[1]]) if e <= offset)
+        anchor = before
+        while anchor.getparent() is not p:
+            parent = anchor.getparent()
+            # never inside a simple field or another insertion; out of a hyperlink or content control it ends
+            if parent.tag in (qn("fldSimple"), qn("ins")) or anchor.getnext() is None:
+                anchor = parent
+            else:
+                break
+        return self.insert_after(anchor, text, before)
+
     def append(self, p, text: str):
         """Tracked insertion of ``text`` at the end of the paragraph, formatted like its last run."""
         runs = visible_runs(p)
