@@ -112,6 +112,19 @@ def _output_option(help: str, *, required: bool = False):
     )
 
 
+def _emit(text: str, output: Path | None, fmt: str, warnings, summary: str) -> None:
+    """A report to standard output or, atomically, to ``output``; the document's warnings on stderr unless the
+    terminal table already shows them."""
+    if output is not None or fmt != "table":
+        for warning in warnings:
+            click.echo(f"warning: {warning}", err=True)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text)
+        click.echo(f"wrote {output} ({summary})", err=True)
+
+
 def _refuse_overwrite(contract: Path, output: Path | None) -> None:
     if output is not None and contract.exists() and output.resolve() == contract.resolve():
         raise CastguardError(
@@ -179,14 +192,7 @@ def scan(contract: Path, fmt: str | None, output: Path | None, fail_on: str | No
         from .report.table import render_table
 
         text = render_table(report, width=100 if output is not None else None) + "\n"
-    if output is not None or fmt != "table":  # the table already shows them
-        for warning in report.document.warnings:
-            click.echo(f"warning: {warning}", err=True)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        write_atomic(output, text)
-        click.echo(f"wrote {output} ({len(report.findings)} finding(s))", err=True)
+    _emit(text, output, fmt, report.document.warnings, f"{len(report.findings)} finding(s)")
     if fail_on and any(SEVERITY_ORDER[f.severity] >= SEVERITY_ORDER[fail_on] for f in report.findings):
         sys.exit(1)
 
@@ -230,14 +236,7 @@ def facts(contract: Path, fmt: str, output: Path | None, on_revisions: str):
         text = json.dumps(facts_json(sheet), indent=2, ensure_ascii=False) + "\n"
     else:
         text = render_facts_table(sheet) + "\n"
-    if output is not None or fmt != "table":
-        for warning in sheet.document.warnings:
-            click.echo(f"warning: {warning}", err=True)
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        write_atomic(output, text)
-        click.echo(f"wrote {output} ({len(sheet.facts)} fact(s) stated in the contract)", err=True)
+    _emit(text, output, fmt, sheet.document.warnings, f"{len(sheet.facts)} fact(s) stated in the contract")
 
 
 def _deal_options(f):

@@ -296,8 +296,9 @@ def decide_scope(
         if not strong and _MARKS.search(s.text) and not (owner and owner[0] == 3 and _NAMED_OWNER.search(s.text)):
             continue  # a company's name and logo (beside them, "the Dr. C. Everett Koop name" is a person's)
         if owner is None:  # "grants ... the Licensed Intellectual Property", defined as the likeness of a person
-            defined = [h for h in strong if h.defined and _definition_owner(doc.text, h.text)]
-            owner = max((_definition_owner(doc.text, h.text) for h in defined), default=None)
+            owned = [(o, h) for h in strong if h.defined and (o := _definition_owner(doc.text, h.text))]
+            defined = [h for _, h in owned]
+            owner = max((o for o, _ in owned), default=None)
             if owner is not None:
                 strong, weak, attrs = defined, [], defined
         if owner is None:
