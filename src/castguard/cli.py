@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import CastguardError
+from .errors import CastguardError, full_disk_error
 
 SEVERITIES = ("high", "medium", "low")
 
@@ -35,6 +35,14 @@ def write_atomic(path: Path, text: str | bytes) -> None:
         raise CastguardError(f"cannot write here ({exc.strerror}); choose another -o path", path=str(path)) from None
 
 
+def _echo(message: str = "", *, err: bool = False, nl: bool = True, json: bool = False) -> None:
+    """Everything castguard prints goes through here: controls and bidi marks from a contract or a file name
+    are shown as escapes, never sent to the terminal (:mod:`castguard.escape.terminal`)."""
+    from .escape.terminal import visible
+
+    click.echo(visible(message, json=json), err=err, nl=nl)
+
+
 class _Group(click.Group):
     """Converts CastguardError (and anything unexpected) into one clear line and exit 2."""
 
@@ -42,12 +50,16 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except CastguardError as exc:
-            click.echo(f"error: {exc}", err=True)
+            _echo(f"error: {exc}", err=True)
             ctx.exit(2)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
         except Exception as exc:  # a bug: still one line, still exit 2, and a pointer to report it
-            click.echo(
+            full = full_disk_error(exc, None)
+            if full is not None:
+                _echo(f"error: {full}", err=True)
+                ctx.exit(2)
+            _echo(
                 f"error: internal error ({type(exc).__name__}: {exc}); please report it with the command you ran",
                 err=True,
             )
@@ -117,12 +129,12 @@ def _emit(text: str, output: Path | None, fmt: str, warnings, summary: str) -> N
     terminal table already shows them."""
     if output is not None or fmt != "table":
         for warning in warnings:
-            click.echo(f"warning: {warning}", err=True)
+            _echo(f"warning: {warning}", err=True)
     if output is None:
-        click.echo(text, nl=False)
+        _echo(text, nl=False, json=fmt == "json")
     else:
         write_atomic(output, text)
-        click.echo(f"wrote {output} ({summary})", err=True)
+        _echo(f"wrote {output} ({summary})", err=True)
 
 
 def _refuse_overwrite(contract: Path, output: Path | None) -> None:
@@ -272,7 +284,7 @@ def _deal_and_addendum(contract: Path, kw: dict):
     templates = load_templates(kw.get("templates_dir"))  # a broken template set fails before any work
     report = run_scan(contract, source=str(contract), on_revisions=kw["on_revisions"])
     for warning in report.document.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        _echo(f"warning: {warning}", err=True)
     options = {
         "performer": kw.get("performer"),
         "company": kw.get("company"),
@@ -285,7 +297,7 @@ def _deal_and_addendum(contract: Path, kw: dict):
     }
     deal, used = deal_and_sources(report, kw.get("deal_file"), options)
     for line in deal_notes(report, used, kw.get("deal_file")):  # which facts came from where
-        click.echo(f"deal: {line}", err=True)
+        _echo(f"deal: {line}", err=True)
     return report, build_addendum(report, deal, templates)
 
 
@@ -324,7 +336,7 @@ def draft(contract: Path, output: Path, fmt: str | None, **kw):
     if fmt == "pdf":
         data = to_pdf(data, ".docx", output=output)
     write_atomic(output, data)
-    click.echo(f"wrote {output} ({len(addendum.sections)} section(s) answering the gaps found)", err=True)
+    _echo(f"wrote {output} ({len(addendum.sections)} section(s) answering the gaps found)", err=True)
     _not_advice()
 
 
@@ -332,7 +344,7 @@ def _not_advice() -> None:
     """The not-legal-advice notice: on the terminal, never in a document meant for the other side."""
     from .report import DISCLAIMER
 
-    click.echo(f"note: {DISCLAIMER}", err=True)
+    _echo(f"note: {DISCLAIMER}", err=True)
 
 
 @cli.command()
@@ -415,17 +427,17 @@ def redline(
     )
     write_atomic(output, to_pdf(result.data, ".docx", output=output, notes=True) if fmt == "pdf" else result.data)
     for note in result.notes:
-        click.echo(f"warning: {note}", err=True)
+        _echo(f"warning: {note}", err=True)
     left = [c for c in result.changes if not c.form]
-    click.echo(
+    _echo(
         f"wrote {output} ({result.insertions} insertion(s), {result.deletions} deletion(s), "
         f"{result.comments} comment(s)); {result.carve_outs} clause(s) carved out, {len(left)} commented only",
         err=True,
     )
     if defaulted:
-        click.echo(f'note: changes and comments are signed "{author}"; give --author NAME to sign them', err=True)
+        _echo(f'note: changes and comments are signed "{author}"; give --author NAME to sign them', err=True)
     if internal:
-        click.echo("note: --internal: the comments carry gap ids and confidences; do not send this copy", err=True)
+        _echo("note: --internal: the comments carry gap ids and confidences; do not send this copy", err=True)
     _not_advice()
 
 
@@ -445,7 +457,7 @@ class _Progress:
             extra = ", ".join(
                 f"{event[k]} {k}" for k in ("skipped", "duplicates", "refused", "recovered") if event.get(k)
             )
-            click.echo(
+            _echo(
                 f"batch: {event['files']} file(s) found; {event['total']} to analyse"
                 + (f" ({extra})" if extra else ""),
                 err=True,
@@ -460,7 +472,9 @@ class _Progress:
         if self.tty:
             width = 24
             filled = int(width * done / total) if total else width
-            self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {line}   ")
+            from .escape.terminal import visible
+
+            self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {visible(line)}   ")
             if done == total:
                 self.stream.write("\n")
             self.stream.flush()
@@ -468,9 +482,9 @@ class _Progress:
             now = time.monotonic()
             if now - self.last >= self.interval or done == total:
                 self.last = now
-                click.echo(f"batch: {line}", err=True)
+                _echo(f"batch: {line}", err=True)
         if event["status"] != "done" and not self.tty:
-            click.echo(f"batch: failed: {event['name']}: {event.get('reason')}", err=True)
+            _echo(f"batch: failed: {event['name']}: {event.get('reason')}", err=True)
 
 
 @cli.command()
@@ -542,7 +556,7 @@ def batch(paths, outdir, jobs, executor, scheduler, resume, time_limit, memory_m
 
     if summary_dir is not None:
         info = write_summaries(summary_dir)
-        click.echo(f"wrote summaries of {info['contracts']} contract(s) to {summary_dir}", err=True)
+        _echo(f"wrote summaries of {info['contracts']} contract(s) to {summary_dir}", err=True)
         return
     if not paths or outdir is None:
         raise click.UsageError("give the contracts (files, folders or .zip) and -o OUTDIR; or --summary OUTDIR")
@@ -555,9 +569,9 @@ def batch(paths, outdir, jobs, executor, scheduler, resume, time_limit, memory_m
             resume=resume, time_limit=time_limit, memory_mb=memory_mb, progress=_Progress(),
         )  # fmt: skip
     except KeyboardInterrupt:
-        click.echo(f"\ninterrupted: nothing is lost; continue with: castguard batch ... -o {outdir} --resume", err=True)
+        _echo(f"\ninterrupted: nothing is lost; continue with: castguard batch ... -o {outdir} --resume", err=True)
         sys.exit(130)
-    click.echo(
+    _echo(
         f"batch: {result.files} file(s): {result.done} analysed, {result.failed} failed, {result.duplicates} duplicate(s), "
         f"{result.skipped} already done, {result.refused} refused, in {result.seconds:.1f} s; see {outdir / 'index.html'}",
         err=True,
@@ -606,7 +620,7 @@ def train(data: Path | None, out: Path | None):
     out = out or _project_path("models")
     t = time.perf_counter()
     meta = run_train(data, out)
-    click.echo(
+    _echo(
         f"trained {meta['id']} on {meta['training_data']['clauses']} clauses "
         f"({meta['training_data']['documents']} documents), {len(meta['labels'])} labels, "
         f"in {time.perf_counter() - t:.1f}s -> {out}"
@@ -656,11 +670,11 @@ def evaluate(data: Path | None, folds: int, fmt: str | None, output: Path | None
         data,
         folds=folds,
         contracts=contracts,
-        progress=(lambda m: click.echo(m, err=True)) if fmt == "table" or output is not None else None,
+        progress=(lambda m: _echo(m, err=True)) if fmt == "table" or output is not None else None,
     )
     text = json.dumps(result, indent=1) + "\n" if fmt == "json" else render_evaluation(result) + "\n"
     if output is None:
-        click.echo(text, nl=False)
+        _echo(text, nl=False, json=fmt == "json")
     else:
         write_atomic(output, text)
-        click.echo(f"wrote {output}", err=True)
+        _echo(f"wrote {output}", err=True)

@@ -16,6 +16,9 @@ with exit status 2. Each message names the file, says what is wrong and what to 
      +-- DraftError              the addendum or redline cannot be written
           +-- DealError          a deal fact is missing or invalid (names the fact and where to give it)
           +-- TemplateError      a template set is incomplete, or a template fails to render
+     +-- OutputError             an output cannot be written
+     |    +-- DiskFull           no space left (or over the file-size quota) while writing
+     +-- BusyError               another castguard run holds the output folder
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from __future__ import annotations
 __all__ = [
     "CastguardError",
     "DealError",
+    "BusyError",
+    "DiskFull",
     "DraftError",
     "EncryptedDocument",
     "ExtractionError",
@@ -30,6 +35,7 @@ __all__ = [
     "InputError",
     "LimitExceeded",
     "NoTextLayer",
+    "OutputError",
     "SchemaError",
     "TemplateError",
     "UnsupportedFormat",
@@ -89,3 +95,38 @@ class DealError(DraftError):
 
 class TemplateError(DraftError):
     code = "E402"
+
+
+class OutputError(CastguardError):
+    code = "E500"
+
+
+class DiskFull(OutputError):
+    """No space left on the device (ENOSPC), over a disk quota (EDQUOT) or over the file-size limit (EFBIG)."""
+
+    code = "E501"
+
+
+class BusyError(CastguardError):
+    code = "E600"
+
+
+_FULL = {28: "no space left on the disk", 122: "over the disk quota", 27: "larger than the system allows a file to be"}
+
+
+def full_disk_error(exc: BaseException, path: str | None) -> DiskFull | None:
+    """A :class:`DiskFull` for an OSError (or SQLite error) that means the disk is full, else None."""
+    import errno
+    import sqlite3
+
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        what = _FULL.get(exc.errno, exc.strerror)
+    elif isinstance(exc, sqlite3.OperationalError) and "disk is full" in str(exc).lower():
+        what = "no space left on the disk"
+    else:
+        return None
+    return DiskFull(
+        f"cannot write: {what} [{DiskFull.code}]; free some space (or write to another disk) and run the command "
+        "again; nothing was half-written",
+        path=path,
+    )

@@ -11,6 +11,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from .errors import full_disk_error
+
 __all__ = ["atomic_path", "write_atomic"]
 
 
@@ -18,7 +20,10 @@ __all__ = ["atomic_path", "write_atomic"]
 def atomic_path(path: str | os.PathLike):
     """Yields a temporary path beside ``path``; on success it replaces ``path``, on failure it is removed."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise full_disk_error(exc, str(path)) or exc
     os.close(fd)
     umask = os.umask(0)
     os.umask(umask)
@@ -26,9 +31,12 @@ def atomic_path(path: str | os.PathLike):
     try:
         yield Path(tmp)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        full = full_disk_error(exc, str(path))
+        if full is not None:
+            raise full from None
         raise
 
 

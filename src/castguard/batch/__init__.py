@@ -225,19 +225,11 @@ def _record(store: RunStore, outdir: Path, model: str, sha: str, name: str, outc
 # --------------------------------------------------------------------------- summaries
 
 
-_FORMULA = re.compile(r"^[=+\-@\t\r]")
-
-
 def _cell(value) -> str:
-    """A CSV cell a spreadsheet shows as text: a leading = + - @ would make it a formula."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        value = "; ".join(value)
-    text = str(value)
-    return "'" + text if _FORMULA.match(text) else text
+    """A CSV cell a spreadsheet shows as text (:func:`castguard.escape.spreadsheet.csv_cell`)."""
+    from ..escape.spreadsheet import csv_cell
+
+    return csv_cell(value)
 
 
 def _write_csv(path: Path, columns: list[str], rows) -> int:

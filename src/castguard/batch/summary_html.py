@@ -25,6 +25,8 @@ import re
 from urllib.parse import quote
 
 from ..classify.taxonomy import GAPS
+from ..escape.html import clean, shown_name
+from ..escape.html import text as escape_text
 from ..report import DISCLAIMER
 
 __all__ = ["render_dashboard", "safe_href"]
@@ -66,17 +68,23 @@ _WORST_WORD = {key: key.replace("-", " ") for key in _WORST_LABEL}  # the roster
 _WORST_RANK = {"high": 5, "medium": 4, "low": 3, "none": 2, "out-of-scope": 1, "not-analysed": 0}
 _STATUSES = ("done", "failed", "refused")
 
-_UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _URL_SAFE = "/-._~!$&'()*+,;=@"  # kept as-is by quote(); everything else (space, '#', '?', '%', ':' ...) is encoded
 
 
 def _clean(value: object) -> str:
-    return _UNSAFE_CHARS.sub("\ufffd", "" if value is None else str(value))
+    """A value as plain text: controls that HTML cannot carry become U+FFFD (:mod:`castguard.escape.html`)."""
+    return clean(value)
 
 
 def _e(value: object) -> str:
     """Escape for element text and double-quoted attribute values."""
-    return html.escape(_clean(value), quote=True)
+    return escape_text(value)
+
+
+def _name(value: object) -> str:
+    """A file name as plain text: controls and bidi marks shown as visible escapes (``\\u202e``)."""
+    return shown_name(value)
 
 
 def _int(value: object) -> int | None:
@@ -258,7 +266,7 @@ def _risk_section(top10: list[dict]) -> str:
         sev = _worst(c)
         bars.append(
             (
-                f"{i}. {_clip(_clean(c.get('path')), 36)}",
+                f"{i}. {_clip(_name(c.get('path')), 36)}",
                 score,
                 f"{score}/100 ({_WORST_WORD[sev]})",
                 BAR_COLOURS["risk"],
@@ -312,7 +320,7 @@ _DEFAULT_SORT = "Risk score"
 
 
 def _name_html(c: dict) -> str:
-    name = _e(c.get("path") or c.get("sha256") or "(unnamed)")
+    name = _e(_name(c.get("path") or c.get("sha256") or "(unnamed)"))
     href = safe_href(c.get("report"))
     return f'<a href="{_e(href)}">{name}</a>' if href else name
 
@@ -325,20 +333,20 @@ def _num_cell(value: object) -> str:
 def _roster_row(c: dict) -> str:
     status = c.get("status") if c.get("status") in _STATUSES else "failed"
     worst = _worst(c)
-    path = _clean(c.get("path") or "")
-    others = list(c.get("names") or [])
+    path = _name(c.get("path") or "")
+    others = [_name(n) for n in c.get("names") or []]
     if path in others:
         others.remove(path)
     also = ""
     if others:
-        shown = "; ".join(_clean(n) for n in others[:3])
+        shown = "; ".join(others[:3])
         more = f" and {len(others) - 3} more" if len(others) > 3 else ""
         also = f"<br><small>also: {html.escape(shown)}{more}</small>"
     status_html = status
     if status != "done":
         detail = " ".join(str(x) for x in (c.get("error_code"), c.get("reason")) if x)
         if detail:
-            status_html += f'<br><small class="reason">{_e(detail)}</small>'
+            status_html += f'<br><small class="reason">{_e(_name(detail))}</small>'
     return (
         f'<tr data-status="{status}" data-severity="{worst}">'
         f'<th scope="row" data-v="{html.escape(path, quote=True)}">{_name_html(c)}{also}</th>'

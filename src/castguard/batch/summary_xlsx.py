@@ -19,11 +19,11 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import os
-import re
 import shutil
 import zipfile
 
 from ..classify.taxonomy import GAPS
+from ..escape.spreadsheet import is_formula_like, xml_safe
 from ..report import DISCLAIMER
 
 __all__ = ["CONTRACT_COLUMNS", "FINDING_COLUMNS", "write_xlsx"]
@@ -42,9 +42,6 @@ CONTRACT_COLUMNS = [name for name, _ in _CONTRACTS]
 FINDING_COLUMNS = [name for name, _ in _FINDINGS]
 
 _MAX_CELL = 32767  # characters an Excel cell holds
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-_ERROR_VALUES = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"}
 _EPOCH = _dt.datetime(1980, 1, 1)  # the earliest time a zip member can carry
 
 
@@ -63,7 +60,7 @@ def _stamp(generated: object) -> _dt.datetime:
 
 
 def _text(value: object) -> str:
-    text = _ILLEGAL.sub("\ufffd", str(value))
+    text = xml_safe(str(value))
     return text if len(text) <= _MAX_CELL else text[: _MAX_CELL - 1] + "…"
 
 
@@ -91,8 +88,7 @@ class _Cells:
         text = _text(value)
         if not text:
             return None
-        risky = text.startswith(_FORMULA_START) or text.lstrip().startswith(_FORMULA_START)
-        if not risky and text not in _ERROR_VALUES:
+        if not is_formula_like(text):
             return text  # openpyxl stores it as a plain string
         cell = self._cell(self._ws, value=text)
         cell.data_type = "s"  # openpyxl made "=..." a formula and "#N/A" an error; force text

@@ -1,16 +1,17 @@
 """The addendum as Markdown, self-contained HTML, or a Word document.
 
 All three come from the same Markdown the templates wrote; HTML and Word walk the parsed blocks, so text is
-escaped once, by the writer of each format (``html.escape`` for HTML; python-docx/lxml for WordprocessingML).
+escaped once, by the writer of each format (:mod:`castguard.escape.html` for HTML; python-docx/lxml for WordprocessingML).
 The addendum goes to the other side of the deal: no format adds a tool name, a disclaimer or a footer note,
 and the Word document's properties carry only its title (none of python-docx's defaults).
 """
 
 from __future__ import annotations
 
-import html
+
 import io
 
+from ..escape.html import text as escape_text
 from .markup import Block, Run, parse_markdown
 
 __all__ = [
@@ -37,7 +38,7 @@ def to_markdown(markdown: str) -> bytes:
 def _html_runs(runs: tuple[Run, ...]) -> str:
     out = []
     for r in runs:
-        text = html.escape(r.text, quote=True)
+        text = escape_text(r.text)
         if r.italic:
             text = f"<em>{text}</em>"
         if r.bold:
@@ -97,7 +98,7 @@ def to_html(markdown: str, title: str) -> bytes:
     doc = (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
+        f"<title>{escape_text(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
         + "\n".join(parts)
         + "\n</main>\n</body>\n</html>\n"
     )

@@ -14,11 +14,12 @@ contract or the deal is escaped.
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 from .. import __version__
 from ..classify.taxonomy import GAPS, SEVERITY_ORDER
+from ..escape.html import file_name
+from ..escape.html import text as escape_text
 from ..model import Report
 from . import DISCLAIMER, clause_ref, gap_checklist, risk_score, severity_counts, summary_text
 from .table import DOCUMENT_TYPE_LABEL, STATUS_SYMBOL, not_applicable_text, protections_apply
@@ -109,7 +110,7 @@ footer{font-size:.9rem;color:#333333;border-top:1px solid #999999;margin-top:2re
 
 
 def _e(text) -> str:
-    return html.escape("" if text is None else str(text), quote=True)
+    return escape_text(text)
 
 
 def _sev(severity: str) -> str:
@@ -374,7 +375,7 @@ def render_html(report: Report, *, deal_options: dict | None = None) -> str:
         f"<h1>{_e(title)}</h1>"
         + _facts_html(report)
         + '<dl class="facts">'
-        f"<dt>File</dt><dd>{_e(Path(doc.source).name)} ({_e(doc.format.upper())}, {pages}{len(report.clauses)} clauses)</dd>"
+        f"<dt>File</dt><dd>{file_name(Path(doc.source).name)} ({_e(doc.format.upper())}, {pages}{len(report.clauses)} clauses)</dd>"
         f"<dt>Document type</dt><dd>{doc_type}</dd>"
         f"<dt>In scope</dt><dd>{scope}</dd>"
         "</dl>"

@@ -17,9 +17,9 @@ from .table import (
 
 def _cell(s: str) -> str:
     """Text taken from the contract (a quote, a clause heading) for a table cell: one line, ``|`` escaped,
-    and whatever else could be markup there (:func:`castguard.draft.markup.md_escape`). A cell is read on
+    and whatever else could be markup there (:func:`castguard.escape.markdown.md_escape`). A cell is read on
     its own, so emphasis characters are escaped only when the text itself could pair them."""
-    from ..draft.markup import md_escape
+    from ..escape.markdown import md_escape
 
     return md_escape(s, table=True, line_start=False, isolated=True)
 
@@ -27,14 +27,14 @@ def _cell(s: str) -> str:
 def _line(s: str, *, line_start: bool = True) -> str:
     """Text from the contract or the file system that is alone on its line (or list item), at its start
     unless ``line_start`` is false."""
-    from ..draft.markup import md_escape
+    from ..escape.markdown import md_escape
 
     return md_escape(s, table=False, line_start=line_start, isolated=True)
 
 
 def _inline(s: str) -> str:
     """Text from the contract inside a line that has emphasis of castguard's own (``**Label:**``)."""
-    from ..draft.markup import md_escape
+    from ..escape.markdown import md_escape
 
     return md_escape(s, table=False, line_start=False, isolated=False)
 
