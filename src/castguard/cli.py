@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import CastguardError, full_disk_error
+from .errors import CastguardError, DiskFull, full_disk_error
 
 SEVERITIES = ("high", "medium", "low")
 
@@ -237,9 +237,8 @@ def facts(contract: Path, fmt: str, output: Path | None, on_revisions: str):
       castguard facts deal.docx --format json -o facts.json
     """
     from .facts import read_facts
-    from .report.facts import facts_json, render_facts_table
-
     from .outputs import resolve_format
+    from .report.facts import facts_json, render_facts_table
 
     _refuse_overwrite(contract, output)
     fmt = resolve_format("facts", output, fmt)
@@ -453,10 +452,13 @@ class _Progress:
     def __call__(self, event: dict) -> None:
         import time
 
+        if event["event"] == "waiting":
+            _echo(f"batch: waiting for the other batch using this folder ({event['holder']}) to finish", err=True)
+            return
         if event["event"] == "start":
-            extra = ", ".join(
-                f"{event[k]} {k}" for k in ("skipped", "duplicates", "refused", "recovered") if event.get(k)
-            )
+            words = {"skipped": "already done", "duplicates": "duplicates", "refused": "refused",
+                     "recovered": "recovered", "not read": "not read"}  # fmt: skip
+            extra = ", ".join(f"{event[k]} {w}" for k, w in words.items() if event.get(k))
             _echo(
                 f"batch: {event['files']} file(s) found; {event['total']} to analyse"
                 + (f" ({extra})" if extra else ""),
@@ -514,6 +516,11 @@ class _Progress:
 @click.option("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
 @click.option("--resume", is_flag=True, help="Continue a run in OUTDIR: skip what is done, retry failures.")
 @click.option(
+    "--wait",
+    is_flag=True,
+    help="If another batch is using OUTDIR, wait for it to finish instead of stopping (one batch per folder).",
+)
+@click.option(
     "--time-limit",
     type=click.FloatRange(0.01, 86400),
     default=120.0,
@@ -534,7 +541,7 @@ class _Progress:
     default=None,
     help="Only re-render the summaries of the run in this folder from its run store (no analysis).",
 )
-def batch(paths, outdir, jobs, executor, scheduler, resume, time_limit, memory_mb, summary_dir):
+def batch(paths, outdir, jobs, executor, scheduler, resume, wait, time_limit, memory_mb, summary_dir):
     """Analyse a whole archive of contracts: folders and .zip files, resumable, in parallel.
 
     One JSON report per contract, contracts.csv and findings.csv, an Excel workbook, and index.html (a
@@ -555,7 +562,10 @@ def batch(paths, outdir, jobs, executor, scheduler, resume, time_limit, memory_m
     from .batch import run_batch, write_summaries
 
     if summary_dir is not None:
-        info = write_summaries(summary_dir)
+        from .batch.lock import FolderLock
+
+        with FolderLock(summary_dir, wait=wait):
+            info = write_summaries(summary_dir)
         _echo(f"wrote summaries of {info['contracts']} contract(s) to {summary_dir}", err=True)
         return
     if not paths or outdir is None:
@@ -566,14 +576,30 @@ def batch(paths, outdir, jobs, executor, scheduler, resume, time_limit, memory_m
     try:
         result = run_batch(
             list(paths), outdir, jobs=jobs or (_os.cpu_count() or 1), executor=executor, scheduler=scheduler,
-            resume=resume, time_limit=time_limit, memory_mb=memory_mb, progress=_Progress(),
+            resume=resume, time_limit=time_limit, memory_mb=memory_mb, progress=_Progress(), wait=wait,
         )  # fmt: skip
     except KeyboardInterrupt:
         _echo(f"\ninterrupted: nothing is lost; continue with: castguard batch ... -o {outdir} --resume", err=True)
         sys.exit(130)
+    except Exception as exc:
+        full = full_disk_error(exc, getattr(exc, "path", None))
+        if full is None:
+            raise
+        raise DiskFull(
+            full.message.replace(
+                "run the command again", f"continue with: castguard batch ... -o {outdir} --resume"
+            ),
+            path=full.path,
+        ) from None
     _echo(
         f"batch: {result.files} file(s): {result.done} analysed, {result.failed} failed, {result.duplicates} duplicate(s), "
-        f"{result.skipped} already done, {result.refused} refused, in {result.seconds:.1f} s; see {outdir / 'index.html'}",
+        f"{result.skipped} already done, {result.refused} refused, in {result.seconds:.1f} s; see {outdir / 'index.html'}"
+        + (
+            f"; {result.ignored} file(s) not read (links leaving the input, hidden or unsupported files: "
+            "listed in contracts.csv)"
+            if result.ignored
+            else ""
+        ),
         err=True,
     )
 

@@ -119,6 +119,8 @@ def full_disk_error(exc: BaseException, path: str | None) -> DiskFull | None:
     import errno
     import sqlite3
 
+    if isinstance(exc, DiskFull):
+        return exc
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
         what = _FULL.get(exc.errno, exc.strerror)
     elif isinstance(exc, sqlite3.OperationalError) and "disk is full" in str(exc).lower():

@@ -26,8 +26,9 @@ from pathlib import Path
 from .. import __version__
 from ..errors import CastguardError
 from ..output import atomic_path, write_atomic
-from .discover import Refused, Source, discover
+from .discover import Refused, Skipped, Source, discover
 from .executors import DEFAULT_MEMORY_MB, DEFAULT_TIME_LIMIT, DaskPool, LocalPool
+from .lock import FolderLock
 from .store import STORE_NAME, RunStore
 
 __all__ = ["BatchResult", "model_version", "run_batch", "write_summaries"]
@@ -49,6 +50,7 @@ class BatchResult:
     duplicates: int = 0
     skipped: int = 0
     refused: int = 0
+    ignored: int = 0  # links leaving the input, hidden and unsupported files: recorded as skipped
     seconds: float = 0.0
     failures: list[tuple[str, str]] = field(default_factory=list)
 
@@ -95,9 +97,26 @@ def run_batch(
     memory_mb: int = DEFAULT_MEMORY_MB,
     progress=None,
     dask_client=None,
+    wait: bool = False,
 ) -> BatchResult:
+    """Analyse ``paths`` into ``outdir``. The folder's batch lock is held for the whole run: a second run on the
+    same folder (``resume`` or not) raises :class:`castguard.errors.BusyError` naming the holder, or with
+    ``wait`` blocks until the holder ends."""
     outdir = Path(outdir)
     _prepare_outdir(outdir)
+
+    def waiting(who: str) -> None:
+        if progress:
+            progress({"event": "waiting", "holder": who})
+
+    with FolderLock(outdir, wait=wait, on_wait=waiting):
+        return _run_locked(paths, outdir, jobs=jobs, executor=executor, scheduler=scheduler, resume=resume,
+                           time_limit=time_limit, memory_mb=memory_mb, progress=progress,
+                           dask_client=dask_client)  # fmt: skip
+
+
+def _run_locked(paths, outdir: Path, *, jobs, executor, scheduler, resume, time_limit, memory_mb, progress,
+                dask_client) -> BatchResult:  # fmt: skip
     store_path = outdir / STORE_NAME
     existed = store_path.exists()
     store = RunStore(store_path)
@@ -113,11 +132,15 @@ def run_batch(
         result = BatchResult(outdir)
         started = time.monotonic()
         sources = discover(paths, exclude=outdir)
-        result.files = len(sources)
+        result.files = sum(1 for s in sources if not isinstance(s, Skipped))
         # plan: hash every file, record it, and keep one task per distinct content still to do
         plan: list[tuple[str, Source]] = []
         planned: dict[str, str] = {}
         for src in sources:
+            if isinstance(src, Skipped):
+                store.set_file(src.name, "skipped", reason=src.reason)
+                result.ignored += 1
+                continue
             if isinstance(src, Refused):
                 store.set_file(src.name, "refused", reason=src.reason)
                 result.refused += 1
@@ -150,7 +173,8 @@ def run_batch(
         total = len(plan)
         if progress:
             progress({"event": "start", "total": total, "files": result.files, "skipped": result.skipped,
-                      "duplicates": result.duplicates, "refused": result.refused, "recovered": recovered})  # fmt: skip
+                      "duplicates": result.duplicates, "refused": result.refused, "recovered": recovered,
+                      "not read": result.ignored})  # fmt: skip
         by_sha = {sha: src for sha, src in plan}
 
         def tasks():
@@ -263,12 +287,13 @@ def write_summaries(outdir: Path, *, store: RunStore | None = None) -> dict:
             "tool_version": store.meta("tool_version") or __version__,
             "model": model,
             "generated": store.meta("finished") or store.meta("started") or "",
-            "files": sum(counts.values()),
+            "files": sum(counts.values()) - counts.get("skipped", 0),
             "contracts": n_contracts,
             "done": counts.get("done", 0),
             "failed": counts.get("failed", 0),
             "duplicates": counts.get("duplicate", 0),
             "refused": counts.get("refused", 0),
+            "skipped": counts.get("skipped", 0),
         }
         contracts = [_public(r) for r in store.contract_rows(model)]
         findings = list(store.finding_rows(model))

@@ -16,7 +16,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-__all__ = ["DOCUMENT_EXTENSIONS", "Refused", "Source", "discover"]
+__all__ = ["DOCUMENT_EXTENSIONS", "Refused", "Skipped", "Source", "discover", "link_target_outside"]
 
 CONTRACT_EXTENSIONS = {".pdf", ".docx", ".txt", ".md", ".markdown", ".text"}
 # documents castguard cannot read: recorded as refused (with what to convert to), not silently skipped
@@ -36,8 +36,13 @@ class Source:
 
     def read(self, limit: int = MAX_FILE_BYTES) -> bytes:
         if not self.member:
-            with open(self.path, "rb") as fh:
-                data = fh.read(limit + 1)
+            from ..errors import CastguardError
+            from ..ingest import read_bounded
+
+            try:
+                return read_bounded(self.path, self.name, limit)
+            except CastguardError as exc:
+                raise ValueError(exc.message) from None
         else:
             data = _read_member(self.path, self.member, limit)
         if len(data) > limit:
@@ -54,6 +59,30 @@ class Source:
 class Refused:
     name: str
     reason: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file or folder the batch did not read on purpose (a link leaving the input, a hidden or unsupported
+    file), recorded with the reason so that nothing in an archive goes unaccounted for."""
+
+    name: str
+    reason: str
+
+
+_SUPPORTED = ", ".join(sorted(CONTRACT_EXTENSIONS - {".markdown", ".text"})) + " and .zip"
+
+
+def link_target_outside(link: Path, root: Path) -> str | None:
+    """For a symbolic link under ``root``: None if it resolves inside ``root``, else why it is not followed."""
+    try:
+        target = link.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return "a broken or looping symbolic link; not followed"
+    base = root.resolve()
+    if target == base or base in target.parents:
+        return None
+    return "a symbolic link to a place outside the input folder; not followed (copy it in if it belongs here)"
 
 
 def _read_member(archive: Path, member: tuple[str, ...], limit: int) -> bytes:
@@ -98,7 +127,11 @@ def _archive(path: Path, display: str, prefix: tuple[str, ...], zf: zipfile.ZipF
         name = f"{display}!{info.filename}"
         problem = _unsafe_member(info)
         base = PurePosixPath(info.filename).name
-        if base.startswith(".") or info.filename.startswith("__MACOSX/"):
+        if info.filename.startswith("__MACOSX/"):
+            out.append(Skipped(name, "macOS resource data the archiver added, not a document; not read"))
+            continue
+        if base.startswith(".") or any(part.startswith(".") for part in PurePosixPath(info.filename).parts[:-1]):
+            out.append(Skipped(name, "a hidden file (its name or folder starts with a dot); not read"))
             continue
         suffix = PurePosixPath(info.filename).suffix.lower()
         if suffix == ".zip":
@@ -115,6 +148,8 @@ def _archive(path: Path, display: str, prefix: tuple[str, ...], zf: zipfile.ZipF
                     out.append(Refused(name, f"the archive inside the archive cannot be read ({exc})"))
             continue
         if suffix not in DOCUMENT_EXTENSIONS:
+            what = f"{suffix} files are" if suffix else "files without an extension are"
+            out.append(Skipped(name, f"not a contract file: {what} not read (castguard reads {_SUPPORTED})"))
             continue
         if problem:
             out.append(Refused(name, problem))
@@ -123,6 +158,16 @@ def _archive(path: Path, display: str, prefix: tuple[str, ...], zf: zipfile.ZipF
 
 
 def _add_file(path: Path, display: str, out: list) -> None:
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        out.append(Refused(display, f"cannot read the file ({exc.strerror})"))
+        return
+    if not stat.S_ISREG(mode):
+        from ..ingest import _not_regular
+
+        out.append(Refused(display, f"it is {_not_regular(mode)}, not a regular file; not read"))
+        return
     if path.suffix.lower() == ".zip":
         try:
             with zipfile.ZipFile(path) as zf:
@@ -138,28 +183,63 @@ def _add_file(path: Path, display: str, out: list) -> None:
     out.append(Source(display, path, (), size))
 
 
-def discover(paths: list[Path], *, exclude: Path | None = None) -> list[Source | Refused]:
-    """Every contract under ``paths`` in a stable order. ``exclude`` (the output folder) is never walked."""
-    out: list[Source | Refused] = []
+def discover(paths: list[Path], *, exclude: Path | None = None) -> list[Source | Refused | Skipped]:
+    """Every contract under ``paths`` in a stable order. ``exclude`` (the output folder) is never walked.
+
+    A path given by name is read even if it is a link (the user chose it). Inside a folder, a symbolic link
+    is followed only when it stays inside that folder: a link to a file elsewhere (``passwd.txt ->
+    /etc/passwd``) or to any folder is recorded as :class:`Skipped`, as are hidden files and folders (names
+    starting with a dot) and files castguard does not read, each with the reason.
+    """
+    out: list[Source | Refused | Skipped] = []
     excluded = exclude.resolve() if exclude else None
     for root in paths:
         root = Path(root)
-        if root.is_file():
+        if root.is_dir():
+            _walk(root, excluded, out)
+        elif root.exists():
             _add_file(root, str(root), out)
-            continue
-        if not root.is_dir():
+        else:
             out.append(Refused(str(root), "no such file or folder"))
-            continue
-        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-            here = Path(dirpath)
-            dirnames[:] = sorted(
-                d for d in dirnames if not d.startswith(".") and (excluded is None or (here / d).resolve() != excluded)
-            )
-            for fn in sorted(filenames):
-                if fn.startswith("."):
-                    continue
-                p = here / fn
-                if p.suffix.lower() not in DOCUMENT_EXTENSIONS | {".zip"} or not p.is_file():
-                    continue
-                _add_file(p, str(p), out)
     return out
+
+
+def _walk(root: Path, excluded: Path | None, out: list) -> None:
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        here = Path(dirpath)
+        keep = []
+        for d in sorted(dirnames):
+            p = here / d
+            if excluded is not None and p.resolve() == excluded:
+                continue  # the output folder itself
+            if p.is_symlink():
+                why = link_target_outside(p, root)
+                out.append(
+                    Skipped(
+                        str(p),
+                        why.replace("a place", "a folder")
+                        if why
+                        else "a symbolic link to a folder inside the input folder, whose files are read there",
+                    )
+                )
+            elif d.startswith("."):
+                out.append(Skipped(str(p), "a hidden folder (its name starts with a dot); not read"))
+            else:
+                keep.append(d)
+        dirnames[:] = keep
+        for fn in sorted(filenames):
+            p = here / fn
+            if fn.startswith("."):
+                out.append(Skipped(str(p), "a hidden file (its name starts with a dot); not read"))
+                continue
+            if p.is_symlink():
+                why = link_target_outside(p, root)
+                if why:
+                    out.append(Skipped(str(p), why.replace("a place", "a file")))
+                    continue
+            suffix = p.suffix.lower()
+            if suffix not in DOCUMENT_EXTENSIONS | {".zip"}:
+                what = f"{suffix} files are" if suffix else "files without an extension are"
+                out.append(Skipped(str(p), f"not a contract file: {what} not read (castguard reads {_SUPPORTED})"))
+                continue
+            _add_file(p, str(p), out)

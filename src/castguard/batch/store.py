@@ -4,7 +4,7 @@ SQLite because it is embedded (no server), transactional (a crash loses at most 
 readable by any tool. Every state change is its own committed transaction, in WAL mode.
 
     files      every input name seen: its content hash and status
-               (pending | running | done | failed | duplicate | refused), with the reason
+               (pending | running | done | failed | duplicate | refused | skipped), with the reason
     contracts  one row per distinct content (sha256) and model: the outcome, the numbers the summaries
                need, the report file, timings and how many attempts it took
     findings   the findings of each done contract (one row each), for findings.csv and the dashboard
@@ -21,7 +21,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from ..errors import CastguardError
+from ..errors import CastguardError, full_disk_error
 
 __all__ = ["STORE_NAME", "RunStore"]
 
@@ -86,12 +86,18 @@ def _now() -> str:
 class RunStore:
     def __init__(self, path: Path):
         self.path = Path(path)
+        self.db = None
         try:
             self.db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.executescript(_SCHEMA)
         except sqlite3.DatabaseError as exc:
+            if self.db is not None:
+                self.db.close()
+            full = full_disk_error(exc, str(self.path))
+            if full is not None:
+                raise full from None
             raise CastguardError(
                 f"the run store cannot be opened ({exc}); it may be damaged or not a castguard run store — "
                 "choose a new output folder",
@@ -248,7 +254,8 @@ class RunStore:
         return out
 
     def contract_rows(self, model: str):
-        """Every contract of this model (done or failed), then files refused before analysis, as plain dicts."""
+        """Every contract of this model (done or failed), then files refused before analysis, then files not read
+        on purpose (skipped: links leaving the input, hidden and unsupported files), as plain dicts."""
         names = self.names_by_sha()
         for r in self.db.execute(
             "SELECT * FROM contracts WHERE model = ? AND status IN ('done', 'failed') ORDER BY name", (model,)
@@ -258,9 +265,11 @@ class RunStore:
             row["path"] = row.pop("name")
             row["in_scope"] = None if row["in_scope"] is None else bool(row["in_scope"])
             yield row
-        for r in self.db.execute("SELECT * FROM files WHERE status = 'refused' ORDER BY name"):
+        for r in self.db.execute(
+            "SELECT * FROM files WHERE status IN ('refused', 'skipped') ORDER BY status = 'skipped', name"
+        ):
             yield {
-                "path": r["name"], "names": [r["name"]], "sha256": r["sha256"] or "", "status": "refused",
+                "path": r["name"], "names": [r["name"]], "sha256": r["sha256"] or "", "status": r["status"],
                 "reason": r["reason"], "error_code": None, "format": None, "pages": None, "clauses": None,
                 "in_scope": None, "risk_score": None, "high": 0, "medium": 0, "low": 0, "findings": 0,
                 "performer": None, "report": None, "seconds": None, "attempts": 0,

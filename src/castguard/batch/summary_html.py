@@ -519,8 +519,29 @@ def _fact(label: str, value: object) -> str:
     return f"<div><dt>{label}</dt><dd>{_e(value)}</dd></div>"
 
 
+def _skipped_section(skipped: list[dict]) -> str:
+    """Files and folders not read on purpose, each with the reason (nothing in an archive goes unaccounted for)."""
+    if not skipped:
+        return ""
+    rows = "".join(
+        f'<tr><th scope="row">{_e(_name(c.get("path")))}</th><td>{_e(_name(c.get("reason") or ""))}</td></tr>'
+        for c in skipped
+    )
+    return (
+        '\n<section aria-labelledby="skipped-h"><h2 id="skipped-h">Files not read</h2>\n'
+        f"<details><summary>{len(skipped)} file(s) or folder(s) were not read: links that leave the input "
+        "folder, hidden files and files that are not contracts</summary>\n"
+        '<table class="data"><thead><tr><th scope="col">File</th><th scope="col">Why it was not read</th></tr>'
+        f"</thead><tbody>{rows}</tbody></table></details>\n</section>"
+    )
+
+
 def render_dashboard(contracts: list[dict], findings: list[dict], run: dict) -> str:
-    """The whole ``index.html`` as one string (write it as UTF-8). Linear in contracts + findings."""
+    """The whole ``index.html`` as one string (write it as UTF-8). Linear in contracts + findings.
+
+    Files the batch did not read on purpose (status ``skipped``) are listed apart, below the roster."""
+    skipped = [c for c in contracts if c.get("status") == "skipped"]
+    contracts = [c for c in contracts if c.get("status") != "skipped"]
     contracts_by_gap: dict[str, set] = {}
     findings_by_gap: dict[str, int] = {}
     finding_counts = dict.fromkeys(_SEVERITIES, 0)
@@ -547,6 +568,7 @@ def render_dashboard(contracts: list[dict], findings: list[dict], run: dict) -> 
             _fact("Failed", run.get("failed")),
             _fact("Duplicates", run.get("duplicates")),
             _fact("Refused", run.get("refused")),
+            _fact("Not read (skipped)", run.get("skipped", len(skipped))),
             _fact("Findings", len(findings)),
             _fact("Model", run.get("model")),
             _fact("castguard version", run.get("tool_version")),
@@ -570,6 +592,7 @@ def render_dashboard(contracts: list[dict], findings: list[dict], run: dict) -> 
             _risk_section(top10),
             "\n",
             _roster_section(contracts),
+            _skipped_section(skipped),
             "\n</main>\n<footer>\n",
             f"<p>castguard {_e(run.get('tool_version'))}, model {_e(run.get('model'))}, generated {generated}. "
             "Findings are listed in each contract's report. castguard reports facts for analysis; it is not legal "

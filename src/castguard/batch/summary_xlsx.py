@@ -138,6 +138,7 @@ def _about_sheet(wb, findings: list[dict], run: dict) -> None:
         ("Failed", run.get("failed")),
         ("Duplicates", run.get("duplicates")),
         ("Refused", run.get("refused")),
+        ("Not read (skipped)", run.get("skipped")),
         ("Findings", len(findings)),
     ]
     ws.append(cells.header(["castguard batch run", "Value"]))

@@ -16,6 +16,7 @@ from ..classify.taxonomy import GAPS, SEVERITY_ORDER
 from ..errors import DraftError
 from ..model import Fact, Report
 from .deal import CONTRACT_FIELDS, Deal, contract_facts, load_deal, resolve_deal
+from ..escape.terminal import strip_controls
 from .markup import parse_markdown, plain_text
 from .templates import TemplateSet, load_templates
 
@@ -180,7 +181,8 @@ def build_addendum(report: Report, deal: Deal, templates: TemplateSet | None = N
     base = {
         "deal": deal.to_context(),
         "law": templates.law(deal.jurisdiction),
-        "source": report.document.source.replace("\\", "/").rsplit("/", 1)[-1],
+        # a file name may hold controls a Word document cannot (Linux allows any byte but "/" and NUL)
+        "source": strip_controls(report.document.source.replace("\\", "/").rsplit("/", 1)[-1]),
     }
     sections: list[Section] = []
     for n, (gap_id, severity, found) in enumerate(raised, FIRST_SECTION):

@@ -162,6 +162,14 @@ def _load_templates(folder: Path) -> TemplateSet:
             "see templates/README.md)",
             path=str(folder),
         )
+    base = folder.resolve()
+    for n in names + [JURISDICTION_FILE]:
+        target = (folder / n).resolve()
+        if (folder / n).exists() and target != base and base not in target.parents:
+            raise TemplateError(
+                f"template {n} is a link to a file outside the template folder; not followed (copy the file in)",
+                path=str(folder),
+            )
     for n in names:
         if (folder / n).stat().st_size > MAX_TEMPLATE_BYTES:
             raise TemplateError(f"template {n} is larger than {MAX_TEMPLATE_BYTES} bytes", path=str(folder))

@@ -8,7 +8,6 @@ and the Word document's properties carry only its title (none of python-docx's d
 
 from __future__ import annotations
 
-
 import io
 
 from ..escape.html import text as escape_text

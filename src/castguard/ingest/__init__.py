@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import stat
 import zipfile
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from ..errors import EncryptedDocument, InputError, LimitExceeded, UnsupportedFo
 from ..limits import current_limits
 from ..model import Document
 
-__all__ = ["SUPPORTED_EXTENSIONS", "read_document", "sniff_format"]
+__all__ = ["SUPPORTED_EXTENSIONS", "read_bounded", "read_document", "sniff_format"]
 
 SUPPORTED_EXTENSIONS = (".pdf", ".docx", ".txt", ".md", ".markdown", ".text")
 
@@ -36,17 +37,18 @@ _IMAGE_MAGIC = {
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-def sniff_format(head: bytes, path: Path) -> str:
-    """Return 'pdf', 'docx' or 'text' for ``head`` (the file's first bytes), or raise.
+def sniff_format(data: bytes, path: Path) -> str:
+    """Return 'pdf', 'docx' or 'text' for the file's bytes ``data``, or raise.
 
-    ``path`` is used for messages and for ZIP-based formats, whose members must be listed.
+    ``path`` is used for messages only: the file is read once, by :func:`read_bounded`.
     """
+    head = data[:2048]
     if b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
-        return _sniff_zip(path)
+        return _sniff_zip(data, path)
     if head.startswith(_OLE_MAGIC):
-        if "EncryptedPackage".encode("utf-16-le") in _read_all(path):
+        if "EncryptedPackage".encode("utf-16-le") in data:
             raise EncryptedDocument(
                 "the Word document is password-protected; open it in Word, remove the password "
                 "(File > Info > Protect Document) and save it again as .docx",
@@ -74,14 +76,77 @@ def sniff_format(head: bytes, path: Path) -> str:
     return "text"
 
 
-def _read_all(path: Path) -> bytes:
-    with open(path, "rb") as fh:
-        return fh.read()
+_NOT_REGULAR = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a folder"),
+)
 
 
-def _sniff_zip(path: Path) -> str:
+def _not_regular(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    for test, what in _NOT_REGULAR:
+        if test(mode):
+            return what
+    return "not a regular file"
+
+
+def read_bounded(path: str | os.PathLike, shown: str, limit: int) -> bytes:
+    """The bytes of the regular file at ``path``, at most ``limit``; anything else is one clear error.
+
+    A device (``/dev/zero``), a named pipe or a socket is refused before a byte is read (a FIFO is opened
+    without blocking), and at most ``limit + 1`` bytes are ever read, so a file that grows, or lies about its
+    size (``/proc``), cannot exhaust the memory: the size limit holds for what is read, not for what ``stat``
+    says.
+    """
     try:
-        with zipfile.ZipFile(path) as zf:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise InputError("no such file; check the path", path=shown) from None
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror}); check its permissions", path=shown) from None
+    what = _not_regular(st.st_mode)
+    if what == "a folder":
+        raise InputError("is a folder, not a file; give one contract file (.pdf, .docx, .txt or .md)", path=shown)
+    if what:
+        raise InputError(
+            f"is {what}, not a regular file; castguard reads contract files (.pdf, .docx, .txt, .md) only: "
+            "copy the contract into a file and give that",
+            path=shown,
+        )
+    def too_big(size: str) -> LimitExceeded:
+        return LimitExceeded(
+            f"the file is {size} the {limit / 2**20:g} MB file-size limit; "
+            + current_limits().how_to_raise("file_mb"),
+            path=shown,
+        )
+
+    if st.st_size > limit:
+        raise too_big(f"{st.st_size / 2**20:.1f} MB, over")
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        raise InputError(f"cannot be read ({exc.strerror}); check its permissions", path=shown) from None
+    with os.fdopen(fd, "rb") as fh:
+        what = _not_regular(os.fstat(fh.fileno()).st_mode)  # swapped for something else since the stat above
+        if what:
+            raise InputError(f"is {what}, not a regular file; give a contract file", path=shown)
+        try:
+            data = fh.read(limit + 1)
+        except OSError as exc:
+            raise InputError(f"cannot be read ({exc.strerror}); check the disk and its permissions", path=shown) from None
+    if len(data) > limit:
+        raise too_big("longer when read than its size says, and over")
+    return data
+
+
+def _sniff_zip(data: bytes, path: Path) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
     except (zipfile.BadZipFile, OSError) as exc:
         raise InputError(
@@ -137,29 +202,12 @@ def read_document(path: str | os.PathLike, *, source: str | None = None, on_revi
     """
     p = Path(path)
     shown = source or str(path)
-    if not p.exists():
-        raise InputError("no such file; check the path", path=shown)
-    if p.is_dir():
-        raise InputError("is a folder, not a file; give one contract file (.pdf, .docx, .txt or .md)", path=shown)
     limits = current_limits()
-    try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise InputError(f"cannot be read ({exc.strerror}); check its permissions", path=shown) from None
-    if size > limits.file_mb * 1024 * 1024:
-        raise LimitExceeded(
-            f"the file is {size / 2**20:.1f} MB, over the {limits.file_mb:g} MB file-size limit; "
-            + limits.how_to_raise("file_mb"),
-            path=shown,
-        )
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot be read ({exc.strerror}); check its permissions", path=shown) from None
+    data = read_bounded(p, shown, int(limits.file_mb * 1024 * 1024))
     if not data.strip():
         raise InputError("the file is empty; nothing to analyse", path=shown)
 
-    kind = sniff_format(data[:2048], p)
+    kind = sniff_format(data, p)
     ext = p.suffix.lower()
     warnings: list[str] = []
     if kind == "pdf":

@@ -17,14 +17,57 @@ _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+\S")
 _MD_UNDERLINE = re.compile(r"^\s{0,3}(=+|-{3,})\s*$")
 
 
+def _wide_encoding(data: bytes) -> str | None:
+    """UTF-32 or UTF-16 without a byte-order mark, told by where the zero bytes fall: text in these encodings
+    that is mostly Latin script has a zero in (nearly) every high byte. None if the pattern is not there."""
+    sample = data[:8192]
+    n = len(sample)
+    if n < 8:
+        return None
+
+    def zero_share(offsets: tuple[int, ...], step: int) -> float:
+        positions = [i for i in range(0, n - n % step, step)]
+        if not positions:
+            return 0.0
+        hits = sum(1 for i in positions if all(sample[i + k] == 0 for k in offsets))
+        return hits / len(positions)
+
+    if n % 4 == 0 or n >= 64:
+        if zero_share((1, 2, 3), 4) > 0.9:
+            return "utf-32-le"
+        if zero_share((0, 1, 2), 4) > 0.9:
+            return "utf-32-be"
+    if zero_share((1,), 2) > 0.6 and zero_share((0,), 2) < 0.05:
+        return "utf-16-le"
+    if zero_share((0,), 2) > 0.6 and zero_share((1,), 2) < 0.05:
+        return "utf-16-be"
+    return None
+
+
+_ICONV = {"utf-32-le": "UTF-32LE", "utf-32-be": "UTF-32BE", "utf-16-le": "UTF-16LE", "utf-16-be": "UTF-16BE"}
+
+
 def decode_text(data: bytes, source: str) -> tuple[str, list[str]]:
     warnings: list[str] = []
+    wide = None
     if data.startswith(codecs.BOM_UTF8):
         text = data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
+    elif data.startswith(codecs.BOM_UTF32_LE) or data.startswith(codecs.BOM_UTF32_BE):
+        text = data.decode("utf-32", errors="replace")
     elif data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
         text = data.decode("utf-16", errors="replace")
+    elif (wide := _wide_encoding(data)) is not None:
+        try:
+            text = data.decode(wide)
+        except UnicodeDecodeError:
+            raise UnsupportedFormat(
+                f"looks like {_ICONV[wide]} text without a byte-order mark, but it does not decode as that; "
+                f"convert it to UTF-8 (iconv -f {_ICONV[wide]} -t UTF-8 FILE > FILE-utf8.txt) and give the result",
+                path=source,
+            ) from None
+        warnings.append(f"{source}: no byte-order mark; read as {_ICONV[wide]} (from the pattern of its bytes)")
     else:
-        if b"\x00" in data[:8192]:
+        if data[:8192].count(b"\x00") > 8:
             raise UnsupportedFormat(
                 "unsupported format: binary data, not text (it contains NUL bytes); "
                 "if it is a document, save it as PDF, DOCX or plain text",
