@@ -83,7 +83,10 @@ def test_every_file_is_accounted_for(batch_run, mixed):
     result, out = batch_run
     db = out / STORE_NAME
     statuses = dict(_rows(db, "SELECT name, status FROM files"))
-    assert len(statuses) == result.files
+    assert len(statuses) == result.files + result.ignored  # and what was not read on purpose, with the reason
+    assert all(
+        reason for (reason,) in _rows(db, "SELECT reason FROM files WHERE status = 'skipped'")
+    ) and result.ignored == len(_rows(db, "SELECT name FROM files WHERE status = 'skipped'"))
     # the performer contracts are done, the broken files failed with a reason, nothing left pending
     for p in CONTRACTS:
         assert statuses[str(mixed / "inbox" / p.name)] in ("done", "duplicate"), p.name

@@ -130,7 +130,8 @@ def _archive(path: Path, display: str, prefix: tuple[str, ...], zf: zipfile.ZipF
         if info.filename.startswith("__MACOSX/"):
             out.append(Skipped(name, "macOS resource data the archiver added, not a document; not read"))
             continue
-        if base.startswith(".") or any(part.startswith(".") for part in PurePosixPath(info.filename).parts[:-1]):
+        folders = PurePosixPath(info.filename).parts[:-1]
+        if base.startswith(".") or any(part.startswith(".") and part not in (".", "..") for part in folders):
             out.append(Skipped(name, "a hidden file (its name or folder starts with a dot); not read"))
             continue
         suffix = PurePosixPath(info.filename).suffix.lower()

@@ -568,7 +568,7 @@ def render_dashboard(contracts: list[dict], findings: list[dict], run: dict) -> 
             _fact("Failed", run.get("failed")),
             _fact("Duplicates", run.get("duplicates")),
             _fact("Refused", run.get("refused")),
-            _fact("Not read (skipped)", run.get("skipped", len(skipped))),
+            _fact("Not read (skipped)", run.get("skipped") or len(skipped)) if (run.get("skipped") or skipped) else "",
             _fact("Findings", len(findings)),
             _fact("Model", run.get("model")),
             _fact("castguard version", run.get("tool_version")),
