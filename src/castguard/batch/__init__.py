@@ -283,6 +283,7 @@ def write_summaries(outdir: Path, *, store: RunStore | None = None) -> dict:
         n_contracts = _write_csv(outdir / "contracts.csv", CONTRACT_COLUMNS, store.contract_rows(model))
         n_findings = _write_csv(outdir / "findings.csv", FINDING_COLUMNS, store.finding_rows(model))
         counts = store.counts()
+        n_contracts -= counts.get("skipped", 0)  # a file not read is listed, but is no contract
         run = {
             "tool_version": store.meta("tool_version") or __version__,
             "model": model,

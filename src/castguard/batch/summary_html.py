@@ -20,7 +20,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import heapq
-import html
 import re
 from urllib.parse import quote
 
@@ -341,7 +340,7 @@ def _roster_row(c: dict) -> str:
     if others:
         shown = "; ".join(others[:3])
         more = f" and {len(others) - 3} more" if len(others) > 3 else ""
-        also = f"<br><small>also: {html.escape(shown)}{more}</small>"
+        also = f"<br><small>also: {_e(shown)}{more}</small>"
     status_html = status
     if status != "done":
         detail = " ".join(str(x) for x in (c.get("error_code"), c.get("reason")) if x)
@@ -349,7 +348,7 @@ def _roster_row(c: dict) -> str:
             status_html += f'<br><small class="reason">{_e(_name(detail))}</small>'
     return (
         f'<tr data-status="{status}" data-severity="{worst}">'
-        f'<th scope="row" data-v="{html.escape(path, quote=True)}">{_name_html(c)}{also}</th>'
+        f'<th scope="row" data-v="{_e(path)}">{_name_html(c)}{also}</th>'
         f"<td>{_e(c.get('performer') or '')}</td>"
         f'<td data-v="{status}" class="st-{status}">{status_html}</td>'
         f"<td>{_yes_no(c.get('in_scope'))}</td>"
