@@ -161,7 +161,7 @@ _HEADING_WINDOW = 120  # characters: more than a heading (at most 81) and the pu
 
 
 def _heading_window(text: str, body: int, line_end: int) -> int:
-    """Where the inline-heading checks may stop reading ``text[body:line_end]``: ``line_end`` or a cut.
+    r"""Where the inline-heading checks may stop reading ``text[body:line_end]``: ``line_end`` or a cut.
 
     The cut is the end of the first word after which at least 9 words have been read (a word: a run of
     non-space characters that is not only ``*`` and ``_``; the checks strip those, never the others) and the
@@ -210,7 +210,7 @@ def _blank(text: str, start: int, end: int) -> bool:
 
 
 def _ends_with_xref_lead(line: str, end: int) -> bool:
-    """``_XREF_LEAD.search(line[:end])``, reading only the last word before ``end`` and the spaces after it.
+    r"""``_XREF_LEAD.search(line[:end])``, reading only the last word before ``end`` and the spaces after it.
 
     The pattern ends with ``\s*$``, so a match ends with a word that stops where the trailing spaces begin;
     searching from a little before that word gives the same answer without rescanning the line from its
