@@ -30,9 +30,11 @@ def analyze(text: str) -> list[str]:
     words = _WORD.findall(text)
     feats = [f"w:{w}" for w in words]
     feats += [f"w:{a} {b}" for a, b in zip(words, words[1:])]
-    for w in sorted(set(words)):
+    # counted once (``words.count(w)`` per distinct word was quadratic in the length of a clause)
+    counts = Counter(words)
+    for w in sorted(counts):
         padded = f" {w} "
-        count = words.count(w)
+        count = counts[w]
         for n in (3, 4, 5):
             if len(padded) < n:
                 continue

@@ -23,7 +23,7 @@ learned model can be put beside it (see ``classify.Detector``).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from ..model import Clause, Document
@@ -87,15 +87,27 @@ class Concepts:
 
 
 def _suppress(hits: list[Hit]) -> list[Hit]:
-    by_concept: dict[str, list[Hit]] = {}
-    for h in hits:
-        by_concept.setdefault(h.concept, []).append(h)
+    """Drop each hit that lies inside a hit of a concept that blocks it (``_SUPPRESSED_BY``)."""
+    # per concept: its hits' starts in order and the furthest end reached by any hit starting there or before,
+    # so "some blocker starts at or before h and ends at or after it" is one bisection, not a scan of every
+    # blocker hit for every hit (quadratic in the length of a long contract)
+    reach: dict[str, tuple[list[int], list[int]]] = {}
+    for h in sorted(hits, key=lambda h: h.start):
+        starts, ends = reach.setdefault(h.concept, ([], []))
+        starts.append(h.start)
+        ends.append(max(h.end, ends[-1]) if ends else h.end)
     out = []
     for h in hits:
-        blockers = _SUPPRESSED_BY.get(h.concept, ())
-        if any(b.start <= h.start and h.end <= b.end for c in blockers for b in by_concept.get(c, ())):
-            continue
-        out.append(h)
+        blocked = False
+        for c in _SUPPRESSED_BY.get(h.concept, ()):
+            if c in reach:
+                starts, ends = reach[c]
+                i = bisect_right(starts, h.start)
+                if i and ends[i - 1] >= h.end:
+                    blocked = True
+                    break
+        if not blocked:
+            out.append(h)
     return out
 
 

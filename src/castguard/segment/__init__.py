@@ -128,8 +128,14 @@ def _heading_line(line: str, *, hint: bool, prev_blank_or_end: bool, next_line: 
 
 
 def _inline_heading(text: str, body: int, line_end: int) -> tuple[str | None, int | None]:
-    """A short heading right after a marker: '1. GRANT OF RIGHTS. Talent grants ...' -> 'GRANT OF RIGHTS'."""
-    rest = text[body:line_end]
+    """A short heading right after a marker: '1. GRANT OF RIGHTS. Talent grants ...' -> 'GRANT OF RIGHTS'.
+
+    Reads only the first words after the marker (a heading is at most 80 characters), never the rest of a
+    long line: a contract flattened onto one line has a marker every few hundred characters, and reading
+    to the end of the line after each one made segmentation quadratic in the length of the line.
+    """
+    cut = _heading_window(text, body, line_end)
+    rest = text[body:cut]
     lead = len(rest) - len(rest.lstrip(" \t*_"))
     body += lead
     rest = rest[lead:].replace("**", "").replace("__", "")
@@ -138,6 +144,8 @@ def _inline_heading(text: str, body: int, line_end: int) -> tuple[str | None, in
         cand = m.group(1).strip()
         if cand and (_is_caps_heading(cand) or _is_title_case(cand)) and len(cand.split()) <= 8:
             return cand, body + m.end()
+    if cut < line_end:
+        return None, None  # the line runs on for more than 8 words: it is not a heading on its own
     stripped = rest.strip().strip("*_").strip()
     if (
         stripped
@@ -146,6 +154,35 @@ def _inline_heading(text: str, body: int, line_end: int) -> tuple[str | None, in
     ):
         return stripped.rstrip(":."), line_end
     return None, None
+
+
+_WORD_RUN = re.compile(r"\S+")
+_HEADING_WINDOW = 120  # characters: more than a heading (at most 81) and the punctuation after it
+
+
+def _heading_window(text: str, body: int, line_end: int) -> int:
+    r"""Where the inline-heading checks may stop reading ``text[body:line_end]``: ``line_end`` or a cut.
+
+    The cut is the end of the first word after which at least 9 words have been read (a word: a run of
+    non-space characters that is not only ``*`` and ``_``; the checks strip those, never the others) and the
+    text read is still at least :data:`_HEADING_WINDOW` characters long once its lead and its ``**``/``__``
+    are removed as the checks remove them. Nothing the checks would see is lost: the cut falls just before
+    whitespace, so the heading pattern's ``(?=\s|$)`` is true at the cut exactly when it is in the whole
+    line, and the pattern reads at most 82 characters plus one run of spaces before it would have to reach
+    the cut; and a line of 9 words or more is never a heading on its own (at most 8).
+    """
+    words = checked = 0
+    for m in _WORD_RUN.finditer(text, body, line_end):
+        if not m.group().strip("*_"):
+            continue  # stripped by the checks; the cut is never after one (the text read ends in a word)
+        words += 1
+        # measure the stripped text only as the read part doubles: linear even for a line of "** ** **"
+        if words >= 9 and m.end() - body >= max(_HEADING_WINDOW, 2 * checked):
+            checked = m.end() - body
+            head = text[body : m.end()].lstrip(" \t*_").replace("**", "").replace("__", "")
+            if len(head) >= _HEADING_WINDOW:
+                return m.end()
+    return line_end
 
 
 def _noise_key(line: str) -> str:
@@ -160,6 +197,29 @@ def _running_lines(lines: list[str]) -> set[str]:
             key = _noise_key(ln)
             counts[key] = counts.get(key, 0) + 1
     return {k for k, c in counts.items() if c >= 3 and not re.match(r"^[(#]", k) and len(k) > 3}
+
+
+_NON_SPACE = re.compile(r"\S")
+# the longest word _XREF_LEAD ends with ("subsections") plus the character before it that \b looks at
+_XREF_LEAD_REACH = 13
+
+
+def _blank(text: str, start: int, end: int) -> bool:
+    """``not text[start:end].strip()``, reading only up to the first non-space character."""
+    return start >= end or _NON_SPACE.search(text, start, end) is None
+
+
+def _ends_with_xref_lead(line: str, end: int) -> bool:
+    r"""``_XREF_LEAD.search(line[:end])``, reading only the last word before ``end`` and the spaces after it.
+
+    The pattern ends with ``\s*$``, so a match ends with a word that stops where the trailing spaces begin;
+    searching from a little before that word gives the same answer without rescanning the line from its
+    start for every number on it (quadratic in a contract flattened onto one line).
+    """
+    k = end
+    while k > 0 and line[k - 1].isspace():
+        k -= 1
+    return _XREF_LEAD.search(line, max(0, k - _XREF_LEAD_REACH), end) is not None
 
 
 def _find_starts(doc: Document) -> list[_Start]:
@@ -187,13 +247,15 @@ def _find_starts(doc: Document) -> list[_Start]:
         for m in _INLINE_GAP.finditer(raw):
             if m.end() > lead:
                 candidates.append((line_start + m.end(), False))
+        seen = set(candidates)
         # flattened text with single spaces: "... the following meanings: 2.1 "Commercial Rights" means ..."
         # only a multi-level number that continues the list exactly (the sequencer is strict inline)
         for m in _INLINE_DECIMAL.finditer(raw):
-            if _XREF_LEAD.search(raw[: m.start()]):
+            if _ends_with_xref_lead(raw, m.start()):
                 continue  # "... pursuant to Section 5.2. The ..." ends with a cross-reference
-            if m.start(1) > lead and (line_start + m.start(1), False) not in candidates:
+            if m.start(1) > lead and (line_start + m.start(1), False) not in seen:
                 candidates.append((line_start + m.start(1), False))
+                seen.add(candidates[-1])
         candidates.sort()
         accepted_here = False
         for cpos, at_line_start in candidates:
@@ -201,7 +263,7 @@ def _find_starts(doc: Document) -> list[_Start]:
             if marker is None and not at_line_start:
                 # flattened text: "...hereby acknowledged.   Independent Contractor. Nothing contained herein ..."
                 h = _INLINE_TITLE.match(text, cpos)
-                right_after_marker = bool(starts) and not text[starts[-1].body : cpos].strip()
+                right_after_marker = bool(starts) and _blank(text, starts[-1].body, cpos)
                 if (
                     h
                     and not right_after_marker
@@ -232,7 +294,7 @@ def _find_starts(doc: Document) -> list[_Start]:
                     if heading_ok:
                         title = raw.strip().strip("*_#").strip().rstrip(":.")
                         # a heading line right after a bare marker ("ARTICLE IV" / "GRANT OF RIGHTS") names that clause
-                        if starts and starts[-1].heading is None and not text[starts[-1].body : line_start].strip():
+                        if starts and starts[-1].heading is None and _blank(text, starts[-1].body, line_start):
                             starts[-1].heading = title
                             starts[-1].heading_end = line_end
                         else:
@@ -256,7 +318,7 @@ def _find_starts(doc: Document) -> list[_Start]:
             key, value = resolved
             seq.accept(marker, key, value)
             body = cpos + marker.length
-            heading, heading_end = _inline_heading(text, body, line_end if at_line_start or True else line_end)
+            heading, heading_end = _inline_heading(text, body, line_end)
             if heading is None and block and block.heading_hint and at_line_start:
                 heading, heading_end = text[body:line_end].strip().rstrip(":.") or None, line_end
             scheme = "article" if marker.kind == "article" else key
