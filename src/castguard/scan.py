@@ -14,6 +14,7 @@ from .ingest import read_document
 from .limits import current_limits
 from .model import Report
 from .normalise import map_back, normalised_document
+from .provenance import annotate
 from .segment import segment
 from .segment.sentences import parse
 
@@ -62,7 +63,8 @@ def scan_document(doc, *, detector=None) -> Report:
         model=analysis.detector,
         errors=(),
     )
-    return report if doc is original else map_back(report, original, origin)
+    report = report if doc is original else map_back(report, original, origin)
+    return annotate(report)  # where each clause and quote sits, and whether the document shows it
 
 
 def scan(path: str | os.PathLike, *, source: str | None = None, detector=None, on_revisions: str = "accept") -> Report:
