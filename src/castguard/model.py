@@ -109,7 +109,7 @@ HIDDEN_REASONS = (
     "white text",
     "text the same colour as its background",
     "text under 2 pt",
-    "hidden (vanished) text",
+    "text formatted as hidden",
     "text placed off the page",
     "invisible text",
 )

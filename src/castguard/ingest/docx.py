@@ -237,7 +237,7 @@ def _stripped(text: str, hidden: list[tuple[int, int, str]]) -> tuple[str, tuple
 # --------------------------------------------------------------------------- what Word does not show
 
 _OFF = ("0", "false", "off", "none")
-_VANISHED = "hidden (vanished) text"
+_VANISHED = "text formatted as hidden"
 _TINY = "text under 2 pt"
 _WHITE = "white text"
 _SAME = "text the same colour as its background"
