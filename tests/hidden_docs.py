@@ -182,20 +182,24 @@ def _add_notes(data: bytes, kind: str, text: str) -> bytes:
 
 
 def _pdf(pages: list[bytes]) -> bytes:
-    """A PDF of US Letter pages, each drawn by its content stream, in Helvetica."""
+    """A PDF of US Letter pages, each drawn by its content stream, in Helvetica; /Im1 is a 1x1 grey image."""
     objects: list[bytes] = []
     n = len(pages)
     kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(n))
     objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
     objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {n} >>".encode())
-    font = 3 + 2 * n
+    font, image = 3 + 2 * n, 4 + 2 * n
     for i, content in enumerate(pages):
         objects.append(
-            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 {font} 0 R >> >> "
-            f"/Contents {4 + 2 * i} 0 R >>".encode()
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 {font} 0 R >> "
+            f"/XObject << /Im1 {image} 0 R >> >> /Contents {4 + 2 * i} 0 R >>".encode()
         )
         objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+    objects.append(
+        b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8 "
+        b"/Length 1 >>\nstream\n\xc0\nendstream"
+    )
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for k, obj in enumerate(objects, start=1):
@@ -209,28 +213,36 @@ def _pdf(pages: list[bytes]) -> bytes:
     return bytes(out)
 
 
-def _line(x: float, y: float, text: str, size: float = 11, colour: str = "0 0 0", mode: int = 0) -> bytes:
+def _line(x: float, y: float, text: str, size: float = 11, colour: str = "0 0 0", mode: int = 0, scale: float = 1) -> bytes:
+    """One line of text; with ``scale`` the font is set at size/scale and the text matrix scales it back."""
     esc = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-    return f"BT {colour} rg {mode} Tr /F1 {size:g} Tf {x:g} {y:g} Td ({esc}) Tj ET\n".encode("cp1252")
+    place = f"{scale:g} 0 0 {scale:g} {x:g} {y:g} Tm" if scale != 1 else f"{x:g} {y:g} Td"
+    return f"BT {colour} rg {mode} Tr /F1 {size / scale:g} Tf {place} ({esc}) Tj ET\n".encode("cp1252")
 
 
 def build_pdf(path: Path, how: str) -> Path:
     """The agreement as a one-page PDF with ``GRANT`` drawn as ``how`` says: body, white, tiny (1 pt),
     off_page (placed left of the page), invisible (text render mode 3), white_on_dark (white on a navy box:
-    visible)."""
+    visible), scaled (11 pt made of a 1 pt font and a text matrix: visible), ocr (every line invisible over a
+    page-sized image, as OCR software writes a scan's text layer: visible)."""
     lines = [t for t, _ in CLAUSES] + ["4. Use of Materials."]
     y = 740.0
-    content = b""
+    content = b"q 612 0 0 792 0 0 cm /Im1 Do Q\n" if how == "ocr" else b""
+    body_mode = 3 if how == "ocr" else 0
     for text in lines:
         while text:  # wrap at ~95 characters
             cut = text if len(text) <= 95 else text[: text.rfind(" ", 0, 95)]
-            content += _line(72, y, cut)
+            content += _line(72, y, cut, mode=body_mode)
             text = text[len(cut) :].lstrip()
             y -= 16
     grant_lines = [GRANT[:95][: GRANT[:95].rfind(" ")], GRANT[GRANT[:95].rfind(" ") + 1 :]]
     for g in grant_lines:
         if how == "body":
             content += _line(72, y, g)
+        elif how == "scaled":
+            content += _line(72, y, g, scale=11)
+        elif how == "ocr":
+            content += _line(72, y, g, mode=3)
         elif how == "white":
             content += _line(72, y, g, colour="1 1 1")
         elif how == "tiny":
@@ -244,7 +256,7 @@ def build_pdf(path: Path, how: str) -> Path:
             content += _line(72, y, g, colour="1 1 1")
         y -= 16
     for text in CLOSING:
-        content += _line(72, y, text)
+        content += _line(72, y, text, mode=body_mode)
         y -= 16
     path.write_bytes(_pdf([content]))
     return path

@@ -98,7 +98,8 @@ def notice(e: Evidence) -> str | None:
     """The plain sentence a report shows beside evidence that is hidden or outside the body, or None."""
     parts = []
     if e.hidden and e.hidden_part:
-        parts.append(f"Part of this clause is hidden in the document ({e.hidden}): “{e.hidden_part}”.")
+        stop = "" if e.hidden_part.endswith((".", "!", "?", "…")) else "."
+        parts.append(f"Part of this clause is hidden in the document ({e.hidden}): “{e.hidden_part}”{stop}")
     elif e.hidden:
         parts.append(f"This clause is hidden in the document ({e.hidden}).")
     if e.location != "body":
