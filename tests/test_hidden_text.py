@@ -296,3 +296,29 @@ def test_redline_carve_out_beside_white_words_is_visible_and_its_comment_says_wh
     colours = [c.get(f"{W}val") for c in carve.iter(f"{W}color")]
     assert "FFFFFF" not in colours and carve.find(f".//{W}vanish") is None
     assert "does not show when the document is displayed or printed (white text)" in comments
+
+
+def test_batch_findings_csv_and_workbook_carry_the_notice(made, tmp_path):
+    """The batch run's per-finding rows (findings.csv, the workbook's Findings sheet) say it too."""
+    import csv
+    import shutil
+
+    import openpyxl
+
+    from castguard.batch import run_batch
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(made("docx", "footer"), inbox / "footer.docx")
+    shutil.copy(made("pdf", "white"), inbox / "white.pdf")
+    out = tmp_path / "review"
+    result = run_batch([inbox], out, jobs=1, time_limit=120)
+    assert result.done == 2
+    with open(out / "findings.csv", encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if r["gap"] == GAP]
+    notes = {Path(r["path"]).name: r["note"] for r in rows}
+    assert notes == {"footer.docx": WHERE["footer"], "white.pdf": HIDDEN.format("white text")}
+    sheet = openpyxl.load_workbook(out / "contracts.xlsx", read_only=True)["Findings"]
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    column = values[0].index("note")
+    assert WHERE["footer"] in {row[column] for row in values[1:]}
