@@ -51,7 +51,6 @@ DOCX_CASES = {
     "footer": (None, "footer"),
     "footnote": (None, "footnote"),
     "endnote": (None, "endnote"),
-    "comment": (None, "comment"),
     "text_box": (None, "text box"),
 }
 PDF_CASES = {
@@ -129,6 +128,22 @@ def test_docx_hidden_or_peripheral_grant_is_flagged_and_every_view_says_so(made,
         clause = next(c for c in report_to_dict(report)["clauses"] if c["id"] == evidence["clause_id"])
         # a clause of its own (with the rest of its header or footer), never the tail of the body's last clause
         assert clause["location"] == location and GRANT in clause["text"] and "IN WITNESS" not in clause["text"]
+
+
+def test_a_comment_is_read_and_shown_but_is_not_a_term_of_the_agreement(made):
+    """A grant written in a Word comment is read (a clause of its own, marked "comment", in every view that
+    lists clauses) but raises no gap: a comment is not part of the agreement (a question, a proposal, or
+    the redline's own notes)."""
+    report = scan(made("docx", "comment"))
+    data = report_to_dict(report)
+    jsonschema.validate(data, SCHEMA)
+    [clause] = [c for c in data["clauses"] if c.get("location") == "comment"]
+    assert clause["text"] == GRANT and clause["labels"] == [{"label": "none", "score": 1.0}]
+    assert not any(GRANT[:40] in e["quote"] for f in data["findings"] for e in f["evidence"])
+    assert any("comments" in w and "not analysed" in w for w in data["warnings"])
+    assert "(comment)" in render_html(report)
+    # the same words in the body are a finding: the comment alone is what keeps them out
+    assert _grant_evidence(scan(made("docx", "body")))
 
 
 def test_only_the_hidden_words_of_a_partly_white_sentence_are_named(made):

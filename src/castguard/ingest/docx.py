@@ -469,8 +469,8 @@ def read_docx(data: bytes, source: str, *, on_revisions: str = "accept") -> dict
     pieces += _other_parts(data, main_part, parse_part, reject, look, numbering, style_names, source, warnings)
     if any(pc.location == "comment" for pc in pieces):
         warnings.append(
-            f"{source}: contains comments; their text was read after the contract's, and a finding in a "
-            "comment says that it is in a comment"
+            f"{source}: contains comments; they are shown after the contract's text but not analysed (a comment "
+            "is not a term of the agreement)"
         )
     reasons = sorted({r for pc in pieces for _, _, r in pc.hidden})
     if reasons:

@@ -463,6 +463,8 @@ def render_html(report: Report, *, deal_options: dict | None = None) -> str:
         number = (
             f'<span class="num">{_e(c.number)}</span>' if c.number and not text.lstrip().startswith(c.number) else ""
         )
+        if c.location != "body":  # a header, footer, note, comment or text box says where it is
+            number = f'<span class="num">({_e(c.location)})</span>' + number
         panels = "".join(_finding_panel(f, i, addendum, clauses, shown, seen) for i, f in found)
         label = (
             f' aria-label="Clause {_e(c.number or c.heading or c.id)}, {LABEL[worst].lower()} severity"'
