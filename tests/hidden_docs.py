@@ -66,6 +66,7 @@ def build_docx(path: Path, how: str) -> Path:
     """A short performer agreement with ``GRANT`` placed as ``how`` says:
 
     body, white, vanish, tiny, background (dark text on dark shading), white_on_dark (white on navy: visible),
+    white_in_dark_cell (white in a table cell with solid navy shading: visible),
     partial_white (only the words "to train ..." white), style_vanish (hidden through a character style),
     header, footer, footnote, endnote, comment, text_box, none (no grant; header "CONFIDENTIAL" only).
     """
@@ -100,6 +101,17 @@ def build_docx(path: Path, how: str) -> Path:
             style = document.styles.add_style("Fine Print", WD_STYLE_TYPE.CHARACTER)
             style.font.hidden = True
             run.style = style
+    elif how == "white_in_dark_cell":  # a table heading row: white on navy, solid pattern shading
+        from docx.oxml import OxmlElement
+
+        cell = document.add_table(rows=1, cols=1).rows[0].cells[0]
+        run = cell.paragraphs[0].add_run(lead + GRANT)
+        _set(run, "color", val="FFFFFF")
+        shd = OxmlElement("w:shd")
+        shd.set(_q("val"), "solid")
+        shd.set(_q("color"), "1F3864")
+        shd.set(_q("fill"), "FFFFFF")
+        cell._tc.get_or_add_tcPr().append(shd)
     elif how == "partial_white":
         p = document.add_paragraph(lead + VISIBLE_PART)
         run = p.add_run(HIDDEN_PART)

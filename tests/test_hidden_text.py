@@ -153,8 +153,10 @@ def test_only_the_hidden_words_of_a_partly_white_sentence_are_named(made):
     _says(report, f"Part of this clause is hidden in the document (white text): “{HIDDEN_PART.strip()}”")
 
 
-def test_white_text_on_dark_shading_is_visible_and_not_flagged_as_hidden(made):
-    report = scan(made("docx", "white_on_dark"))
+@pytest.mark.parametrize("how", ["white_on_dark", "white_in_dark_cell"])
+def test_white_text_on_dark_shading_is_visible_and_not_flagged_as_hidden(made, how):
+    """White on a navy paragraph shading; white in a table cell shaded with a solid navy pattern."""
+    report = scan(made("docx", how))
     evidence = _grant_evidence(report)
     assert "hidden" not in evidence and not report.document.hidden
 

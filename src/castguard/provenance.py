@@ -29,15 +29,16 @@ _FULLY = 0.9  # share of the quote's letters and digits that must be hidden for 
 _MIN_HIDDEN = 3  # fewer hidden letters and digits than this (a white full stop) say nothing
 
 
-def location_at(doc: Document, start: int, end: int | None = None) -> str:
-    """The location of the block holding the first non-space character of ``text[start:end]``."""
+def location_at(doc: Document, start: int, end: int | None = None, starts: list[int] | None = None) -> str:
+    """The location of the block holding the first non-space character of ``text[start:end]`` (``starts``:
+    the blocks' start offsets, when the caller has them)."""
     if not doc.blocks:
         return "body"
     text = doc.text
     stop = len(text) if end is None else end
     while start < stop and text[start].isspace():
         start += 1
-    starts = [b.start for b in doc.blocks]
+    starts = starts if starts is not None else [b.start for b in doc.blocks]
     i = bisect.bisect_right(starts, start) - 1
     return doc.blocks[i].location if i >= 0 else "body"
 
@@ -57,7 +58,7 @@ def hidden_in(doc: Document, start: int, end: int) -> tuple[str | None, str | No
         n = sum(1 for c in text[a:b] if c.isalnum())
         if n:
             by_reason[reason] = by_reason.get(reason, 0) + n
-            pieces.append(" ".join(text[a:b].split()))
+            pieces.append("".join(c for c in " ".join(text[a:b].split()) if c.isprintable()))  # no control codes
     hidden = sum(by_reason.values())
     if hidden < _MIN_HIDDEN:
         return None, None
@@ -69,8 +70,8 @@ def hidden_in(doc: Document, start: int, end: int) -> tuple[str | None, str | No
     return reason, part if len(part) <= 160 else part[:159] + "…"
 
 
-def _evidence(doc: Document, e: Evidence) -> Evidence:
-    location = location_at(doc, e.start, e.end)
+def _evidence(doc: Document, e: Evidence, starts: list[int]) -> Evidence:
+    location = location_at(doc, e.start, e.end, starts)
     hidden, part = hidden_in(doc, e.start, e.end)
     if location == e.location and hidden == e.hidden and part == e.hidden_part:
         return e
@@ -83,13 +84,16 @@ def annotate(report: Report) -> Report:
     doc = report.document
     if not doc.hidden and all(b.location == "body" for b in doc.blocks):
         return report
+    starts = [b.start for b in doc.blocks]
     clauses = tuple(
-        c if (loc := location_at(doc, c.start, c.end)) == c.location else replace(c, location=loc)
+        c if (loc := location_at(doc, c.start, c.end, starts)) == c.location else replace(c, location=loc)
         for c in report.clauses
     )
-    findings = tuple(replace(f, evidence=tuple(_evidence(doc, e) for e in f.evidence)) for f in report.findings)
+    findings = tuple(
+        replace(f, evidence=tuple(_evidence(doc, e, starts) for e in f.evidence)) for f in report.findings
+    )
     protections = tuple(
-        replace(p, evidence=tuple(_evidence(doc, e) for e in p.evidence)) for p in report.protections
+        replace(p, evidence=tuple(_evidence(doc, e, starts) for e in p.evidence)) for p in report.protections
     )
     return replace(report, clauses=clauses, findings=findings, protections=protections)
 

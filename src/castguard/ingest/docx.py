@@ -261,6 +261,17 @@ def _close(a: tuple[int, int, int], b: tuple[int, int, int], within: int = 24) -
     return all(abs(x - y) <= within for x, y in zip(a, b))
 
 
+def _shading(shd) -> str | None:
+    """The colour a w:shd paints behind text: its fill, or its pattern colour when the pattern is solid."""
+    if shd is None:
+        return None
+    if (shd.get(_q("val")) or "").lower() == "solid":
+        colour = (shd.get(_q("color")) or "auto").upper()
+        return "000000" if colour == "AUTO" else colour
+    fill = (shd.get(_q("fill")) or "auto").upper()
+    return None if fill == "AUTO" else fill
+
+
 def _on(el) -> bool:
     return el is not None and (el.get(_q("val")) or "true").lower() not in _OFF
 
@@ -297,16 +308,16 @@ class _Look:
                 theme = (color.get(_q("themeColor")) or "").lower()
                 val = (color.get(_q("val")) or "").upper()
                 out["color"] = "FFFFFF" if theme in ("background1", "light1") else val
-            shd = rpr.find(_q("shd"))
-            if shd is not None and (shd.get(_q("fill")) or "auto").lower() != "auto":
-                out["bg"] = shd.get(_q("fill")).upper()
+            shading = _shading(rpr.find(_q("shd")))
+            if shading:
+                out["bg"] = shading
             hl = rpr.find(_q("highlight"))
             if hl is not None and hl.get(_q("val")) in _HIGHLIGHT:
                 out["bg"] = _HIGHLIGHT[hl.get(_q("val"))]
         if ppr is not None:
-            shd = ppr.find(_q("shd"))
-            if shd is not None and (shd.get(_q("fill")) or "auto").lower() != "auto":
-                out["pbg"] = shd.get(_q("fill")).upper()
+            shading = _shading(ppr.find(_q("shd")))
+            if shading:
+                out["pbg"] = shading
         return out
 
     def style(self, sid: str | None) -> dict:
@@ -348,10 +359,7 @@ class _Look:
     @staticmethod
     def _cell_fill(p) -> str | None:
         for anc in p.iterancestors(_q("tc")):
-            shd = anc.find(f"{_q('tcPr')}/{_q('shd')}")
-            if shd is not None and (shd.get(_q("fill")) or "auto").lower() != "auto":
-                return shd.get(_q("fill")).upper()
-            return None
+            return _shading(anc.find(f"{_q('tcPr')}/{_q('shd')}"))
         return None
 
 
