@@ -20,13 +20,13 @@ HIDDEN_PART = " to train artificial intelligence models."
 CLAUSES = [
     ("PERFORMER AGREEMENT", None),
     (
-        "This Performer Agreement is made on 3 March 2025 between Northwind Pictures LLC (the \"Company\") and "
-        "Jordan Avery (the \"Performer\").",
+        'This Performer Agreement is made on 3 March 2025 between Northwind Pictures LLC (the "Company") and '
+        'Jordan Avery (the "Performer").',
         None,
     ),
     (
-        "1. Engagement. The Company engages the Performer to render acting services as the role of \"Mara\" in "
-        "the television series \"Northwind\", and the Performer accepts the engagement.",
+        '1. Engagement. The Company engages the Performer to render acting services as the role of "Mara" in '
+        'the television series "Northwind", and the Performer accepts the engagement.',
         None,
     ),
     ("2. Compensation. The Company shall pay the Performer a fee of USD 5,000 per episode.", None),
@@ -225,7 +225,9 @@ def _pdf(pages: list[bytes]) -> bytes:
     return bytes(out)
 
 
-def _line(x: float, y: float, text: str, size: float = 11, colour: str = "0 0 0", mode: int = 0, scale: float = 1) -> bytes:
+def _line(
+    x: float, y: float, text: str, size: float = 11, colour: str = "0 0 0", mode: int = 0, scale: float = 1
+) -> bytes:
     """One line of text; with ``scale`` the font is set at size/scale and the text matrix scales it back."""
     esc = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
     place = f"{scale:g} 0 0 {scale:g} {x:g} {y:g} Tm" if scale != 1 else f"{x:g} {y:g} Td"

@@ -93,7 +93,13 @@ class Evidence:
 
     def to_dict(self) -> dict:
         """The evidence object of the report schema; ``location`` and ``hidden`` only when they say something."""
-        out = {"clause_id": self.clause_id, "quote": self.quote, "start": self.start, "end": self.end, "page": self.page}
+        out = {
+            "clause_id": self.clause_id,
+            "quote": self.quote,
+            "start": self.start,
+            "end": self.end,
+            "page": self.page,
+        }
         if self.location != "body":
             out["location"] = self.location
         if self.hidden:

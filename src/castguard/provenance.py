@@ -89,9 +89,7 @@ def annotate(report: Report) -> Report:
         c if (loc := location_at(doc, c.start, c.end, starts)) == c.location else replace(c, location=loc)
         for c in report.clauses
     )
-    findings = tuple(
-        replace(f, evidence=tuple(_evidence(doc, e, starts) for e in f.evidence)) for f in report.findings
-    )
+    findings = tuple(replace(f, evidence=tuple(_evidence(doc, e, starts) for e in f.evidence)) for f in report.findings)
     protections = tuple(
         replace(p, evidence=tuple(_evidence(doc, e, starts) for e in p.evidence)) for p in report.protections
     )

@@ -87,7 +87,9 @@ def _without_comments(doc, clauses, sdoc):
             continue
         if c.end > len(text):
             end = len(text.rstrip())
-            c = replace(c, end=end, text=doc.text[c.start : end], sentences=tuple(s for s in c.sentences if s[1] <= end))
+            c = replace(
+                c, end=end, text=doc.text[c.start : end], sentences=tuple(s for s in c.sentences if s[1] <= end)
+            )
         kept.append(c)
     trimmed = replace(doc, text=text, blocks=tuple(b for b in doc.blocks if b.start < cut), hidden=tuple(
         h for h in doc.hidden if h[0] < len(text)

@@ -30,6 +30,10 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 
 
+_W = f"{{{W}}}"
+_VAL = f"{{{W}}}val"
+
+
 def _q(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
@@ -282,38 +286,43 @@ class _Look:
     with what it is based on) and the document defaults. Word's toggle semantics for styles are not modelled."""
 
     def __init__(self, styles_root, page_colour: str | None = None):
-        self.raw: dict[str, tuple[object, object, str | None]] = {}  # style id -> (rPr, pPr, basedOn)
+        self.elements: dict[str, object] = {}  # style id -> w:style, read when a run or paragraph uses it
         self.cache: dict[str, dict] = {}
+        self._para: tuple[object, dict] | None = None  # the paragraph last asked about, and its look
         self.defaults: dict = {}
         self.page = _rgb(page_colour) or (255, 255, 255)
         if styles_root is not None:
-            for style in styles_root.findall(_q("style")):
-                self.raw[style.get(_q("styleId"))] = (style.find(_q("rPr")), style.find(_q("pPr")), _val(style, "basedOn"))
+            self.elements = {st.get(_q("styleId")): st for st in styles_root.iterchildren(_q("style"))}
             rpr = styles_root.find(f"{_q('docDefaults')}/{_q('rPrDefault')}/{_q('rPr')}")
             self.defaults = self._props(rpr)
 
     @staticmethod
     def _props(rpr, ppr=None) -> dict:
+        """The properties that decide visibility, read in one pass over the run properties' children."""
         out: dict = {}
         if rpr is not None:
-            for tag in ("vanish", "specVanish"):
-                el = rpr.find(_q(tag))
-                if el is not None:
+            for el in rpr:
+                tag = el.tag
+                if not isinstance(tag, str) or not tag.startswith(_W):
+                    continue
+                name = tag[len(_W) :]
+                if name in ("vanish", "specVanish"):
                     out["vanish"] = _on(el)
-            sz = rpr.find(_q("sz"))
-            if sz is not None and (sz.get(_q("val")) or "").isdigit():
-                out["sz"] = int(sz.get(_q("val")))
-            color = rpr.find(_q("color"))
-            if color is not None:
-                theme = (color.get(_q("themeColor")) or "").lower()
-                val = (color.get(_q("val")) or "").upper()
-                out["color"] = "FFFFFF" if theme in ("background1", "light1") else val
-            shading = _shading(rpr.find(_q("shd")))
-            if shading:
-                out["bg"] = shading
-            hl = rpr.find(_q("highlight"))
-            if hl is not None and hl.get(_q("val")) in _HIGHLIGHT:
-                out["bg"] = _HIGHLIGHT[hl.get(_q("val"))]
+                elif name == "sz":
+                    val = el.get(_VAL) or ""
+                    if val.isdigit():
+                        out["sz"] = int(val)
+                elif name == "color":
+                    theme = (el.get(_q("themeColor")) or "").lower()
+                    out["color"] = "FFFFFF" if theme in ("background1", "light1") else (el.get(_VAL) or "").upper()
+                elif name == "shd":
+                    shading = _shading(el)
+                    if shading and "highlight" not in out:
+                        out["bg"] = shading
+                elif name == "highlight" and el.get(_VAL) in _HIGHLIGHT:
+                    out["bg"] = _HIGHLIGHT[el.get(_VAL)]
+                    out["highlight"] = True
+            out.pop("highlight", None)
         if ppr is not None:
             shading = _shading(ppr.find(_q("shd")))
             if shading:
@@ -321,29 +330,35 @@ class _Look:
         return out
 
     def style(self, sid: str | None) -> dict:
-        if not sid or sid not in self.raw:
+        """The visibility properties a style gives, with those of the styles it is based on (cached)."""
+        if not sid or sid not in self.elements:
             return {}
         if sid not in self.cache:
             self.cache[sid] = {}  # a style based on itself stops here
             chain, cur, seen = [], sid, set()
-            while cur in self.raw and cur not in seen:
+            while cur in self.elements and cur not in seen:
                 seen.add(cur)
-                chain.append(cur)
-                cur = self.raw[cur][2]
+                chain.append(self.elements[cur])
+                cur = _val(self.elements[cur], "basedOn")
             merged: dict = {}
-            for cid in reversed(chain):
-                rpr, ppr, _ = self.raw[cid]
-                merged.update(self._props(rpr, ppr))
+            for style in reversed(chain):
+                merged.update(self._props(style.find(_q("rPr")), style.find(_q("pPr"))))
             self.cache[sid] = merged
         return self.cache[sid]
 
     def reason(self, run, p) -> str | None:
-        ppr = p.find(_q("pPr"))
+        if self._para is None or self._para[0] is not p:  # what the paragraph gives all its runs, once
+            ppr = p.find(_q("pPr"))
+            base = dict(self.defaults)
+            base.update(self.style(_val(ppr, "pStyle")))
+            base.update(self._props(None, ppr))
+            self._para = (p, base)
+        look = self._para[1]
         rpr = run.find(_q("rPr"))
-        look = dict(self.defaults)
-        look.update(self.style(_val(ppr, "pStyle")))
-        look.update(self.style(_val(rpr, "rStyle")))
-        look.update(self._props(rpr, ppr))
+        if rpr is not None:
+            look = dict(look)
+            look.update(self.style(_val(rpr, "rStyle")))
+            look.update(self._props(rpr))
         if look.get("vanish"):
             return _VANISHED
         if look.get("sz") is not None and look["sz"] < 4:  # half-points
@@ -496,7 +511,11 @@ def read_docx(data: bytes, source: str, *, on_revisions: str = "accept") -> dict
 
 _REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _PART_TYPES = ("header", "footer", "footnotes", "endnotes", "comments")  # in the order they are read
-_NOTE_TYPES = {"footnotes": ("footnote", "footnote"), "endnotes": ("endnote", "endnote"), "comments": ("comment", "comment")}
+_NOTE_TYPES = {
+    "footnotes": ("footnote", "footnote"),
+    "endnotes": ("endnote", "endnote"),
+    "comments": ("comment", "comment"),
+}
 
 
 def _natural(name: str) -> tuple:

@@ -35,7 +35,9 @@ def _colour(fn, obj) -> tuple[int, int, int, int] | None:
 
 def _bounds(raw, obj) -> tuple[float, float, float, float] | None:
     left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
-    if not raw.FPDFPageObj_GetBounds(obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)):
+    if not raw.FPDFPageObj_GetBounds(
+        obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)
+    ):
         return None
     return left.value, bottom.value, right.value, top.value
 
@@ -89,7 +91,11 @@ def page_hidden(page, textpage) -> list[tuple[str, str]]:
     rgba = ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a)
     left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
     ltrb = ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)
-    get_mode, get_fill, get_stroke = raw.FPDFTextObj_GetTextRenderMode, raw.FPDFPageObj_GetFillColor, raw.FPDFPageObj_GetStrokeColor
+    get_mode, get_fill, get_stroke = (
+        raw.FPDFTextObj_GetTextRenderMode,
+        raw.FPDFPageObj_GetFillColor,
+        raw.FPDFPageObj_GetStrokeColor,
+    )
     get_bounds = raw.FPDFPageObj_GetBounds
     invisible_modes = (raw.FPDF_TEXTRENDERMODE_INVISIBLE, raw.FPDF_TEXTRENDERMODE_CLIP)
     stroke_modes = (raw.FPDF_TEXTRENDERMODE_STROKE, raw.FPDF_TEXTRENDERMODE_STROKE_CLIP)
@@ -110,7 +116,9 @@ def page_hidden(page, textpage) -> list[tuple[str, str]]:
                 reason = WHITE
                 whites += 1
         if reason is None and get_bounds(obj, *ltrb):
-            if not nested and (right.value < box[0] or left.value > box[2] or top.value < box[1] or bottom.value > box[3]):
+            if not nested and (
+                right.value < box[0] or left.value > box[2] or top.value < box[1] or bottom.value > box[3]
+            ):
                 reason = OFF_PAGE
             elif top.value - bottom.value < 2 * _TINY_PT:  # small enough to be worth the exact size
                 size = _size(raw, obj)
