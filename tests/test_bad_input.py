@@ -68,8 +68,16 @@ def test_awkward_file_is_read(name):
         assert doc.text.rstrip("\n") == exp["text"].replace("\r\n", "\n").rstrip("\n")
     for sub in exp.get("expected_substrings", []):
         assert sub in doc.text
-    for bad in exp.get("must_not_contain", []) + exp.get("must_not_appear", []):
+    for bad in exp.get("must_not_contain", []):
         assert bad not in doc.text
+    # "must not appear in the body": a header, footer or comment is read after the body, marked where it is
+    body = "\n".join(doc.text[b.start : b.end] for b in doc.blocks if b.location == "body")
+    for bad in exp.get("must_not_appear", []):
+        assert bad not in body
+    for part in ("header", "footer", "comment"):
+        if part in exp:
+            [block] = [b for b in doc.blocks if doc.text[b.start : b.end] == exp[part]]
+            assert block.location == part and block.paragraph_index is None
 
 
 def test_mislabelled_files_warn_about_the_name():

@@ -606,7 +606,9 @@ CONTRACT_HEADER = [
     "path", "names", "sha256", "status", "reason", "error_code", "format", "pages", "clauses", "in_scope",
     "risk_score", "high", "medium", "low", "findings", "performer", "report", "seconds",
 ]  # fmt: skip
-FINDING_HEADER = ["path", "sha256", "gap", "severity", "kind", "clause", "page", "quote", "detector", "report"]
+FINDING_HEADER = [
+    "path", "sha256", "gap", "severity", "kind", "clause", "page", "quote", "note", "detector", "report",
+]  # fmt: skip
 
 
 def test_workbook_sheets_headers_and_rows(openpyxl, summary_xlsx, workbook_file, data):

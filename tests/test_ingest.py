@@ -38,7 +38,7 @@ def test_docx_word_numbering_is_computed_from_numbering_xml():
     assert "\n(b) use any Voice Model and Synthetic Output for any purpose" in doc.text
 
 
-def test_docx_excludes_header_footer_and_keeps_tables_and_paragraph_indexes():
+def test_docx_reads_header_footer_after_the_body_and_keeps_tables_and_paragraph_indexes():
     import docx  # python-docx: independent view of the same file
 
     path = SAMPLES / "voiceover_brightwave.docx"
@@ -46,11 +46,16 @@ def test_docx_excludes_header_footer_and_keeps_tables_and_paragraph_indexes():
     word = docx.Document(str(path))
     header = " ".join(p.text for s in word.sections for p in s.header.paragraphs if p.text.strip())
     footer = " ".join(p.text for s in word.sections for p in s.footer.paragraphs if p.text.strip())
-    assert header and header not in doc.text
-    assert footer and footer not in doc.text
+    # the header and footer are read after the body, marked with where they are and with no body paragraph
+    outside = [b for b in doc.blocks if b.location != "body"]
+    assert [b.location for b in outside] == ["header", "footer"]
+    assert doc.text[outside[0].start : outside[0].end] == header
+    # the footer as Word shows it, page number fields included (python-docx's text leaves their values out)
+    assert doc.text[outside[1].start : outside[1].end] == footer.replace("Page  of ", "Page 1 of 1")
+    assert all(b.paragraph_index is None for b in outside) and outside[0].start > doc.blocks[-3].start
     cells = [b for b in doc.blocks if b.in_table]
     assert cells and any("Audiobook narration" in doc.text[b.start : b.end] for b in cells)
-    indexes = [b.paragraph_index for b in doc.blocks]
+    indexes = [b.paragraph_index for b in doc.blocks if b.location == "body"]
     assert indexes == sorted(indexes) and len(set(indexes)) == len(indexes)
     body_paragraphs = list(word.element.body.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"))
     for block in doc.blocks[:40]:

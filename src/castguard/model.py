@@ -11,7 +11,10 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
-__all__ = ["Block", "Clause", "Document", "Evidence", "Fact", "Finding", "Label", "Protection", "Report"]
+__all__ = [
+    "HIDDEN_REASONS", "LOCATIONS", "Block", "Clause", "Document", "Evidence", "Fact", "Finding", "Label", "Protection",
+    "Report",
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,8 @@ class Block:
     label: str | None = None
     heading_hint: bool = False  # Heading style, Title style or all-bold paragraph
     in_table: bool = False
+    location: str = "body"  # one of LOCATIONS: where in the source the text sits
+    part: str | None = None  # which header, footer, note, comment or text box (a new one starts a new clause)
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,8 @@ class Document:
     pages: int | None = None
     page_starts: tuple[int, ...] = ()  # offset in text where each page begins
     warnings: tuple[str, ...] = ()
+    # stretches of ``text`` the source does not show a reader: (start, end, reason), reason one of HIDDEN_REASONS
+    hidden: tuple[tuple[int, int, str], ...] = ()
 
     def page_at(self, offset: int) -> int | None:
         if not self.page_starts:
@@ -64,6 +71,7 @@ class Clause:
     level: int
     sentences: tuple[tuple[int, int], ...] = ()  # absolute offsets
     paragraph_index: int | None = None
+    location: str = "body"  # where its first line sits in the source (one of LOCATIONS)
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,38 @@ class Evidence:
     start: int
     end: int
     page: int | None
+    location: str = "body"  # one of LOCATIONS
+    hidden: str | None = None  # why a reader of the source does not see it (one of HIDDEN_REASONS), or None
+    hidden_part: str | None = None  # the hidden words when only part of the quote is hidden
+
+    def to_dict(self) -> dict:
+        """The evidence object of the report schema; ``location`` and ``hidden`` only when they say something."""
+        out = {
+            "clause_id": self.clause_id,
+            "quote": self.quote,
+            "start": self.start,
+            "end": self.end,
+            "page": self.page,
+        }
+        if self.location != "body":
+            out["location"] = self.location
+        if self.hidden:
+            out["hidden"] = self.hidden
+            if self.hidden_part:
+                out["hidden_part"] = self.hidden_part
+        return out
+
+
+# where text can sit in a source document, besides its body
+LOCATIONS = ("body", "header", "footer", "footnote", "endnote", "comment", "text box")
+HIDDEN_REASONS = (
+    "white text",
+    "text the same colour as its background",
+    "text under 2 pt",
+    "text formatted as hidden",
+    "text placed off the page",
+    "invisible text",
+)
 
 
 @dataclass(frozen=True)
@@ -101,10 +141,7 @@ class Finding:
             "severity": self.severity,
             "confidence": round(self.confidence, 3),
             "clause_ids": list(self.clause_ids),
-            "evidence": [
-                {"clause_id": e.clause_id, "quote": e.quote, "start": e.start, "end": e.end, "page": e.page}
-                for e in self.evidence
-            ],
+            "evidence": [e.to_dict() for e in self.evidence],
             "explanation": self.explanation,
             "anchors": list(self.anchors),
             "remedy": self.remedy,
@@ -131,10 +168,7 @@ class Protection:
         return {
             "gap": self.gap,
             "clause_ids": list(self.clause_ids),
-            "evidence": [
-                {"clause_id": e.clause_id, "quote": e.quote, "start": e.start, "end": e.end, "page": e.page}
-                for e in self.evidence
-            ],
+            "evidence": [e.to_dict() for e in self.evidence],
             "explanation": self.explanation,
             "hollowed": self.hollowed,
             "detector": self.detector,

@@ -6,14 +6,16 @@ import contextlib
 import os
 import signal
 import threading
+from dataclasses import replace
 
 from . import __version__
 from .classify import analyze
 from .errors import LimitExceeded
 from .ingest import read_document
 from .limits import current_limits
-from .model import Report
+from .model import Label, Report
 from .normalise import map_back, normalised_document
+from .provenance import annotate
 from .segment import segment
 from .segment.sentences import parse
 
@@ -43,7 +45,8 @@ def scan_document(doc, *, detector=None) -> Report:
             f"{len(clauses):,} clauses, over the {limits.clauses:,}-clause limit; " + limits.how_to_raise("clauses"),
             path=doc.source,
         )
-    analysis = analyze(doc, clauses, sdoc, detector=detector)
+    analysed_doc, analysed, analysed_sdoc = _without_comments(doc, clauses, sdoc)
+    analysis = analyze(analysed_doc, analysed, analysed_sdoc, detector=detector)
     from .facts import extract_facts
 
     report = Report(
@@ -52,17 +55,46 @@ def scan_document(doc, *, detector=None) -> Report:
         scope_reason=analysis.scope.reason,
         scope_evidence=analysis.scope.evidence,
         clauses=clauses,
-        labels=analysis.labels,
+        labels={**{c.id: (Label("none", 1.0),) for c in clauses}, **analysis.labels},
         findings=analysis.findings,
         protections=analysis.protections,
         document_type=analysis.document_type.value,
         document_type_reason=analysis.document_type.reason,
-        facts=extract_facts(doc, clauses),
+        facts=extract_facts(analysed_doc, analysed),
         tool_version=__version__,
         model=analysis.detector,
         errors=(),
     )
-    return report if doc is original else map_back(report, original, origin)
+    report = report if doc is original else map_back(report, original, origin)
+    return annotate(report)  # where each clause and quote sits, and whether the document shows it
+
+
+def _without_comments(doc, clauses, sdoc):
+    """The document, clauses and parse the analysis reads: all of them but a Word document's comments.
+
+    Comments are read (after everything else, so every offset before them is the same) and shown in the
+    report as clauses of their own, but a comment is not a term of the agreement: a question ("may we train
+    AI on the recordings?") must not raise a gap, a reassurance must not count as a protection, and a name in
+    one is no deal fact.
+    """
+    cut = next((b.start for b in doc.blocks if b.location == "comment"), None)
+    if cut is None:
+        return doc, clauses, sdoc
+    text = doc.text[:cut].rstrip("\n")
+    kept = []
+    for c in clauses:
+        if c.start >= cut:
+            continue
+        if c.end > len(text):
+            end = len(text.rstrip())
+            c = replace(
+                c, end=end, text=doc.text[c.start : end], sentences=tuple(s for s in c.sentences if s[1] <= end)
+            )
+        kept.append(c)
+    trimmed = replace(doc, text=text, blocks=tuple(b for b in doc.blocks if b.start < cut), hidden=tuple(
+        h for h in doc.hidden if h[0] < len(text)
+    ))  # fmt: skip
+    return trimmed, tuple(kept), parse(text)
 
 
 def scan(path: str | os.PathLike, *, source: str | None = None, detector=None, on_revisions: str = "accept") -> Report:

@@ -144,6 +144,11 @@ def _forbidden(paras: list[dict], i: int) -> str | None:
     return None
 
 
+def _body_text(doc) -> str:
+    """The document's body text (its headers, footers, notes and comments are read after it, and untouched)."""
+    return "\n".join(doc.text[b.start : b.end] for b in doc.blocks if b.location in ("body", "text box"))
+
+
 def audit(data: bytes, original_path: str | Path, *, allow_deletions: bool = False) -> tuple[list[str], dict]:
     """(problems, counts) for one redline."""
     from castguard.ingest import read_document
@@ -199,13 +204,13 @@ def audit(data: bytes, original_path: str | Path, *, allow_deletions: bool = Fal
             problems.append(f"paragraph {k + 1}: carve-out in a {why}: {para['original'][:70]!r}")
 
     # reject all / accept all with an independent transform, read back by castguard's reader
-    original = read_document(original_path).text
+    original = _body_text(read_document(original_path))
     with tempfile.TemporaryDirectory() as tmp:
         rejected, accepted = Path(tmp) / "rejected.docx", Path(tmp) / "accepted.docx"
         rejected.write_bytes(transform(data, "reject"))
         accepted.write_bytes(transform(data, "accept"))
-        back = read_document(rejected).text
-        amended = read_document(accepted).text
+        back = _body_text(read_document(rejected))
+        amended = _body_text(read_document(accepted))
     if _words(back) != _words(original):
         a, b = _words(back), _words(original)
         k = next((n for n, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))

@@ -37,7 +37,9 @@ CONTRACT_COLUMNS = [
     "path", "names", "sha256", "status", "reason", "error_code", "format", "pages", "clauses", "in_scope",
     "risk_score", "high", "medium", "low", "findings", "performer", "report", "seconds",
 ]  # fmt: skip
-FINDING_COLUMNS = ["path", "sha256", "gap", "severity", "kind", "clause", "page", "quote", "detector", "report"]
+FINDING_COLUMNS = [
+    "path", "sha256", "gap", "severity", "kind", "clause", "page", "quote", "note", "detector", "report",
+]  # fmt: skip
 
 
 @dataclass

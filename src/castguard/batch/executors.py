@@ -49,7 +49,7 @@ def analyse_bytes(name: str, data: bytes, suffix: str) -> dict:
     try:
         with open(path, "wb") as fh:
             fh.write(data)
-        from ..report import report_to_dict
+        from ..report import evidence_notes, report_to_dict
         from ..report.html import render_html
         from ..scan import scan
 
@@ -80,9 +80,11 @@ def analyse_bytes(name: str, data: bytes, suffix: str) -> dict:
                     "clause": _clause_number(doc, f),
                     "page": f["evidence"][0]["page"] if f["evidence"] else None,
                     "quote": f["evidence"][0]["quote"] if f["evidence"] else "",
+                    # "This clause is hidden in the document (white text)." / "... in the document's footer ..."
+                    "note": " ".join(dict.fromkeys(n for _, n in evidence_notes(finding.evidence))) or None,
                     "detector": f.get("detector"),
                 }
-                for f in doc["findings"]
+                for f, finding in zip(doc["findings"], report.findings)
             ],
             "seconds": round(time.perf_counter() - started, 3),
             "warnings": list(report.document.warnings),

@@ -74,6 +74,7 @@ CREATE TABLE IF NOT EXISTS findings (
     page INTEGER,
     quote TEXT,
     detector TEXT,
+    note TEXT,
     PRIMARY KEY (sha256, model, n)
 );
 """
@@ -104,6 +105,11 @@ class RunStore:
                 path=str(self.path),
             ) from None
         self.db.row_factory = sqlite3.Row
+        if "note" not in {r["name"] for r in self.db.execute("PRAGMA table_info(findings)")}:
+            try:  # a store from before the column; another worker may be adding it at the same moment
+                self.db.execute("ALTER TABLE findings ADD COLUMN note TEXT")
+            except sqlite3.OperationalError:
+                pass
         with self.tx():
             self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
         version = self.meta("schema_version")
@@ -219,7 +225,8 @@ class RunStore:
             )
             self.db.execute("DELETE FROM findings WHERE sha256 = ? AND model = ?", (sha256, model))
             self.db.executemany(
-                "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO findings (sha256, model, n, gap, severity, kind, clause, page, quote, detector, note) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         sha256,
@@ -232,6 +239,7 @@ class RunStore:
                         f.get("page"),
                         f.get("quote"),
                         f.get("detector"),
+                        f.get("note"),
                     )
                     for n, f in enumerate(result.get("findings", []))
                 ],  # fmt: skip

@@ -36,7 +36,7 @@ _CONTRACTS = (
 )  # fmt: skip
 _FINDINGS = (
     ("path", 40), ("sha256", 18), ("gap", 30), ("severity", 9), ("kind", 9), ("clause", 10), ("page", 6),
-    ("quote", 90), ("detector", 14), ("report", 36),
+    ("quote", 90), ("note", 40), ("detector", 14), ("report", 36),
 )  # fmt: skip
 CONTRACT_COLUMNS = [name for name, _ in _CONTRACTS]
 FINDING_COLUMNS = [name for name, _ in _FINDINGS]

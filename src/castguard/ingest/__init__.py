@@ -256,4 +256,5 @@ def read_document(path: str | os.PathLike, *, source: str | None = None, on_revi
         pages=doc_fields.get("pages"),
         page_starts=doc_fields.get("page_starts", ()),
         warnings=tuple(warnings) + tuple(doc_fields.get("warnings", ())),
+        hidden=doc_fields.get("hidden", ()),
     )

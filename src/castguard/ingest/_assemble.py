@@ -15,6 +15,9 @@ class Piece:
     label: str | None = None
     heading_hint: bool = False
     in_table: bool = False
+    location: str = "body"  # see castguard.model.LOCATIONS
+    part: str | None = None  # which header, footer, note, comment or text box, when not the body
+    hidden: tuple[tuple[int, int, str], ...] = ()  # (start, end, reason) in ``text``: what the source does not show
 
 
 # look-alike characters that PDF and Word exports produce, mapped to what a reader sees
@@ -64,10 +67,13 @@ def assemble(pieces: list[Piece], *, paged: bool = False) -> dict:
     parts: list[str] = []
     blocks: list[Block] = []
     page_starts: list[int] = []
+    hidden: list[tuple[int, int, str]] = []
     pos = 0
     last_page = 0
     for piece in pieces:
         line = normalise(f"{piece.label} {piece.text}" if piece.label else piece.text)
+        if piece.hidden:
+            line = _hidden_ranges(piece, pos, hidden)
         if paged and piece.page is not None:
             while last_page < piece.page:
                 page_starts.append(pos)
@@ -82,7 +88,31 @@ def assemble(pieces: list[Piece], *, paged: bool = False) -> dict:
                 label=piece.label,
                 heading_hint=piece.heading_hint,
                 in_table=piece.in_table,
+                location=piece.location,
+                part=piece.part,
             )
         )
         pos += len(line) + 1
-    return {"text": "\n".join(parts), "blocks": tuple(blocks), "page_starts": tuple(page_starts)}
+    return {
+        "text": "\n".join(parts),
+        "blocks": tuple(blocks),
+        "page_starts": tuple(page_starts),
+        "hidden": tuple(hidden),
+    }
+
+
+def _hidden_ranges(piece: Piece, pos: int, out: list[tuple[int, int, str]]) -> str:
+    """The piece's line, normalised stretch by stretch so that its hidden ranges (appended to ``out``, in
+    document offsets) still cover exactly the characters they covered before normalising."""
+    head = f"{piece.label} " if piece.label else ""
+    cuts = sorted({0, len(piece.text), *(x for s, e, _ in piece.hidden for x in (s, e))})
+    line = normalise(head)
+    at: dict[int, int] = {}
+    for a, b in zip(cuts, cuts[1:]):
+        at[a] = len(line)
+        line += normalise(piece.text[a:b])
+    at[cuts[-1]] = len(line)
+    for s, e, reason in piece.hidden:
+        if at.get(e, 0) > at.get(s, 0):
+            out.append((pos + at[s], pos + at[e], reason))
+    return line

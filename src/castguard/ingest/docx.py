@@ -1,7 +1,11 @@
 """Word DOCX -> Document fields.
 
-Reads the main body only (headers, footers, comments and footnotes live in other
-parts and are left out), paragraphs and table cells in reading order. Word's
+Reads the main body, paragraphs, table cells and text boxes in reading order, then the
+other parts a reader of the document may see: headers, footers, footnotes, endnotes and
+comments, each block marked with its ``location`` (a header repeated in several sections
+is read once). Text Word does not show — vanished, white or the colour of its background,
+under 2 pt — is read like any other and recorded in ``hidden`` with the reason, so the
+report can say that a clause is hidden. Word's
 automatic list numbering is not part of a paragraph's text, so it is computed
 here from numbering.xml the way Word renders it ("1.", "1.1", "(a)") and kept as
 the block's label. Tracked changes are read as accepted by default.
@@ -13,6 +17,7 @@ of the body in document order (``body.iter(w:p)``), the handle the redline stage
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
 import zlib
@@ -23,6 +28,10 @@ from ._assemble import Piece, assemble
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+
+_W = f"{{{W}}}"
+_VAL = f"{{{W}}}val"
 
 
 def _q(tag: str) -> str:
@@ -166,11 +175,15 @@ class Numbering:
 # --------------------------------------------------------------------------- text
 
 
-def _paragraph_text(p, reject: bool = False) -> str:
+def _paragraph_text(p, reject: bool = False, look: "_Look | None" = None) -> tuple[str, list[tuple[int, int, str]]]:
     """Visible text of one paragraph with tracked changes accepted (insertions kept, deletions dropped), or
-    with ``reject`` the text before them (insertions dropped, deleted text kept)."""
+    with ``reject`` the text before them (insertions dropped, deleted text kept); and, with ``look``, the
+    stretches of that text Word does not show a reader, as ``(start, end, reason)``."""
     out: list[str] = []
-    hidden = (_q("p"), _q("ins"), _q("moveTo")) if reject else (_q("p"), _q("del"), _q("moveFrom"))
+    hidden: list[tuple[int, int, str]] = []
+    pos = 0
+    reasons: dict[int, str | None] = {}
+    skip_tags = (_q("p"), _q("ins"), _q("moveTo")) if reject else (_q("p"), _q("del"), _q("moveFrom"))
     tags = (_q("t"), _q("tab"), _q("br"), _q("cr"), _q("noBreakHyphen"), _q("softHyphen"))
     if reject:
         tags += (_q("delText"),)
@@ -180,7 +193,7 @@ def _paragraph_text(p, reject: bool = False) -> str:
         skip = False
         while anc is not None and anc is not p:
             tag = anc.tag
-            if tag in hidden or tag == f"{{{MC}}}Fallback":
+            if tag in skip_tags or tag == f"{{{MC}}}Fallback":
                 skip = True
                 break
             anc = anc.getparent()
@@ -188,14 +201,181 @@ def _paragraph_text(p, reject: bool = False) -> str:
             continue
         tag = el.tag
         if tag in (_q("t"), _q("delText")):
-            out.append(el.text or "")
+            piece = el.text or ""
         elif tag == _q("tab"):
-            out.append("\t")
+            piece = "\t"
         elif tag in (_q("br"), _q("cr")):
-            out.append(" ")
+            piece = " "
         elif tag == _q("noBreakHyphen"):
-            out.append("-")
-    return "".join(out).replace("\u00a0", " ")
+            piece = "-"
+        else:
+            continue
+        out.append(piece)
+        if look is not None and piece:
+            run = el.getparent()
+            key = id(run)
+            if key not in reasons:
+                reasons[key] = look.reason(run, p) if run is not None and run.tag == _q("r") else None
+            reason = reasons[key]
+            if reason:
+                if hidden and hidden[-1][1] == pos and hidden[-1][2] == reason:
+                    hidden[-1] = (hidden[-1][0], pos + len(piece), reason)
+                else:
+                    hidden.append((pos, pos + len(piece), reason))
+        pos += len(piece)
+    return "".join(out).replace("\u00a0", " "), hidden
+
+
+def _stripped(text: str, hidden: list[tuple[int, int, str]]) -> tuple[str, tuple[tuple[int, int, str], ...]]:
+    """``text.strip()`` with its hidden ranges moved and clipped to match."""
+    lead = len(text) - len(text.lstrip())
+    body = text.strip()
+    moved = []
+    for s, e, reason in hidden:
+        s, e = max(0, s - lead), min(len(body), e - lead)
+        if e > s:
+            moved.append((s, e, reason))
+    return body, tuple(moved)
+
+
+# --------------------------------------------------------------------------- what Word does not show
+
+_OFF = ("0", "false", "off", "none")
+_VANISHED = "text formatted as hidden"
+_TINY = "text under 2 pt"
+_WHITE = "white text"
+_SAME = "text the same colour as its background"
+_HIGHLIGHT = {  # w:highlight names -> RGB
+    "black": "000000", "blue": "0000FF", "cyan": "00FFFF", "green": "00FF00", "magenta": "FF00FF", "red": "FF0000",
+    "yellow": "FFFF00", "white": "FFFFFF", "darkBlue": "000080", "darkCyan": "008080", "darkGreen": "008000",
+    "darkMagenta": "800080", "darkRed": "800000", "darkYellow": "808000", "darkGray": "808080", "lightGray": "C0C0C0",
+}  # fmt: skip
+
+
+def _rgb(value: str | None) -> tuple[int, int, int] | None:
+    if not value or len(value) != 6:
+        return None
+    try:
+        return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+    except ValueError:
+        return None
+
+
+def _close(a: tuple[int, int, int], b: tuple[int, int, int], within: int = 24) -> bool:
+    return all(abs(x - y) <= within for x, y in zip(a, b))
+
+
+def _shading(shd) -> str | None:
+    """The colour a w:shd paints behind text: its fill, or its pattern colour when the pattern is solid."""
+    if shd is None:
+        return None
+    if (shd.get(_q("val")) or "").lower() == "solid":
+        colour = (shd.get(_q("color")) or "auto").upper()
+        return "000000" if colour == "AUTO" else colour
+    fill = (shd.get(_q("fill")) or "auto").upper()
+    return None if fill == "AUTO" else fill
+
+
+def _on(el) -> bool:
+    return el is not None and (el.get(_q("val")) or "true").lower() not in _OFF
+
+
+class _Look:
+    """What a run looks like in Word, enough to tell whether a reader sees it: vanished, font size, colour and
+    the background behind it, from direct formatting, the run's character style, the paragraph's style (each
+    with what it is based on) and the document defaults. Word's toggle semantics for styles are not modelled."""
+
+    def __init__(self, styles_root, page_colour: str | None = None):
+        self.elements: dict[str, object] = {}  # style id -> w:style, read when a run or paragraph uses it
+        self.cache: dict[str, dict] = {}
+        self._para: tuple[object, dict] | None = None  # the paragraph last asked about, and its look
+        self.defaults: dict = {}
+        self.page = _rgb(page_colour) or (255, 255, 255)
+        if styles_root is not None:
+            self.elements = {st.get(_q("styleId")): st for st in styles_root.iterchildren(_q("style"))}
+            rpr = styles_root.find(f"{_q('docDefaults')}/{_q('rPrDefault')}/{_q('rPr')}")
+            self.defaults = self._props(rpr)
+
+    @staticmethod
+    def _props(rpr, ppr=None) -> dict:
+        """The properties that decide visibility, read in one pass over the run properties' children."""
+        out: dict = {}
+        if rpr is not None:
+            for el in rpr:
+                tag = el.tag
+                if not isinstance(tag, str) or not tag.startswith(_W):
+                    continue
+                name = tag[len(_W) :]
+                if name in ("vanish", "specVanish"):
+                    out["vanish"] = _on(el)
+                elif name == "sz":
+                    val = el.get(_VAL) or ""
+                    if val.isdigit():
+                        out["sz"] = int(val)
+                elif name == "color":
+                    theme = (el.get(_q("themeColor")) or "").lower()
+                    out["color"] = "FFFFFF" if theme in ("background1", "light1") else (el.get(_VAL) or "").upper()
+                elif name == "shd":
+                    shading = _shading(el)
+                    if shading and "highlight" not in out:
+                        out["bg"] = shading
+                elif name == "highlight" and el.get(_VAL) in _HIGHLIGHT:
+                    out["bg"] = _HIGHLIGHT[el.get(_VAL)]
+                    out["highlight"] = True
+            out.pop("highlight", None)
+        if ppr is not None:
+            shading = _shading(ppr.find(_q("shd")))
+            if shading:
+                out["pbg"] = shading
+        return out
+
+    def style(self, sid: str | None) -> dict:
+        """The visibility properties a style gives, with those of the styles it is based on (cached)."""
+        if not sid or sid not in self.elements:
+            return {}
+        if sid not in self.cache:
+            self.cache[sid] = {}  # a style based on itself stops here
+            chain, cur, seen = [], sid, set()
+            while cur in self.elements and cur not in seen:
+                seen.add(cur)
+                chain.append(self.elements[cur])
+                cur = _val(self.elements[cur], "basedOn")
+            merged: dict = {}
+            for style in reversed(chain):
+                merged.update(self._props(style.find(_q("rPr")), style.find(_q("pPr"))))
+            self.cache[sid] = merged
+        return self.cache[sid]
+
+    def reason(self, run, p) -> str | None:
+        if self._para is None or self._para[0] is not p:  # what the paragraph gives all its runs, once
+            ppr = p.find(_q("pPr"))
+            base = dict(self.defaults)
+            base.update(self.style(_val(ppr, "pStyle")))
+            base.update(self._props(None, ppr))
+            self._para = (p, base)
+        look = self._para[1]
+        rpr = run.find(_q("rPr"))
+        if rpr is not None:
+            look = dict(look)
+            look.update(self.style(_val(rpr, "rStyle")))
+            look.update(self._props(rpr))
+        if look.get("vanish"):
+            return _VANISHED
+        if look.get("sz") is not None and look["sz"] < 4:  # half-points
+            return _TINY
+        colour = _rgb(look.get("color"))
+        if colour is None:
+            return None
+        background = _rgb(look.get("bg") or look.get("pbg") or self._cell_fill(p)) or self.page
+        if not _close(colour, background):
+            return None
+        return _WHITE if min(colour) >= 0xF0 else _SAME
+
+    @staticmethod
+    def _cell_fill(p) -> str | None:
+        for anc in p.iterancestors(_q("tc")):
+            return _shading(anc.find(f"{_q('tcPr')}/{_q('shd')}"))
+        return None
 
 
 def _is_heading(p, text: str, styles: dict[str, str]) -> bool:
@@ -228,10 +408,12 @@ def read_docx(data: bytes, source: str, *, on_revisions: str = "accept") -> dict
         return etree.fromstring(raw, parser)
 
     document = numbering_root = styles_root = None
+    main_part = "word/document.xml"
     try:
         import docx  # python-docx opens the package and parses with entities disabled
 
         wdoc = docx.Document(io.BytesIO(data))
+        main_part = str(wdoc.part.partname).lstrip("/")
         document = wdoc.element
         styles_root = wdoc.styles.element
         try:
@@ -281,18 +463,20 @@ def read_docx(data: bytes, source: str, *, on_revisions: str = "accept") -> dict
             else "accepted (--on-revisions reject reads the text before them)"
         )
         warnings.append(f"{source}: contains tracked changes; read as if all were {how}")
-    if body.find(f".//{_q('commentRangeStart')}") is not None or body.find(f".//{_q('commentReference')}") is not None:
-        warnings.append(f"{source}: contains comments; they are not part of the contract text and were ignored")
+    background = document.find(_q("background"))
+    look = _Look(styles_root, background.get(_q("color")) if background is not None else None)
 
     pieces: list[Piece] = []
+    boxes: dict[int, str] = {}  # id of a w:txbxContent -> its name among the document's text boxes
     for index, p in enumerate(body.iter(_q("p"))):
         if any(a.tag == f"{{{MC}}}Fallback" for a in p.iterancestors()):
             continue
-        text = _paragraph_text(p, reject).strip()
+        text, hidden = _stripped(*_paragraph_text(p, reject, look))
         label = numbering.label_for(p)
         if not text:
             continue
         in_table = any(a.tag == _q("tc") for a in p.iterancestors())
+        box = next(p.iterancestors(_q("txbxContent")), None)
         pieces.append(
             Piece(
                 text=text,
@@ -300,9 +484,116 @@ def read_docx(data: bytes, source: str, *, on_revisions: str = "accept") -> dict
                 label=label,
                 heading_hint=_is_heading(p, text, style_names),
                 in_table=in_table,
+                location="text box" if box is not None else "body",
+                part=boxes.setdefault(id(box), f"text box {len(boxes) + 1}") if box is not None else None,
+                hidden=hidden,
             )
+        )
+    pieces += _other_parts(data, main_part, parse_part, reject, look, numbering, style_names, source, warnings)
+    if any(pc.location == "comment" for pc in pieces):
+        warnings.append(
+            f"{source}: contains comments; they are shown after the contract's text but not analysed (a comment "
+            "is not a term of the agreement)"
+        )
+    reasons = sorted({r for pc in pieces for _, _, r in pc.hidden})
+    if reasons:
+        warnings.append(
+            f"{source}: contains text Word does not show ({', '.join(reasons)}); it was read like the rest, "
+            "and a finding in it says that the clause is hidden"
         )
     fields = assemble(pieces)
     fields["warnings"] = warnings
     fields["pages"] = None
     return fields
+
+
+# --------------------------------------------------------------------------- the other parts a reader sees
+
+_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_PART_TYPES = ("header", "footer", "footnotes", "endnotes", "comments")  # in the order they are read
+_NOTE_TYPES = {
+    "footnotes": ("footnote", "footnote"),
+    "endnotes": ("endnote", "endnote"),
+    "comments": ("comment", "comment"),
+}
+
+
+def _natural(name: str) -> tuple:
+    return tuple(int(t) if t.isdigit() else t for t in re.split(r"(\d+)", name))
+
+
+def _related_parts(zf: zipfile.ZipFile, parse_part, main_part: str) -> list[tuple[str, str]]:
+    """``(kind, part name)`` of the headers, footers, footnotes, endnotes and comments the main part refers to."""
+    folder, name = posixpath.split(main_part)
+    rels = parse_part(zf, posixpath.join(folder, "_rels", name + ".rels"))
+    if rels is None:
+        return []
+    found = []
+    for rel in rels.iter(f"{{{_REL_NS}}}Relationship"):
+        kind = (rel.get("Type") or "").rsplit("/", 1)[-1]
+        target = rel.get("Target") or ""
+        if kind not in _PART_TYPES or rel.get("TargetMode") == "External" or not target:
+            continue
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        found.append((kind, path))
+    found = sorted(set(found), key=lambda kp: (_PART_TYPES.index(kp[0]), _natural(kp[1])))
+    return found
+
+
+def _other_parts(data, main_part, parse_part, reject, look, numbering, style_names, source, warnings) -> list[Piece]:
+    """Pieces for the headers, footers, footnotes, endnotes and comments, after the body. A header or footer
+    paragraph already read from another section's part is not read again; Word's separator notes are skipped."""
+    from lxml import etree
+
+    pieces: list[Piece] = []
+    seen: set[tuple[str, str]] = set()
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return pieces
+    with zf:
+        try:
+            parts = _related_parts(zf, parse_part, main_part)
+        except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, ValueError, zlib.error):
+            return pieces
+        for kind, name in parts:
+            try:
+                root = parse_part(zf, name)
+            except (etree.XMLSyntaxError, zipfile.BadZipFile, OSError, ValueError, zlib.error) as exc:
+                warnings.append(f"{source}: its {kind} part {name} is damaged and was left out ({exc})")
+                continue
+            if root is None:
+                continue
+            if kind in _NOTE_TYPES:
+                location, tag = _NOTE_TYPES[kind]
+                units = [
+                    (f"{name}#{note.get(_q('id'))}", note)
+                    for note in root.iter(_q(tag))
+                    if (note.get(_q("type")) or "normal") == "normal"
+                ]
+            else:
+                location = kind
+                units = [(name, root)]
+            for part, unit in units:
+                for p in unit.iter(_q("p")):
+                    if any(a.tag == f"{{{MC}}}Fallback" for a in p.iterancestors()):
+                        continue
+                    text, hidden = _stripped(*_paragraph_text(p, reject, look))
+                    if not text:
+                        continue
+                    if location in ("header", "footer"):
+                        if (location, text) in seen:
+                            continue
+                        seen.add((location, text))
+                    pieces.append(
+                        Piece(
+                            text=text,
+                            label=numbering.label_for(p),
+                            heading_hint=_is_heading(p, text, style_names),
+                            in_table=any(a.tag == _q("tc") for a in p.iterancestors()),
+                            location=location,
+                            part=part,
+                            hidden=hidden,
+                        )
+                    )
+    return pieces

@@ -19,7 +19,8 @@ import re
 from collections import Counter
 
 from ..errors import EncryptedDocument, GarbledText, InputError, NoTextLayer
-from ._assemble import Piece, assemble
+from ._assemble import Piece, assemble, normalise
+from .pdf_hidden import locate, page_hidden
 
 _EDGE_LINES = 3  # how many lines at the top and bottom of a page may be running heads
 _PAGE_NUMBER = re.compile(
@@ -98,6 +99,21 @@ def _garbage(text: str) -> tuple[int, int]:
     return len(_CID.findall(text)), junk
 
 
+def _hidden_ranges(fields: dict, hidden_pages: dict[int, list[tuple[str, str]]]) -> tuple:
+    """The hidden words of each page found in that page's stretch of the assembled text, in text offsets."""
+    if not hidden_pages:
+        return ()
+    text, starts = fields["text"], list(fields["page_starts"])
+    out = []
+    for number, words in sorted(hidden_pages.items()):
+        if number > len(starts):
+            continue
+        a = starts[number - 1]
+        b = starts[number] if number < len(starts) else len(text)
+        out += [(a + s, a + e, r) for s, e, r in locate(text[a:b], words)]
+    return tuple(out)
+
+
 def read_pdf(data: bytes, source: str, *, max_pages: int | None = None) -> dict:
     import pypdfium2 as pdfium
 
@@ -125,10 +141,14 @@ def read_pdf(data: bytes, source: str, *, max_pages: int | None = None) -> dict:
                 path=source,
             )
         raw_pages: list[list[str]] = []
+        hidden_pages: dict[int, list[tuple[str, str]]] = {}  # page number -> its hidden words (see pdf_hidden)
         for i in range(len(pdf)):
             page = pdf[i]
             textpage = page.get_textpage()
             text = textpage.get_text_range()
+            hidden_words = page_hidden(page, textpage)
+            if hidden_words:
+                hidden_pages[i + 1] = [(normalise(w), r) for w, r in hidden_words]
             textpage.close()
             page.close()
             text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
@@ -190,6 +210,13 @@ def read_pdf(data: bytes, source: str, *, max_pages: int | None = None) -> dict:
             "their content is not analysed — run OCR (ocrmypdf) to include it"
         )
     fields = assemble(pieces, paged=True)
+    fields["hidden"] = _hidden_ranges(fields, hidden_pages)
+    if fields["hidden"]:
+        reasons = ", ".join(sorted({r for _, _, r in fields["hidden"]}))
+        warnings.append(
+            f"{source}: contains text a reader does not see ({reasons}); it was read like the rest, and a finding "
+            "in it says that the clause is hidden"
+        )
     fields["pages"] = n_pages
     fields["warnings"] = warnings
     return fields

@@ -93,11 +93,50 @@ def decode_text(data: bytes, source: str) -> tuple[str, list[str]]:
     return text, warnings
 
 
+_BROKEN_END = re.compile(r"(?<![A-Za-z-])([a-z]+|[A-Z][a-z]*)-$")  # "... to tr-": a word fragment, then a hyphen
+_BROKEN_START = re.compile(r"([a-z][a-z'’]+|[a-z](?![.)]))(?![A-Za-z0-9])")  # "ain models": the word's rest
+_KEEP_HYPHEN = ("non", "self")  # "non-\nexclusive" stays "non-exclusive"
+
+
+def join_line_break_hyphens(lines: list[str]) -> list[str]:
+    """Rejoin words hyphenated across a line break: "to tr-" + "ain models" -> "to train" + "models".
+
+    Only a word fragment ending the line with a hyphen, followed by a lower-case word starting the next one.
+    The hyphen goes unless the hyphenated form is written elsewhere in the text ("well-known") or the
+    fragment is "non" or "self"; the rest of the next line stays on its line, so the line structure holds.
+    """
+    if not any(ln.endswith("-") for ln in lines):
+        return lines
+    whole = "\n".join(lines).lower()
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        while i + 1 < len(lines):
+            m = _BROKEN_END.search(line.rstrip())
+            n = _BROKEN_START.match(lines[i + 1])
+            if not m or not n:
+                break
+            left, right = m.group(1), n.group(1)
+            hyphenated = f"{left}-{right}".lower()
+            keep = left.lower() in _KEEP_HYPHEN or whole.count(hyphenated) > 0
+            token, _, rest = lines[i + 1].partition(" ")  # the word with its punctuation ("pany.")
+            line = line.rstrip()[: -1 if not keep else None] + token
+            rest = rest.lstrip()
+            if rest:
+                lines[i + 1] = rest
+                break
+            i += 1  # the next line was only the rest of the word
+        out.append(line)
+        i += 1
+    return out
+
+
 def read_text(data: bytes, source: str) -> dict:
     text, warnings = decode_text(data, source)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\u2028", "\n")
     text = text.replace("\u00a0", " ")
-    lines = text.split("\n")
+    lines = join_line_break_hyphens(text.split("\n"))
     pieces: list[Piece] = []
     for i, line in enumerate(lines):
         stripped = line.rstrip()

@@ -213,6 +213,15 @@ class _Group:
     evidence_index: int | None = None  # the first paragraph holding evidence: the comment's place if no carve-out
 
 
+def _outside_body(report: Report) -> list[str]:
+    """A note for each place outside the body (header, footer, footnote, comment) that holds a finding's words:
+    the redline edits only the body's paragraphs, so the addendum alone answers those."""
+    names = {"header": "the document's header", "footer": "the document's footer", "footnote": "a footnote",
+             "endnote": "an endnote", "comment": "a comment"}  # fmt: skip
+    where = sorted({e.location for f in report.findings for e in f.evidence if e.location in names})
+    return [f"a flagged clause is in {names[loc]}: the redline does not edit it; the addendum covers its gaps" for loc in where]
+
+
 def _groups(report: Report, structure: Structure) -> list[_Group]:
     """One group per flagged clause — clauses whose carve-out lands at the same place share one group."""
     by_clause: dict[str, list[tuple[str, float, int, int]]] = {}
@@ -347,7 +356,7 @@ def redline(
     # every edit of every paragraph, planned on the original text, then applied right to left
     edits: dict[int, list[tuple[int, int, str]]] = {}
     changes: list[Change] = []
-    notes: list[str] = []
+    notes: list[str] = _outside_body(report)
     for group in groups:
         sections = [s for g in group.gaps if (s := addendum.section_for(g))]
         sections = sorted({s.n: s for s in sections}.values(), key=lambda s: s.n)
@@ -406,6 +415,9 @@ def redline(
             numbers = [clauses[c].number or c for c in change.clause_ids if c in clauses]
             extra = [f"clause {', '.join(n.strip() for n in numbers)} ({', '.join(change.clause_ids)})"]
             extra += [f"{g} {group.gaps[g]:.2f}" for g in change.gaps]
+        hidden = sorted(
+            {e.hidden for f in report.findings for e in f.evidence if e.hidden and e.clause_id in change.clause_ids}
+        )
         change.comment = wording.comment(
             sections,
             change.gaps,
@@ -413,6 +425,7 @@ def redline(
             reason=change.reason,
             narrowed=change.narrowed,
             internal=extra,
+            hidden=hidden,
         )
         runs = _anchor_runs(structure.paras[change.paragraph].p)
         if not runs:

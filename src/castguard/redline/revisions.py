@@ -111,6 +111,41 @@ def _split(run, offset: int):
     return twin
 
 
+def _shown(rpr) -> None:
+    """Makes copied run properties visible: an edit placed beside hidden words (vanished, coloured like the
+    page, under 2 pt) must not be hidden with them. A white colour goes back to automatic (black, or white on
+    dark shading), a vanish is turned off explicitly (it may come from a style), a tiny size goes."""
+    from lxml import etree
+
+    for tag in ("vanish", "specVanish"):
+        for el in rpr.findall(qn(tag)):
+            rpr.remove(el)
+    for el in rpr.findall(qn("color")):
+        value = (el.get(qn("val")) or "").upper()
+        pale = len(value) == 6 and all(c in "EF" for c in value[0::2])  # every channel 0xE0 or more
+        if pale or (el.get(qn("themeColor")) or "").lower() in ("background1", "light1"):
+            rpr.remove(el)
+    for tag in ("sz", "szCs"):
+        for el in rpr.findall(qn(tag)):
+            if (el.get(qn("val")) or "").isdigit() and int(el.get(qn("val"))) < 4:
+                rpr.remove(el)
+    if rpr.find(qn("rStyle")) is not None:
+        off = etree.Element(qn("vanish"))
+        off.set(qn("val"), "0")
+        # w:vanish has its place in the schema's sequence of run properties (Word refuses a file otherwise)
+        later = next((el for el in rpr if isinstance(el.tag, str) and el.tag.split("}")[-1] in _AFTER_VANISH), None)
+        if later is None:
+            rpr.append(off)
+        else:
+            later.addprevious(off)
+
+
+_AFTER_VANISH = {
+    "webHidden", "color", "spacing", "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd",
+    "fitText", "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath", "rPrChange",
+}  # fmt: skip
+
+
 class Revisions:
     """Makes revision elements for one author and time, with ids unique in the document."""
 
@@ -173,6 +208,7 @@ class Revisions:
         return dels
 
     def _new_run(self, text: str, like=None):
+        """A run of ``text`` formatted like the run ``like``, but always shown (see :func:`_shown`)."""
         from lxml import etree
 
         run = etree.Element(qn("r"))
@@ -183,6 +219,7 @@ class Revisions:
                 for el in rpr.findall(qn("rStyle")):
                     if (el.get(qn("val")) or "").lower().startswith("comment"):
                         rpr.remove(el)
+                _shown(rpr)
                 run.append(rpr)
         t = etree.SubElement(run, qn("t"))
         t.text = text

@@ -70,10 +70,12 @@ def comment(
     reason: str | None = None,
     narrowed: list[tuple[str, str]] = (),
     internal: list[str] = (),
+    hidden: list[str] = (),
 ) -> str:
     """One comment for one clause. ``sections`` are the Addendum's Section objects the clause calls for;
     ``placed`` is "proviso" / "sentence" when a carve-out was added, None when the clause is left as it is
-    (``reason`` says what kind of passage it is); ``narrowed`` lists (old words, new words) edits."""
+    (``reason`` says what kind of passage it is); ``narrowed`` lists (old words, new words) edits; ``hidden``
+    how the provision's words are hidden in the document (white text, ...), when they are."""
     numbers = [s.n for s in sections]
     terms = _join([_PLAIN[t] for t in terms_for(gaps)], "and")
     where = f"{section_list(numbers)} of the attached Addendum"
@@ -86,6 +88,11 @@ def comment(
         verb = "applies" if len(numbers) == 1 else "apply"
         lines.append(
             f"No change is proposed to the wording of this {kind}; {where} {verb} to it with respect to {terms}."
+        )
+    if hidden:
+        lines.append(
+            "This provision contains wording that does not show when the document is displayed or printed "
+            f"({_join(list(hidden), 'and')})."
         )
     if narrowed:
         edits = []

@@ -15,6 +15,7 @@ from ..model import Clause, Report
 __all__ = [
     "DISCLAIMER",
     "SCHEMA_ID",
+    "evidence_notes",
     "SCHEMA_PATH",
     "gap_checklist",
     "report_to_dict",
@@ -99,8 +100,19 @@ def summary_text(report: Report) -> str:
 
 def clause_ref(c: Clause) -> str:
     bits = [b for b in (c.number, c.heading) if b]
-    ref = " ".join(bits) if bits else ("preamble" if c.id == "c0" else c.id)
+    if c.location != "body":  # "footer", "comment": where it is says more than an id
+        ref = f"{' '.join(bits)} ({c.location})" if bits else c.location
+    else:
+        ref = " ".join(bits) if bits else ("preamble" if c.id == "c0" else c.id)
     return f"{ref} (p. {c.page})" if c.page else ref
+
+
+def evidence_notes(evidence) -> list[tuple[object, str]]:
+    """``(evidence, sentence)`` for each piece of evidence that is hidden in the document or outside its body,
+    the sentence every view prints beside it ("This clause is hidden in the document (white text).")."""
+    from ..provenance import notice
+
+    return [(e, n) for e in evidence if (n := notice(e))]
 
 
 def _scope_evidence(report: Report) -> dict | None:
@@ -147,6 +159,7 @@ def report_to_dict(report: Report) -> dict:
                 "parent": c.parent,
                 "level": c.level,
                 "paragraph_index": c.paragraph_index,
+                **({"location": c.location} if c.location != "body" else {}),
                 "labels": [{"label": lab.label, "score": lab.score} for lab in report.labels.get(c.id, ())],
             }
             for c in report.clauses

@@ -21,7 +21,7 @@ from ..classify.taxonomy import GAPS, SEVERITY_ORDER
 from ..escape.html import file_name
 from ..escape.html import text as escape_text
 from ..model import Report
-from . import DISCLAIMER, clause_ref, gap_checklist, risk_score, severity_counts, summary_text
+from . import DISCLAIMER, clause_ref, evidence_notes, gap_checklist, risk_score, severity_counts, summary_text
 from .table import DOCUMENT_TYPE_LABEL, STATUS_SYMBOL, not_applicable_text, protections_apply
 
 __all__ = ["render_html"]
@@ -49,6 +49,7 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margi
 dl.facts dt{font-weight:bold}dl.facts dd{margin:0}
 dl.facts dd.absent{font-style:italic;color:#444444}
 q.evidence{font-size:.92rem;font-style:italic;color:#333333}
+.hidden-note{border-left:4px solid #a4161a;padding:.2rem .6rem;background:#fdf2f2;color:#1a1a1a}
 .deal-facts h2{margin-top:.6rem}.deal-facts .note{font:.9rem/1.4 system-ui,sans-serif;color:#444444;margin:.2rem 0 .6rem}
 .risk{display:flex;flex-wrap:wrap;gap:1.25rem;align-items:center}
 .score{font:700 2.2rem/1 system-ui,sans-serif}
@@ -211,11 +212,18 @@ def _finding_panel(f, idx: int, addendum, clauses: dict, shown: dict, seen: dict
         f'<h3 id="{pid}-h">{_sev(f.severity)} {_e(gap.title)}</h3>'
         f"<p><strong>What it means:</strong> {_e(gap.why)}</p>"
         f"<p><strong>Here:</strong> {_e(f.explanation)}</p>"
+        + _notes_html(f.evidence)
         + (f"<p><strong>Where:</strong> {', '.join(where)}</p>" if f.kind == "contract" and where else "")
         + f"<p><strong>What to ask for:</strong> {_e(gap.protection)}</p>"
         f'<p class="anchors"><strong>Anchors:</strong> {anchors} <span class="gapid">({_e(f.gap)}, found by '
         f"{_e(f.detector)})</span></p>" + _language_once(addendum, f.gap, idx, shown) + "</section>"
     )
+
+
+def _notes_html(evidence) -> str:
+    """The hidden / not-in-the-body sentences of the evidence, each once."""
+    notes = dict.fromkeys(n for _, n in evidence_notes(evidence))
+    return "".join(f'<p class="hidden-note"><strong>Note:</strong> {_e(n)}</p>' for n in notes)
 
 
 def _clause_link(clauses: dict, clause_id: str) -> str:
@@ -242,7 +250,7 @@ def _protections_html(report: Report, clauses: dict, first_finding: dict[str, in
             f"<figure><blockquote>“{_e(ev.quote)}”</blockquote>"
             f"<figcaption>{_clause_link(clauses, ev.clause_id)}</figcaption></figure>"
             for ev in p.evidence
-        )
+        ) + _notes_html(p.evidence)
         finding = first_finding.get(p.gap)
         see = (
             f' See <a href="#finding-{finding}">the “{_e(GAPS[p.gap].title)}” finding</a>.' if finding is not None else ""
@@ -456,6 +464,8 @@ def render_html(report: Report, *, deal_options: dict | None = None) -> str:
         number = (
             f'<span class="num">{_e(c.number)}</span>' if c.number and not text.lstrip().startswith(c.number) else ""
         )
+        if c.location != "body":  # a header, footer, note, comment or text box says where it is
+            number = f'<span class="num">({_e(c.location)})</span>' + number
         panels = "".join(_finding_panel(f, i, addendum, clauses, shown, seen) for i, f in found)
         label = (
             f' aria-label="Clause {_e(c.number or c.heading or c.id)}, {LABEL[worst].lower()} severity"'

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..classify.taxonomy import GAPS
 from ..model import Report
-from . import DISCLAIMER, clause_ref, gap_checklist, risk_score, severity_counts, summary_text
+from . import DISCLAIMER, clause_ref, evidence_notes, gap_checklist, risk_score, severity_counts, summary_text
 from .table import (
     HOLLOWED_NOTE,
     STATUS_LABEL,
@@ -83,7 +83,9 @@ def render_markdown(report: Report) -> str:
             quote = f.evidence[0].quote if f.evidence else ""
             if len(quote) > 140:
                 quote = quote[:139] + "…"
-            out.append(f"| {f.severity.upper()} | `{f.gap}` ({f.kind}) | {_cell(ref)} | “{_cell(quote)}” |")
+            notes = " ".join(dict.fromkeys(n for _, n in evidence_notes(f.evidence)))
+            notes = f" **Note:** {_cell(notes)}" if notes else ""
+            out.append(f"| {f.severity.upper()} | `{f.gap}` ({f.kind}) | {_cell(ref)} | “{_cell(quote)}”{notes} |")
         out.append("")
         out += ["## Details", ""]
         for n, f in enumerate(report.findings, 1):
@@ -94,8 +96,11 @@ def render_markdown(report: Report) -> str:
                 _line(f.explanation),  # it names the contract's clause headings
                 "",
             ]
+            notes = dict(evidence_notes(f.evidence))
             for e in f.evidence:
                 out.append(f"> {_quote(ref_of(e.clause_id), e.quote)}")
+                if e in notes:
+                    out += [">", f"> **Note:** {_inline(notes[e])}"]
                 out.append("")
             out += [
                 f"- **Ask for:** {g.protection} (addendum section `{f.remedy}`)",
@@ -140,8 +145,11 @@ def _protections(report: Report, ref_of) -> list[str]:
             if p.gap in raised:
                 line += " *The gap is still raised by other clauses: see the findings.*"
         out.append(line)
+        notes = dict(evidence_notes(p.evidence))
         for e in p.evidence:
             out.append(f"  - {_quote(ref_of(e.clause_id), e.quote)}")
+            if e in notes:
+                out.append(f"    **Note:** {_inline(notes[e])}")
     if report.protections:
         out.append("")
     out += ["## Checklist", "", "| Gap | Status | Clauses |", "|---|---|---|"]

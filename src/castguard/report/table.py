@@ -7,7 +7,7 @@ import textwrap
 
 from ..classify.taxonomy import GAPS
 from ..model import Report
-from . import DISCLAIMER, clause_ref, gap_checklist, risk_score, severity_counts, summary_text
+from . import DISCLAIMER, clause_ref, evidence_notes, gap_checklist, risk_score, severity_counts, summary_text
 
 # shared with the Markdown and HTML views: plain words for the document type and the checklist status,
 # and a symbol that goes with every status word (never a symbol or a colour alone)
@@ -69,12 +69,22 @@ def render_table(report: Report, width: int | None = None) -> str:
     def quoted(quote: str) -> str:
         return f"“{quote[:219]}…”" if len(quote) > 220 else f"“{quote}”"
 
+    def notes(evidence) -> list[str]:
+        """The hidden / not-in-the-body sentence of each quote, after the quote it is about (the first is shown)."""
+        out = []
+        for e, note in evidence_notes(evidence):
+            if e is not evidence[0]:
+                out += wrap.wrap(quoted(e.quote))
+            out += wrap.wrap(f"Note: {note}")
+        return out
+
     if report.findings:
         head = f"{'SEVERITY':<9} {'GAP':<31} CLAUSE"
         lines += [head, rule]
         for f in report.findings:
             lines.append(f"{f.severity.upper():<9} {f.gap:<31} {ref_of(f.clause_ids)}")
             lines += wrap.wrap(quoted(f.evidence[0].quote if f.evidence else ""))
+            lines += notes(f.evidence)
             lines += wrap.wrap(f"Why: {GAPS[f.gap].why}")
             lines += wrap.wrap(f"Anchors: {'; '.join(f.anchors)}")
             lines.append("")
@@ -94,6 +104,7 @@ def render_table(report: Report, width: int | None = None) -> str:
             what = "Protection against" if p.hollowed else "Protects against"
             lines += head_wrap.wrap(f"{symbol} {what}: {GAPS[p.gap].title} — {ref_of(p.clause_ids)}{note}")
             lines += wrap.wrap(quoted(p.evidence[0].quote if p.evidence else ""))
+            lines += notes(p.evidence)
             lines.append("")
         lines += ["Checklist (every gap castguard checks)", rule]
         for row in gap_checklist(report):

@@ -234,6 +234,7 @@ def _find_starts(doc: Document) -> list[_Start]:
     lines = text.split("\n")
     running = _running_lines(lines)
     prev_line, prev_was_start = "", False
+    where: tuple[str, str | None] = ("body", None)  # the part of the source being read (header, footnote ...)
     for li, raw in enumerate(lines):
         line_start, line_end = pos, pos + len(raw)
         pos = line_end + 1
@@ -328,6 +329,15 @@ def _find_starts(doc: Document) -> list[_Start]:
             elif marker.kind in ("decimal", "article"):
                 in_definitions = False
             accepted_here = True
+        if block is not None and (block.location, block.part) != where:
+            # a header, footer, note, comment or text box is a clause of its own, never the end of the last one
+            where = (block.location, block.part)
+            k = len(starts)
+            while k and starts[k - 1].pos >= line_start:
+                k -= 1
+            if k == len(starts) or text[line_start : starts[k].pos].strip():
+                starts.insert(k, _Start(line_start, line_start, None, "heading", None, None))
+                accepted_here = True
         stripped = raw.rstrip()
         prev_end_char = stripped[-1] if stripped else prev_end_char
         prev_blank = False
