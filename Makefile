@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench bench-batch clean venv
+.PHONY: demo test check-model bench bench-batch clean venv
 
 venv: $(STAMP)
 
@@ -24,6 +24,11 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+check-model: $(STAMP)  # about 3 minutes: rebuild the model from data/clauses.jsonl, compare byte for byte
+	@tmp=$$(mktemp -d) && $(BIN)/castguard train --out "$$tmp" && \
+	  cmp models/clauses-v1.json "$$tmp/clauses-v1.json" && cmp models/clauses-v1.npz "$$tmp/clauses-v1.npz" && \
+	  echo "check-model: the shipped model is exactly what the data and the code give" && rm -rf "$$tmp"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/accuracy.py

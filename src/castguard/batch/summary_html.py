@@ -67,7 +67,10 @@ _WORST_WORD = {key: key.replace("-", " ") for key in _WORST_LABEL}  # the roster
 _WORST_RANK = {"high": 5, "medium": 4, "low": 3, "none": 2, "out-of-scope": 1, "not-analysed": 0}
 _STATUSES = ("done", "failed", "refused")
 
-_UNSAFE_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# controls, lone surrogates and bidi marks: never part of a link the dashboard makes
+_UNSAFE_CHARS = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 _URL_SAFE = "/-._~!$&'()*+,;=@"  # kept as-is by quote(); everything else (space, '#', '?', '%', ':' ...) is encoded
 
 

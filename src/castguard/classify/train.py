@@ -223,6 +223,26 @@ def fit(examples: list[Example], *, inner_folds: int = 2, rule_labels: list[set[
     }
 
 
+# the modules whose code decides the artefact's bytes (features, rule features, labels, training itself)
+CODE_FILES = (
+    "classify/train.py", "classify/features.py", "classify/rules.py", "classify/lexicon.py",
+    "classify/taxonomy.py", "segment/sentences.py",
+)  # fmt: skip
+
+
+def code_fingerprint() -> str:
+    """SHA-256 of the code that decides the model's bytes (:data:`CODE_FILES`, line ends normalised).
+
+    Written into the model's metadata, so a test can tell in milliseconds that the shipped model was trained
+    by this code from this data (``castguard train`` after a change to any of these files); the full rebuild
+    and byte comparison is ``make check-model``."""
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256()
+    for name in CODE_FILES:
+        h.update(name.encode() + b"\0" + (root / name).read_bytes().replace(b"\r\n", b"\n") + b"\0")
+    return h.hexdigest()
+
+
 def train(data: Path, out_dir: Path) -> dict:
     """Rebuild ``models/clauses-v1.{json,npz}`` from the labelled data; returns the metadata written."""
     import io
@@ -247,6 +267,7 @@ def train(data: Path, out_dir: Path) -> dict:
             "clauses": len(examples),
             "documents": len({e.doc for e in examples}),
         },
+        "code_sha256": code_fingerprint(),
         "labels": art["labels"],
         "rule_features": art["rule_features"],
         "rule_weight": art["rule_weight"],
