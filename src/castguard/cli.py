@@ -616,10 +616,16 @@ _data_option = click.option(
 )
 
 
-def _project_path(*parts: str) -> Path:
-    from .classify.model import models_dir
-
-    return models_dir().parent.joinpath(*parts)
+def _project_path(*parts: str, what: str = "--data FILE") -> Path:
+    """A path in the castguard checkout (data/clauses.jsonl, models/). Installed from a wheel there is no
+    checkout: say what to pass instead of pointing at a path that does not exist."""
+    root = Path(__file__).resolve().parents[2]
+    if not ((root / "pyproject.toml").is_file() and (root / "data" / "clauses.jsonl").is_file()):
+        raise click.UsageError(
+            f"no castguard checkout here to take {'/'.join(parts)} from (this castguard is installed as a package); "
+            f"run it in a checkout of the castguard repository, or pass {what}"
+        )
+    return root.joinpath(*parts)
 
 
 @cli.command()
@@ -642,8 +648,8 @@ def train(data: Path | None, out: Path | None):
 
     from .classify.train import train as run_train
 
-    data = data or _project_path("data", "clauses.jsonl")
-    out = out or _project_path("models")
+    data = data or _project_path("data", "clauses.jsonl", what="--data FILE and --out DIR")
+    out = out or _project_path("models", what="--out DIR")
     t = time.perf_counter()
     meta = run_train(data, out)
     _echo(

@@ -23,12 +23,11 @@ __all__ = ["scan", "scan_document"]
 
 
 def default_detector():
-    """The rules and, when the trained artefact is present in models/, the learned classifier beside them."""
+    """The rules and the learned classifier beside them (the model ships inside the package; a missing model is
+    an error, not a silent fall back to the rules alone)."""
     from .classify.model import CombinedDetector, default_model
-    from .classify.rules import RuleDetector
 
-    model = default_model()
-    return CombinedDetector(model) if model is not None else RuleDetector()
+    return CombinedDetector(default_model())
 
 
 def scan_document(doc, *, detector=None) -> Report:

@@ -33,11 +33,14 @@ DEFAULT_MODEL = "clauses-v1"
 
 def models_dir() -> Path:
     """``models/`` of the source tree, or the copy installed inside the package."""
-    here = Path(__file__).resolve()
-    for candidate in (here.parents[3] / "models", here.parents[1] / "models"):
+    import importlib.resources
+
+    packaged = Path(str(importlib.resources.files("castguard"))) / "models"  # inside the installed wheel
+    checkout = Path(__file__).resolve().parents[3] / "models"  # the source folder, in a checkout
+    for candidate in (packaged, checkout):
         if (candidate / f"{DEFAULT_MODEL}.json").exists():
             return candidate
-    return here.parents[3] / "models"
+    return packaged
 
 
 @dataclass
@@ -113,12 +116,18 @@ def load_model(path: str | Path | None = None) -> ClauseModel:
 
 
 @lru_cache(maxsize=1)
-def default_model() -> ClauseModel | None:
-    """The packaged model, or None when it has not been built (the rules then work alone)."""
+def default_model() -> ClauseModel:
+    """The packaged model. Missing or unreadable, it is an error that says so: castguard never falls back to
+    the rules alone without saying it (an installation without its model is a broken installation)."""
     try:
         return load_model()
-    except CastguardError:
-        return None
+    except CastguardError as exc:
+        raise CastguardError(
+            "the trained clause model is missing or unreadable, so this installation of castguard is "
+            "incomplete: reinstall it (pip install --force-reinstall castguard), or in a checkout run "
+            "`castguard train`",
+            path=exc.path,
+        ) from None
 
 
 def _best_sentence(

@@ -44,11 +44,14 @@ MAX_TEMPLATE_BYTES = 256 * 1024
 
 def templates_dir() -> Path:
     """The project's ``templates/`` (source tree), or the copy installed inside the package."""
-    here = Path(__file__).resolve()
-    for candidate in (here.parents[3] / "templates", here.parents[1] / "templates"):
+    import importlib.resources
+
+    packaged = Path(str(importlib.resources.files("castguard"))) / "templates"  # inside the installed wheel
+    checkout = Path(__file__).resolve().parents[3] / "templates"  # the source folder, in a checkout
+    for candidate in (packaged, checkout):
         if (candidate / FRAME).exists():
             return candidate
-    return here.parents[3] / "templates"
+    return packaged
 
 
 def _remedy_ids() -> list[str]:

@@ -317,6 +317,7 @@ def _addendum_for(report: Report, deal_options: dict | None):
     if not report.in_scope or not report.findings:
         return None
     from ..draft import build_addendum, contract_facts, resolve_deal
+    from ..errors import DealError
 
     facts = {k: v for k, v in contract_facts(report.facts).items() if v}
     fallback = {
@@ -329,8 +330,8 @@ def _addendum_for(report: Report, deal_options: dict | None):
     try:
         deal = resolve_deal({**fallback, **facts}, deal_options or {}, {}, source=report.document.source)
         return build_addendum(report, deal)
-    except Exception:  # the report stands without proposed language rather than not at all
-        return None
+    except DealError:  # facts the contract gives that no addendum can use: the report stands without language
+        return None  # (a template set that cannot load is an error, raised, never a silent loss of the panels)
 
 
 def _facts_html(report: Report) -> str:
