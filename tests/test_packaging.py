@@ -6,6 +6,7 @@ every command there) is `.ci/check-wheel`, run by `.ci/run`.
 
 from __future__ import annotations
 
+import os
 import tomllib
 
 import pytest
@@ -37,3 +38,41 @@ def test_setup_copies_the_source_folders_into_the_package():
 def test_a_missing_model_is_an_error_that_says_what_to_do(tmp_path):
     with pytest.raises(CastguardError, match="castguard train"):
         load_model(tmp_path / "clauses-v1.json")
+
+
+def test_every_error_code_is_listed_once_with_what_to_do():
+    import castguard.errors as errors
+
+    classes = [c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.CastguardError)]
+    codes = [c.code for c in classes]
+    assert len(codes) == len(set(codes)) and set(codes) | {errors.INTERNAL_ERROR} == set(errors.CODES)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert all(f"| `{code}` |" in readme for code in errors.CODES)
+
+
+def test_user_errors_carry_their_code_and_exit_2(tmp_path):
+    result = CliRunner().invoke(cli, ["scan", str(tmp_path / "nope.pdf")])
+    assert result.exit_code == 2 and result.output.startswith("error: [E100] ")
+
+
+def test_an_internal_error_is_a_bug_exit_3_with_its_traceback_in_a_file(tmp_path):
+    import re
+
+    import click
+
+    @cli.command("explode-for-test", hidden=True)
+    def explode():  # a real command on the real group: the handler under test is castguard's own
+        {}["no such key"]
+
+    try:
+        result = CliRunner().invoke(cli, ["explode-for-test"])
+    finally:
+        cli.commands.pop("explode-for-test", None)
+    assert result.exit_code == 3
+    line = result.output.strip()
+    assert "\n" not in line and line.startswith("error: [E999] internal error (KeyError") and "a bug" in line
+    path = re.search(r"the traceback is in (\S+);", line).group(1)
+    with open(path, encoding="utf-8") as fh:
+        assert "Traceback" in fh.read()
+    os.unlink(path)
+    assert isinstance(explode, click.Command)

@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import CastguardError, DiskFull, full_disk_error
+from .errors import INTERNAL_ERROR, CastguardError, DiskFull, full_disk_error
 
 SEVERITIES = ("high", "medium", "low")
 
@@ -50,20 +50,38 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except CastguardError as exc:
-            _echo(f"error: {exc}", err=True)
+            _echo(f"error: [{exc.code}] {exc}", err=True)
             ctx.exit(2)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
-        except Exception as exc:  # a bug: still one line, still exit 2, and a pointer to report it
+        except Exception as exc:  # a bug, not bad input: exit 3, one line, and where the traceback is
             full = full_disk_error(exc, None)
             if full is not None:
-                _echo(f"error: {full}", err=True)
+                _echo(f"error: [{full.code}] {full}", err=True)
                 ctx.exit(2)
+            where = _write_traceback(exc)
             _echo(
-                f"error: internal error ({type(exc).__name__}: {exc}); please report it with the command you ran",
+                f"error: [{INTERNAL_ERROR}] internal error ({type(exc).__name__}: {exc}): this is a bug in castguard, "
+                f"not a problem with your file; the traceback is in {where}; please report it with the command you "
+                "ran and that file (not the contract)",
                 err=True,
             )
-            ctx.exit(2)
+            ctx.exit(3)
+
+
+def _write_traceback(exc: BaseException) -> str:
+    """The traceback of an internal error, in a file of its own (the terminal gets one line)."""
+    import tempfile
+    import traceback
+
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    try:
+        fd, path = tempfile.mkstemp(prefix="castguard-crash-", suffix=".txt")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(f"castguard {__version__}\n{' '.join(sys.argv)}\n\n{text}")
+        return path
+    except OSError:
+        return "(could not be written: the disk is not writable)"
 
 
 def _limit_options(f):

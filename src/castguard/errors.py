@@ -24,6 +24,8 @@ with exit status 2. Each message names the file, says what is wrong and what to 
 from __future__ import annotations
 
 __all__ = [
+    "CODES",
+    "INTERNAL_ERROR",
     "CastguardError",
     "DealError",
     "BusyError",
@@ -128,7 +130,30 @@ def full_disk_error(exc: BaseException, path: str | None) -> DiskFull | None:
     else:
         return None
     return DiskFull(
-        f"cannot write: {what} [{DiskFull.code}]; free some space (or write to another disk) and run the command "
+        f"cannot write: {what}; free some space (or write to another disk) and run the command "
         "again; nothing was half-written",
         path=path,
     )
+
+
+INTERNAL_ERROR = "E999"
+
+# every code a user can see, with what to do: the README's table is this one
+CODES = {
+    "E000": "a usage problem (a wrong option or value); the line says which",
+    "E100": "the file cannot be read (missing, empty, a folder, a device or pipe, no permission); check the path",
+    "E101": "a format castguard does not read; convert it to PDF, DOCX or plain text as the line says",
+    "E102": "a password-protected PDF or Word file; remove the password as the line says",
+    "E103": "over a resource limit (size, pages, characters, clauses, time); the line says how to raise it",
+    "E200": "the format is right but no usable text comes out; re-export the file",
+    "E201": "a scanned PDF with no text layer; make it searchable with OCR first",
+    "E202": "text that is font-encoding garbage; re-export the PDF or use OCR",
+    "E300": "a report that does not satisfy the report schema (a bug; please report it)",
+    "E400": "the addendum or redline cannot be written; the line says why",
+    "E401": "a deal fact is missing or invalid; give it as the line says (--deal or an option)",
+    "E402": "a template set is incomplete or a template fails to render; fix the template the line names",
+    "E500": "an output cannot be written; choose another -o path",
+    "E501": "the disk is full (or over its quota); free space, then run again (a batch: --resume)",
+    "E600": "another castguard batch is using the output folder; wait, add --wait, or choose another folder",
+    INTERNAL_ERROR: "a bug in castguard (exit status 3): report it with the traceback file the line names",
+}
