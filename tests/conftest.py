@@ -34,6 +34,17 @@ def skip_or_fail(message: str):
     pytest.skip(message)
 
 
+SHARED = ROOT.parent / "shared"  # the development corpus and design notes sit beside the repository (CI: ../shared)
+
+
+def require_shared(relative: str) -> Path:
+    """A file of ../shared; missing, the test skips on a developer machine and fails under CI (which has it)."""
+    path = SHARED / relative
+    if not path.exists():
+        skip_or_fail(f"{relative} is not in {SHARED}; the development corpus sits beside the repository")
+    return path
+
+
 def require_tool(name: str) -> str:
     path = shutil.which(name)
     if path:

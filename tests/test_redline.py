@@ -16,7 +16,7 @@ from pathlib import Path
 import docx
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS, ROOT, SAMPLES, require_tool
+from conftest import CORPUS, ROOT, SAMPLES, require_tool, require_shared
 from lxml import etree
 from tools.ooxml_revisions import transform
 from tools.redline_audit import _body_text, audit
@@ -27,7 +27,6 @@ from castguard.ingest import read_document
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 AUTHOR = "Ana Ruiz (agent)"
 DATE = "2026-11-26T10:00:00Z"
-SHARED = ROOT.parent / "shared" / "corpus"  # the development corpus sits beside the repository (CI: ../shared)
 GAP_IDS = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")  # ai_training_grant, replica_use_unspecified, ...
 
 
@@ -36,10 +35,7 @@ def q(tag: str) -> str:
 
 
 def shared(name: str) -> Path:
-    path = SHARED / name
-    if not path.exists():
-        pytest.skip(f"{name} is not in the development corpus ({SHARED}); it sits beside the repository in CI")
-    return path
+    return require_shared(f"corpus/{name}")  # skips on a developer machine without it, fails under CI
 
 
 def _redline(tmp_path: Path, contract: Path, *extra: str, jurisdiction: str = "CA") -> tuple[Path, str]:

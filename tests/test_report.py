@@ -6,14 +6,13 @@ import json
 
 import jsonschema
 import pytest
-from conftest import ROOT, SAMPLES, SCHEMA
+from conftest import SAMPLES, SCHEMA, require_shared
 
 from castguard.report import DISCLAIMER, report_to_dict, risk_score
 from castguard.report.markdown import render_markdown
 from castguard.report.table import render_table
 from castguard.scan import scan
 
-SHARED_SCHEMA = ROOT.parent / "shared" / "design" / "report.schema.json"
 
 
 @pytest.fixture(scope="module")
@@ -22,8 +21,8 @@ def film():
 
 
 def test_packaged_schema_is_the_shared_contract():
-    if SHARED_SCHEMA.exists():  # the design folder sits beside the repository in development and CI
-        assert json.loads(SHARED_SCHEMA.read_text()) == json.loads(SCHEMA.read_text())
+    shared = require_shared("design/report.schema.json")  # beside the repository; under CI it must be there
+    assert json.loads(shared.read_text()) == json.loads(SCHEMA.read_text())
 
 
 @pytest.mark.parametrize(
