@@ -22,8 +22,8 @@ demo: $(STAMP)
 	  $(BIN)/castguard scan "$$f" || exit $$?; \
 	done
 
-test: $(STAMP)
-	$(BIN)/python -m pytest -q
+test: $(STAMP)  # two workers (pytest-xdist): the suite is half waiting on LibreOffice, Chromium and subprocesses
+	$(BIN)/python -m pytest -q -n 2
 
 check-model: $(STAMP)  # about 3 minutes: rebuild the model from data/clauses.jsonl, compare byte for byte
 	@tmp=$$(mktemp -d) && $(BIN)/castguard train --out "$$tmp" && \
