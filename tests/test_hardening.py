@@ -92,7 +92,6 @@ def test_links_leaving_the_batch_folder_are_not_followed_and_nothing_of_them_is_
         assert "symbolic link" in row["reason"] and "outside the input folder" in row["reason"]
     assert rows[str(inbox / "loop")]["status"] == "skipped"
     # a link that stays inside the folder is read (and, being the same content, recorded as a duplicate)
-    assert rows.get(str(inbox / "same.txt"), {}).get("status") in (None, "done")
     with sqlite3.connect(str(out / "castguard-run.sqlite")) as con:
         status = dict(con.execute("SELECT name, status FROM files").fetchall())
     assert {status[str(inbox / "same.txt")], status[str(inbox / "sub" / "bluefinch.txt")]} <= {"done", "duplicate"}

@@ -271,17 +271,22 @@ def test_cli_footer_grant_in_every_format(tmp_path):
     assert html.escape(WHERE["footer"]) in outputs["html"]
 
 
-def test_redline_leaves_a_footer_grant_alone_and_says_so(made, tmp_path):
-    """The redline edits body paragraphs only: a grant in the footer gets no carve-out (the footer repeats on
-    every page and is not one of the body's paragraphs); the addendum covers it and the command says so."""
-    src = made("docx", "footer")
-    out = tmp_path / "footer-redline.docx"
-    result = CliRunner().invoke(
+def _redline(src, out):
+    """``castguard redline`` of a made document with every deal fact given (no prompts, a fixed date)."""
+    return CliRunner().invoke(
         cli,
         ["redline", str(src), "-o", str(out), "--date", "2026-11-26T10:00:00Z", "--jurisdiction", "CA",
          "--performer", "Jordan Avery", "--company", "Northwind Pictures LLC",
          "--agreement-title", "Performer Agreement", "--agreement-date", "3 March 2025"],
     )  # fmt: skip
+
+
+def test_redline_leaves_a_footer_grant_alone_and_says_so(made, tmp_path):
+    """The redline edits body paragraphs only: a grant in the footer gets no carve-out (the footer repeats on
+    every page and is not one of the body's paragraphs); the addendum covers it and the command says so."""
+    src = made("docx", "footer")
+    out = tmp_path / "footer-redline.docx"
+    result = _redline(src, out)
     assert result.exit_code == 0, result.output
     assert "flagged clause is in the document's footer: the redline does not edit it" in result.stderr
     with zipfile.ZipFile(src) as a, zipfile.ZipFile(out) as b:
@@ -296,12 +301,7 @@ def test_redline_carve_out_beside_white_words_is_visible_and_its_comment_says_wh
 
     src = made("docx", "white")
     out = tmp_path / "white-redline.docx"
-    result = CliRunner().invoke(
-        cli,
-        ["redline", str(src), "-o", str(out), "--date", "2026-11-26T10:00:00Z", "--jurisdiction", "CA",
-         "--performer", "Jordan Avery", "--company", "Northwind Pictures LLC",
-         "--agreement-title", "Performer Agreement", "--agreement-date", "3 March 2025"],
-    )  # fmt: skip
+    result = _redline(src, out)
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(out) as z:
         body = etree.fromstring(z.read("word/document.xml"))

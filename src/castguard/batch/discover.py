@@ -165,9 +165,9 @@ def _add_file(path: Path, display: str, out: list) -> None:
         out.append(Refused(display, f"cannot read the file ({exc.strerror})"))
         return
     if not stat.S_ISREG(mode):
-        from ..ingest import _not_regular
+        from ..ingest import not_regular
 
-        out.append(Refused(display, f"it is {_not_regular(mode)}, not a regular file; not read"))
+        out.append(Refused(display, f"it is {not_regular(mode)}, not a regular file; not read"))
         return
     if path.suffix.lower() == ".zip":
         try:

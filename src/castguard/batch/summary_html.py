@@ -24,8 +24,9 @@ import re
 from urllib.parse import quote
 
 from ..classify.taxonomy import GAPS
-from ..escape.html import clean, shown_name
+from ..escape.html import clean
 from ..escape.html import text as escape_text
+from ..escape.terminal import visible
 from ..report import DISCLAIMER
 
 __all__ = ["render_dashboard", "safe_href"]
@@ -86,7 +87,7 @@ def _e(value: object) -> str:
 
 def _name(value: object) -> str:
     """A file name as plain text: controls and bidi marks shown as visible escapes (``\\u202e``)."""
-    return shown_name(value)
+    return visible(value)
 
 
 def _int(value: object) -> int | None:

@@ -10,12 +10,11 @@ from __future__ import annotations
 import html as _html
 import re
 
-from .terminal import BIDI, visible
+from .terminal import visible
 
-__all__ = ["attr", "clean", "file_name", "text"]
+__all__ = ["clean", "file_name", "text"]
 
 _UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
-_BIDI = re.compile(f"[{BIDI}]")
 
 
 def clean(value: object) -> str:
@@ -27,18 +26,6 @@ def text(value: object) -> str:
     return _html.escape(clean(value), quote=True)
 
 
-attr = text
-
-
 def file_name(value: object) -> str:
     """A file name as shown to a person: every control and bidi mark as a visible escape, then HTML-escaped."""
     return _html.escape(visible(value), quote=True)
-
-
-def shown_name(value: object) -> str:
-    """A file name as plain text (before HTML escaping): controls and bidi marks as visible escapes."""
-    return visible(value)
-
-
-def has_bidi(value: object) -> bool:
-    return bool(_BIDI.search("" if value is None else str(value)))

@@ -85,7 +85,7 @@ _NOT_REGULAR = (
 )
 
 
-def _not_regular(mode: int) -> str | None:
+def not_regular(mode: int) -> str | None:
     if stat.S_ISREG(mode):
         return None
     for test, what in _NOT_REGULAR:
@@ -108,7 +108,7 @@ def read_bounded(path: str | os.PathLike, shown: str, limit: int) -> bytes:
         raise InputError("no such file; check the path", path=shown) from None
     except OSError as exc:
         raise InputError(f"cannot be read ({exc.strerror}); check its permissions", path=shown) from None
-    what = _not_regular(st.st_mode)
+    what = not_regular(st.st_mode)
     if what == "a folder":
         raise InputError("is a folder, not a file; give one contract file (.pdf, .docx, .txt or .md)", path=shown)
     if what:
@@ -132,7 +132,7 @@ def read_bounded(path: str | os.PathLike, shown: str, limit: int) -> bytes:
     except OSError as exc:
         raise InputError(f"cannot be read ({exc.strerror}); check its permissions", path=shown) from None
     with os.fdopen(fd, "rb") as fh:
-        what = _not_regular(os.fstat(fh.fileno()).st_mode)  # swapped for something else since the stat above
+        what = not_regular(os.fstat(fh.fileno()).st_mode)  # swapped for something else since the stat above
         if what:
             raise InputError(f"is {what}, not a regular file; give a contract file", path=shown)
         try:
