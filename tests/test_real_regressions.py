@@ -71,6 +71,157 @@ CASES = [
         set(),
         {"ai_training_grant"},
     ),
+    # fourth session: real false findings and misses on platform terms, fixed and kept
+    (
+        "a_content_policy_that_mentions_ai_content_creates_no_synthetic_performer",
+        # Dailymotion terms, Prohibited Content Policy
+        "These rules apply to all forms of content broadcasted on the Dailymotion Service, including videos available "
+        "on the platform and/or streamed live, video descriptions or titles, thumbnails, keywords, documents, "
+        "playlists, channels, and usernames, whether real or generated using artificial intelligence or synthetic "
+        "content.",
+        set(),
+        {"synthetic_substitution"},
+    ),
+    (
+        "no_duty_to_monitor_content_for_any_purpose_is_not_a_depiction_grant",
+        # DeviantArt terms
+        "DeviantArt has no ability to control the Content you may upload, post or otherwise transmit using the "
+        "Service and does not have any obligation to monitor such Content for any purpose.",
+        set(),
+        {"objectionable_depiction"},
+    ),
+    (
+        "moderation_at_sole_discretion_is_not_a_depiction_grant",
+        # Flickr terms of use
+        "SmugMug reserves the right (but is not obligated) to (i) review or screen any User Content submitted to the "
+        "Site or otherwise submitted through the Services; (ii) edit any User Content submitted through the Services "
+        "Services (but for photos and videos this will consist of mere editing to address the technical "
+        "characteristics of the Service or of Flickr Vendors, not artistic authorship); and/or (iii) remove or take "
+        "down any User Content from the Services for any reason, at any time, without prior notice, at our sole "
+        "discretion.",
+        set(),
+        {"objectionable_depiction"},
+    ),
+    (
+        "labels_the_user_adds_alter_nothing",
+        # Flickr terms of use
+        "The Flickr Data Processing Addendum supplements these Terms of Use and applies with respect to (i) the "
+        "photos and videos you upload, and (ii) any labels, tags, comments, descriptions or categorizations that you "
+        "add to those photos and videos.",
+        set(),
+        {"digital_alteration"},
+    ),
+    (
+        "a_feedback_licence_is_not_the_persons_licence",
+        # Flickr terms of use
+        "You hereby grant SmugMug a royalty-free, sublicensable, transferable, perpetual, irrevocable license in and "
+        "to any feedback to use in any matter related to the operation of our business.",
+        set(),
+        {"no_revocation_or_suspension", "unbounded_term_scope"},
+    ),
+    (
+        "other_products_a_buyer_orders_are_not_reuse",
+        # Flickr terms of sale
+        "These Terms of Sale form a part of the Terms of Use applicable to your purchase of any photos, videos, or "
+        "other Products through the Services.",
+        set(),
+        {"reuse_other_projects", "replica_compensation_missing"},
+    ),
+    (
+        "a_tool_run_on_other_products_is_not_reuse",
+        # ArtStation terms, s. 46
+        "We use Safety and Discovery Tools on ArtStation and Epic's other products and services to make sure the "
+        "content we host and users interactions follow our Content Guidelines and Community Rules.",
+        set(),
+        {"reuse_other_projects"},
+    ),
+    (
+        "an_indemnity_against_third_party_claims_is_not_a_waiver",
+        # Quora terms of service
+        "You agree to release, indemnify, and defend Quora Entities from all third-party claims and costs (including "
+        "reasonable attorneys' fees) arising out of or related to: (1) your use of the Quora Platform, (2) Your "
+        "Content, (3) your conduct or interactions with other users of the Quora Platform, or (4) your breach of "
+        "any part of this Agreement.",
+        set(),
+        {"consent_conditioned_or_waived"},
+    ),
+    (
+        "a_3d_model_on_a_model_sharing_site_is_not_a_replica_of_the_user",
+        # Sketchfab terms of use
+        "During the operation of the Services, Users may upload certain User Content including, without limitation, "
+        "3D models.",
+        set(),
+        {"replica_creation_grant", "replica_use_unspecified"},
+    ),
+    (
+        "no_substantive_editorial_changes_protects_against_alteration",
+        # Tumblr terms of service
+        'The reference in this license to "creat[ing] derivative works" is not intended to give Tumblr a right to '
+        "make substantive editorial changes or derivations, but does, for example, enable reblogging.",
+        {"protective:digital_alteration"},
+        {"digital_alteration"},
+    ),
+    (
+        "the_voice_talent_statement_grants_a_voice_model_built_from_the_recordings",
+        # Microsoft Custom Neural Voice verbal statement (MIT)
+        "I [state your first and last name] am aware that recordings of my voice will be used by [state the name of "
+        "the company] to create and use a synthetic version of my voice.",
+        {"replica_creation_grant", "ai_training_grant"},
+        set(),
+    ),
+    (
+        "a_licence_that_continues_for_deleted_content_cannot_be_revoked",
+        # ArtStation terms
+        "The License will continue in full force and effect for all of Your Content, including content the Site "
+        "deletes.",
+        {"no_revocation_or_suspension"},
+        set(),
+    ),
+    (
+        "a_licence_not_revoked_for_content_already_sublicensed",
+        # Imgur terms
+        "To the extent that you delete any such file or content from the public portions of our site, the license "
+        "you grant to Imgur pursuant to the preceding sentence will automatically terminate, but will not be revoked "
+        "with respect to any file or content Imgur has already copied and sublicensed or designated for sublicense.",
+        {"no_revocation_or_suspension"},
+        set(),
+    ),
+    (
+        "a_licence_continuing_in_named_cases_only_is_not_a_surviving_licence",
+        # TikTok terms (EEA)
+        "However, due to the nature of the Platform and our legal obligations, the licence granted will continue "
+        "after you have removed your content if:",
+        set(),
+        {"no_revocation_or_suspension", "unbounded_term_scope"},
+    ),
+    (
+        "a_content_licence_for_the_companys_business_and_marketing_is_reuse",
+        # Streamable terms
+        "Also, when you post, store or otherwise make available User Content to the Service, you grant us a "
+        "nonexclusive, royalty-free, perpetual and fully sublicensable right and license to use, reproduce, modify, "
+        "create derivative works from, distribute, perform and display such User Content for our business and "
+        "marketing purposes.",
+        {"reuse_other_projects"},
+        set(),
+    ),
+    (
+        "any_purpose_tied_to_running_the_site_is_not_reuse",
+        # OnlyFans terms of service
+        "You agree to grant us a license under all your Content to perform any act restricted by any intellectual "
+        "property right (including copyright) in such Content, for any purpose reasonably related to the provision "
+        "and operation of OnlyFans.",
+        set(),
+        {"reuse_other_projects"},
+    ),
+    (
+        "dont_copy_for_any_purpose_binds_the_user",
+        # Substack terms
+        "Don't copy, reproduce, modify, translate, publish, broadcast, transmit, distribute, perform, upload, "
+        "display, license, sell, commercialize or otherwise exploit for any purpose any content not owned by you "
+        "unless you have prior consent from the owner of that content.",
+        set(),
+        {"reuse_other_projects", "replica_compensation_missing"},
+    ),
 ]
 
 
@@ -217,3 +368,44 @@ def test_scope_reason_names_the_person_never_an_address(path, person, not_person
     report = scan(path)
     assert person in report.scope_reason, report.scope_reason
     assert not_person not in report.scope_reason
+
+
+# the prohibited-conduct list of the ArtStation terms, and a purpose listed under a grant (Dailymotion), as laid out
+# in the real documents (Open Terms Archive, ODC-BY 1.0)
+LISTS = """PREAMBLE
+
+### 24. Use of the Services
+
+You must not:
+
+(a) reverse engineer, de-compile, hack, disable or interfere with any of the Services;
+
+(d) use the Site or the Services to do or attempt to do any of the following without prior written permission:
+
+1.  send spam or other bulk messages;
+2.  gain unauthorized access to any data, network or system;
+10.  collect, aggregate, mine, scrape or otherwise use NoAI Content (i) in datasets utilized by Generative AI Programs; (ii) in the development of Generative AI Programs; or (iii) as inputs to Generative AI Programs.
+
+### 25. Processing
+
+Dailymotion may further Process Third Party Personal Data present in Your Content, as Controller, for purposes that are compatible with the initial processing purposes, namely:
+
+*   Market studies;
+
+*   Research and development, including fostering AI development.
+"""
+
+
+def test_list_items_take_their_sense_from_the_lead_in(tmp_path):
+    """A scraping ban in a "You must not:" list grants no AI training; an AI purpose listed under "may further
+    Process ... Your Content ... namely:" does, with the item as the evidence."""
+    from conftest import PREAMBLE
+
+    path = tmp_path / "terms.txt"
+    path.write_text(LISTS.replace("PREAMBLE", PREAMBLE), encoding="utf-8")
+    report = scan(path)
+    training = [f for f in report.findings if f.gap == "ai_training_grant"]
+    assert training, [f.gap for f in report.findings]
+    quotes = [e.quote for f in training for e in f.evidence]
+    assert any("fostering AI development" in q for q in quotes), quotes
+    assert not any("NoAI Content" in q for f in report.findings for e in f.evidence for q in [e.quote]), quotes

@@ -173,6 +173,7 @@ def _gather(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -
             and not re.search(
                 r"\bminor (?:changes|modifications|edits|adjustments|amendments|variations|defects|deviations|corrections)|"
                 r"not (?:targeted|intended|directed|permitted|allowed|available)|must be (?:at least|over)|"
+                r"(?:do not|don['’]t) (?:attempt to )?(?:register|sign up|use)|not knowingly collect|"
                 r"harm minors|child (?:pornography|sexual)|sexual exploitation|coppa|children['’]s online privacy",
                 s.text,
                 re.I,
@@ -225,6 +226,7 @@ def _gather(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -
                 re.search(r"revo|withdraw|opt[- ]out|suspen", s.text, re.I)
                 and not re.search(r"(?:not|no)\s+(?:\w+\s+){0,2}(?:revo|withdraw)", s.text, re.I)
                 and not _COMPANY_REVOKES.search(s.text)
+                and not (_ACCOUNT_ENDS.search(s.text) and not re.search(r"licen[cs]e|consent", s.text, re.I))
                 and _PERSON_REVOKES.search(s.text)
                 # an opt-out of one feature ("opt out of translation") does not end the licence or the AI uses
                 and (not re.search(r"opt[- ]out", s.text, re.I) or _OPT_OUT_REACHES.search(s.text))
@@ -250,6 +252,13 @@ _PERSON_REVOKES = re.compile(
     r"\b(?:revoke|withdraw|opt[- ]out|cancel|suspend|terminate)|\b(?:consent|permission|authori[sz]ation|licen[cs]e)\b"
     r"[^.;]{0,40}\b(?:may|can) be (?:revoked|withdrawn|cancelled)|\brevocable (?:by|at the (?:option|request) of) "
     r"(?:you|the (?:performer|talent|artist|participant))",
+    re.I,
+)
+# "Streamable may remove that Content, suspend or terminate the account of the user", "Epic may also terminate or
+# suspend any or all of the Services": an account or a service ends; the licence in the person's content does not
+_ACCOUNT_ENDS = re.compile(
+    r"\b(?:suspend|terminat)\w*\b(?:[^.;]{0,12}\b(?:suspend|terminat)\w*)?\s+(?:the |your |any |all |any or all )?"
+    r"(?:of (?:the )?)?(?:accounts?|services|access|subscriptions?)\b",
     re.I,
 )
 _OPT_OUT_REACHES = re.compile(
@@ -291,6 +300,10 @@ _EXPRESS_AI = re.compile(
 def _broad_qualifier(s: Sentence) -> bool:
     if _NOT_A_GRANT.search(s.text) or s.is_definition or _RESERVES.search(s.text):
         return False
+    if re.search(r"\b(?:right to|may)\b[^.;]{0,160}\bterminat", s.text, re.I) and not re.search(
+        r"\blicen[cs]e|\bgrants?\b", s.text, re.I
+    ):
+        return False  # "shall have the right ... at any time thereafter to terminate this Agreement" ends, not widens
     if s.has("PERPETUAL", "ALL_MEDIA", "RESULTS"):
         return True
     if any(h.text.lower() in _BROAD_PURPOSE for h in s.get("ANY_PURPOSE")):

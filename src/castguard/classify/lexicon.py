@@ -317,10 +317,9 @@ CONCEPTS: dict[str, list[str]] = {
         "synthetic voice",
         "synthetic voices",
         "synthesized voice",
+        "synthetic version",
+        "synthetic versions",
         "likeness model",
-        "3d model",
-        "3-d model",
-        "3d models",
         "digital model",
         "digital models",
         "deepfake",
@@ -383,6 +382,10 @@ CONCEPTS: dict[str, list[str]] = {
         "emulation",
         "digitized",
         "digitised",
+        # a "3D model" on a model-sharing site is usually of an object; of the person only when the sentence says so
+        "3d model",
+        "3-d model",
+        "3d models",
     ],
     "SYNTHETIC_WEAK": [
         "new performances",

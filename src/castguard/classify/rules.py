@@ -326,7 +326,8 @@ class Sentence:
     @property
     def is_definition(self) -> bool:
         m = _DEFINITION_LEAD.search(self.text[:200])
-        return bool(m)
+        # "By Sensitive Content, we mean any video that ...": a definition in the second person
+        return bool(m) or bool(re.match(r"\W*by [^,]{1,60}, we mean\b", self.text, re.I))
 
     def person(self, strong_only: bool = False) -> bool:
         if self.has("PERSON_STRONG"):
@@ -453,9 +454,50 @@ _BULLET = re.compile(r"(?:^|\s)[*•]\s+\S")
 _USER_DUTY = re.compile(
     r"\byou (?:will|shall|may|must|agree) not\b[^.;]{0,60}\b(?:use|modify|alter|copy|create|reproduce|post|upload|"
     r"decompile|access|distribute|scrape|sell)\b|\byou agree not to\b|\byou are not (?:allowed|permitted) to\b|"
-    r"^\W*(?:also,?\s+)?(?:don['’]t|do not|never)\s+(?:use|post|upload|share|impersonate|host)\b",
+    r"^\W*(?:also,?\s+)?(?:don['’]t|do not|never)\s+(?:use|post|upload|share|impersonate|host|copy|reproduce|modify|"
+    r"distribute|sell|exploit|publish|translate)\b",
     re.I,
 )
+# an item of a numbered, lettered or bulleted list ("10.  collect, aggregate, mine, scrape or otherwise use ...")
+_LIST_ITEM = re.compile(r"^\s*(?:\(?[0-9]{1,2}[.)]|\(?[a-z]\)|\(?[ivx]{1,4}\)|[*•])\s+[A-Za-z]")
+# its lead-in: "You agree that you will not use the Services to:"; "you may not:"
+_PROHIBITING_LEAD = re.compile(
+    r"\b(?:not|never|prohibited|forbidden|refrain from|won['’]t|don['’]t)\b[^.;:]{0,80}:\s*$", re.I
+)
+
+
+def lead_ins(s: "Sentence", text: str) -> list[tuple[int, int, str]]:
+    """The lead-in lines ("... the following purposes, namely:") governing a list item, innermost first;
+    empty when the sentence is not a list item. Nested lists are followed up to three levels."""
+    line_start = text.rfind("\n", 0, s.start) + 1
+    if s.start - line_start > 12 or not _LIST_ITEM.match(text[line_start : s.start + 20]):
+        return []
+    leads: list[tuple[int, int, str]] = []
+    for _ in range(3):
+        base = max(0, line_start - 6000)
+        window = text[base:line_start]
+        lead = None
+        for m in re.finditer(r"[^\n]*:[ \t]*\n", window):
+            lead = m
+        if lead is None:
+            break
+        # every line between the lead-in and the item is itself a list item (or blank): the item is in that list
+        if any(ln.strip() and not _LIST_ITEM.match(ln) for ln in window[lead.end() :].split("\n")):
+            break
+        lead_line = lead.group(0).strip()
+        leads.append((base + lead.start(), base + lead.end(), lead_line))
+        if not _LIST_ITEM.match(lead_line):
+            break
+        line_start = base + lead.start()  # a nested list: look at its own lead-in
+    return leads
+
+
+def prohibited_list_item(s: "Sentence", text: str) -> bool:
+    """A list item governed by a prohibiting lead-in: the user's conduct, not a grant to the company
+    ("You must not: ... (d) use the Services to do any of the following: ... 10. collect ... NoAI Content")."""
+    return any(_PROHIBITING_LEAD.search(lead) for _, _, lead in lead_ins(s, text))
+
+
 _ENDS_USE = re.compile(
     r"\b(?:shall|will|must) (?:immediately |absolutely |automatically )?(?:cease|terminate|end)\b[^.;]{0,80}\b(?:use|rights?|licen[cs]e)|"
     r"\b(?:rights?|licen[cs]e|use)\b[^.;]{0,120}\b(?:shall|will) (?:immediately |automatically )?(?:cease|terminate|end|expire)\b|"
@@ -470,6 +512,7 @@ _USER_STOPS = re.compile(
     r"\b(?:cease|stop) (?:all |any )?use of (?:the )?(?:[A-Z]\w+ ){0,2}(?:site|services?|platform|apps?|software|tools?)\b",
     re.I,
 )
+_FEEDBACK = re.compile(r"\b(?:feedback|suggestions? (?:for|about|regarding)|ideas for improv\w*)\b", re.I)
 _REVERTS = re.compile(
     r"\brevert\w*\b[^.;]{0,80}\bto\s+(?:the\s+)?(?:talent|performer|artist|athlete|player|licensor|celebrity|endorser|"
     r"creator|you|him|her|[A-Z][\w&.'’\-]*)",
@@ -489,15 +532,41 @@ class RuleDetector:
                 sent = Sentence(s0, s1, doc.text[s0:s1], concepts.within(s0, s1))
                 if not sent.hits or sent.is_definition or sent.is_pointer:
                     continue
-                for hit in self._sentence(clause, sent, doc.text):
-                    out.append(hit)
+                found = self._sentence(clause, sent, doc.text)
+                out.extend(found)
+                if sent.has("AI") and not any(h.label.endswith("ai_training_grant") for h in found):
+                    out.extend(self._listed_purpose(clause, sent, doc.text, concepts))
         return out
+
+    def _listed_purpose(self, clause: Clause, s: Sentence, text: str, concepts: Concepts) -> list[ClauseHit]:
+        """An AI use listed under a lead-in that grants the use: "Dailymotion may further Process ... Your Content
+        ... for purposes ..., namely: ... * Research and development, including fostering AI development." The
+        item and its lead-in are read together; the evidence is the item."""
+        leads = lead_ins(s, text)
+        if not leads or any(_PROHIBITING_LEAD.search(lead) for _, _, lead in leads):
+            return []
+        a, b, lead = leads[0]
+        if not _PERMITS.search(lead):
+            return []
+        merged = Sentence(s.start, s.end, lead + " " + s.text, concepts.within(a, b) + s.hits)
+        r = _ai_training(merged)
+        if not r or polarity(s, r[1], text) != "grant" or re.search(r"\b(?:not|never|no)\b", s.text, re.I):
+            return []
+        gap, key, cues, score = r
+        return [ClauseHit(clause.id, gap, min(score, 0.7), s.start, s.end, tuple(cues), "")]
 
     # each rule returns (gap, key hits, cues, score) or None
     def _sentence(self, clause: Clause, s: Sentence, text: str):
         results = []
         if _NOT_OPERATIVE.search(s.text) or _HEADING.match(s.text) or _USER_DUTY.search(s.text):
             # headings name a topic; "you will not copy or alter our materials" binds the user, not the company
+            return results
+        if prohibited_list_item(s, text):
+            # "You agree that you will not use the Services to: ... 10. collect, ... or otherwise use NoAI Content
+            # in datasets utilized by Generative AI Programs": a duty of the user, not a grant to the company
+            return results
+        if _FEEDBACK.search(s.text) and not s.has("PERSON_STRONG"):
+            # "an irrevocable license in and to any feedback": the user's suggestions, not their performance
             return results
         if len(_BULLET.findall(s.text)) >= 3:
             # a list of forbidden conduct read as one sentence ("* do anything illegal; * ...") grants nothing
@@ -519,6 +588,14 @@ class RuleDetector:
             return [
                 ClauseHit(clause.id, f"protective:{gap}", 0.8, s.start, s.end, ("revert",), "rights revert to the person")
                 for gap in ("unbounded_term_scope", "no_revocation_or_suspension", "assignment_sublicensing")
+            ]
+        if _NO_SUBSTANTIVE_CHANGES.search(s.text):
+            # "is not intended to give Tumblr a right to make substantive editorial changes or derivations"
+            return [
+                ClauseHit(
+                    clause.id, "protective:digital_alteration", 0.8, s.start, s.end, ("no substantive changes",),
+                    "no substantive changes",
+                )
             ]
         if _PERSON_RIGHT.search(s.text) or _OBLIGATION.search(s.text) and not _GRANT_MODAL.search(s.text):
             # a right the performer holds, or a duty the company owes, is not a grant to the company
@@ -589,6 +666,15 @@ def _ai_training(s: Sentence):
             s.text,
         )
         and _PERMITS.search(s.text)
+    ) or (
+        # "recordings of my voice will be used by [the company] to create and use a synthetic version of my voice"
+        s.has("REPLICA_STRONG")
+        and re.search(r"\bvoice|\bvocal|\bclone", s.text, re.I)
+        and re.search(
+            r"\brecordings?\b[^.;]{0,60}\b(?:will|shall|may) be used\b[^.;]{0,60}\bto (?:create|build|train|make|develop)",
+            s.text,
+            re.I,
+        )
     ):
         return "ai_training_grant", s.get("REPLICA_STRONG"), s.texts("REPLICA_STRONG") + ["built from recordings"], 0.7
     # "to develop ... future products and services", "improve the platform": product development, not training;
@@ -620,7 +706,8 @@ _LEARNING_TECH = {"model", "models", "algorithms", "neural", "engine", "engines"
 _PERMITS = re.compile(
     r"\b[Mm]ay\b|\b[Rr]ight to|\b[Hh]ereby\b|\b[Gg]rants?\b|\b[Aa]uthori[sz]|\b[Cc]onsents?\b|"
     r"\b[Ee]ntitled\b|\b[Ll]icen[cs]e(?:s|d)?\b|\bpermi(?:ts?|tted|ssion)\b|"
-    r"\b(?:will|shall) (?:create|make|produce|scan|capture|generate|build|develop)\b|\b[Aa]grees? (?:that|to)\b"
+    r"\b(?:will|shall) (?:create|make|produce|scan|capture|generate|build|develop)\b|\b[Aa]grees? (?:that|to)\b|"
+    r"\b(?:will|shall|may) be used (?:by [^.;]{1,60} )?to (?:create|make|produce|generate|build|develop|train)\b"
 )
 
 
@@ -682,9 +769,20 @@ def _unbounded(s: Sentence):
         return None
     if s.has("PERPETUAL") and s.has("DATA_OBJECT") and re.search(r"\buse", s.text, re.I):
         return "unbounded_term_scope", s.get("PERPETUAL"), s.texts("PERPETUAL") + s.texts("DATA_OBJECT"), 0.7
-    subject = s.person() or s.has("PERSON_WEAK", "RESULTS", "REPLICA_STRONG")
+    subject = (
+        s.person()
+        or s.has("PERSON_WEAK", "RESULTS", "REPLICA_STRONG")
+        # "The license which you grant to us under sub-section 10(b) above is perpetual": the user's own licence
+        or re.search(r"\blicen[cs]es? (?:which |that )?you (?:grant|give)", s.text, re.I)
+    )
     if not subject or not s.has("GRANT"):
         return None
+    cont = _CONTINUES.search(s.text)
+    if cont and re.search(r"\b(?:if|only|where)\b[^.;]{0,20}:?\s*$", s.text[cont.end() :]):
+        cont = None
+    if cont and re.search(r"\bafter\b|\bends?\b|\bexpir", cont.group(0), re.I):
+        hit = Hit("PERPETUAL", s.start + cont.start(), s.start + cont.end(), cont.group(0))
+        return "unbounded_term_scope", [hit], [cont.group(0).lower()[:60]], 0.7
     if s.has("PERPETUAL", "IRREVOCABLE"):
         return (
             "unbounded_term_scope",
@@ -723,6 +821,25 @@ def _unbounded(s: Sentence):
     return None
 
 
+# "other products" is reuse only when the person's material is what goes into them ("use your Content in our other
+# products"), not where a tool runs ("we use Safety Tools on Epic's other products") or what a buyer orders
+_IN_OTHER_PRODUCTS = re.compile(
+    r"\b(?:use|include|incorporat|feature|exploit|integrat)\w*\b[^.;]{0,80}?"
+    r"\b(?:content|likeness|name|image|voice|recordings?|photos?|videos?|performances?|materials?)\b[^.;]{0,40}?"
+    r"\b(?:in|on|for|across|into|within)\s+(?:\w+['’]s\s+|our\s+|its\s+|any\s+|the\s+|their\s+)?(?:\w+\s+)?"
+    r"other products",
+    re.I,
+)
+
+
+_ANY_BUSINESS_USE = re.compile(
+    r"\bfor any purpose\b(?! (?:reasonably |directly )?(?:related|relating|necessary|connected|in connection))|\bfor (?:our|its|their) (?:own )?(?:business|commercial)(?: and marketing)? purposes\b|"
+    r"\bin connection with\b[^.;]{0,80}\bbusiness\b|\bsyndicat\w*|"
+    r"\bavailable to other (?:companies|organi[sz]ations|businesses)\b",
+    re.I,
+)
+
+
 def _reuse(s: Sentence):
     subject = (
         s.person()
@@ -732,14 +849,33 @@ def _reuse(s: Sentence):
             and re.search(r"material|\bdata\b|captur|footage|recording|content", s.text, re.I)
         )
     )
+    wide = _ANY_BUSINESS_USE.search(s.text)
+    if (
+        wide
+        and subject
+        and re.search(r"\bgrants?\b|\blicen[cs]e\b|\bright to\b|\bhereby\b", s.text, re.I)
+        and not re.search(r"\b(?:solely|only)\b", s.text, re.I)
+    ):
+        # a content licence for any purpose, for the company's business, or to syndicate to partners: the
+        # person's recordings and likeness may go into anything the company or its partners make
+        hit = Hit("REUSE", s.start + wide.start(), s.start + wide.end(), wide.group(0))
+        return "reuse_other_projects", [hit], [wide.group(0).lower()[:60]], 0.65
     cues = s.get("REUSE")
     if cues and all(re.fullmatch(r"derivative works?", h.text, re.I) for h in cues) and re.search(
         r"\breproduce\b|\bdistribut|\bdisplay", s.text, re.I
     ):
         return None  # the standard copyright list of a content licence: adaptation, not reuse in other projects
-    if s.has("REUSE") and subject and s.has("GRANT"):
-        return "reuse_other_projects", s.get("REUSE"), s.texts("REUSE") + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.75
+    cues = [h for h in s.get("REUSE") if h.text.lower() != "other products" or _IN_OTHER_PRODUCTS.search(s.text)]
+    if cues and subject and s.has("GRANT"):
+        return "reuse_other_projects", cues, s.texts("REUSE") + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.75
     return None
+
+
+_NO_SUBSTANTIVE_CHANGES = re.compile(
+    r"\bnot\b[^.;]{0,80}\b(?:right|licen[cs]e|permission)\b[^.;]{0,30}\b(?:to make )?(?:any )?(?:substantive|material)\s+"
+    r"(?:editorial\s+)?(?:changes|alterations|modifications|edits)",
+    re.I,
+)
 
 
 def _alteration(s: Sentence):
@@ -747,8 +883,17 @@ def _alteration(s: Sentence):
         s.has("ROLE", "PARTY_PERSON")
         and re.search(r"\bwords\b|dialog|\blines\b|spoken|\blip|phrases|vocals?", s.text, re.I)
     )
-    if s.has("ALTER") and subject and not s.has("CUSTOMARY"):
-        return "digital_alteration", s.get("ALTER"), s.texts("ALTER") + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.75
+    # what the user does ("labels ... that you add to those photos") alters nothing of theirs
+    alters = [h for h in s.get("ALTER") if not re.search(r"\b(?:you|users?|I)\s+(?:\w+\s+)?$", s.text[: h.start - s.start])]
+    if re.search(
+        r"\bas (?:may be |is )?(?:reasonably )?(?:required|necessary) (?:to|for) (?:satisfy|fulfil|fulfill|complete|process)\w* "
+        r"(?:a|an|the|your|each) (?:particular )?(?:order|purchase|request)",
+        s.text,
+        re.I,
+    ):
+        return None  # "format, manipulate or otherwise modify photos as may be required to satisfy a particular order"
+    if alters and subject and not s.has("CUSTOMARY"):
+        return "digital_alteration", alters, s.texts("ALTER") + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.75
     return None
 
 
@@ -791,6 +936,12 @@ def deemed_window_is_short(text: str) -> bool:
 def _depiction(s: Sentence):
     if re.search(r"indemnif|hold harmless|\bretains?\b", s.text, re.I):
         return None
+    if re.search(r"\bno (?:ability|obligation)\b|\bnot (?:have )?(?:any )?(?:ability|obligat)", s.text, re.I):
+        return None  # "has no ability to control the Content ... no obligation to monitor it for any purpose"
+    if re.search(r"\b(?:review|screen|remove|take down|moderate|reject|terminate|suspend)\b", s.text, re.I) and not re.search(
+        r"\b(?:advertis|promot|endors|sponsor|commercial)", s.text, re.I
+    ):
+        return None  # moderation "at our sole discretion" is about taking content down, not how the person is shown
     subject = s.has("PERSON_STRONG", "REPLICA_STRONG") or (s.has("PERSON_WEAK") and s.has("ROLE", "PARTY_PERSON"))
     if subject and s.has("NO_CONSENT_NEEDED") and re.search(r"approv", s.text, re.I) and s.has("GRANT"):
         return (
@@ -907,6 +1058,8 @@ def _bundled(s: Sentence):
 
 
 def _waiver(s: Sentence):
+    if re.search(r"indemnif", s.text, re.I) and re.search(r"third[- ]party claims|claims (?:of|by|from) (?:any )?third", s.text, re.I):
+        return None  # "release, indemnify, and defend Quora from all third-party claims": an indemnity, not a waiver
     if re.search(r"indemnif|hold\s+\w*\s*harmless|defend", s.text, re.I) and not re.search(
         r"\bwaives?\b|\breleases?\b", s.text, re.I
     ):
@@ -944,8 +1097,28 @@ def _waiver(s: Sentence):
     return None
 
 
+# the licence outlives the user's choice: "the License will continue in full force and effect for all of Your Content,
+# including content the Site deletes", "will not be revoked with respect to any file ... already copied", "the licence
+# will continue even after your agreement with us ends", "these Terms survive the deactivation of your account"
+_CONTINUES = re.compile(
+    r"\blicen[cs]e\b[^.;]{0,60}\b(?:will|shall) (?:continue|remain|survive)\b[^.;]{0,60}"
+    r"\b(?:delet|remov|ends?\b|terminat|expir|after|even)|"
+    r"\b(?:will|shall) not be revoked\b|"
+    r"\b(?:these|the|all of the) terms\b[^.;]{0,60}\bsurviv\w*\b[^.;]{0,40}\b(?:deactivation|termination|deletion)\b",
+    re.I,
+)
+
+
 def _irrevocable(s: Sentence):
     subject = s.person() or s.has("PERSON_WEAK", "RESULTS", "REPLICA_STRONG", "ROLE", "PARTY_PERSON")
+    cont = _CONTINUES.search(s.text)
+    if cont and re.search(r"\b(?:if|only|where)\b[^.;]{0,20}:?\s*$", s.text[cont.end() :]):
+        cont = None  # "the licence granted will continue after you have removed your content if:" -- named cases
+    if cont and not re.search(r"\b(?:not|no)\b[^.;]{0,20}\b(?:continue|survive)", s.text, re.I) and (
+        subject or re.search(r"\bterms\b", cont.group(0), re.I)
+    ):
+        hit = Hit("IRREVOCABLE", s.start + cont.start(), s.start + cont.end(), cont.group(0))
+        return "no_revocation_or_suspension", [hit], [cont.group(0).lower()[:60]], 0.7
     if (
         s.has("IRREVOCABLE")
         and subject
@@ -959,6 +1132,7 @@ def _irrevocable(s: Sentence):
         )
     if (
         s.has("SURVIVE")
+        and not re.search(r"\b(?:not|no) guarantee", s.text, re.I)  # "does not guarantee ... available after"
         and s.has("PERSON_STRONG", "REPLICA_STRONG", "PERSON_WEAK")
         and re.search(r"licen[cs]e|consent|right|use", s.text, re.I)
         and not re.search(r"\b(?:for a period of|days|months)\b|surviv\w*\s+(?:\w+\s+){0,3}death", s.text, re.I)
@@ -1129,6 +1303,19 @@ _NEW_PERFORMERS = re.compile(
 )
 
 
+# the company may make or use something: "may create", "the right to use", "hereby grants ... to produce"; a content
+# policy's "whether real or generated using artificial intelligence" or "any video that may offend" grants nothing
+_MAY_MAKE = re.compile(
+    r"\b(?:may|right to|hereby|grants?|authori[sz]\w*|permit\w*|licen[cs]e\w*|consents? to|agrees? that|will|shall)\s+"
+    r"(?:\w+\s+){0,3}(?:use|create|make|produce|generate|develop|exploit|build|employ|substitute|replace|"
+    r"synthesi[sz]e|simulate|train)\b|"
+    # an item of a granted list ("licence to: ... (b) use any Voice Model and Synthetic Output for any purpose");
+    # items under a prohibiting lead-in never reach the rules (prohibited_list_item)
+    r"^\W*(?:\(?[a-z0-9]{1,3}[.)]\s*)?(?:use|create|make|produce|generate|develop|exploit|synthesi[sz]e)\b",
+    re.I,
+)
+
+
 def _synthetic(s: Sentence):
     novel = _NEW_PERFORMERS.search(s.text)
     if (
@@ -1142,7 +1329,7 @@ def _synthetic(s: Sentence):
         hit = Hit("SYNTHETIC", s.start + novel.start(), s.start + novel.end(), novel.group(0))
         return "synthetic_substitution", [hit], [novel.group(0).lower()], 0.7
     person = s.has("ROLE", "PARTY_PERSON", "PERSON_STRONG", "PERSON_WEAK", "DERIVED")
-    if s.has("SYNTHETIC") and person:
+    if s.has("SYNTHETIC") and person and _MAY_MAKE.search(s.text):
         return "synthetic_substitution", s.get("SYNTHETIC"), s.texts("SYNTHETIC") + s.texts("DERIVED"), 0.85
     if (
         s.has("SYNTHETIC_WEAK")
