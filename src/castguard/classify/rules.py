@@ -469,8 +469,13 @@ _PROHIBITING_LEAD = re.compile(
 def lead_ins(s: "Sentence", text: str) -> list[tuple[int, int, str]]:
     """The lead-in lines ("... the following purposes, namely:") governing a list item, innermost first;
     empty when the sentence is not a list item. Nested lists are followed up to three levels."""
-    line_start = text.rfind("\n", 0, s.start) + 1
-    if s.start - line_start > 12 or not _LIST_ITEM.match(text[line_start : s.start + 20]):
+    # only the 12 characters before the sentence can hold its marker: a bounded look, or a contract flattened onto
+    # one line would be searched back to its start for every sentence
+    nl = text.rfind("\n", max(0, s.start - 13), s.start)
+    if nl < 0 and s.start > 12:
+        return []
+    line_start = nl + 1
+    if not _LIST_ITEM.match(text[line_start : s.start + 20]):
         return []
     leads: list[tuple[int, int, str]] = []
     for _ in range(3):
@@ -777,9 +782,7 @@ def _unbounded(s: Sentence):
     )
     if not subject or not s.has("GRANT"):
         return None
-    cont = _CONTINUES.search(s.text)
-    if cont and re.search(r"\b(?:if|only|where)\b[^.;]{0,20}:?\s*$", s.text[cont.end() :]):
-        cont = None
+    cont = _continuing(s)
     if cont and re.search(r"\bafter\b|\bends?\b|\bexpir", cont.group(0), re.I):
         hit = Hit("PERPETUAL", s.start + cont.start(), s.start + cont.end(), cont.group(0))
         return "unbounded_term_scope", [hit], [cont.group(0).lower()[:60]], 0.7
@@ -860,12 +863,11 @@ def _reuse(s: Sentence):
         # person's recordings and likeness may go into anything the company or its partners make
         hit = Hit("REUSE", s.start + wide.start(), s.start + wide.end(), wide.group(0))
         return "reuse_other_projects", [hit], [wide.group(0).lower()[:60]], 0.65
-    cues = s.get("REUSE")
+    cues = [h for h in s.get("REUSE") if h.text.lower() != "other products" or _IN_OTHER_PRODUCTS.search(s.text)]
     if cues and all(re.fullmatch(r"derivative works?", h.text, re.I) for h in cues) and re.search(
         r"\breproduce\b|\bdistribut|\bdisplay", s.text, re.I
     ):
         return None  # the standard copyright list of a content licence: adaptation, not reuse in other projects
-    cues = [h for h in s.get("REUSE") if h.text.lower() != "other products" or _IN_OTHER_PRODUCTS.search(s.text)]
     if cues and subject and s.has("GRANT"):
         return "reuse_other_projects", cues, s.texts("REUSE") + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.75
     return None
@@ -938,7 +940,12 @@ def _depiction(s: Sentence):
         return None
     if re.search(r"\bno (?:ability|obligation)\b|\bnot (?:have )?(?:any )?(?:ability|obligat)", s.text, re.I):
         return None  # "has no ability to control the Content ... no obligation to monitor it for any purpose"
-    if re.search(r"\b(?:review|screen|remove|take down|moderate|reject|terminate|suspend)\b", s.text, re.I) and not re.search(
+    if re.search(
+        r"\b(?:may|reserves? the right|right to|discretion to)\b[^.;]{0,40}?"
+        r"\b(?:review|screen|remove|take down|moderate|reject|terminate|suspend)\b",
+        s.text,
+        re.I,
+    ) and not re.search(
         r"\b(?:advertis|promot|endors|sponsor|commercial)", s.text, re.I
     ):
         return None  # moderation "at our sole discretion" is about taking content down, not how the person is shown
@@ -1109,11 +1116,19 @@ _CONTINUES = re.compile(
 )
 
 
-def _irrevocable(s: Sentence):
-    subject = s.person() or s.has("PERSON_WEAK", "RESULTS", "REPLICA_STRONG", "ROLE", "PARTY_PERSON")
+def _continuing(s: Sentence):
+    """The words by which a licence outlives deletion or the agreement (a match of :data:`_CONTINUES`), or None;
+    a licence that continues only in the cases listed next ("... will continue after you have removed your content
+    if:") does not count."""
     cont = _CONTINUES.search(s.text)
     if cont and re.search(r"\b(?:if|only|where)\b[^.;]{0,20}:?\s*$", s.text[cont.end() :]):
-        cont = None  # "the licence granted will continue after you have removed your content if:" -- named cases
+        return None
+    return cont
+
+
+def _irrevocable(s: Sentence):
+    subject = s.person() or s.has("PERSON_WEAK", "RESULTS", "REPLICA_STRONG", "ROLE", "PARTY_PERSON")
+    cont = _continuing(s)
     if cont and not re.search(r"\b(?:not|no)\b[^.;]{0,20}\b(?:continue|survive)", s.text, re.I) and (
         subject or re.search(r"\bterms\b", cont.group(0), re.I)
     ):
