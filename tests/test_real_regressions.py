@@ -214,6 +214,45 @@ CASES = [
         {"reuse_other_projects"},
     ),
     (
+        "except_as_prohibited_by_law_does_not_negate_a_waiver",
+        # Myspace terms
+        "Except as prohibited by law, you hereby waive, and you agree to waive, any moral rights (including "
+        "attribution and integrity) that you may have in any Content.",
+        {"consent_conditioned_or_waived"},
+        set(),
+    ),
+    (
+        "your_profile_shown_next_to_sponsored_content_is_a_depiction_without_approval",
+        # Instagram terms
+        "You give us permission to show your username, profile picture, and information about your actions (such "
+        "as likes) or relationships (such as follows) next to or in connection with accounts, ads, offers, and "
+        "other sponsored content that you follow or engage with that are displayed on Meta Products, without any "
+        "compensation to you.",
+        {"objectionable_depiction"},
+        set(),
+    ),
+    (
+        "a_licence_that_ends_but_is_not_revoked_for_copies_is_no_protection",
+        # Imgur terms: the licence ends on deletion "but will not be revoked" for what was already copied
+        "With regard to any file or content you upload to the public portions of our site, you grant Imgur a "
+        "non-exclusive, royalty-free, perpetual, irrevocable worldwide license to use, to display online and in any "
+        "present or future media. To the extent that you delete any such file or content from the public portions "
+        "of our site, the license you grant to Imgur pursuant to the preceding sentence will automatically "
+        "terminate, but will not be revoked with respect to any file or content Imgur has already copied and "
+        "sublicensed or designated for sublicense.",
+        {"unbounded_term_scope", "no_revocation_or_suspension"},
+        {"protective:unbounded_term_scope"},
+    ),
+    (
+        "conditions_on_a_link_licence_to_the_user_protect_no_one",
+        # Myspace terms
+        "We grant you a limited, non-exclusive, revocable, non-assignable, personal, and non-transferable license "
+        "to create hyperlinks to the Myspace Services, so long as the links do not use any Myspace trademarks and "
+        "do not contain any content that is distasteful, offensive, defamatory or obscene.",
+        set(),
+        {"protective:objectionable_depiction"},
+    ),
+    (
         "dont_copy_for_any_purpose_binds_the_user",
         # Substack terms
         "Don't copy, reproduce, modify, translate, publish, broadcast, transmit, distribute, perform, upload, "

@@ -29,6 +29,7 @@ from .rules import (
     Sentence,
     deemed_window_is_short,
     polarity,
+    prohibited_list_item,
 )
 from .rules import sentences_of as _sentences
 from .scope import _STRONG
@@ -213,6 +214,12 @@ def _gather(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -
                 re.I,
             )
             and (s.has("PERSON_STRONG", "REPLICA_STRONG") or s.has("ROLE", "PARTY_PERSON"))
+            # what users may not post ("* is patently offensive ... * exploits people ...") limits the users, not
+            # the company's use of the person
+            and not _USER_DUTY.search(s.text)
+            and not re.search(r"\bgrants? you\b", s.text, re.I)  # conditions on a licence to the user
+            and len(_BULLET.findall(s.text)) < 3
+            and not prohibited_list_item(s, doc.text)
         ):
             f.excluded_categories = True
             f.protect(clause, s, "objectionable_depiction")
@@ -328,6 +335,7 @@ def _broad_grant(doc: Document, clauses, concepts: Concepts) -> tuple[str, int, 
             for i, s in enumerate(sents)
             if s.has("GRANT")
             and not _USER_DUTY.search(s.text)
+            and not re.search(r"\bgrants? you\b", s.text, re.I)  # conditions on a licence to the user
             and len(_BULLET.findall(s.text)) < 3  # "* Use the Service in any manner that could ..." grants nothing
             and not s.is_definition
             and not _NOT_A_GRANT.search(s.text)

@@ -378,6 +378,8 @@ def polarity(sent: Sentence, key: list[Hit], doc_text: str) -> str:
     for neg in sent.get("NEG"):
         if neg.start >= first.start:
             continue
+        if re.match(r"prohibited by (?:applicable |any )?(?:law|statute)", doc_text[neg.start : neg.end + 30], re.I):
+            continue  # "Except as prohibited by law, you hereby waive ...": the law's limit, not a negated grant
         gap = _between(doc_text, neg.end, first.start)
         if ";" in gap or len(gap) > 260 or re.search(r"\bbut\b|\bprovided\b|\bexcept\b", gap):
             continue
@@ -583,7 +585,12 @@ class RuleDetector:
         if _NOT_OPERATIVE.search(s.text):
             # taxonomy v1.1: recitals, warranties, indemnities and duties to police "imitations by others" grant nothing
             return results
-        if _ENDS_USE.search(s.text) and not s.has("PERPETUAL", "IRREVOCABLE") and not _USER_STOPS.search(s.text):
+        if (
+            _ENDS_USE.search(s.text)
+            and not s.has("PERPETUAL", "IRREVOCABLE")
+            and not _USER_STOPS.search(s.text)
+            and not _continuing(s)  # "will automatically terminate, but will not be revoked with respect to ..."
+        ):
             # "all rights of Company to use the Identification shall cease absolutely": the licence ends with the term
             return [
                 ClauseHit(clause.id, "protective:unbounded_term_scope", 0.8, s.start, s.end, ("cease",), "use ends")
@@ -779,11 +786,17 @@ def _unbounded(s: Sentence):
         or s.has("PERSON_WEAK", "RESULTS", "REPLICA_STRONG")
         # "The license which you grant to us under sub-section 10(b) above is perpetual": the user's own licence
         or re.search(r"\blicen[cs]es? (?:which |that )?you (?:grant|give)", s.text, re.I)
+        # "any file or content you upload ..., you grant Imgur a ... perpetual, irrevocable worldwide license"
+        or (s.has("ROLE") and re.search(r"\byou (?:upload|post|submit|share|provide)\b", s.text, re.I))
     )
     if not subject or not s.has("GRANT"):
         return None
     cont = _continuing(s)
-    if cont and re.search(r"\bafter\b|\bends?\b|\bexpir", cont.group(0), re.I):
+    if cont:
+        if not re.search(r"\bafter\b|\bends?\b|\bexpir", cont.group(0), re.I):
+            # "will automatically terminate, but will not be revoked with respect to ... already copied": the
+            # no-revocation rule's case; read here, "not ... revoked" would pass for a protection
+            return None
         hit = Hit("PERPETUAL", s.start + cont.start(), s.start + cont.end(), cont.group(0))
         return "unbounded_term_scope", [hit], [cont.group(0).lower()[:60]], 0.7
     if s.has("PERPETUAL", "IRREVOCABLE"):
@@ -935,6 +948,14 @@ def deemed_window_is_short(text: str) -> bool:
     return False
 
 
+# the person shown beside advertising they never approved: platform terms' sponsored-content licences
+_BESIDE_ADS = re.compile(
+    r"\bnext to or in connection with\b[^.;]{0,80}\b(?:ads|advertisements|sponsored)\b|"
+    r"\bassociat\w* you with\b[^.;]{0,40}\b(?:commercial|sponsored|advertis\w*)\b",
+    re.I,
+)
+
+
 def _depiction(s: Sentence):
     if re.search(r"indemnif|hold harmless|\bretains?\b", s.text, re.I):
         return None
@@ -997,6 +1018,17 @@ def _depiction(s: Sentence):
             s.texts("DEPICT_ANY") + s.texts("PERSON_STRONG", "PERSON_WEAK"),
             0.7,
         )
+    ads = _BESIDE_ADS.search(s.text)
+    if (
+        ads
+        and (s.has("PERSON_STRONG") or (s.has("ROLE") and re.search(r"username|profile|\bname\b|picture|\byou\b", s.text, re.I)))
+        and re.search(r"\bpermission\b|\bmay\b|\bgrants?\b|\bauthori[sz]e|\binclude", s.text, re.I)
+        and not s.has("APPROVAL")
+    ):
+        # "permission to show your username, profile picture ... next to or in connection with ... ads, offers, and
+        # other sponsored content", "associating you with commercial, sponsored or related content"
+        hit = Hit("DEPICT_ANY", s.start + ads.start(), s.start + ads.end(), ads.group(0))
+        return "objectionable_depiction", [hit], [ads.group(0).lower()[:60]], 0.7
     if (
         s.has("DEEMED")
         and re.search(r"approv", s.text, re.I)
