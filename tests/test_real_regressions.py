@@ -253,6 +253,24 @@ CASES = [
         {"protective:objectionable_depiction"},
     ),
     (
+        "terms_that_by_their_nature_survive_are_boilerplate",
+        # Flickr terms of use
+        "The terms and conditions of these Terms of Use which by their nature are intended to survive termination "
+        "or expiration of Services (including, but not limited to, Indemnification, Warranty Disclaimers and "
+        "Limitations of Liability) shall survive any termination or expiration of the Services.",
+        set(),
+        {"no_revocation_or_suspension"},
+    ),
+    (
+        "the_company_deleting_an_account_is_not_the_persons_revocation",
+        # OnlyFans terms: the licence continues; the company may close the account
+        "This means that the license will continue even after your agreement with us ends and you stop using "
+        "OnlyFans. If we consider that any request for a refund or chargeback request was made by you in bad faith, "
+        "we have the right to suspend or delete your User account.",
+        {"no_revocation_or_suspension"},
+        {"protective:no_revocation_or_suspension"},
+    ),
+    (
         "dont_copy_for_any_purpose_binds_the_user",
         # Substack terms
         "Don't copy, reproduce, modify, translate, publish, broadcast, transmit, distribute, perform, upload, "

@@ -264,8 +264,7 @@ _PERSON_REVOKES = re.compile(
 # "Streamable may remove that Content, suspend or terminate the account of the user", "Epic may also terminate or
 # suspend any or all of the Services": an account or a service ends; the licence in the person's content does not
 _ACCOUNT_ENDS = re.compile(
-    r"\b(?:suspend|terminat)\w*\b(?:[^.;]{0,12}\b(?:suspend|terminat)\w*)?\s+(?:the |your |any |all |any or all )?"
-    r"(?:of (?:the )?)?(?:accounts?|services|access|subscriptions?)\b",
+    r"\b(?:suspend|terminat|delet|clos|disabl)\w*\b[^.;]{0,40}?\b(?:accounts?|services|access|subscriptions?)\b",
     re.I,
 )
 _OPT_OUT_REACHES = re.compile(
@@ -274,7 +273,7 @@ _OPT_OUT_REACHES = re.compile(
     re.I,
 )
 _COMPANY_REVOKES = re.compile(
-    r"\bgrants? you\b|\bwe (?:may|can|reserve)\b|\bsuspend (?:access|your)|\b(?:our|its) (?:sole )?discretion\b|"
+    r"\bgrants? you\b|\bwe (?:may|can|reserve)\b|\bwe (?:have|retain) the right to\b|\bsuspend (?:access|your)|\b(?:our|its) (?:sole )?discretion\b|"
     r"\bis free to (?:terminate|suspend)",
     re.I,
 )

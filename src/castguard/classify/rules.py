@@ -1143,7 +1143,8 @@ _CONTINUES = re.compile(
     r"\blicen[cs]e\b[^.;]{0,60}\b(?:will|shall) (?:continue|remain|survive)\b[^.;]{0,60}"
     r"\b(?:delet|remov|ends?\b|terminat|expir|after|even)|"
     r"\b(?:will|shall) not be revoked\b|"
-    r"\b(?:these|the|all of the) terms\b[^.;]{0,60}\bsurviv\w*\b[^.;]{0,40}\b(?:deactivation|termination|deletion)\b",
+    # the whole terms, not "the terms ... which by their nature are intended to survive" (indemnities, warranties)
+    r"\b(?:these|the|all of the) terms\b(?![^.;]{0,40}\b(?:which|that)\b)[^.;]{0,60}\bsurviv\w*\b[^.;]{0,40}\b(?:deactivation|termination|deletion)\b",
     re.I,
 )
 
