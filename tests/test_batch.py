@@ -196,7 +196,9 @@ def test_rerun_without_resume_is_refused_and_resume_does_nothing_twice(batch_run
 
 
 def _big_contract(tmp_path: Path) -> Path:
-    text = "\n\n".join(p.read_text(encoding="utf-8") for p in SAMPLES.glob("*.txt")) * 12
+    # about a minute of analysis, far past the 5-second limit below, so the limit is what stops it however busy the
+    # machine is; the small contract beside it needs a fraction of a second
+    text = "\n\n".join(p.read_text(encoding="utf-8") for p in SAMPLES.glob("*.txt")) * 40
     path = tmp_path / "enormous.txt"
     path.write_text(text, encoding="utf-8")
     return path
@@ -208,7 +210,7 @@ def test_a_file_over_the_time_limit_is_stopped_and_the_batch_goes_on(tmp_path):
     _big_contract(inbox)
     shutil.copy(SAMPLES / "influencer_glowup.txt", inbox / "small.txt")
     out = tmp_path / "out"
-    result = run_batch([inbox], out, jobs=1, time_limit=1.0)
+    result = run_batch([inbox], out, jobs=1, time_limit=5.0)
     reasons = dict(_rows(out / STORE_NAME, "SELECT name, coalesce(reason, status) FROM files"))
     assert "time limit" in reasons[str(inbox / "enormous.txt")]
     assert reasons[str(inbox / "small.txt")] == "done"
