@@ -11,7 +11,18 @@ from click.testing import CliRunner
 from conftest import ROOT, scan_clause
 
 from castguard.classify.model import CombinedDetector, load_model, models_dir
-from castguard.classify.train import CLAUSE_KIND, code_fingerprint, FOLDS, _group_folds, as_model, combine, fit, load_examples, rules_labels, score
+from castguard.classify.train import (
+    CLAUSE_KIND,
+    FOLDS,
+    _group_folds,
+    as_model,
+    code_fingerprint,
+    combine,
+    fit,
+    load_examples,
+    rules_labels,
+    score,
+)
 from castguard.cli import cli
 from castguard.report import report_to_dict
 from castguard.scan import scan

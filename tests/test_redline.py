@@ -16,7 +16,7 @@ from pathlib import Path
 import docx
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS, ROOT, SAMPLES, require_tool, require_shared
+from conftest import CORPUS, ROOT, SAMPLES, require_shared, require_tool
 from lxml import etree
 from tools.ooxml_revisions import transform
 from tools.redline_audit import _body_text, audit

@@ -14,7 +14,6 @@ from castguard.report.table import render_table
 from castguard.scan import scan
 
 
-
 @pytest.fixture(scope="module")
 def film():
     return scan(SAMPLES / "film_actor_harborlight.pdf")

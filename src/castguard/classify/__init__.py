@@ -20,8 +20,8 @@ from typing import Protocol
 from ..model import Clause, Document, Finding, Label, Protection
 from .doctype import DocumentType, decide_document_type
 from .gaps import build_findings, build_protections
-from .scope import ScopeDecision, decide_scope
 from .rules import ClauseHit, Concepts, Hit, RuleDetector, find_concepts
+from .scope import ScopeDecision, decide_scope
 from .taxonomy import GAPS, TAXONOMY_VERSION
 
 __all__ = ["Analysis", "Detector", "GAPS", "RuleDetector", "TAXONOMY_VERSION", "analyze"]

@@ -24,7 +24,8 @@ import re
 from dataclasses import dataclass
 
 from ..model import Clause, Document
-from .rules import _DEFINITION_END, Concepts, Sentence, sentences_of as _sentences
+from .rules import _DEFINITION_END, Concepts, Sentence
+from .rules import sentences_of as _sentences
 
 __all__ = ["ScopeDecision", "decide_scope"]
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 
 from ..classify.taxonomy import GAPS, SEVERITY_ORDER
 from ..errors import DraftError
+from ..escape.terminal import strip_controls
 from ..model import Fact, Report
 from .deal import CONTRACT_FIELDS, Deal, contract_facts, load_deal, resolve_deal
-from ..escape.terminal import strip_controls
 from .markup import parse_markdown, plain_text
 from .templates import TemplateSet, load_templates
 
