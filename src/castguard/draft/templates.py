@@ -13,16 +13,24 @@ an error rather than a blank. Every ``{{ expression }}`` is escaped for the Mark
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import tomllib
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: the same parser, from PyPI
+    import tomli as tomllib
 
 from ..classify.taxonomy import GAPS
 from ..errors import TemplateError
 from .deal import JURISDICTIONS
 from .markup import md_escape
+
+if TYPE_CHECKING:
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 __all__ = ["JURISDICTION_KEYS", "TemplateSet", "load_templates", "templates_dir"]
 
@@ -75,7 +83,7 @@ def _finalize(value):
 @dataclass
 class TemplateSet:
     path: Path
-    env: object
+    env: ImmutableSandboxedEnvironment
     jurisdictions: dict[str, dict[str, str]]
 
     def _fail(self, name: str, exc: Exception) -> TemplateError:
