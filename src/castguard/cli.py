@@ -142,13 +142,14 @@ def _output_option(help: str, *, required: bool = False):
     )
 
 
-def _emit(text: str, output: Path | None, fmt: str, warnings, summary: str) -> None:
+def _emit(text: str | bytes, output: Path | None, fmt: str, warnings, summary: str) -> None:
     """A report to standard output or, atomically, to ``output``; the document's warnings on stderr unless the
-    terminal table already shows them."""
+    terminal table already shows them. Bytes (a PDF) only ever go to a file: resolve_format asks for -o."""
     if output is not None or fmt != "table":
         for warning in warnings:
             _echo(f"warning: {warning}", err=True)
     if output is None:
+        assert isinstance(text, str), "binary output needs -o"
         _echo(text, nl=False, json=fmt == "json")
     else:
         write_atomic(output, text)
@@ -204,6 +205,7 @@ def scan(contract: Path, fmt: str | None, output: Path | None, fail_on: str | No
     _refuse_overwrite(contract, output)
     fmt = resolve_format("scan", output, fmt)
     report = run_scan(contract, source=str(contract), on_revisions=on_revisions)
+    text: str | bytes
     if fmt == "pdf":
         from .report.pdf import render_pdf
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields
+from typing import Any
 
 __all__ = ["ENV", "Limits", "current_limits"]
 
@@ -50,7 +51,7 @@ class Limits:
 
 def current_limits() -> Limits:
     """The limits in force: the defaults, overridden by CASTGUARD_MAX_* environment variables."""
-    values = {}
+    values: dict[str, Any] = {}
     for f in fields(Limits):
         raw = os.environ.get(ENV[f.name])
         if raw is None or not raw.strip():

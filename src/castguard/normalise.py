@@ -168,8 +168,10 @@ def _fold_lookalikes(text: str, few: int = 2000) -> str:
             i = m.start()
             if i < prev_end:
                 continue
-            start = n - _WORD_RE.match(rev, n - 1 - i).end()
-            end = _WORD_RE.match(text, i).end()
+            back, ahead = _WORD_RE.match(rev, n - 1 - i), _WORD_RE.match(text, i)
+            assert back is not None and ahead is not None  # the seed is a letter
+            start = n - back.end()
+            end = ahead.end()
             prev_end = end
             if not _OTHER_RE.search(text, start, end):
                 spans.append((start, end))

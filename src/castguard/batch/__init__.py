@@ -201,6 +201,7 @@ def _run_locked(paths, outdir: Path, *, jobs, executor, scheduler, resume, time_
                     continue
                 yield sha, name, data, suffix
 
+        pool: DaskPool | LocalPool
         if executor == "dask":
             pool = DaskPool(scheduler, time_limit=time_limit, client=dask_client)
         elif executor == "local":
@@ -273,7 +274,7 @@ def write_summaries(outdir: Path, *, store: RunStore | None = None) -> dict:
     """contracts.csv, findings.csv, contracts.xlsx and index.html from the run store alone."""
     outdir = Path(outdir)
     own = store is None
-    if own:
+    if store is None:
         path = outdir / STORE_NAME
         if not path.exists():
             raise CastguardError(

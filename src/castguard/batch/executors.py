@@ -188,7 +188,7 @@ class _Worker:
         self.process = ctx.Process(target=_worker_main, args=(child, memory_mb), daemon=True)
         self.process.start()
         child.close()
-        self.task = None
+        self.task: tuple | None = None  # the task in flight: (key, ...)
         self.deadline = 0.0
         self.ready = False
         self.pid = self.process.pid
@@ -266,11 +266,11 @@ class LocalPool:
                     elif w.task is not None and time.monotonic() > w.deadline:
                         failure = f"took longer than the time limit of {self.time_limit:g} s (--time-limit)"
                     if failure:
-                        task = w.task
+                        lost = w.task
                         w.kill()
                         self.workers[i] = _Worker(self.ctx, self.memory_mb)
-                        if task is not None:
-                            yield task[0], {"status": "failed", "reason": failure, "error_code": "E902"}
+                        if lost is not None:
+                            yield lost[0], {"status": "failed", "reason": failure, "error_code": "E902"}
                         elif not w.ready:
                             raise RuntimeError(f"a worker process could not start ({failure})")
         finally:

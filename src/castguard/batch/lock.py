@@ -15,6 +15,7 @@ import datetime as _dt
 import json
 import os
 import socket
+import sys
 from pathlib import Path
 
 from ..errors import BusyError
@@ -23,7 +24,7 @@ __all__ = ["LOCK_NAME", "FolderLock"]
 
 LOCK_NAME = ".castguard-batch.lock"
 
-try:  # POSIX
+if sys.platform != "win32":  # POSIX
     import fcntl
 
     def _try_lock(fd: int, wait: bool) -> bool:
@@ -36,7 +37,7 @@ try:  # POSIX
     def _unlock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
 
-except ImportError:  # pragma: no cover - Windows
+else:  # pragma: no cover - Windows
     import msvcrt
     import time
 

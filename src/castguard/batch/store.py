@@ -87,15 +87,15 @@ def _now() -> str:
 class RunStore:
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.db = None
+        db: sqlite3.Connection | None = None
         try:
-            self.db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.executescript(_SCHEMA)
+            db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(_SCHEMA)
         except sqlite3.DatabaseError as exc:
-            if self.db is not None:
-                self.db.close()
+            if db is not None:
+                db.close()
             full = full_disk_error(exc, str(self.path))
             if full is not None:
                 raise full from None
@@ -104,6 +104,7 @@ class RunStore:
                 "choose a new output folder",
                 path=str(self.path),
             ) from None
+        self.db: sqlite3.Connection = db
         self.db.row_factory = sqlite3.Row
         if "note" not in {r["name"] for r in self.db.execute("PRAGMA table_info(findings)")}:
             try:  # a store from before the column; another worker may be adding it at the same moment

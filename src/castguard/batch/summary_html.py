@@ -21,6 +21,7 @@ import base64
 import hashlib
 import heapq
 import re
+from collections.abc import Sequence
 from urllib.parse import quote
 
 from ..classify.taxonomy import GAPS
@@ -173,7 +174,7 @@ def _bar_chart(
 
 
 def _data_table(
-    ident: str, caption: str, head: tuple[str, ...], rows: list[tuple[str, ...]], *, escaped: bool = False
+    ident: str, caption: str, head: tuple[str, ...], rows: Sequence[tuple[str, ...]], *, escaped: bool = False
 ) -> str:
     """The numbers behind a chart, in a closed <details> (its text alternative); cells are escaped unless told."""
     cell = (lambda v: v) if escaped else _e
@@ -334,7 +335,7 @@ def _num_cell(value: object) -> str:
 
 
 def _roster_row(c: dict) -> str:
-    status = c.get("status") if c.get("status") in _STATUSES else "failed"
+    status: str = c["status"] if c.get("status") in _STATUSES else "failed"
     worst = _worst(c)
     path = _name(c.get("path") or "")
     others = [_name(n) for n in c.get("names") or []]

@@ -142,8 +142,11 @@ def decide_document_type(doc: Document, clauses: tuple[Clause, ...] = ()) -> Doc
     accept = _ACCEPT_BY_USE.search(text[:20000])
     you = len(re.findall(r"\byou(?:r)?\b", text, re.I)) / words * 1000
     if (tos_title and (accept or you > 15)) or (accept and you > 20 and not _PARTIES.search(head[:1500])):
-        cue = tos_title.group(0) if tos_title else accept.group(0)
-        return DocumentType("terms_of_service", f"terms that users accept by using a service (“{' '.join(cue.split())}”)")
+        cue = tos_title or accept
+        assert cue is not None  # the condition above holds only with one of them
+        return DocumentType(
+            "terms_of_service", f"terms that users accept by using a service (“{' '.join(cue.group(0).split())}”)"
+        )
 
     release_title = _TITLE_RELEASE.search(head[:400])
     first_person = len(_FIRST_PERSON.findall(text)) / words * 1000

@@ -89,7 +89,12 @@ def real_contract_eval(
     out = {}
     for name, folder, items in real_sets(root, corpus):
         res = {}
-        per_system = {"castguard": [], "rules only": [], "keyword baseline": []}
+        # (item, in scope, predicted gaps, required gaps, arguable gaps) per document
+        per_system: dict[str, list[tuple[dict, bool, set[str], set[str], set[str]]]] = {
+            "castguard": [],
+            "rules only": [],
+            "keyword baseline": [],
+        }
         for item in items:
             if progress:
                 progress(f"{name}: {item['file']}")
@@ -136,6 +141,7 @@ def _contract_eval(root: Path, fold_models: dict) -> dict:
         for system in ("rules", "combined"):
             pairs, scope_ok, out_of_scope_findings = [], 0, 0
             for item in items:
+                det: RuleDetector | CombinedDetector
                 if system == "rules" or shipped is None:
                     det = RuleDetector()
                 else:

@@ -17,14 +17,19 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import CastguardError
 from ..model import Clause, Document
 from .features import transform_one
 from .rules import ClauseHit, Concepts, RuleDetector, Sentence
+
+if TYPE_CHECKING:
+    import numpy as np
 
 __all__ = ["DEFAULT_MODEL", "ClauseModel", "CombinedDetector", "ModelDetector", "load_model", "models_dir"]
 
@@ -52,9 +57,9 @@ class ClauseModel:
     vocab: dict[str, int]
     rule_features: list[str]  # the rules' clause labels, appended to the text features
     rule_weight: float
-    idf: object  # numpy array
-    coef: object  # numpy array, labels x features
-    intercept: object
+    idf: np.ndarray
+    coef: np.ndarray  # labels x features
+    intercept: np.ndarray
     meta: dict
 
     def predict_proba(self, text: str, rule_labels: set[str] | frozenset[str] = frozenset()) -> list[float]:
@@ -158,7 +163,7 @@ class ModelDetector:
         self.name = f"model:{model.id}"
 
     def label(
-        self, doc: Document, clauses: tuple[Clause, ...], concepts: Concepts, rule_hits: list[ClauseHit] = ()
+        self, doc: Document, clauses: tuple[Clause, ...], concepts: Concepts, rule_hits: Sequence[ClauseHit] = ()
     ) -> list[ClauseHit]:
         by_clause: dict[str, set[str]] = {}
         for h in rule_hits:

@@ -191,7 +191,7 @@ def _tightly_owned(s: Sentence, h) -> bool:
     if re.match(r"\s*(?:where|in which|that)\s+(?:I|you|he|she|he/she)\b[^.;]{0,20}\b(?:recorded|filmed|photographed|shown|featured|depicted|appear)", after):
         return True
     m = re.match(r"(?:,?\s*(?:and|or)?\s*[\w-]+){0,6}?\s*(?:of|by|featuring)\s+(?:the\s+|each\s+|any\s+)?(" + who + ")", after)
-    return bool(m) and not _COMPANY_WORD.search(m.group(1))
+    return m is not None and not _COMPANY_WORD.search(m.group(1))
 
 
 _NOT_A_FIRST_NAME = {

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Any
 
 from ..classify.taxonomy import GAPS, SEVERITY_ORDER
 from ..errors import DraftError
@@ -79,6 +80,7 @@ def deal_and_sources(report: Report, deal_file=None, options: dict | None = None
             used.append(Fact(field_name, value, source="deal_file"))
         elif field_name in facts:
             fact = report.fact(fact_name)
+            assert fact is not None  # contract_facts read it from these same facts
             used.append(replace(fact, name=field_name, value=value, code=fact.code))
     return deal, used
 
@@ -178,7 +180,7 @@ def build_addendum(report: Report, deal: Deal, templates: TemplateSet | None = N
             path=report.document.source,
         )
     templates = templates or load_templates()
-    base = {
+    base: dict[str, Any] = {
         "deal": deal.to_context(),
         "law": templates.law(deal.jurisdiction),
         # a file name may hold controls a Word document cannot (Linux allows any byte but "/" and NUL)

@@ -24,7 +24,7 @@ def _is_entity(value: str, i: int) -> bool:
     from html.entities import html5
 
     m = _ENTITY.match(value, i)
-    return bool(m) and (m.group(1) is None or m.group(1) + ";" in html5)
+    return m is not None and (m.group(1) is None or m.group(1) + ";" in html5)
 
 
 def _punct(ch: str | None) -> bool:

@@ -117,6 +117,7 @@ def _title(text: str, where: _Where) -> Fact | None:
             s = m.start() + part.start()
             # strip Markdown and an exhibit label: "# Title", "**TITLE**", "Exhibit 10.16 ENDORSEMENT AGREEMENT"
             lead = re.match(r"[#*_>\s|-]*(?:exhibit\s+[\w.()-]+\s+)?", raw, re.I)
+            assert lead is not None  # the pattern matches the empty string
             s += lead.end()
             core = raw[lead.end() :]
             core = re.sub(r"[*_#|\s:]+$", "", core)
@@ -139,7 +140,9 @@ def _title(text: str, where: _Where) -> Fact | None:
                 pieces = []
                 for a, b in zip(cuts, [*cuts[1:], len(core)]):
                     piece = core[a:b]
-                    lead_len = len(re.match(r"(?:\s*(?:--|—|:)\s*)?", piece).group(0)) if a else 0
+                    sep = re.match(r"(?:\s*(?:--|—|:)\s*)?", piece)
+                    assert sep is not None  # the pattern matches the empty string
+                    lead_len = len(sep.group(0)) if a else 0
                     pieces.append((a + lead_len, piece[lead_len:].strip()))
                 named = [(a, p) for a, p in pieces if _TITLE_WORDS.search(p)]
                 if named:
@@ -153,10 +156,12 @@ def _title(text: str, where: _Where) -> Fact | None:
                 continue
             value = title_case(" ".join(core.split()))
             return where.fact("agreement_title", value, s, s + len(core), 0.9)
-    m = _THIS_TITLE.search(text, 0, min(len(text), 8000))
-    if m and len(m.group("t").split()) >= 2 and not _TITLE_WORDS.match(m.group("t")):
-        t = m.group("t")
-        return where.fact("agreement_title", title_case(" ".join(t.split())), m.start("t"), m.end("t"), 0.85)
+    this_title = _THIS_TITLE.search(text, 0, min(len(text), 8000))
+    if this_title and len(this_title.group("t").split()) >= 2 and not _TITLE_WORDS.match(this_title.group("t")):
+        t = this_title.group("t")
+        return where.fact(
+            "agreement_title", title_case(" ".join(t.split())), this_title.start("t"), this_title.end("t"), 0.85
+        )
     return None
 
 
@@ -260,7 +265,9 @@ def _date(text: str, where: _Where, statement: tuple[int, int] | None = None) ->
         ):
             value = " ".join(m.group("date").split())
             if parse_date(value) is not None:
-                s = m.start() + len(re.match(r"[.:\s#*]*", m.group(0)).group(0))
+                lead = re.match(r"[.:\s#*]*", m.group(0))
+                assert lead is not None  # the pattern matches the empty string
+                s = m.start() + len(lead.group(0))
                 found.append((0, s, m.end("date"), value, 0.85))
     if found:
         rank, s, e, value, confidence = min(found, key=lambda f: (f[0], f[1]))

@@ -87,6 +87,7 @@ def _candidates(text: str, lo: int, hi: int):
         if code:
             # the value as stated: from after "laws of " to the end of the place name
             head = re.match(_LAWS_HEAD, m.group(0), re.I)
+            assert head is not None  # the match starts with these words
             vs = m.start() + head.end()
             yield vs, m.end(), text[vs : m.end()], code, m.start()
     for m in _ADJ_LAW.finditer(text, lo, hi):
@@ -168,8 +169,8 @@ def find_governing_law(text: str, clauses) -> LawFinding | None:
             found.append((confidence, s, LawFinding(stated, code, s, e, vs, ve, confidence)))
     if not found:
         return None
-    strong = [f for f in found if f[0] >= 0.9]
-    pool = strong or [f for f in found if f[0] >= 0.8]
+    strong_choices = [f for f in found if f[0] >= 0.9]
+    pool = strong_choices or [f for f in found if f[0] >= 0.8]
     if not pool:
         return None  # only passing mentions ("a corporation subject to the laws of ..."): no choice of law
     best = max(f[0] for f in pool)

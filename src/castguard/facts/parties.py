@@ -696,12 +696,14 @@ def find_parties(text: str) -> PartyFacts:
 
     others: list[Party] = []
     if loanouts and not persons:
-        lo = loanouts[0]
-        who, ws, we = lo.furnishes
-        out.performer = (who, ws, we, lo.quote_start, lo.quote_end, 0.9)
-        out.performer_entity = fact(lo, 0.9)
-        others = [p for p in parties if p is not lo]
+        loanout = loanouts[0]
+        assert loanout.furnishes is not None  # loanouts are the parties that furnish someone
+        who, ws, we = loanout.furnishes
+        out.performer = (who, ws, we, loanout.quote_start, loanout.quote_end, 0.9)
+        out.performer_entity = fact(loanout, 0.9)
+        others = [p for p in parties if p is not loanout]
     elif persons:
+        performer: Party | None
         if len(persons) == 1:
             performer = persons[0]
         else:

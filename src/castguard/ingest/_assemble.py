@@ -47,7 +47,9 @@ _LOOKALIKES = str.maketrans(
 
 # characters XML 1.0 cannot hold (C0 controls but tab and line feed, U+FFFE, U+FFFF), C1 controls and DEL:
 # each becomes one space, so no contract can stop a Word writer and every offset after it stays where it was
-_UNSAFE = {c: " " for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0), 0xFFFE, 0xFFFF]}
+_UNSAFE: dict[int, str | None] = {
+    c: " " for c in [*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0), 0xFFFE, 0xFFFF]
+}
 # lone surrogates (a PDF's broken text layer, a file name decoded with surrogateescape)
 _UNSAFE.update({c: "\ufffd" for c in range(0xD800, 0xE000)})
 _LOOKALIKES.update(str.maketrans(_UNSAFE))

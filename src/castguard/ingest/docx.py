@@ -21,10 +21,14 @@ import posixpath
 import re
 import zipfile
 import zlib
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..segment.numbering import int_to_roman
 from ._assemble import Piece, assemble
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -74,10 +78,11 @@ class Numbering:
     """Computes the list label Word shows for each numbered paragraph."""
 
     def __init__(self, numbering_root, styles_root):
-        self.levels: dict[str, dict[int, dict]] = {}  # abstractNumId -> ilvl -> level
-        self.nums: dict[str, tuple[str, dict[int, int]]] = {}  # numId -> (abstractNumId, start overrides)
+        # ids are None where the document leaves the attribute out
+        self.levels: dict[str | None, dict[int, dict]] = {}  # abstractNumId -> ilvl -> level
+        self.nums: dict[str | None, tuple[str | None, dict[int, int]]] = {}  # numId -> (abstractNumId, overrides)
         self.style_numpr: dict[str, tuple[str | None, int | None]] = {}
-        self.counters: dict[str, dict[int, int]] = {}
+        self.counters: dict[str | None, dict[int, int]] = {}
         self.started_nums: set[str] = set()
         if numbering_root is not None:
             self._load_numbering(numbering_root)
@@ -113,12 +118,14 @@ class Numbering:
             sid = style.get(_q("styleId"))
             ppr = style.find(_q("pPr"))
             numpr = ppr.find(_q("numPr")) if ppr is not None else None
-            num_id = _val(numpr, "numId") if numpr is not None else None
-            ilvl = _val(numpr, "ilvl") if numpr is not None else None
-            raw[sid] = (num_id, int(ilvl) if ilvl is not None else None, _val(style, "basedOn"))
+            style_num = _val(numpr, "numId") if numpr is not None else None
+            style_ilvl = _val(numpr, "ilvl") if numpr is not None else None
+            raw[sid] = (style_num, int(style_ilvl) if style_ilvl is not None else None, _val(style, "basedOn"))
         for sid in raw:
-            seen, cur = set(), sid
-            num_id, ilvl = None, None
+            seen = set()
+            cur: str | None = sid
+            num_id: str | None = None
+            ilvl: int | None = None
             while cur in raw and cur not in seen:
                 seen.add(cur)
                 n, lv, based = raw[cur]
@@ -130,13 +137,14 @@ class Numbering:
 
     def label_for(self, p) -> str | None:
         ppr = p.find(_q("pPr"))
-        num_id, ilvl = None, None
+        num_id: str | None = None
+        ilvl: int | None = None
         if ppr is not None:
             numpr = ppr.find(_q("numPr"))
             if numpr is not None:
                 num_id = _val(numpr, "numId")
-                lv = _val(numpr, "ilvl")
-                ilvl = int(lv) if lv is not None else None
+                raw_ilvl = _val(numpr, "ilvl")
+                ilvl = int(raw_ilvl) if raw_ilvl is not None else None
             style_id = _val(ppr, "pStyle")
             if style_id in self.style_numpr:
                 s_num, s_lvl = self.style_numpr[style_id]
@@ -184,7 +192,7 @@ def _paragraph_text(p, reject: bool = False, look: "_Look | None" = None) -> tup
     pos = 0
     reasons: dict[int, str | None] = {}
     skip_tags = (_q("p"), _q("ins"), _q("moveTo")) if reject else (_q("p"), _q("del"), _q("moveFrom"))
-    tags = (_q("t"), _q("tab"), _q("br"), _q("cr"), _q("noBreakHyphen"), _q("softHyphen"))
+    tags: tuple[str, ...] = (_q("t"), _q("tab"), _q("br"), _q("cr"), _q("noBreakHyphen"), _q("softHyphen"))
     if reject:
         tags += (_q("delText"),)
     for el in p.iter(*tags):
@@ -286,7 +294,7 @@ class _Look:
     with what it is based on) and the document defaults. Word's toggle semantics for styles are not modelled."""
 
     def __init__(self, styles_root, page_colour: str | None = None):
-        self.elements: dict[str, object] = {}  # style id -> w:style, read when a run or paragraph uses it
+        self.elements: dict[str, _Element] = {}  # style id -> w:style, read when a run or paragraph uses it
         self.cache: dict[str, dict] = {}
         self._para: tuple[object, dict] | None = None  # the paragraph last asked about, and its look
         self.defaults: dict = {}
@@ -335,7 +343,9 @@ class _Look:
             return {}
         if sid not in self.cache:
             self.cache[sid] = {}  # a style based on itself stops here
-            chain, cur, seen = [], sid, set()
+            chain: list[_Element] = []
+            cur: str | None = sid
+            seen = set()
             while cur in self.elements and cur not in seen:
                 seen.add(cur)
                 chain.append(self.elements[cur])

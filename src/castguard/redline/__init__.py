@@ -28,6 +28,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..draft import Addendum
 from ..draft.markup import parse_markdown
@@ -38,6 +39,9 @@ from . import wording
 from .narrowing import likeness_terms, narrowing_edits
 from .placement import REASONS, Para, Structure, insertion, paras_for_docx
 from .revisions import Revisions, qn
+
+if TYPE_CHECKING:
+    from docx.document import Document as DocxDocument
 
 __all__ = ["DEFAULT_AUTHOR", "Change", "RedlineResult", "redline", "resolve_revisions"]
 
@@ -122,7 +126,7 @@ def resolve_revisions(root, mode: str) -> int:
 # --------------------------------------------------------------------------- the document to edit
 
 
-def _open_docx(path: Path, mode: str):
+def _open_docx(path: Path, mode: str) -> tuple[DocxDocument, list]:
     import docx
 
     document = docx.Document(str(path))
@@ -135,7 +139,7 @@ def _open_docx(path: Path, mode: str):
 _OPENS_BLOCK = re.compile(r"(?:[-*+\u2022]\s|#|>|\||\d{1,3}[.)]\s|\(?[a-zA-Z0-9]{1,4}\)\s|\*\*|__)")
 
 
-def _rebuild(report: Report) -> tuple[object, list[Para]]:
+def _rebuild(report: Report) -> tuple[DocxDocument, list[Para]]:
     """A clean DOCX of a PDF or text contract, one paragraph per paragraph of the source, and its Paras."""
     import docx
     from docx.shared import Inches, Pt
@@ -174,7 +178,7 @@ def _rebuild(report: Report) -> tuple[object, list[Para]]:
             # a wrapped line of the same paragraph (PDF lines, hard-wrapped text)
             from docx.text.paragraph import Paragraph
 
-            Paragraph(current.p, None).add_run(" " + body)
+            Paragraph(current.p, document).add_run(" " + body)
             current.segments.append((start, start + len(body), len(current.text) + 1))
             current.text += " " + body
             current.end = start + len(body)
@@ -310,9 +314,12 @@ def _initials(author: str) -> str:
     return "".join(w[0].upper() for w in words[:3]) or author[:2]
 
 
-def _anchor_runs(p):
+def _anchor_runs(p, document):
     """The paragraph's own runs (not ones the redline inserted or deleted) a comment can span."""
     import docx.text.run
+    from docx.text.paragraph import Paragraph
+
+    paragraph = Paragraph(p, document)
 
     runs = []
     for r in p.iter(qn("r")):
@@ -323,7 +330,7 @@ def _anchor_runs(p):
                 break
             anc = anc.getparent()
         if not skip and (r.find(qn("t")) is not None or r.find(qn("tab")) is not None):
-            runs.append(docx.text.run.Run(r, None))
+            runs.append(docx.text.run.Run(r, paragraph))
     return runs
 
 
@@ -412,8 +419,8 @@ def redline(
         sections = [s for n in change.sections if (s := next((x for x in addendum.sections if x.n == n), None))]
         extra: list[str] = []
         if internal:
-            numbers = [clauses[c].number or c for c in change.clause_ids if c in clauses]
-            extra = [f"clause {', '.join(n.strip() for n in numbers)} ({', '.join(change.clause_ids)})"]
+            clause_numbers = [clauses[c].number or c for c in change.clause_ids if c in clauses]
+            extra = [f"clause {', '.join(n.strip() for n in clause_numbers)} ({', '.join(change.clause_ids)})"]
             extra += [f"{g} {group.gaps[g]:.2f}" for g in change.gaps]
         hidden = sorted(
             {e.hidden for f in report.findings for e in f.evidence if e.hidden and e.clause_id in change.clause_ids}
@@ -427,7 +434,7 @@ def redline(
             internal=extra,
             hidden=hidden,
         )
-        runs = _anchor_runs(structure.paras[change.paragraph].p)
+        runs = _anchor_runs(structure.paras[change.paragraph].p, document)
         if not runs:
             notes.append(f"no comment on paragraph {change.paragraph + 1}: it has no text run to anchor it")
             continue

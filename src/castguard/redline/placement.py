@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..ingest._assemble import normalise
 from .revisions import paragraph_text, qn
+
+if TYPE_CHECKING:
+    from docx.oxml.text.paragraph import CT_P
 
 __all__ = ["Para", "Structure", "Target", "paras_for_docx"]
 
@@ -24,7 +28,7 @@ __all__ = ["Para", "Structure", "Target", "paras_for_docx"]
 class Para:
     """One paragraph of the output document and the stretch of ``Document.text`` it shows."""
 
-    p: object  # the w:p element
+    p: CT_P  # the w:p element
     text: str  # its visible text before any edit
     start: int  # Document.text offsets of its text (after a Word list label)
     end: int
@@ -361,8 +365,7 @@ def insertion(structure: Structure, index: int, doc_end: int, evidence_starts: l
     if not tail:
         return None
     end = len(tail)
-    first = structure.sentence_start(index)
-    first = structure.paras[first]
+    first = structure.paras[structure.sentence_start(index)]
     at = last_sentence_start(first.text, end if first is para else len(first.text.rstrip()))
     sentence_doc = first.doc_offset(at) if at else min(first.start, first.outer_start or first.start)
     in_last = all(s >= sentence_doc for s in evidence_starts)

@@ -13,6 +13,10 @@ from __future__ import annotations
 import copy
 import datetime as _dt
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element
 
 __all__ = ["W", "Revisions", "paragraph_text", "qn", "visible_runs"]
 
@@ -53,7 +57,7 @@ def _run_text(run) -> str:
     return "".join(t for _, t in _atoms(run))
 
 
-def visible_runs(p) -> list[tuple[object, int, int]]:
+def visible_runs(p) -> list[tuple[_Element, int, int]]:
     """(run, start, end) of every visible run of the paragraph, offsets into :func:`paragraph_text`."""
     out, pos = [], 0
     for run in p.iter(qn("r")):
@@ -265,8 +269,8 @@ class Revisions:
                 break
         before = next(r for r, s, e in reversed([x for x in visible_runs(p) if x[2] > x[1]]) if e <= offset)
         anchor = before
-        while anchor.getparent() is not p:
-            parent = anchor.getparent()
+        while (parent := anchor.getparent()) is not p:
+            assert parent is not None  # every run of visible_runs(p) is inside p
             # never inside a simple field or another insertion; out of a hyperlink or content control it ends
             if parent.tag in (qn("fldSimple"), qn("ins")) or anchor.getnext() is None:
                 anchor = parent
@@ -283,8 +287,9 @@ class Revisions:
         if runs:
             last = runs[-1][0]
             anchor = last
-            while anchor.getparent() is not p:  # a run inside a hyperlink or an earlier insertion
-                anchor = anchor.getparent()
+            while (parent := anchor.getparent()) is not p:  # a run inside a hyperlink or an earlier insertion
+                assert parent is not None  # every run of visible_runs(p) is inside p
+                anchor = parent
             anchor.addnext(ins)
         else:
             p.append(ins)

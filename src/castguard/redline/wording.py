@@ -9,6 +9,8 @@ Neither names the tool that drafted them or any internal identifier, unless ``in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 __all__ = ["carve_out", "comment", "section_list", "terms_for"]
 
 ADDENDUM = "the Addendum attached hereto"
@@ -68,9 +70,9 @@ def comment(
     *,
     placed: str | None,
     reason: str | None = None,
-    narrowed: list[tuple[str, str]] = (),
-    internal: list[str] = (),
-    hidden: list[str] = (),
+    narrowed: Sequence[tuple[str, str]] = (),
+    internal: Sequence[str] = (),
+    hidden: Sequence[str] = (),
 ) -> str:
     """One comment for one clause. ``sections`` are the Addendum's Section objects the clause calls for;
     ``placed`` is "proviso" / "sentence" when a carve-out was added, None when the clause is left as it is

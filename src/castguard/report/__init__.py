@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..classify.taxonomy import GAPS, SEVERITY_ORDER, TAXONOMY_VERSION  # noqa: F401 (SEVERITY_ORDER re-exported)
-from ..model import Clause, Report
+from ..model import Clause, Evidence, Report
 
 __all__ = [
     "DISCLAIMER",
@@ -107,7 +108,7 @@ def clause_ref(c: Clause) -> str:
     return f"{ref} (p. {c.page})" if c.page else ref
 
 
-def evidence_notes(evidence) -> list[tuple[object, str]]:
+def evidence_notes(evidence: Sequence[Evidence]) -> list[tuple[Evidence, str]]:
     """``(evidence, sentence)`` for each piece of evidence that is hidden in the document or outside its body,
     the sentence every view prints beside it ("This clause is hidden in the document (white text).")."""
     from ..provenance import notice

@@ -20,7 +20,7 @@ from .. import __version__
 from ..classify.taxonomy import GAPS, SEVERITY_ORDER
 from ..escape.html import file_name
 from ..escape.html import text as escape_text
-from ..model import Report
+from ..model import Finding, Report
 from . import DISCLAIMER, clause_ref, evidence_notes, gap_checklist, risk_score, severity_counts, summary_text
 from .table import DOCUMENT_TYPE_LABEL, STATUS_SYMBOL, not_applicable_text, protections_apply
 
@@ -286,7 +286,7 @@ def _checklist_html(report: Report, clauses: dict, first_finding: dict[str, int]
     for i, p in enumerate(report.protections):
         if not p.hollowed:
             first_protection.setdefault(p.gap, i)
-    severity = {}
+    severity: dict[str, str] = {}
     for f in report.findings:
         if f.gap not in severity or SEVERITY_ORDER[f.severity] > SEVERITY_ORDER[severity[f.gap]]:
             severity[f.gap] = f.severity
@@ -400,8 +400,8 @@ def render_html(report: Report, *, deal_options: dict | None = None) -> str:
         clause = clauses.get(f.clause_ids[0]) if f.clause_ids else None
         where = f" — {_e(clause.number or clause.heading or '')}" if clause and f.kind == "clause" else ""
         where = where if where != " — " else ""
-        silent = " (what the contract does not say)" if f.kind == "contract" else ""
-        toc_items.append(f'<li><a href="#{target}">{_sev(f.severity)} {_e(GAPS[f.gap].title)}{where}{silent}</a></li>')
+        unsaid = " (what the contract does not say)" if f.kind == "contract" else ""
+        toc_items.append(f'<li><a href="#{target}">{_sev(f.severity)} {_e(GAPS[f.gap].title)}{where}{unsaid}</a></li>')
     applies = protections_apply(report)
     nav = (
         '<nav aria-labelledby="toc-h"><h2 id="toc-h">Findings</h2>'
@@ -443,7 +443,7 @@ def render_html(report: Report, *, deal_options: dict | None = None) -> str:
             + "".join(_finding_panel(f, i, addendum, clauses, shown, seen) for i, f in silent)
             + "</section>"
         )
-    by_clause: dict[str, list[tuple[int, object]]] = {}
+    by_clause: dict[str, list[tuple[int, Finding]]] = {}
     spans: dict[str, list[tuple[int, int, str]]] = {}
     for i, f in ordered:
         if f.kind != "clause":
@@ -470,7 +470,7 @@ def render_html(report: Report, *, deal_options: dict | None = None) -> str:
         panels = "".join(_finding_panel(f, i, addendum, clauses, shown, seen) for i, f in found)
         label = (
             f' aria-label="Clause {_e(c.number or c.heading or c.id)}, {LABEL[worst].lower()} severity"'
-            if found
+            if worst is not None  # the clause has findings
             else ""
         )
         rows.append(

@@ -96,11 +96,11 @@ def render_markdown(report: Report) -> str:
                 _line(f.explanation),  # it names the contract's clause headings
                 "",
             ]
-            notes = dict(evidence_notes(f.evidence))
+            note_of = dict(evidence_notes(f.evidence))
             for e in f.evidence:
                 out.append(f"> {_quote(ref_of(e.clause_id), e.quote)}")
-                if e in notes:
-                    out += [">", f"> **Note:** {_inline(notes[e])}"]
+                if e in note_of:
+                    out += [">", f"> **Note:** {_inline(note_of[e])}"]
                 out.append("")
             out += [
                 f"- **Ask for:** {g.protection} (addendum section `{f.remedy}`)",

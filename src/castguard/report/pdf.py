@@ -66,7 +66,8 @@ def html_for_libreoffice(page: str) -> str:
         out.append(page[pos : m.start()])
         pos = m.end()
         close, tag, attrs = m.group(1), m.group(2), m.group(3)
-        classes = (re.search(r'class="([^"]*)"', attrs) or [None, ""])[1].split()
+        class_attr = re.search(r'class="([^"]*)"', attrs)
+        classes = class_attr.group(1).split() if class_attr else []
         if tag == "mark":
             if close:
                 out.append("</span>")

@@ -242,7 +242,9 @@ def _find_starts(doc: Document) -> list[_Start]:
             prev_blank = prev_blank or not raw.strip()
             continue
         block = hints.get(line_start)
-        lead = _LINE_DECOR.match(raw).end()
+        decor = _LINE_DECOR.match(raw)
+        assert decor is not None  # the pattern matches the empty string
+        lead = decor.end()
         at = line_start + lead
         candidates: list[tuple[int, bool]] = [(at, True)]
         for m in _INLINE_GAP.finditer(raw):
