@@ -1,10 +1,10 @@
-# Quick start: `make demo` then `make test`. Both create .venv on first use.
+# Quick start: `make demo` then `make test`. Both create .venv on first use; `make lint` before a commit.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check-model bench bench-batch clean venv
+.PHONY: demo test lint check-model bench bench-batch clean venv
 
 venv: $(STAMP)
 
@@ -21,6 +21,10 @@ demo: $(STAMP)
 	  echo; echo "=== $$f"; \
 	  $(BIN)/castguard scan "$$f" || exit $$?; \
 	done
+
+lint: $(STAMP)  # ruff (pyproject [tool.ruff]) and mypy (pyproject [tool.mypy]): a few seconds once mypy's cache is warm
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy src/castguard
 
 test: $(STAMP)  # two workers (pytest-xdist): the suite is half waiting on LibreOffice, Chromium and subprocesses
 	$(BIN)/python -m pytest -q -n 2
@@ -39,4 +43,4 @@ bench-batch: $(STAMP)  # about 6 minutes on 2 cores: 500 files x 2 runs, PDFs, t
 	$(BIN)/python benchmarks/batch.py
 
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
