@@ -564,7 +564,7 @@ class RuleDetector:
 
     # each rule returns (gap, key hits, cues, score) or None
     def _sentence(self, clause: Clause, s: Sentence, text: str):
-        results = []
+        results: list[ClauseHit] = []
         if _NOT_OPERATIVE.search(s.text) or _HEADING.match(s.text) or _USER_DUTY.search(s.text):
             # headings name a topic; "you will not copy or alter our materials" binds the user, not the company
             return results

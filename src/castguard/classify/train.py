@@ -18,6 +18,7 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from ..errors import CastguardError
 from .features import analyze, build_vocabulary, idf_weights, transform_matrix
@@ -418,7 +419,9 @@ def evaluate(data: Path, *, folds: int = FOLDS, progress=None, fold_models: dict
             preds["model"][i] = set(model)
             preds["combined"][i] = combine(rules, model)
     gold = [set(e.labels) for e in examples]
-    report = {"clauses": len(examples), "documents": len({e.doc for e in examples}), "folds": folds, "systems": {}}
+    report: dict[str, Any] = {
+        "clauses": len(examples), "documents": len({e.doc for e in examples}), "folds": folds, "systems": {}
+    }
     protective = [f"protective:{g}" for g in GAPS]
     for name, p in preds.items():
         pairs = list(zip(gold, p))
@@ -431,7 +434,7 @@ def evaluate(data: Path, *, folds: int = FOLDS, progress=None, fold_models: dict
     report["by_provenance"] = {}
     for kind, keep in (("real", {"real", "corpus"}), ("written", {"written"})):
         idx = [i for i, e in enumerate(examples) if e.provenance in keep]
-        sub = {"clauses": len(idx), "documents": len({examples[i].doc for i in idx}), "systems": {}}
+        sub: dict[str, Any] = {"clauses": len(idx), "documents": len({examples[i].doc for i in idx}), "systems": {}}
         for name, p in preds.items():
             pairs = [(gold[i], p[i]) for i in idx]
             sub["systems"][name] = {
