@@ -291,7 +291,7 @@ _SEPARATE_RIDER = re.compile(
     r"separate(?:ly)? signature",
     re.I,
 )
-_BROAD_PURPOSE = set(BROAD_PURPOSE)
+_BROAD_PURPOSE: set[str] = set(BROAD_PURPOSE)
 _OWN_PRODUCED = re.compile(
     r"(?:sole|exclusive)\s+(?:and\s+exclusive\s+)?owners?|property of|right,? title and interest|"
     r"all (?:related )?rights\b.*\b(?:produced|created|made|recorded|taken)|"

@@ -21,7 +21,7 @@ from ..playbooks import default_playbook
 if TYPE_CHECKING:
     from ..playbooks import Playbook
 
-__all__ = ["BROAD_PURPOSE", "CONCEPTS", "TOKEN_PATTERNS", "matchers"]
+__all__ = ["BROAD_PURPOSE", "CONCEPTS", "TOKEN_PATTERNS", "matchers"]  # noqa: F822 (module __getattr__)
 
 
 def __getattr__(name: str) -> Any:

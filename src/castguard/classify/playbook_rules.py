@@ -97,7 +97,9 @@ def finish_findings(
         sentence_rules = [r for r in rules if r.scope == "sentence"]
         if sentence_rules and f.evidence:
             kept = tuple(
-                e for e in f.evidence if not any(_span_matches(r, doc, concepts, e.start, e.end) for r in sentence_rules)
+                e
+                for e in f.evidence
+                if not any(_span_matches(r, doc, concepts, e.start, e.end) for r in sentence_rules)
             )
             if not kept:
                 continue

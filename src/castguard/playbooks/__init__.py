@@ -169,7 +169,9 @@ class _Lines:
     """Where each key of a TOML file is defined, so an error can name its line."""
 
     _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
-    _KEY = re.compile(r"""^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*=""")
+    _KEY = re.compile(
+        r"""^\s*((?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+)(?:\s*\.\s*(?:"[^"]*"|'[^']*'|[A-Za-z0-9_-]+))*)\s*="""
+    )
 
     def __init__(self, text: str):
         self.where: dict[tuple, int] = {}
@@ -180,7 +182,7 @@ class _Lines:
             if depth == 0:
                 m = self._HEADER.match(line)
                 if m:
-                    path = tuple(self._parts(m.group(2)))
+                    path: tuple = tuple(self._parts(m.group(2)))
                     if m.group(1) == "[[":
                         arrays[path] = arrays.get(path, -1) + 1
                         path = path + (arrays[path],)
@@ -230,9 +232,7 @@ class _Checker:
             if key not in allowed:
                 hint = difflib.get_close_matches(key, list(allowed), n=1)
                 also = f"did you mean {hint[0]!r}? " if hint else ""
-                raise self.fail(
-                    path + (key,), f"unknown key {key!r} in {what}; {also}allowed: {', '.join(allowed)}"
-                )
+                raise self.fail(path + (key,), f"unknown key {key!r} in {what}; {also}allowed: {', '.join(allowed)}")
 
     def string(self, value, path: tuple, what: str, *, limit: int = 2000) -> str:
         if not isinstance(value, str) or not value.strip():
@@ -292,7 +292,9 @@ def _read_text(path: Path) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise PlaybookError(f"the playbook is not UTF-8 text (byte {exc.start}); save it as UTF-8", path=source) from None
+        raise PlaybookError(
+            f"the playbook is not UTF-8 text (byte {exc.start}); save it as UTF-8", path=source
+        ) from None
 
 
 def _default_data(text: str, source: str) -> dict:
@@ -394,9 +396,16 @@ def _canonical(book: Playbook) -> dict:
         "version": book.version,
         "gaps": {
             gid: {
-                "kind": g.kind, "severity": g.severity, "severity_likeness": g.severity_likeness,
-                "enabled": g.enabled, "remedy": g.remedy, "title": g.title, "why": g.why,
-                "protection": g.protection, "protects": g.protects, "anchors": list(g.anchors),
+                "kind": g.kind,
+                "severity": g.severity,
+                "severity_likeness": g.severity_likeness,
+                "enabled": g.enabled,
+                "remedy": g.remedy,
+                "title": g.title,
+                "why": g.why,
+                "protection": g.protection,
+                "protects": g.protects,
+                "anchors": list(g.anchors),
             }
             for gid, g in book.gaps.items()
         },  # fmt: skip
@@ -488,6 +497,7 @@ def _overlay(base: Playbook, data: dict, text: str, path: Path) -> Playbook:
                 f"[playbook] templates_dir {rel!r} is not a folder (it is read relative to the playbook file)",
             )
     changes: list[str] = []
+    path_: tuple  # where in the file, for an error's line
 
     # gaps: severity, severity_likeness, enabled, remedy
     gaps = dict(base.gaps)
@@ -520,7 +530,10 @@ def _overlay(base: Playbook, data: dict, text: str, path: Path) -> Playbook:
                 templates[remedy] = templates_dir / f"{remedy}.md.j2"
             update["remedy"] = remedy
         for key, value in update.items():
-            changes.append(f"{gid}: {key} {getattr(base.gaps[gid], key)} -> {value}")
+            before = getattr(base.gaps[gid], key)
+            if key == "enabled":
+                before, value = ("on" if before else "off"), ("on" if value else "off")
+            changes.append(f"{gid}: {key} {before} -> {value}")
         gaps[gid] = replace(base.gaps[gid], **update)
 
     # concepts: add and remove phrases
@@ -532,7 +545,7 @@ def _overlay(base: Playbook, data: dict, text: str, path: Path) -> Playbook:
             raise ck.fail(
                 ("concepts", key),
                 f"[concepts.{key}]: a playbook adds or removes phrases with [concepts.add] and [concepts.remove] "
-                f"(e.g. [concepts.add] {key} = [\"...\"])",
+                f'(e.g. [concepts.add] {key} = ["..."])',
             )
     for cname, phrases in ck.table(cdata.get("add", {}), ("concepts", "add"), "[concepts.add]").items():
         path_ = ("concepts", "add", cname)
@@ -570,7 +583,7 @@ def _overlay(base: Playbook, data: dict, text: str, path: Path) -> Playbook:
         ck.table(r, path_, what)
         ck.keys(r, _RULE_KEYS, path_, what)
         if "gap" not in r:
-            raise ck.fail(path_, f"{what} needs gap = \"<gap id>\"")
+            raise ck.fail(path_, f'{what} needs gap = "<gap id>"')
         gid = ck.gap_id(r["gap"], base.gaps, path_ + ("gap",))
         suppress = r.get("suppress", False)
         if not isinstance(suppress, bool):
@@ -584,7 +597,7 @@ def _overlay(base: Playbook, data: dict, text: str, path: Path) -> Playbook:
         scope = r.get("scope", "sentence")
         if scope not in ("sentence", "contract") or (scope == "contract" and not suppress):
             raise ck.fail(
-                path_ + ("scope",), f"{what} scope must be \"sentence\", or \"contract\" for a rule with suppress = true"
+                path_ + ("scope",), f'{what} scope must be "sentence", or "contract" for a rule with suppress = true'
             )
         phrases = ck.phrases(r["phrases"], path_ + ("phrases",), f"{what} phrases") if "phrases" in r else ()
         regex = None
@@ -666,7 +679,7 @@ def show_playbook(book: Playbook) -> str:
         sev = g.severity + (f" ({g.severity_likeness} for likeness or voice)" if g.severity_likeness else "")
         remedy = g.remedy + (f" [{book.templates[g.remedy]}]" if g.remedy in book.templates else "")
         mark = " *" if not book.is_default and base.gaps.get(gid) != g else ""
-        lines.append(f"  {gid:<{width}}  {sev:<34} {'on ' if g.enabled else 'OFF'}  {remedy}{mark}")
+        lines.append(f"  {gid:<{width}}  {sev:<36} {'on ' if g.enabled else 'OFF'}  {remedy}{mark}")
     lines.append("")
     lines.append(f"concepts ({len(book.concepts)}, phrases each):")
     row: list[str] = []
