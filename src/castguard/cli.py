@@ -665,6 +665,12 @@ def playbook():
     adds rules that raise or suppress a gap, and points a gap at your own remedy template. Give it to scan,
     batch, draft, redline or facts with --playbook FILE; every report records its name and sha256.
     See README: 'Playbooks'.
+
+    \b
+    Examples:
+      castguard playbook check union.toml
+      castguard playbook show --playbook union.toml
+      castguard scan deal.pdf --playbook union.toml
     """
 
 
