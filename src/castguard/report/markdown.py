@@ -121,7 +121,7 @@ def render_markdown(report: Report) -> str:
         out += _protections(report, ref_of)
     else:
         out += [f"*{not_applicable_text(report)}*", ""]
-    out += ["---", "", f"*{DISCLAIMER}*", "", f"{_inline(playbook_line(report))}", ""]
+    out += ["---", "", f"{_inline(playbook_line(report))}", "", f"*{DISCLAIMER}*", ""]  # the disclaimer closes it
     return "\n".join(out)
 
 
