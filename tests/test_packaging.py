@@ -7,18 +7,11 @@ every command there) is `.ci/check-wheel`, run by `.ci/run`.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+import tomllib
 from click.testing import CliRunner
-from conftest import ROOT, SAMPLES
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # Python 3.10
-    import tomli as tomllib
+from conftest import ROOT
 
 import castguard
 from castguard.classify.model import load_model, models_dir
@@ -80,31 +73,3 @@ def test_an_internal_error_is_a_bug_exit_3_with_its_traceback_in_a_file(tmp_path
     with open(path, encoding="utf-8") as fh:
         assert "Traceback" in fh.read()
     os.unlink(path)
-
-
-# Python 3.10 has no tomllib: what the interpreter would be, in a child process, before castguard is imported
-_AS_PYTHON_310 = """
-import sys
-sys.modules["tomllib"] = None  # makes `import tomllib` raise ModuleNotFoundError, as on Python 3.10
-sys.version_info = (3, 10, 13, "final", 0)
-from castguard.cli import main
-sys.argv = ["castguard", *sys.argv[1:]]
-main()
-"""
-
-
-def test_castguard_runs_on_python_3_10_where_there_is_no_tomllib(tmp_path):
-    """requires-python is >=3.10 and the README says 3.10+: the CLI, a deal file and the template set's
-    jurisdictions.toml are read with tomli there (the CLI failed to start with ModuleNotFoundError)."""
-    requires = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["requires-python"]
-    assert requires == ">=3.10"
-    deal = tmp_path / "deal.toml"
-    deal.write_text('[deal]\njurisdiction = "NY"\ncompany = "From File Inc."\n', encoding="utf-8")
-    out = tmp_path / "addendum.md"
-    env = {**os.environ, "PYTHONPATH": str(Path(castguard.__file__).parents[1])}
-    args = ["draft", str(SAMPLES / "music_session_bluefinch.txt"), "--deal", str(deal), "-o", str(out)]
-    proc = subprocess.run(
-        [sys.executable, "-c", _AS_PYTHON_310, *args], capture_output=True, text=True, env=env, timeout=300
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert "From File Inc." in out.read_text(encoding="utf-8")

@@ -136,6 +136,26 @@ _on_revisions_option = click.option(
 )
 
 
+_playbook_option = click.option(
+    "--playbook",
+    "playbook_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Your organisation's playbook (TOML): severities, gaps switched off, extra patterns, own remedy "
+    "templates, over the default rules (see README: 'Playbooks'; check it with castguard playbook check FILE).",
+)
+
+
+def _playbook(playbook_file: Path | None):
+    """The effective playbook (checked before any work); a user's is named on stderr."""
+    from .playbooks import load_playbook
+
+    book = load_playbook(playbook_file)
+    if playbook_file is not None:
+        _echo(f"playbook: {book.name} (sha256 {book.sha256[:12]}) from {playbook_file}", err=True)
+    return book
+
+
 def _output_option(help: str, *, required: bool = False):
     return click.option(
         "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, required=required, help=help
@@ -185,7 +205,11 @@ def _refuse_overwrite(contract: Path, output: Path | None) -> None:
     help="Exit with status 1 if a finding of this severity or worse exists (for scripts and CI).",
 )
 @_on_revisions_option
-def scan(contract: Path, fmt: str | None, output: Path | None, fail_on: str | None, on_revisions: str):
+@_playbook_option
+def scan(
+    contract: Path, fmt: str | None, output: Path | None, fail_on: str | None, on_revisions: str,
+    playbook_file: Path | None,
+):  # fmt: skip
     """Analyse one contract and report its AI-exposure gaps.
 
     Exit status: 0 done, 1 findings at or above --fail-on, 2 error (one line on stderr).
@@ -197,6 +221,7 @@ def scan(contract: Path, fmt: str | None, output: Path | None, fail_on: str | No
       castguard scan deal.txt --format json --fail-on high
       castguard scan deal.pdf -o review.html
       castguard scan deal.pdf -o review.pdf
+      castguard scan deal.pdf --playbook union.toml
     """
     from .outputs import resolve_format
     from .report import SEVERITY_ORDER, report_to_dict
@@ -204,7 +229,8 @@ def scan(contract: Path, fmt: str | None, output: Path | None, fail_on: str | No
 
     _refuse_overwrite(contract, output)
     fmt = resolve_format("scan", output, fmt)
-    report = run_scan(contract, source=str(contract), on_revisions=on_revisions)
+    book = _playbook(playbook_file)
+    report = run_scan(contract, source=str(contract), on_revisions=on_revisions, playbook=book)
     text: str | bytes
     if fmt == "pdf":
         from .report.pdf import render_pdf
@@ -241,7 +267,8 @@ def scan(contract: Path, fmt: str | None, output: Path | None, fail_on: str | No
 )
 @_output_option("Write the facts to this file (atomically) instead of standard output.")
 @_on_revisions_option
-def facts(contract: Path, fmt: str, output: Path | None, on_revisions: str):
+@_playbook_option
+def facts(contract: Path, fmt: str, output: Path | None, on_revisions: str, playbook_file: Path | None):
     """Print the deal facts a contract states, each with its clause and the contract's own words.
 
     Performer (the natural person) and their loan-out company, the company that receives the rights, the
@@ -262,6 +289,7 @@ def facts(contract: Path, fmt: str, output: Path | None, on_revisions: str):
 
     _refuse_overwrite(contract, output)
     fmt = resolve_format("facts", output, fmt)
+    _playbook(playbook_file)  # checked like everywhere; the deal facts are read the same whatever its rules
     sheet = read_facts(contract, source=str(contract), on_revisions=on_revisions)
     if fmt == "json":
         text = json.dumps(facts_json(sheet), indent=2, ensure_ascii=False) + "\n"
@@ -290,6 +318,7 @@ def _deal_options(f):
         click.option("--templates", "templates_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                      help="A folder with your own template set (validated before use; see templates/README.md)."),
         _on_revisions_option,
+        _playbook_option,
     ]  # fmt: skip
     for option in reversed(options):
         f = option(f)
@@ -300,8 +329,10 @@ def _deal_and_addendum(contract: Path, kw: dict):
     from .draft import build_addendum, deal_and_sources, deal_notes, load_templates
     from .scan import scan as run_scan
 
-    templates = load_templates(kw.get("templates_dir"))  # a broken template set fails before any work
-    report = run_scan(contract, source=str(contract), on_revisions=kw["on_revisions"])
+    book = _playbook(kw.get("playbook_file"))
+    # a broken template set fails before any work
+    templates = load_templates(kw.get("templates_dir"), playbook=book)
+    report = run_scan(contract, source=str(contract), on_revisions=kw["on_revisions"], playbook=book)
     for warning in report.document.warnings:
         _echo(f"warning: {warning}", err=True)
     options = {
@@ -561,7 +592,8 @@ class _Progress:
     default=None,
     help="Only re-render the summaries of the run in this folder from its run store (no analysis).",
 )
-def batch(paths, outdir, jobs, executor, scheduler, resume, wait, time_limit, memory_mb, summary_dir):
+@_playbook_option
+def batch(paths, outdir, jobs, executor, scheduler, resume, wait, time_limit, memory_mb, summary_dir, playbook_file):
     """Analyse a whole archive of contracts: folders and .zip files, resumable, in parallel.
 
     One JSON report per contract, contracts.csv and findings.csv, an Excel workbook, and index.html (a
@@ -576,6 +608,7 @@ def batch(paths, outdir, jobs, executor, scheduler, resume, wait, time_limit, me
       castguard batch contracts/ -o review/ --resume
       castguard batch contracts/ -o review/ --executor dask --scheduler tcp://10.0.0.5:8786
       castguard batch --summary review/
+      castguard batch contracts/ -o review/ --playbook union.toml
     """
     import os as _os
 
@@ -593,10 +626,12 @@ def batch(paths, outdir, jobs, executor, scheduler, resume, wait, time_limit, me
     from .outputs import check_output_folder
 
     check_output_folder("batch", outdir)
+    book = _playbook(playbook_file)
     try:
         result = run_batch(
             list(paths), outdir, jobs=jobs or (_os.cpu_count() or 1), executor=executor, scheduler=scheduler,
             resume=resume, time_limit=time_limit, memory_mb=memory_mb, progress=_Progress(), wait=wait,
+            playbook=book,
         )  # fmt: skip
     except KeyboardInterrupt:
         _echo(f"\ninterrupted: nothing is lost; continue with: castguard batch ... -o {outdir} --resume", err=True)
@@ -622,6 +657,57 @@ def batch(paths, outdir, jobs, executor, scheduler, resume, wait, time_limit, me
         ),
         err=True,
     )
+
+
+@cli.group()
+def playbook():
+    """Check or show a playbook: your organisation's line over the default rules.
+
+    A playbook (TOML) changes a gap's severity, switches a gap off, adds or removes phrases of the lexicon,
+    adds rules that raise or suppress a gap, and points a gap at your own remedy template. Give it to scan,
+    batch, draft, redline or facts with --playbook FILE; every report records its name and sha256.
+    See README: 'Playbooks'.
+
+    \b
+    Examples:
+      castguard playbook check union.toml
+      castguard playbook show --playbook union.toml
+      castguard scan deal.pdf --playbook union.toml
+    """
+
+
+@playbook.command("check")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def playbook_check(file: Path):
+    """Validate a playbook: prints "ok: NAME, sha256 ..." or the one line that says what is wrong (exit 2).
+
+    \b
+    Example:
+      castguard playbook check union.toml
+    """
+    from .playbooks import load_playbook
+
+    book = load_playbook(file)
+    _echo(
+        f"ok: {book.name}, sha256 {book.sha256} ({len(book.changes)} change(s) to the default, "
+        f"{len(book.rules)} rule(s), {len(book.templates)} remedy template(s) of its own)"
+    )
+
+
+@playbook.command("show")
+@_playbook_option
+def playbook_show(playbook_file: Path | None):
+    """Print the effective rules: each gap's severity, whether it is on and its remedy template, the
+    lexicon's concepts, and the extra rules (the default playbook, or yours over it with --playbook FILE).
+
+    \b
+    Examples:
+      castguard playbook show
+      castguard playbook show --playbook union.toml
+    """
+    from .playbooks import load_playbook, show_playbook
+
+    _echo(show_playbook(load_playbook(playbook_file)), nl=False)
 
 
 def main() -> None:  # pragma: no cover - entry point

@@ -19,6 +19,7 @@ with exit status 2. Each message names the file, says what is wrong and what to 
      +-- OutputError             an output cannot be written
      |    +-- DiskFull           no space left (or over the file-size quota) while writing
      +-- BusyError               another castguard run holds the output folder
+     +-- PlaybookError           a playbook file (--playbook) is not valid: names the file, the line and what is wrong
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ __all__ = [
     "LimitExceeded",
     "NoTextLayer",
     "OutputError",
+    "PlaybookError",
     "SchemaError",
     "TemplateError",
     "UnsupportedFormat",
@@ -113,6 +115,10 @@ class BusyError(CastguardError):
     code = "E600"
 
 
+class PlaybookError(CastguardError):
+    code = "E700"
+
+
 _FULL = {28: "no space left on the disk", 122: "over the disk quota", 27: "larger than the system allows a file to be"}
 
 
@@ -155,5 +161,6 @@ CODES = {
     "E500": "an output cannot be written; choose another -o path",
     "E501": "the disk is full (or over its quota); free space, then run again (a batch: --resume)",
     "E600": "another castguard batch is using the output folder; wait, add --wait, or choose another folder",
+    "E700": "a playbook file (--playbook) is not valid; fix what the line names (castguard playbook check FILE)",
     INTERNAL_ERROR: "a bug in castguard (exit status 3): report it with the traceback file the line names",
 }

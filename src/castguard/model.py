@@ -233,6 +233,8 @@ class Report:
     document_type: str = "contract"  # one of DOCUMENT_TYPES, decided before scope
     document_type_reason: str = ""
     facts: tuple[Fact, ...] = ()  # deal facts the contract states, each with its evidence
+    playbook: tuple[str, str] | None = None  # (name, sha256) of the playbook that produced it; None: the default
+    gaps_off: tuple[str, ...] = ()  # gaps that playbook switched off (not raised, "off" in the checklist)
 
     def fact(self, name: str) -> Fact | None:
         return next((f for f in self.facts if f.name == name), None)

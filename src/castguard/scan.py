@@ -30,8 +30,12 @@ def default_detector():
     return CombinedDetector(default_model())
 
 
-def scan_document(doc, *, detector=None) -> Report:
+def scan_document(doc, *, detector=None, playbook=None) -> Report:
+    """``playbook``: a :class:`castguard.playbooks.Playbook` (default: the built-in one)."""
+    from .playbooks import default_playbook
+
     detector = detector or default_detector()
+    playbook = playbook or default_playbook()
     # detection reads Unicode-normalised text (hidden characters, look-alike letters); when that differs, the
     # report is mapped back below, so every offset, quote and clause text is the original document's
     original = doc
@@ -45,7 +49,7 @@ def scan_document(doc, *, detector=None) -> Report:
             path=doc.source,
         )
     analysed_doc, analysed, analysed_sdoc = _without_comments(doc, clauses, sdoc)
-    analysis = analyze(analysed_doc, analysed, analysed_sdoc, detector=detector)
+    analysis = analyze(analysed_doc, analysed, analysed_sdoc, detector=detector, playbook=playbook)
     from .facts import extract_facts
 
     report = Report(
@@ -63,6 +67,8 @@ def scan_document(doc, *, detector=None) -> Report:
         tool_version=__version__,
         model=analysis.detector,
         errors=(),
+        playbook=(playbook.name, playbook.sha256),
+        gaps_off=tuple(g for g, v in playbook.gaps.items() if not v.enabled),
     )
     report = report if doc is original else map_back(report, original, origin)
     return annotate(report)  # where each clause and quote sits, and whether the document shows it
@@ -96,15 +102,21 @@ def _without_comments(doc, clauses, sdoc):
     return trimmed, tuple(kept), parse(text)
 
 
-def scan(path: str | os.PathLike, *, source: str | None = None, detector=None, on_revisions: str = "accept") -> Report:
+def scan(
+    path: str | os.PathLike, *, source: str | None = None, detector=None, on_revisions: str = "accept", playbook=None
+) -> Report:
     """Analyse one contract file. Raises CastguardError for unreadable input.
 
     ``on_revisions``: a DOCX carrying tracked changes is read as if they were all accepted (default) or rejected.
+    ``playbook``: a :class:`castguard.playbooks.Playbook` (:func:`castguard.playbooks.load_playbook`); default
+    the built-in one.
     """
     detector = detector or default_detector()
     _load_readers()  # imports happen outside the deadline: an alarm must never interrupt an import
     with deadline(current_limits().seconds, source or str(path)):
-        return scan_document(read_document(path, source=source, on_revisions=on_revisions), detector=detector)
+        return scan_document(
+            read_document(path, source=source, on_revisions=on_revisions), detector=detector, playbook=playbook
+        )
 
 
 def _load_readers() -> None:

@@ -57,14 +57,16 @@ class BatchResult:
     failures: list[tuple[str, str]] = field(default_factory=list)
 
 
-def model_version() -> str:
-    """What a report depends on: the tool, the detector and the training data of the model."""
+def model_version(playbook=None) -> str:
+    """What a report depends on: the tool, the detector and the training data of the model, and a playbook
+    other than the default (a run with another playbook analyses every contract again)."""
     from ..classify.model import default_model
     from ..scan import default_detector
 
     model = default_model()
     data = (model.meta.get("training_data") or {}).get("sha256", "")[:12] if model else ""
-    return f"castguard {__version__}; {default_detector().name}" + (f"; data {data}" if data else "")
+    own = f"; playbook {playbook.name} {playbook.sha256[:12]}" if playbook is not None and not playbook.is_default else ""
+    return f"castguard {__version__}; {default_detector().name}" + (f"; data {data}" if data else "") + own
 
 
 def report_file_name(name: str, sha256: str) -> str:
@@ -100,10 +102,12 @@ def run_batch(
     progress=None,
     dask_client=None,
     wait: bool = False,
+    playbook=None,
 ) -> BatchResult:
     """Analyse ``paths`` into ``outdir``. The folder's batch lock is held for the whole run: a second run on the
     same folder (``resume`` or not) raises :class:`castguard.errors.BusyError` naming the holder, or with
-    ``wait`` blocks until the holder ends."""
+    ``wait`` blocks until the holder ends. ``playbook``: a :class:`castguard.playbooks.Playbook` (default: the
+    built-in one); the run store records it for the run and for each contract."""
     outdir = Path(outdir)
     _prepare_outdir(outdir)
 
@@ -114,11 +118,15 @@ def run_batch(
     with FolderLock(outdir, wait=wait, on_wait=waiting):
         return _run_locked(paths, outdir, jobs=jobs, executor=executor, scheduler=scheduler, resume=resume,
                            time_limit=time_limit, memory_mb=memory_mb, progress=progress,
-                           dask_client=dask_client)  # fmt: skip
+                           dask_client=dask_client, playbook=playbook)  # fmt: skip
 
 
 def _run_locked(paths, outdir: Path, *, jobs, executor, scheduler, resume, time_limit, memory_mb, progress,
-                dask_client) -> BatchResult:  # fmt: skip
+                dask_client, playbook=None) -> BatchResult:  # fmt: skip
+    from ..playbooks import default_playbook
+
+    book = playbook or default_playbook()
+    send = None if book.is_default else book  # workers load the default themselves
     store_path = outdir / STORE_NAME
     existed = store_path.exists()
     store = RunStore(store_path)
@@ -129,8 +137,9 @@ def _run_locked(paths, outdir: Path, *, jobs, executor, scheduler, resume, time_
                 path=str(outdir),
             )
         recovered = store.recover()
-        model = model_version()
-        store.set_meta(tool_version=__version__, model=model, started=_dt.datetime.now(_dt.timezone.utc).isoformat())
+        model = model_version(book)
+        store.set_meta(tool_version=__version__, model=model, started=_dt.datetime.now(_dt.timezone.utc).isoformat(),
+                       playbook=book.name, playbook_sha256=book.sha256)  # fmt: skip
         result = BatchResult(outdir)
         started = time.monotonic()
         sources = discover(paths, exclude=outdir)
@@ -203,9 +212,9 @@ def _run_locked(paths, outdir: Path, *, jobs, executor, scheduler, resume, time_
 
         pool: DaskPool | LocalPool
         if executor == "dask":
-            pool = DaskPool(scheduler, time_limit=time_limit, client=dask_client)
+            pool = DaskPool(scheduler, time_limit=time_limit, client=dask_client, playbook=send)
         elif executor == "local":
-            pool = LocalPool(jobs, time_limit=time_limit, memory_mb=memory_mb)
+            pool = LocalPool(jobs, time_limit=time_limit, memory_mb=memory_mb, playbook=send)
         else:
             raise CastguardError(f"unknown executor {executor!r}; use local or dask")
         try:

@@ -39,8 +39,9 @@ _ANALYSIS_LOCK = threading.Lock()
 _OUT_OF_MEMORY = "needed more memory than one file may use (--memory-mb); the file may be hostile or huge"
 
 
-def analyse_bytes(name: str, data: bytes, suffix: str) -> dict:
-    """Analyse one contract given as bytes; returns a plain, picklable result (never raises)."""
+def analyse_bytes(name: str, data: bytes, suffix: str, playbook=None) -> dict:
+    """Analyse one contract given as bytes; returns a plain, picklable result (never raises).
+    ``playbook``: a :class:`castguard.playbooks.Playbook`, None for the default."""
     from ..errors import CastguardError
 
     started = time.perf_counter()
@@ -54,7 +55,7 @@ def analyse_bytes(name: str, data: bytes, suffix: str) -> dict:
         from ..scan import scan
 
         with _ANALYSIS_LOCK:
-            report = scan(path, source=name)
+            report = scan(path, source=name, playbook=playbook)
         doc = report_to_dict(report)
         severities = [f.severity for f in report.findings]
         performer = report.fact("performer")
@@ -72,6 +73,7 @@ def analyse_bytes(name: str, data: bytes, suffix: str) -> dict:
             "low": severities.count("low"),
             "performer": performer.value if performer is not None else None,
             "model": report.model,
+            "playbook": doc["tool"]["playbook"],
             "findings": [
                 {
                     "gap": f["gap"],
@@ -150,7 +152,7 @@ def _address_space() -> int | None:
     return None
 
 
-def _worker_main(conn, memory_mb: int) -> None:  # pragma: no cover - runs in the child process
+def _worker_main(conn, memory_mb: int, playbook=None) -> None:  # pragma: no cover - runs in the child process
     import resource
     import signal
 
@@ -158,7 +160,7 @@ def _worker_main(conn, memory_mb: int) -> None:  # pragma: no cover - runs in th
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")  # one process per core already: no thread pools on top
     # load everything once, before the first file: the model, and what the first analysis imports lazily
-    analyse_bytes("warm-up", _WARM_UP, ".txt")
+    analyse_bytes("warm-up", _WARM_UP, ".txt", playbook)
     base = _address_space()
     if memory_mb and base:
         # the limit is what one file may add to the loaded worker: a hostile file fails alone
@@ -179,13 +181,13 @@ def _worker_main(conn, memory_mb: int) -> None:  # pragma: no cover - runs in th
         if task is None:
             return
         key, name, data, suffix = task
-        conn.send((key, analyse_bytes(name, data, suffix)))
+        conn.send((key, analyse_bytes(name, data, suffix, playbook)))
 
 
 class _Worker:
-    def __init__(self, ctx, memory_mb: int):
+    def __init__(self, ctx, memory_mb: int, playbook=None):
         self.parent, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, memory_mb), daemon=True)
+        self.process = ctx.Process(target=_worker_main, args=(child, memory_mb, playbook), daemon=True)
         self.process.start()
         child.close()
         self.task: tuple | None = None  # the task in flight: (key, ...)
@@ -205,9 +207,13 @@ class _Worker:
 class LocalPool:
     name = "local"
 
-    def __init__(self, jobs: int = 1, *, time_limit: float = DEFAULT_TIME_LIMIT, memory_mb: int = DEFAULT_MEMORY_MB):
+    def __init__(
+        self, jobs: int = 1, *, time_limit: float = DEFAULT_TIME_LIMIT, memory_mb: int = DEFAULT_MEMORY_MB,
+        playbook=None,
+    ):  # fmt: skip
         import multiprocessing as mp
 
+        self.playbook = playbook  # sent to each worker once, when it starts
         self.ctx = mp.get_context("spawn")
         self.jobs = max(1, jobs)
         self.time_limit = time_limit
@@ -222,7 +228,7 @@ class LocalPool:
 
         source = iter(tasks)
         exhausted = False
-        self.workers = [_Worker(self.ctx, self.memory_mb) for _ in range(self.jobs)]
+        self.workers = [_Worker(self.ctx, self.memory_mb, self.playbook) for _ in range(self.jobs)]
         try:
             while True:
                 for w in self.workers:
@@ -256,7 +262,7 @@ class LocalPool:
                             w.task = None
                             if msg[1].get("error_code") == "E900":  # its heap is spent: a fresh worker
                                 w.kill()
-                                self.workers[i] = _Worker(self.ctx, self.memory_mb)
+                                self.workers[i] = _Worker(self.ctx, self.memory_mb, self.playbook)
                             yield key, msg[1]
                             continue
                     if not w.process.is_alive():
@@ -268,7 +274,7 @@ class LocalPool:
                     if failure:
                         lost = w.task
                         w.kill()
-                        self.workers[i] = _Worker(self.ctx, self.memory_mb)
+                        self.workers[i] = _Worker(self.ctx, self.memory_mb, self.playbook)
                         if lost is not None:
                             yield lost[0], {"status": "failed", "reason": failure, "error_code": "E902"}
                         elif not w.ready:
@@ -291,7 +297,10 @@ class LocalPool:
 class DaskPool:
     name = "dask"
 
-    def __init__(self, scheduler: str | None = None, *, time_limit: float = DEFAULT_TIME_LIMIT, client=None):
+    def __init__(
+        self, scheduler: str | None = None, *, time_limit: float = DEFAULT_TIME_LIMIT, client=None, playbook=None
+    ):
+        self.playbook = playbook  # sent with each task (a worker may be on another machine)
         self.scheduler = scheduler
         self.time_limit = time_limit
         self._client = client
@@ -332,8 +341,9 @@ class DaskPool:
                 except StopIteration:
                     return False
                 fut = client.submit(
-                    analyse_bytes, name, data, suffix, pure=False, key=f"castguard-{key}-{time.time_ns()}"
-                )
+                    analyse_bytes, name, data, suffix, self.playbook,
+                    pure=False, key=f"castguard-{key}-{time.time_ns()}",
+                )  # fmt: skip
                 pending[fut.key] = (key, time.monotonic() + self.time_limit, fut)
                 ac.add(fut)
                 return True

@@ -8,7 +8,7 @@ readable by any tool. Every state change is its own committed transaction, in WA
     contracts  one row per distinct content (sha256) and model: the outcome, the numbers the summaries
                need, the report file, timings and how many attempts it took
     findings   the findings of each done contract (one row each), for findings.csv and the dashboard
-    meta       schema version, tool version
+    meta       schema version, tool version, model, the playbook of the run (name and sha256)
 
 A contract is "done" for a given model; ``--resume`` skips a name whose content is done with the current
 model, retries failures, and puts back anything left ``running`` by a crash.
@@ -61,6 +61,8 @@ CREATE TABLE IF NOT EXISTS contracts (
     attempts INTEGER NOT NULL DEFAULT 0,
     worker TEXT,
     updated TEXT NOT NULL,
+    playbook TEXT,
+    playbook_sha256 TEXT,
     PRIMARY KEY (sha256, model)
 );
 CREATE TABLE IF NOT EXISTS findings (
@@ -106,11 +108,14 @@ class RunStore:
             ) from None
         self.db: sqlite3.Connection = db
         self.db.row_factory = sqlite3.Row
-        if "note" not in {r["name"] for r in self.db.execute("PRAGMA table_info(findings)")}:
-            try:  # a store from before the column; another worker may be adding it at the same moment
-                self.db.execute("ALTER TABLE findings ADD COLUMN note TEXT")
-            except sqlite3.OperationalError:
-                pass
+        # columns added since the first stores: a store from before them gains them (another process may be
+        # adding one at the same moment)
+        for table, column in (("findings", "note"), ("contracts", "playbook"), ("contracts", "playbook_sha256")):
+            if column not in {r["name"] for r in self.db.execute(f"PRAGMA table_info({table})")}:
+                try:
+                    self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
+                except sqlite3.OperationalError:
+                    pass
         with self.tx():
             self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
         version = self.meta("schema_version")
@@ -201,8 +206,8 @@ class RunStore:
         with self.tx():
             self.db.execute(
                 "UPDATE contracts SET status=?, reason=?, error_code=?, report=?, format=?, pages=?, clauses=?, "
-                "in_scope=?, risk_score=?, high=?, medium=?, low=?, findings=?, performer=?, seconds=?, updated=? "
-                "WHERE sha256 = ? AND model = ?",
+                "in_scope=?, risk_score=?, high=?, medium=?, low=?, findings=?, performer=?, seconds=?, updated=?, "
+                "playbook=?, playbook_sha256=? WHERE sha256 = ? AND model = ?",
                 (
                     status,
                     result.get("reason"),
@@ -220,6 +225,8 @@ class RunStore:
                     result.get("performer"),
                     result.get("seconds"),
                     _now(),
+                    (result.get("playbook") or {}).get("name"),
+                    (result.get("playbook") or {}).get("sha256"),
                     sha256,
                     model,
                 ),

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ..model import Clause, Document, Finding, Label, Protection
 from .doctype import DocumentType, decide_document_type
@@ -23,6 +23,9 @@ from .gaps import build_findings, build_protections
 from .rules import ClauseHit, Concepts, Hit, RuleDetector, find_concepts
 from .scope import ScopeDecision, decide_scope
 from .taxonomy import GAPS, TAXONOMY_VERSION
+
+if TYPE_CHECKING:
+    from ..playbooks import Playbook
 
 __all__ = ["Analysis", "Detector", "GAPS", "RuleDetector", "TAXONOMY_VERSION", "analyze"]
 
@@ -43,9 +46,13 @@ class Analysis:
     document_type: DocumentType = DocumentType("contract", "")
 
 
-def analyze(doc: Document, clauses: tuple[Clause, ...], sdoc, detector: Detector | None = None) -> Analysis:
+def analyze(
+    doc: Document, clauses: tuple[Clause, ...], sdoc, detector: Detector | None = None, playbook: Playbook | None = None
+) -> Analysis:
+    """Scope, clause labels, findings and protections of one contract. ``playbook`` (default: the built-in one)
+    gives the lexicon, each gap's severity, remedy and whether it is raised, and any extra rules."""
     detector = detector or RuleDetector()
-    concepts = find_concepts(doc.text, sdoc)
+    concepts = find_concepts(doc.text, sdoc, playbook)
     doctype = decide_document_type(doc, clauses)
     if doctype.value == "not_a_contract":
         scope = ScopeDecision(False, f"not a contract: {doctype.reason}")
@@ -55,16 +62,29 @@ def analyze(doc: Document, clauses: tuple[Clause, ...], sdoc, detector: Detector
         # in platform terms that are in scope, the users' own content is their performance (taxonomy v1.1)
         concepts = Concepts(concepts.hits + user_content_hits(doc.text))
     hits = detector.label(doc, clauses, concepts)
+    if playbook is not None and playbook.rules:
+        from .playbook_rules import apply_rules
+
+        hits = apply_rules(playbook, doc, clauses, concepts, hits)
     findings: tuple[Finding, ...] = ()
     protections: tuple[Protection, ...] = ()
     if scope.in_scope:
         findings, contract_protections = build_findings(
-            doc, clauses, concepts, hits, RuleDetector.name, document_type=doctype.value
+            doc, clauses, concepts, hits, RuleDetector.name, document_type=doctype.value, playbook=playbook
         )
         hits = hits + contract_protections
         # every protection is reported, also for a gap still raised elsewhere (an approval of photographs that
         # does not reach the voice model): the checklist says which gaps they actually kept out
         protections = build_protections(doc, clauses, hits)
+        if playbook is not None and playbook.rules:
+            from .playbook_rules import finish_findings
+
+            findings = finish_findings(playbook, doc, concepts, findings)
+    if playbook is not None and not all(g.enabled for g in playbook.gaps.values()):
+        # a gap switched off is not part of this review: no finding, label or protection names it
+        off = {g for g, v in playbook.gaps.items() if not v.enabled}
+        hits = [h for h in hits if h.label.split(":", 1)[-1] not in off]
+        protections = tuple(p for p in protections if p.gap not in off)
     labels: dict[str, dict[str, float]] = {c.id: {} for c in clauses}
     for h in hits:
         cur = labels[h.clause_id].get(h.label, 0.0)

@@ -14,7 +14,9 @@ Order matters and follows ``taxonomy.md``:
 from __future__ import annotations
 
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..model import Clause, Document, Evidence, Finding, Protection
 from .lexicon import BROAD_PURPOSE
@@ -33,9 +35,15 @@ from .rules import (
 )
 from .rules import sentences_of as _sentences
 from .scope import _STRONG
-from .taxonomy import GAPS, SEVERITY_ORDER, raise_severity
+from .taxonomy import GAPS, SEVERITY_ORDER, Gap, raise_severity
+
+if TYPE_CHECKING:
+    from ..playbooks import Playbook
 
 __all__ = ["build_findings", "build_protections"]
+
+# the gaps of the playbook in use while build_findings runs (severity, remedy, enabled); the default's otherwise
+_BOOK: ContextVar[dict[str, Gap]] = ContextVar("castguard_playbook_gaps", default=GAPS)
 
 
 _WHO_STRICT = re.compile(
@@ -283,7 +291,7 @@ _SEPARATE_RIDER = re.compile(
     r"separate(?:ly)? signature",
     re.I,
 )
-_BROAD_PURPOSE = set(BROAD_PURPOSE)
+_BROAD_PURPOSE: set[str] = set(BROAD_PURPOSE)
 _OWN_PRODUCED = re.compile(
     r"(?:sole|exclusive)\s+(?:and\s+exclusive\s+)?owners?|property of|right,? title and interest|"
     r"all (?:related )?rights\b.*\b(?:produced|created|made|recorded|taken)|"
@@ -381,8 +389,30 @@ def build_findings(
     hits: list[ClauseHit],
     detector: str,
     document_type: str = "contract",
+    playbook: Playbook | None = None,
 ) -> tuple[tuple[Finding, ...], list[ClauseHit]]:
-    """Findings for an in-scope contract, and the protective sentences found on the way (as clause labels)."""
+    """Findings for an in-scope contract, and the protective sentences found on the way (as clause labels).
+
+    ``playbook`` sets each gap's severity and remedy and which gaps are raised at all (default: the built-in
+    playbook); a gap switched off is decided as usual (another gap may depend on it) but not reported."""
+    token = _BOOK.set(playbook.gaps if playbook is not None else GAPS)
+    try:
+        findings, protections = _build_findings(doc, clauses, concepts, hits, detector, document_type)
+    finally:
+        _BOOK.reset(token)
+    if playbook is not None:
+        findings = tuple(f for f in findings if playbook.enabled(f.gap))
+    return findings, protections
+
+
+def _build_findings(
+    doc: Document,
+    clauses: tuple[Clause, ...],
+    concepts: Concepts,
+    hits: list[ClauseHit],
+    detector: str,
+    document_type: str,
+) -> tuple[tuple[Finding, ...], list[ClauseHit]]:
     by_id = {c.id: c for c in clauses}
     facts = _gather(doc, clauses, concepts, hits)
     rule_protections = [h for h in hits if h.label.startswith("protective:") and h.detector.startswith("rules")]
@@ -539,14 +569,15 @@ def _specific_uses(s: Sentence) -> bool:
 
 
 def _severity(gap: str, minor: bool, strong_subject: bool = True) -> str:
-    sev = GAPS[gap].severity
-    if gap == "unbounded_term_scope" and strong_subject:
-        sev = "high"
+    g = _BOOK.get()[gap]
+    sev = g.severity
+    if g.severity_likeness and strong_subject:  # unbounded_term_scope in the default playbook: high
+        sev = g.severity_likeness
     return raise_severity(sev) if minor else sev
 
 
 def _clause_finding(doc, by_id, gap, ghits: list[ClauseHit], detector, minor) -> Finding:
-    g = GAPS[gap]
+    g = _BOOK.get()[gap]
     evidence, clause_ids, cues = _evidence(doc, ghits, key=lambda h: (-h.score, h.start))
     evidence = sorted(evidence[:5], key=lambda e: e.start)
     notes = sorted({h.note for h in ghits if h.note})
@@ -606,7 +637,7 @@ def _clause_ref(c: Clause) -> str:
 
 
 def _contract_finding(doc, by_id, gap, span, detector, minor, missing: str, confidence: float) -> Finding:
-    g = GAPS[gap]
+    g = _BOOK.get()[gap]
     cid, s, e = span
     quote, s, e = _quote(doc.text, s, e)
     explanation = f"{g.title}. {g.why} Missing: {missing} Context: {_clause_ref(by_id[cid])}."
@@ -775,31 +806,8 @@ def build_protections(doc: Document, clauses: tuple[Clause, ...], hits: list[Cla
                 f"{where} sets a limit, but an exception carves the limit out, so the gap stays raised: {g.title}."
             )
         else:
-            explanation = f"{_PROTECTS_BY[gap]} ({where})"
+            explanation = f"{g.protects} ({where})"
         detectors = sorted({h.detector for h in ghits})
         out.append(Protection(gap, tuple(clause_ids), tuple(evidence), explanation, hollowed, "+".join(detectors)))
     out.sort(key=lambda p: (list(GAPS).index(p.gap), p.hollowed))
     return tuple(out)
-
-
-
-_PROTECTS_BY = {
-    "ai_training_grant": "Training AI on the person's material is excluded or needs their separate consent.",
-    "replica_creation_grant": "A digital replica is excluded, or limited to the named project with notice and pay.",
-    "replica_use_unspecified": "Uses are limited to a named purpose, production or schedule.",
-    "unbounded_term_scope": "Use is limited in time: the rights end with the term or revert to the person.",
-    "reuse_other_projects": "Use is limited to the named product, production or purpose.",
-    "digital_alteration": "Alterations need the person's consent.",
-    "objectionable_depiction": "The person approves uses, or sensitive categories of use are excluded.",
-    "replica_compensation_missing": "A payment term reaches these uses.",
-    "consent_buried_or_bundled": "Consent to these uses is given separately, not by signing the main agreement.",
-    "consent_conditioned_or_waived": "The person keeps their rights, or refusal carries no penalty.",
-    "no_revocation_or_suspension": "The person can revoke, opt out or end new uses.",
-    "assignment_sublicensing": "The rights cannot be assigned or sublicensed without the person's consent.",
-    "post_mortem_use": "Uses after death need the estate's consent.",
-    "synthetic_substitution": "A synthetic performer derived from the person is excluded or needs their consent.",
-    "data_security_deletion_missing": "Storage, security or deletion of the person's data is covered.",
-    "ai_disclosure_missing": "Notice, reporting or labelling of AI uses is required.",
-    "silent_broad_legacy_grant": "The contract deals with AI expressly instead of leaving a broad grant silent.",
-    "representation_or_minor_gap": "The person has counsel or union coverage for these terms.",
-}

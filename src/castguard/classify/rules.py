@@ -250,8 +250,9 @@ def _inside(spans: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
     return i >= 0 and spans[i][0] <= pos < spans[i][1]
 
 
-def find_concepts(text: str, sdoc) -> Concepts:
-    phrase, token = matchers()
+def find_concepts(text: str, sdoc, playbook=None) -> Concepts:
+    """Every concept hit of a contract, with the lexicon of ``playbook`` (default: the built-in one)."""
+    phrase, token = matchers(playbook)
     vocab = sdoc.vocab
     hits: list[Hit] = []
     for match_id, s, e in phrase(sdoc):

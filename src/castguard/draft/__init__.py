@@ -189,6 +189,7 @@ def build_addendum(report: Report, deal: Deal, templates: TemplateSet | None = N
     sections: list[Section] = []
     for n, (gap_id, severity, found) in enumerate(raised, FIRST_SECTION):
         gap = GAPS[gap_id]
+        remedy = found[0].remedy or gap.remedy  # the playbook's choice, recorded on the finding
         context = dict(base)
         context.update(
             n=n,
@@ -199,18 +200,24 @@ def build_addendum(report: Report, deal: Deal, templates: TemplateSet | None = N
                 "why": gap.why,
                 "protection": gap.protection,
                 "anchors": list(gap.anchors),
-                "remedy": gap.remedy,
+                "remedy": remedy,
                 "kind": gap.kind,
             },
             findings=_finding_facts(report, found),
             contract_gap=all(f.kind == "contract" for f in found),
         )
-        name = f"remedies/{gap.remedy}.md.j2"
+        name = f"remedies/{remedy}.md.j2"
+        if remedy != gap.remedy and not templates.has(name):
+            raise DraftError(
+                f"the playbook's remedy template {remedy!r} is not in the template set; load the set with the "
+                "playbook (load_templates(playbook=...); on the command line give --playbook FILE)",
+                path=report.document.source,
+            )
         body = _tidy(templates.render_block(name, "section", context))
         carve = " ".join(
             plain_text(b.runs) for b in parse_markdown(templates.render_block(name, "carve_out", context))
         ).strip()
-        sections.append(Section(n, gap_id, gap.remedy, severity, body, carve))
+        sections.append(Section(n, gap_id, remedy, severity, body, carve))
     frame = dict(base)
     frame["sections"] = [
         {"n": s.n, "gap": s.gap, "remedy": s.remedy, "severity": s.severity, "body": templates.passthrough(s.body)}

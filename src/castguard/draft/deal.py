@@ -11,14 +11,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import sys
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # Python 3.10: the same parser, from PyPI
-    import tomli as tomllib
+import tomllib
 
 from ..errors import DealError
 

@@ -13,16 +13,12 @@ an error rather than a blank. Every ``{{ expression }}`` is escaped for the Mark
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # Python 3.10: the same parser, from PyPI
-    import tomli as tomllib
+import tomllib
 
 from ..classify.taxonomy import GAPS
 from ..errors import TemplateError
@@ -32,7 +28,9 @@ from .markup import md_escape
 if TYPE_CHECKING:
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-__all__ = ["JURISDICTION_KEYS", "TemplateSet", "load_templates", "templates_dir"]
+    from ..playbooks import Playbook
+
+__all__ = ["JURISDICTION_KEYS", "TemplateSet", "load_templates", "remedy_template_problem", "templates_dir"]
 
 FRAME = "addendum.md.j2"
 JURISDICTION_FILE = "jurisdictions.toml"
@@ -116,6 +114,15 @@ class TemplateSet:
         except (JinjaError, TypeError, ValueError, AttributeError) as exc:
             raise self._fail(name, exc) from None
 
+    def has(self, name: str) -> bool:
+        from jinja2 import TemplateNotFound
+
+        try:
+            self.env.get_template(name)
+        except TemplateNotFound:
+            return False
+        return True
+
     @staticmethod
     def passthrough(text: str) -> str:
         return _Passthrough(text)
@@ -145,13 +152,67 @@ def _read_jurisdictions(folder: Path) -> dict[str, dict[str, str]]:
     return out
 
 
-def load_templates(folder: str | Path | None = None) -> TemplateSet:
+def load_templates(folder: str | Path | None = None, playbook: Playbook | None = None) -> TemplateSet:
     """Open and validate a template set; raises TemplateError naming everything that is missing or broken.
 
-    The default set is loaded and compiled once per process (a batch renders thousands of reports)."""
-    if folder is None:
-        return _default_templates()
-    return _load_templates(Path(folder))
+    The default set is loaded and compiled once per process (a batch renders thousands of reports). A
+    ``playbook`` whose gaps point at remedy templates of its own adds them (checked when the playbook loaded),
+    rendered in the same sandbox as the set's."""
+    base = _default_templates() if folder is None else _load_templates(Path(folder))
+    if playbook is None or not playbook.templates:
+        return base
+    return _with_playbook_templates(base, playbook)
+
+
+def _environment(loader):
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    return ImmutableSandboxedEnvironment(
+        loader=loader,
+        undefined=StrictUndefined,
+        autoescape=False,
+        finalize=_finalize,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+
+
+def _with_playbook_templates(base: TemplateSet, playbook: Playbook) -> TemplateSet:
+    """``base`` plus the playbook's own remedy templates, as ``remedies/<name>.md.j2``."""
+    from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
+
+    folders = {path.parent for path in playbook.templates.values()}
+    own = PrefixLoader({"remedies": ChoiceLoader([FileSystemLoader(str(f)) for f in sorted(folders)])})
+    if base.env.loader is None:
+        raise TemplateError("the built-in template set has no loader", path=str(base.path))
+    env = _environment(ChoiceLoader([base.env.loader, own]))
+    return TemplateSet(base.path, env, base.jurisdictions)
+
+
+def remedy_template_problem(folder: Path, name: str) -> str | None:
+    """What is wrong with the remedy template ``name`` in ``folder`` (None: it is usable): it must exist inside
+    the folder, be UTF-8 Jinja2 that parses in the sandbox, and define the ``section`` and ``carve_out`` blocks."""
+    from jinja2 import FileSystemLoader, TemplateSyntaxError
+
+    path = folder / name
+    if not path.is_file():
+        return f"the template {path} does not exist (templates_dir is read relative to the playbook file)"
+    target = path.resolve()
+    if folder.resolve() not in target.parents:
+        return f"the template {path} is a link to a file outside the template folder; copy the file in"
+    if path.stat().st_size > MAX_TEMPLATE_BYTES:
+        return f"the template {path} is larger than {MAX_TEMPLATE_BYTES} bytes"
+    try:
+        template = _environment(FileSystemLoader(str(folder))).get_template(name)
+    except TemplateSyntaxError as exc:
+        return f"the template {path}, line {exc.lineno}: {exc.message}"
+    except UnicodeDecodeError:
+        return f"the template {path} is not UTF-8 text"
+    lacking = [b for b in REMEDY_BLOCKS if b not in template.blocks]
+    if lacking:
+        return f"the template {path} does not define the block(s) {', '.join(lacking)}; see templates/README.md"
+    return None
 
 
 @lru_cache(maxsize=1)
@@ -160,8 +221,7 @@ def _default_templates() -> TemplateSet:
 
 
 def _load_templates(folder: Path) -> TemplateSet:
-    from jinja2 import FileSystemLoader, StrictUndefined, TemplateSyntaxError
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+    from jinja2 import FileSystemLoader, TemplateSyntaxError
 
     if not folder.is_dir():
         raise TemplateError("the template folder does not exist; give --templates an existing folder", path=str(folder))
@@ -184,14 +244,7 @@ def _load_templates(folder: Path) -> TemplateSet:
     for n in names:
         if (folder / n).stat().st_size > MAX_TEMPLATE_BYTES:
             raise TemplateError(f"template {n} is larger than {MAX_TEMPLATE_BYTES} bytes", path=str(folder))
-    env = ImmutableSandboxedEnvironment(
-        loader=FileSystemLoader(str(folder)),  # refuses names outside the folder ("../x")
-        undefined=StrictUndefined,
-        autoescape=False,
-        finalize=_finalize,
-        keep_trailing_newline=True,
-        auto_reload=False,
-    )
+    env = _environment(FileSystemLoader(str(folder)))  # the loader refuses names outside the folder ("../x")
     for n in names:
         try:
             template = env.get_template(n)

@@ -19,6 +19,8 @@ __all__ = [
     "evidence_notes",
     "SCHEMA_PATH",
     "gap_checklist",
+    "playbook_line",
+    "playbook_ref",
     "report_to_dict",
     "risk_score",
     "summary_text",
@@ -54,7 +56,8 @@ def gap_checklist(report: Report) -> list[dict]:
     """Every gap id of the taxonomy with what the contract does about it: ``raised``, ``protected`` (a clause
     already protects against it and it is not raised) or ``not_raised``, so a reader sees why a gap is absent.
 
-    Each row: ``gap``, ``title``, ``status``, and the ids of the clauses that decided it.
+    A gap the playbook in use switched off has the status ``off``. Each row: ``gap``, ``title``, ``status``,
+    and the ids of the clauses that decided it.
     """
     raised = {f.gap: f for f in report.findings}
     protected: dict[str, list[str]] = {}
@@ -63,7 +66,10 @@ def gap_checklist(report: Report) -> list[dict]:
             protected.setdefault(p.gap, []).extend(c for c in p.clause_ids if c not in protected.get(p.gap, []))
     rows = []
     for gap, g in GAPS.items():
-        if not report.in_scope:
+        clause_ids: list[str]
+        if gap in report.gaps_off:
+            status, clause_ids = "off", []  # the playbook in use switched it off
+        elif not report.in_scope:
             status, clause_ids = "not_raised", []
         elif gap in raised:
             status, clause_ids = "raised", list(raised[gap].clause_ids)
@@ -134,6 +140,7 @@ def report_to_dict(report: Report) -> dict:
             "version": report.tool_version,
             "model": report.model,
             "taxonomy": TAXONOMY_VERSION,
+            "playbook": playbook_ref(report),
         },
         "disclaimer": DISCLAIMER,
         "document": {
@@ -177,6 +184,22 @@ def report_to_dict(report: Report) -> dict:
         "warnings": list(doc.warnings),
         "errors": list(report.errors),
     }
+
+
+def playbook_ref(report: Report) -> dict[str, str]:
+    """The playbook that produced ``report``: its name and the sha256 of its effective rules."""
+    if report.playbook is not None:
+        name, sha256 = report.playbook
+        return {"name": name, "sha256": sha256}
+    from ..playbooks import default_playbook
+
+    return default_playbook().ref()
+
+
+def playbook_line(report: Report) -> str:
+    """The footer line every review report carries: "Playbook: default (sha256 2b05b9b4cccb)"."""
+    ref = playbook_ref(report)
+    return f"Playbook: {ref['name']} (sha256 {ref['sha256'][:12]})"
 
 
 def worst_severity(report: Report) -> str | None:

@@ -21,7 +21,16 @@ from ..classify.taxonomy import GAPS, SEVERITY_ORDER
 from ..escape.html import file_name
 from ..escape.html import text as escape_text
 from ..model import Finding, Report
-from . import DISCLAIMER, clause_ref, evidence_notes, gap_checklist, risk_score, severity_counts, summary_text
+from . import (
+    DISCLAIMER,
+    clause_ref,
+    evidence_notes,
+    gap_checklist,
+    playbook_line,
+    risk_score,
+    severity_counts,
+    summary_text,
+)
 from .table import DOCUMENT_TYPE_LABEL, STATUS_SYMBOL, not_applicable_text, protections_apply
 
 __all__ = ["render_html"]
@@ -31,7 +40,7 @@ LABEL = {"high": "High", "medium": "Medium", "low": "Low"}
 # text colours reach 4.5:1 on white and on their tint; fills are decorative and always carry a label
 COLOUR = {"high": "#a4161a", "medium": "#8a4b00", "low": "#1d4e89"}
 TINT = {"high": "#fdecea", "medium": "#fff4e0", "low": "#e8f0fb"}
-STATUS_WORD = {"raised": "Raised", "protected": "Protected", "not_raised": "Not raised"}
+STATUS_WORD = {"raised": "Raised", "protected": "Protected", "not_raised": "Not raised", "off": "Off (playbook)"}
 
 _CSS = """
 *{box-sizing:border-box}
@@ -97,7 +106,7 @@ table.checklist thead th{border-bottom:2px solid #1a1a1a;font-family:system-ui,s
 table.checklist tbody th{font-weight:normal}
 table.checklist tr{break-inside:avoid}
 .st{font:700 .85rem/1.2 system-ui,sans-serif;white-space:nowrap}
-.st.raised{color:#a4161a}.st.protected{color:#1b5e20}.st.not_raised{color:#444444}
+.st.raised{color:#a4161a}.st.protected{color:#1b5e20}.st.not_raised{color:#444444}.st.off{color:#444444}
 .gapid{font-size:.85rem;color:#444444}
 .pmark{display:block;font:600 .85rem/1.4 system-ui,sans-serif;color:#1a1a1a;margin:0 0 .25rem;white-space:normal}
 .scope-no{font-weight:bold}
@@ -488,7 +497,8 @@ def render_html(report: Report, *, deal_options: dict | None = None) -> str:
     foot = (
         f"<footer><p><strong>{_e(DISCLAIMER)}</strong></p>"
         + (f"<p>Reading notes:</p><ul>{warnings}</ul>" if warnings else "")
-        + f"<p>castguard {_e(__version__)}, detector {_e(report.model)}; sha256 {_e(doc.sha256)}.</p></footer>"
+        + f"<p>castguard {_e(__version__)}, detector {_e(report.model)}; sha256 {_e(doc.sha256)}.</p>"
+        + f"<p>{_e(playbook_line(report))}.</p></footer>"
     )
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'

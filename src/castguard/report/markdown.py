@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from ..classify.taxonomy import GAPS
 from ..model import Report
-from . import DISCLAIMER, clause_ref, evidence_notes, gap_checklist, risk_score, severity_counts, summary_text
+from . import (
+    DISCLAIMER,
+    clause_ref,
+    evidence_notes,
+    gap_checklist,
+    playbook_line,
+    risk_score,
+    severity_counts,
+    summary_text,
+)
 from .table import (
     HOLLOWED_NOTE,
     STATUS_LABEL,
@@ -112,7 +121,7 @@ def render_markdown(report: Report) -> str:
         out += _protections(report, ref_of)
     else:
         out += [f"*{not_applicable_text(report)}*", ""]
-    out += ["---", "", f"*{DISCLAIMER}*", ""]
+    out += ["---", "", f"{_inline(playbook_line(report))}", "", f"*{DISCLAIMER}*", ""]  # the disclaimer closes it
     return "\n".join(out)
 
 
