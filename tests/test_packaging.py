@@ -7,9 +7,9 @@ every command there) is `.ci/check-wheel`, run by `.ci/run`.
 from __future__ import annotations
 
 import os
+import tomllib
 
 import pytest
-import tomllib
 from click.testing import CliRunner
 from conftest import ROOT
 

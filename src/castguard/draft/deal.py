@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import tomllib
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-
-import tomllib
 
 from ..errors import DealError
 

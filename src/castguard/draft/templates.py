@@ -13,12 +13,11 @@ an error rather than a blank. Every ``{{ expression }}`` is escaped for the Mark
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-import tomllib
 
 from ..classify.taxonomy import GAPS
 from ..errors import TemplateError
