@@ -74,17 +74,7 @@ def order(ref: list[str], got: list[str]) -> float:
     both = Counter(ref) & Counter(got)
     if not both:
         return 1.0
-
-    def keep(seq):
-        left = Counter(both)
-        out = []
-        for w in seq:
-            if left[w] > 0:
-                left[w] -= 1
-                out.append(w)
-        return out
-
-    a, b = keep(ref), keep(got)
+    a, b = sub_sequence(ref, both), sub_sequence(got, both)
     sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
     lcs = sum(m.size for m in sm.get_matching_blocks())
     return lcs / len(a)
