@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -158,8 +159,16 @@ class ModelDetector:
         self.name = f"model:{model.id}"
 
     def label(
-        self, doc: Document, clauses: tuple[Clause, ...], concepts: Concepts, rule_hits: list[ClauseHit] = ()
+        self,
+        doc: Document,
+        clauses: tuple[Clause, ...],
+        concepts: Concepts,
+        rule_hits: list[ClauseHit] = (),
+        keep: Callable[[str, str, float], bool] | None = None,
     ) -> list[ClauseHit]:
+        """``keep(clause id, label, probability)``, when given, says which labels the caller will use: the
+        others are dropped before their evidence sentence is looked for (that scores every sentence of the
+        clause again)."""
         by_clause: dict[str, set[str]] = {}
         for h in rule_hits:
             by_clause.setdefault(h.clause_id, set()).add(h.label)
@@ -169,6 +178,8 @@ class ModelDetector:
             if len(clause.text) < 20:
                 continue
             for label, p in self.model.predict(clause.text, by_clause.get(clause.id, set())).items():
+                if keep is not None and not keep(clause.id, label, p):
+                    continue
                 start, end = _best_sentence(clause, doc, self.model, label, cache)
                 sent = Sentence(start, end, doc.text[start:end], concepts.within(start, end))
                 if sent.is_definition and not label.startswith("protective:"):
@@ -208,11 +219,13 @@ class CombinedDetector:
     def label(self, doc: Document, clauses: tuple[Clause, ...], concepts: Concepts) -> list[ClauseHit]:
         hits = self.rules.label(doc, clauses, concepts)
         spoken = {(h.clause_id, h.label.split(":", 1)[-1]) for h in hits}
-        for h in self.model.label(doc, clauses, concepts, hits):
-            gap = h.label.split(":", 1)[-1]
-            if gap in _CONTRACT_KIND and not h.label.startswith("protective:"):
-                continue
-            if (h.clause_id, gap) in spoken or h.score < self.min_probability:
-                continue
-            hits.append(h)  # a model protection is a clause label; only rule protections cancel findings
+
+        def wanted(clause_id: str, label: str, p: float) -> bool:
+            gap = label.split(":", 1)[-1]
+            if gap in _CONTRACT_KIND and not label.startswith("protective:"):
+                return False
+            return (clause_id, gap) not in spoken and p >= self.min_probability
+
+        # a model protection is a clause label; only rule protections cancel findings
+        hits.extend(self.model.label(doc, clauses, concepts, hits, keep=wanted))
         return hits

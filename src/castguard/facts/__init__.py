@@ -493,7 +493,7 @@ def read_facts(path, *, source: str | None = None, on_revisions: str = "accept")
     from ..limits import current_limits
     from ..scan import _load_readers, deadline
 
-    _load_readers()
+    _load_readers(path)
     with deadline(current_limits().seconds, source or str(path)):
         doc = read_document(path, source=source, on_revisions=on_revisions)
         clauses, facts = _read(doc)
