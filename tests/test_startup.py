@@ -9,10 +9,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import SAMPLES
 
 from castguard.scan import _peek_kind
-
-from conftest import SAMPLES
 
 # runs `castguard scan FILE --format json` in a fresh interpreter, then reports what it imported
 _PROBE = """
