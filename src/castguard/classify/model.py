@@ -19,7 +19,7 @@ import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from ..errors import CastguardError
@@ -58,10 +58,18 @@ class ClauseModel:
     intercept: object
     meta: dict
 
+    @cached_property
+    def _idf_values(self) -> list[float]:
+        # the IDF weights as Python floats for features._weights: the same doubles, without a numpy scalar
+        # made for every feature of every clause
+        import numpy as np
+
+        return np.asarray(self.idf, dtype=np.float64).tolist()
+
     def predict_proba(self, text: str, rule_labels: set[str] | frozenset[str] = frozenset()) -> list[float]:
         import numpy as np
 
-        row = transform_one(text, self.vocab, self.idf)
+        row = transform_one(text, self.vocab, self._idf_values)
         base = len(self.vocab)
         for j, lab in enumerate(self.rule_features):
             if lab in rule_labels:
