@@ -118,3 +118,21 @@ def test_readers_by_content_not_by_name_and_none_for_what_cannot_be_peeked_at(tm
         fifo = tmp_path / "pipe.txt"
         os.mkfifo(fifo)
         assert _peek_kind(fifo) is None  # answered at once: a pipe is never opened, so nothing blocks
+
+
+def test_a_small_file_is_read_without_a_buffer_the_size_of_the_limit(tmp_path):
+    # reading a 5 KB contract under the 100 MB file limit allocated 100 MB (read(limit + 1)); in a batch worker,
+    # whose memory limit leaves 100 MB for each file, a plain text contract could fail for want of memory
+    import tracemalloc
+
+    from castguard.ingest import read_bounded
+
+    small = SAMPLES / "influencer_glowup.txt"
+    tracemalloc.start()
+    try:
+        data = read_bounded(small, small.name, 100 * 2**20)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert data == small.read_bytes()
+    assert peak < 2**20, f"{peak:,} bytes allocated to read {len(data):,}"
