@@ -28,6 +28,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
 
+from .lazyre import LazyPattern
+
 __all__ = ["map_back", "normalise", "normalised_document", "to_normalised", "to_original"]
 
 # invisible characters: zero-width space / non-joiner / joiner, word joiner and the invisible operators,
@@ -59,7 +61,7 @@ LOOKALIKES = {
 }
 _FOLD_TABLE = str.maketrans(LOOKALIKES)
 _LOOKALIKE_CLASS = "".join(sorted(LOOKALIKES))
-_LOOKALIKE_RE = re.compile(f"[{_LOOKALIKE_CLASS}]")
+_LOOKALIKE_RE = LazyPattern(f"[{_LOOKALIKE_CLASS}]")
 _LATIN_CLASS = "A-Za-zªºÀ-ÖØ-öø-ɏḀ-ỿ"
 _LATIN_RE = re.compile(f"[{_LATIN_CLASS}]")
 # a letter that is neither Latin nor a look-alike: the word is genuinely in another script
@@ -67,14 +69,14 @@ _OTHER_RE = re.compile(f"[^\\W\\d_{_LATIN_CLASS}{_LOOKALIKE_CLASS}]")
 _WORD_RE = re.compile(r"[^\W\d_]+")
 _LETTER, _NON_LETTER = r"[^\W\d_]", r"[\W\d_]"
 # a look-alike with a Latin letter after or before it (charset first, so the regex engine skips ahead fast)
-_MIXED_SEED_RE = re.compile(f"[{_LOOKALIKE_CLASS}](?:(?=[{_LATIN_CLASS}])|(?<=[{_LATIN_CLASS}][{_LOOKALIKE_CLASS}]))")
+_MIXED_SEED_RE = LazyPattern(f"[{_LOOKALIKE_CLASS}](?:(?=[{_LATIN_CLASS}])|(?<=[{_LATIN_CLASS}][{_LOOKALIKE_CLASS}]))")
 # whole words made only of look-alikes, and the non-letters between them
-_LOOKALIKE_RUN_RE = re.compile(
+_LOOKALIKE_RUN_RE = LazyPattern(
     f"[{_LOOKALIKE_CLASS}](?<!{_LETTER}[{_LOOKALIKE_CLASS}])[{_LOOKALIKE_CLASS}]*"
     f"(?:{_NON_LETTER}+[{_LOOKALIKE_CLASS}]+)*(?!{_LETTER})"
 )
 # a whole word of Latin letters and look-alikes with at least one of each
-_MIXED_WORD_RE = re.compile(
+_MIXED_WORD_RE = LazyPattern(
     f"(?<!{_LETTER})(?={_LETTER}*?[{_LOOKALIKE_CLASS}])(?={_LETTER}*?[{_LATIN_CLASS}])"
     f"[{_LATIN_CLASS}{_LOOKALIKE_CLASS}]+(?!{_LETTER})"
 )

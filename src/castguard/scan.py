@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import threading
+import types
 from dataclasses import replace
 
 from . import __version__
@@ -112,22 +114,95 @@ def scan(
     the built-in one.
     """
     detector = detector or default_detector()
-    _load_readers()  # imports happen outside the deadline: an alarm must never interrupt an import
+    _load_readers(path)  # imports happen outside the deadline: an alarm must never interrupt an import
     with deadline(current_limits().seconds, source or str(path)):
         return scan_document(
             read_document(path, source=source, on_revisions=on_revisions), detector=detector, playbook=playbook
         )
 
 
-def _load_readers() -> None:
-    import docx  # noqa: F401
-    import pypdfium2  # noqa: F401
+def _load_readers(path: str | os.PathLike | None = None) -> None:
+    """Import what reading ``path`` will need (all the readers without a path), and build the spaCy pipeline.
 
-    from .ingest import docx as _docx  # noqa: F401
-    from .ingest import pdf as _pdf  # noqa: F401
+    The readers are imported by the file's first bytes, as :func:`castguard.ingest.sniff_format` will decide:
+    a text contract does not pay for python-docx, lxml and pdfium. A file that cannot be peeked at gets all
+    of them (reading it will fail with its own error).
+    """
+    kind = _peek_kind(path) if path is not None else None
+    if kind in (None, "pdf"):
+        import pypdfium2  # noqa: F401
+
+        from .ingest import pdf as _pdf  # noqa: F401
+    if kind in (None, "docx"):
+        import docx  # noqa: F401
+
+        from .ingest import docx as _docx  # noqa: F401
     from .ingest import text as _text  # noqa: F401
 
+    import_spacy()
     parse("")  # the spaCy pipeline and its lazily imported parts
+
+
+def import_spacy() -> None:
+    """Import spaCy without its command line.
+
+    ``import spacy`` imports the whole of ``spacy.cli`` for one name, ``spacy.info`` (and with it typer,
+    weasel, httpx, requests, rich, jinja2...): a fifth of the time of a ``castguard scan``, for nothing castguard
+    uses. Here spaCy's package is imported with a stand-in for ``spacy.cli.info``, whose ``info`` imports the
+    real one when it is called; the stand-ins are then removed, so a later ``import spacy.cli`` gets the real
+    package. Everything castguard uses (tokenizer, sentencizer, matchers) is spaCy's own and the same. Should a
+    spaCy version import more of ``spacy.cli`` than ``info``, the stand-in fails and spaCy is imported the
+    ordinary way.
+    """
+    if "spacy" in sys.modules:
+        return
+    cli = types.ModuleType("spacy.cli")
+    cli.__path__ = []  # a package with no submodules but the stand-in below
+    info = types.ModuleType("spacy.cli.info")
+    info.info = _spacy_info  # type: ignore[attr-defined]
+    stand_ins = {"spacy.cli": cli, "spacy.cli.info": info}
+    sys.modules.update(stand_ins)
+    try:
+        import spacy  # noqa: F401
+    except Exception:  # noqa: BLE001 - imported the ordinary way below, which raises a real error again
+        pass
+    finally:
+        for name, module in stand_ins.items():
+            if sys.modules.get(name) is module:
+                del sys.modules[name]
+        loaded = sys.modules.get("spacy")
+        if loaded is not None and getattr(loaded, "cli", None) is cli:
+            del loaded.cli
+    import spacy  # noqa: F401, F811
+
+
+def _spacy_info(*args, **kwargs):
+    """``spacy.info``, imported when it is called."""
+    from spacy.cli.info import info
+
+    return info(*args, **kwargs)
+
+
+def _peek_kind(path: str | os.PathLike) -> str | None:
+    """'pdf', 'docx' or 'text' by the first 2 KB of a regular file (no blocking open of a pipe or device);
+    None when the file cannot be peeked at."""
+    import stat
+
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        try:
+            head = os.read(fd, 2048)
+        finally:
+            os.close(fd)
+    except (OSError, ValueError):
+        return None
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return "docx"
+    return "text"
 
 
 @contextlib.contextmanager

@@ -159,7 +159,11 @@ def _worker_main(conn, memory_mb: int, playbook=None) -> None:  # pragma: no cov
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the client's to handle
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")  # one process per core already: no thread pools on top
-    # load everything once, before the first file: the model, and what the first analysis imports lazily
+    # load everything once, before the first file: the model, every reader (a scan imports only the one its file
+    # needs), and what the first analysis imports lazily
+    from ..scan import _load_readers
+
+    _load_readers()
     analyse_bytes("warm-up", _WARM_UP, ".txt", playbook)
     base = _address_space()
     if memory_mb and base:

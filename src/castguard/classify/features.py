@@ -66,12 +66,13 @@ def idf_weights(docs: list[list[str]], vocab: dict[str, int]) -> list[float]:
 
 
 def _weights(feats: list[str], vocab: dict[str, int], idf) -> dict[int, float]:
-    counts: Counter[int] = Counter()
-    for t in feats:
-        i = vocab.get(t)
+    row: dict[int, float] = {}
+    get = vocab.get
+    # counted at C speed (a Counter of strings); each term keeps the place of its first occurrence
+    for t, c in Counter(feats).items():
+        i = get(t)
         if i is not None:
-            counts[i] += 1
-    row = {i: (1.0 + math.log(c)) * idf[i] for i, c in counts.items()}
+            row[i] = (1.0 + math.log(c)) * idf[i]
     norm = math.sqrt(math.fsum(v * v for v in row.values())) or 1.0  # fsum: exact whatever the order
     return {i: v / norm for i, v in row.items()}
 

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,10 +62,18 @@ class ClauseModel:
     intercept: np.ndarray
     meta: dict
 
+    @cached_property
+    def _idf_values(self) -> list[float]:
+        # the IDF weights as Python floats for features._weights: the same doubles, without a numpy scalar
+        # made for every feature of every clause
+        import numpy as np
+
+        return np.asarray(self.idf, dtype=np.float64).tolist()
+
     def predict_proba(self, text: str, rule_labels: set[str] | frozenset[str] = frozenset()) -> list[float]:
         import numpy as np
 
-        row = transform_one(text, self.vocab, self.idf)
+        row = transform_one(text, self.vocab, self._idf_values)
         base = len(self.vocab)
         for j, lab in enumerate(self.rule_features):
             if lab in rule_labels:
@@ -163,8 +171,16 @@ class ModelDetector:
         self.name = f"model:{model.id}"
 
     def label(
-        self, doc: Document, clauses: tuple[Clause, ...], concepts: Concepts, rule_hits: Sequence[ClauseHit] = ()
+        self,
+        doc: Document,
+        clauses: tuple[Clause, ...],
+        concepts: Concepts,
+        rule_hits: Sequence[ClauseHit] = (),
+        keep: Callable[[str, str, float], bool] | None = None,
     ) -> list[ClauseHit]:
+        """``keep(clause id, label, probability)``, when given, says which labels the caller will use: the
+        others are dropped before their evidence sentence is looked for (that scores every sentence of the
+        clause again)."""
         by_clause: dict[str, set[str]] = {}
         for h in rule_hits:
             by_clause.setdefault(h.clause_id, set()).add(h.label)
@@ -174,6 +190,8 @@ class ModelDetector:
             if len(clause.text) < 20:
                 continue
             for label, p in self.model.predict(clause.text, by_clause.get(clause.id, set())).items():
+                if keep is not None and not keep(clause.id, label, p):
+                    continue
                 start, end = _best_sentence(clause, doc, self.model, label, cache)
                 sent = Sentence(start, end, doc.text[start:end], concepts.within(start, end))
                 if sent.is_definition and not label.startswith("protective:"):
@@ -213,11 +231,13 @@ class CombinedDetector:
     def label(self, doc: Document, clauses: tuple[Clause, ...], concepts: Concepts) -> list[ClauseHit]:
         hits = self.rules.label(doc, clauses, concepts)
         spoken = {(h.clause_id, h.label.split(":", 1)[-1]) for h in hits}
-        for h in self.model.label(doc, clauses, concepts, hits):
-            gap = h.label.split(":", 1)[-1]
-            if gap in _CONTRACT_KIND and not h.label.startswith("protective:"):
-                continue
-            if (h.clause_id, gap) in spoken or h.score < self.min_probability:
-                continue
-            hits.append(h)  # a model protection is a clause label; only rule protections cancel findings
+
+        def wanted(clause_id: str, label: str, p: float) -> bool:
+            gap = label.split(":", 1)[-1]
+            if gap in _CONTRACT_KIND and not label.startswith("protective:"):
+                return False
+            return (clause_id, gap) not in spoken and p >= self.min_probability
+
+        # a model protection is a clause label; only rule protections cancel findings
+        hits.extend(self.model.label(doc, clauses, concepts, hits, keep=wanted))
         return hits

@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from ..lazyre import LazyPattern
 from ..model import FACT_NAMES, Clause, Document, Fact
 from .dates import DATE, parse_date
 from .law import find_governing_law
@@ -192,7 +193,7 @@ _TRIGGER = re.compile(
 )
 _MADE = re.compile(r"dated|made|entered|executed|signed|concluded|this", re.I)
 _DATE_RE = re.compile(DATE, re.I)
-_DATE_LABEL = re.compile(
+_DATE_LABEL = LazyPattern(
     r"(?im)^[\s*|#>-]*(?:\d{1,2}\.\s*)?(?P<label>date|dated|effective\s+date|agreement\s+date|date\s+of\s+(?:this\s+)?agreement|"
     r"execution\s+date|date\s+of\s+execution|(?:amendment|addendum|schedule)\s+effective\s+date|shoot\s+date|"
     r"session\s+date|date\s+of\s+(?:the\s+)?(?:shoot|session|recording|engagement))[\s*]*[:|]?[\s*|]*(?:as\s+of\s+)?"
@@ -200,7 +201,7 @@ _DATE_LABEL = re.compile(
 )
 # a title line followed by its date: "AMENDMENT NO. 1 Dated as of November 11, 2005", "AGENCY AGREEMENT May 14, 2014"
 _NOUN_CAPS = r"(?:AGREEMENT|CONTRACT|AMENDMENT|ADDENDUM|SCHEDULE|RELEASE|LICEN[CS]E|MEMORANDUM|RIDER|DEAL\s+MEMO)"
-_TITLE_DATED = re.compile(
+_TITLE_DATED = LazyPattern(
     rf"(?:^|\n|\s{{2,}}|\.\s+)[ \t#*]*(?:[A-Z][A-Z0-9&'’,/.-]*\s+){{0,10}}{_NOUN_CAPS}(?:\s+(?:NO\.?|NUMBER|#)\s*[\w.-]+)?"
     rf"[ \t,]*(?:\n[ \t]*){{0,2}}(?P<trig>(?i:(?:dated|effective|made)(?:\s+as\s+of)?|as\s+of))?[ \t:]*(?P<date>(?i:{DATE}))"
 )
@@ -212,11 +213,11 @@ _OPENING_STOP = re.compile(
 )
 
 
-_LETTER_DATE = re.compile(r"(?m)^[ \t]*(?P<date>" + DATE + r")[ \t]*$")
+_LETTER_DATE = LazyPattern(r"(?m)^[ \t]*(?P<date>" + DATE + r")[ \t]*$")
 # in the statement of the parties, only words that date this agreement: "on this 28th day of ...", "made on ..."
 # ("..., dated November 5, 2010" there can be the date of the agreement a schedule belongs to)
-_STATEMENT_DATE = re.compile(r"\b(?:(?:on\s+)?this|made\s+on)\s+(?:the\s+)?(?P<date>" + DATE + r")", re.I)
-_DATED_SENTENCE = re.compile(r"(?:^|[.]\s+)(?P<label>Dated)\s*:?\s+(?:as\s+of\s+)?(?P<date>" + DATE + r")")
+_STATEMENT_DATE = LazyPattern(r"\b(?:(?:on\s+)?this|made\s+on)\s+(?:the\s+)?(?P<date>" + DATE + r")", re.I)
+_DATED_SENTENCE = LazyPattern(r"(?:^|[.]\s+)(?P<label>Dated)\s*:?\s+(?:as\s+of\s+)?(?P<date>" + DATE + r")")
 
 
 def _date(text: str, where: _Where, statement: tuple[int, int] | None = None) -> Fact | None:
@@ -305,11 +306,11 @@ def _date(text: str, where: _Where, statement: tuple[int, int] | None = None) ->
     return _signed(text, where)
 
 
-_WITNESS = re.compile(
+_WITNESS = LazyPattern(
     r"IN\s+(?:WITNESS|EVIDENCE)\s+WHEREOF[^.]{0,200}?\b(?:this|as\s+of|on|dated)\s+(?:the\s+)?(?P<date>" + DATE + r")",
     re.I,
 )
-_SIGNED_DATE = re.compile(
+_SIGNED_DATE = LazyPattern(
     r"(?im)(?<![A-Za-z] )\bDate(?:d)?\s*[:.]?\s*(?P<date>" + DATE + r")"  # "Date: 5/14/12", not "Open Date: ..."
     # the date written on the line above "Date": "5/17/12   GENO AURIEMMA" / "Date"
     r"|(?<!dated )(?<!of )(?P<above>" + DATE + r")[^\n]{0,60}\n(?:[ \t]*\n)?(?:[ \t]*Date\b|[^\n]{0,60}\bDate[ \t]*$)"
@@ -500,7 +501,7 @@ def read_facts(path, *, source: str | None = None, on_revisions: str = "accept")
     from ..limits import current_limits
     from ..scan import _load_readers, deadline
 
-    _load_readers()
+    _load_readers(path)
     with deadline(current_limits().seconds, source or str(path)):
         doc = read_document(path, source=source, on_revisions=on_revisions)
         clauses, facts = _read(doc)

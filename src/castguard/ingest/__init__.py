@@ -132,11 +132,17 @@ def read_bounded(path: str | os.PathLike, shown: str, limit: int) -> bytes:
     except OSError as exc:
         raise InputError(f"cannot be read ({exc.strerror}); check its permissions", path=shown) from None
     with os.fdopen(fd, "rb") as fh:
-        what = not_regular(os.fstat(fh.fileno()).st_mode)  # swapped for something else since the stat above
+        opened = os.fstat(fh.fileno())
+        what = not_regular(opened.st_mode)  # swapped for something else since the stat above
         if what:
             raise InputError(f"is {what}, not a regular file; give a contract file", path=shown)
         try:
-            data = fh.read(limit + 1)
+            # a byte more than the file says it has, then on to the limit only if it gave them all (it grew, or it
+            # lies about its size): a small file does not get a buffer as large as the limit (100 MB)
+            want = min(limit + 1, opened.st_size + 1)
+            data = fh.read(want)
+            if len(data) == want and want <= limit:
+                data += fh.read(limit + 1 - want)
         except OSError as exc:
             raise InputError(f"cannot be read ({exc.strerror}); check the disk and its permissions", path=shown) from None
     if len(data) > limit:

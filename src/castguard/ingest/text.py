@@ -22,7 +22,7 @@ def _wide_encoding(data: bytes) -> str | None:
     that is mostly Latin script has a zero in (nearly) every high byte. None if the pattern is not there."""
     sample = data[:8192]
     n = len(sample)
-    if n < 8:
+    if n < 8 or b"\x00" not in sample:  # no zero byte: no share of them to count
         return None
 
     def zero_share(offsets: tuple[int, ...], step: int) -> float:
