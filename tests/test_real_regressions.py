@@ -19,6 +19,72 @@ def _labels(report) -> set[str]:
 # (name, real clause text, labels that must be present, labels that must be absent)
 CASES = [
     (
+        "indemnity_is_not_a_reuse_grant",
+        # Playboy / eFashion, s. 12.1 (an indemnity that lists derivative works among the claims)
+        "EFS shall indemnify, defend and hold Client, its parent, subsidiaries and affiliates harmless against any "
+        "claims arising out of any third party claim relating to the photographs of Playmates, including any "
+        "derivative works of the Playboy Content.",
+        set(),
+        {"reuse_other_projects", "digital_alteration", "assignment_sublicensing"},
+    ),
+    (
+        "vendor_assigning_to_the_company_is_not_onward_transfer",
+        # Playboy / eFashion, s. 1.1(f)(i): the photo vendor assigns the shoot to the brand
+        "(i) Client shall own all content produced pursuant to Section 1.1(f) (whether or not actually used), and "
+        "EFS hereby assigns to Client all right, title and interest, including all rights in copyright, in and to "
+        "the photographs and materials.",
+        set(),
+        {"assignment_sublicensing"},
+    ),
+    (
+        "information_to_licensees_is_not_a_sublicence",
+        # Playboy / eFashion, s. 1.1(f)(ii)
+        "In addition, during the Term, EFS may use such photographs and materials to provide information to Client "
+        "Licensees to better define consumer purchasing habits, refine the design and performance of the Websites.",
+        set(),
+        {"assignment_sublicensing"},
+    ),
+    (
+        "a_defined_business_is_a_named_purpose",
+        # Playboy / eFashion, s. 1.2(b)
+        "(b) Client will provide image and descriptive content, the selection of which shall be at Client' "
+        "discretion, subject to rights availability and the license grant contained in Section 7.1 (collectively, "
+        "the \"Playboy Content\"), for use by EFS in connection with the Playboy Commerce Business.",
+        set(),
+        {"reuse_other_projects"},
+    ),
+    (
+        "manipulating_a_brand_mark_is_not_altering_a_performance",
+        # Playboy / eFashion, approvals of licensed products
+        "Client shall have final approval with respect to the following elements of the Products: (i) selection of "
+        "Client's images for use on such Merchandise; (ii) manipulation and adaptation of the Playboy Marks for "
+        "reproduction on such Merchandise.",
+        set(),
+        {"digital_alteration"},
+    ),
+    (
+        "force_majeure_performance_is_not_a_performers",
+        # Playboy / eFashion, force majeure
+        "Neither party to this Agreement shall be liable for its failure to perform any of its obligations hereunder "
+        "during any period in which such performance is delayed by circumstances beyond its reasonable control (each "
+        "a \"Force Majeure Event\"), including but not limited to: fire, act of nature, embargo, riot, or the "
+        "intervention of any government authority; provided, however, that as soon as reasonably practicable prior to "
+        "any such circumstance, and in any event promptly thereafter, the affected party (a) has so notified the other "
+        "in writing; (b) takes reasonable measures to avoid or limit the effect or duration of such circumstances; and "
+        "(c) cooperates with the other party to reasonably alter its obligations hereunder and/or resume performance "
+        "under this Agreement as soon as reasonably practicable.",
+        set(),
+        {"digital_alteration"},
+    ),
+    (
+        "brand_appearance_is_not_a_likeness",
+        # Playboy / eFashion, s. 1.1
+        "EFS shall maintain the shopping areas of the Websites consistent with the style guides (as modified for "
+        "e-commerce) to maximize sales, brand appearance and marketability.",
+        set(),
+        {"digital_alteration"},
+    ),
+    (
         "reversion_to_talent_is_a_protection",
         # LegacyEducationAlliance / T&B (Tarek El Moussa) development agreement, s. 11.3
         "Upon termination of the license hereunder, all rights and privileges in and to the Licensed Intellectual "
@@ -338,6 +404,12 @@ def test_team_sponsorships_granting_a_drivers_likeness_are_in_scope(name, person
         ("regress_tos_member_name_artstation.txt", True, "name"),
         # a listener's terms: "content that you can stream" and "an immersive audio experience" are not uploads
         ("regress_tos_listener_spotify.txt", False, ""),
+        # the signature page and IP exhibit of Kathy Whitworth's endorsement agreement: the grant itself is not in the
+        # filing, but an endorsement agreement with an individual professional lends her name and likeness
+        ("regress_facts_exhibit_parties_womensgolf.txt", True, "Kathy Whitworth"),
+        # Playboy / eFashion: Playmates photographed for the catalogues under model releases, and a perpetual licence
+        # of "such photographs" that names no one
+        ("cuad_contentlicense_playboy_efashion.txt", True, "models"),
     ],
 )
 def test_real_scope_decisions(name, in_scope, who):
@@ -466,3 +538,61 @@ def test_list_items_take_their_sense_from_the_lead_in(tmp_path):
     quotes = [e.quote for f in training for e in f.evidence]
     assert any("fostering AI development" in q for q in quotes), quotes
     assert not any("NoAI Content" in e.quote for f in report.findings for e in f.evidence)
+
+
+def test_a_model_shoot_contract_raises_only_what_it_grants():
+    """Playboy / eFashion (CUAD): once in scope, its indemnity, its vendor's assignment to the brand, a content
+    definition "for use ... in connection with the Playboy Commerce Business" and a force-majeure clause raised
+    reuse, assignment, alteration and pay gaps. Only the perpetual licence of the photographs is the gap."""
+    report = scan(CORPUS / "cuad_contentlicense_playboy_efashion.txt")
+    gaps = {f.gap for f in report.findings}
+    assert "silent_broad_legacy_grant" in gaps
+    broad = next(f for f in report.findings if f.gap == "silent_broad_legacy_grant")
+    assert "perpetual right and license to use such photographs" in broad.evidence[0].quote
+    assert not gaps & {"assignment_sublicensing", "reuse_other_projects", "replica_compensation_missing"}, gaps
+
+
+def test_a_contract_in_french_is_reported_as_not_read():
+    """Facebook's terms in French were called out of scope in silence. castguard reads English: it now says the
+    text was not read, in the scope reason, the summary and a warning, and raises nothing from words it cannot read."""
+    from castguard.report import summary_text
+
+    report = scan(CORPUS / "regress_tos_french_facebook.txt")
+    assert not report.in_scope
+    assert report.scope_reason.startswith("not read: the text is in French"), report.scope_reason
+    assert any("French" in w and "Have a person read it" in w for w in report.document.warnings)
+    assert report.findings == () and report.protections == ()
+    assert "was not read" in summary_text(report)
+
+
+@pytest.mark.parametrize(
+    "text,language",
+    [
+        ("Le présent contrat est conclu entre la société et vous. Vous nous accordez une licence pour utiliser "
+         "votre nom et votre image dans nos produits, sans compensation, pour une durée illimitée. " * 5, "French"),
+        ("El presente contrato se celebra entre la empresa y usted. Usted nos concede una licencia para usar su "
+         "nombre y su imagen en nuestros productos, sin compensación, por un plazo ilimitado. " * 5, "Spanish"),
+        ("Dieser Vertrag wird zwischen der Firma und dem Künstler geschlossen. Der Künstler gewährt die Rechte an "
+         "seiner Stimme und seinem Bild, und die Firma darf sie für die Werbung nutzen, die nicht mit ihm abgestimmt ist. "
+         * 5, "German"),
+        ("The Performer grants to the Company the right to use the Performer's name, likeness and voice in all media "
+         "now known or hereafter devised, and the Company shall pay the fee set out in Schedule A. " * 5, "English"),
+    ],
+)
+def test_the_main_language_is_told_from_its_short_words(text, language):
+    from castguard.classify.language import main_language
+
+    assert main_language(text).name == language
+
+
+def test_a_consent_printed_in_many_languages_is_read_in_english():
+    # the Azure voice-talent statement: English first, then about 70 other languages
+    from castguard.classify.language import main_language
+
+    english = "I [state your first and last name] am aware that recordings of my voice will be used by [company] " * 8
+    others = " ".join(
+        ["Je suis conscient que les enregistrements de ma voix seront utilisés par la société pour créer une voix."] * 3
+        + ["Ich bin mir bewusst, dass die Aufnahmen meiner Stimme von der Firma verwendet werden, um eine Stimme zu erstellen."] * 3
+        + ["Soy consciente de que las grabaciones de mi voz serán utilizadas por la empresa para crear una voz."] * 3
+    )
+    assert main_language(english + " " + others).name == "English"

@@ -73,6 +73,8 @@ def scan_document(doc, *, detector=None, playbook=None) -> Report:
         gaps_off=tuple(g for g, v in playbook.gaps.items() if not v.enabled),
     )
     report = report if doc is original else map_back(report, original, origin)
+    if analysis.warnings:
+        report = replace(report, document=replace(report.document, warnings=report.document.warnings + analysis.warnings))
     return annotate(report)  # where each clause and quote sits, and whether the document shows it
 
 

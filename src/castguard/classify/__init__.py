@@ -44,6 +44,7 @@ class Analysis:
     detector: str
     protections: tuple[Protection, ...] = ()
     document_type: DocumentType = DocumentType("contract", "")
+    warnings: tuple[str, ...] = ()  # what the reader must know about this analysis (a language it cannot read)
 
 
 def analyze(
@@ -54,6 +55,20 @@ def analyze(
     detector = detector or RuleDetector()
     concepts = find_concepts(doc.text, sdoc, playbook)
     doctype = decide_document_type(doc, clauses)
+    if doctype.language != "English":
+        # the rules, lexicon and model read English: a French contract is not read, and the report says so
+        # instead of calling it out of scope on the strength of words it never read
+        return Analysis(
+            scope=ScopeDecision(False, f"not read: the text is in {doctype.language}, and castguard reads English"),
+            labels={c.id: (Label("none", 1.0),) for c in clauses},
+            findings=(),
+            detector=detector.name,
+            document_type=doctype,
+            warnings=(
+                f"not read: the text is in {doctype.language}; castguard's rules and model read English, so neither "
+                "its scope nor its gaps were assessed. Have a person read it, or scan an English version.",
+            ),
+        )
     if doctype.value == "not_a_contract":
         scope = ScopeDecision(False, f"not a contract: {doctype.reason}")
     else:

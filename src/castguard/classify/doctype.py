@@ -15,14 +15,16 @@ import re
 from dataclasses import dataclass
 
 from ..model import Clause, Document
+from .language import main_language
 
-__all__ = ["DocumentType", "decide_document_type", "is_english"]
+__all__ = ["DocumentType", "decide_document_type"]
 
 
 @dataclass(frozen=True)
 class DocumentType:
     value: str
     reason: str
+    language: str = "English"  # the text's main language (castguard reads English; see language.py)
 
 
 # words that bind someone: their density separates a contract from prose about one
@@ -74,17 +76,10 @@ _TITLE_TOS_OTHER = re.compile(  # the same titles in the languages platforms mos
     r"termos\s+(?:de\s+(?:servi[çc]o|uso)|e\s+condi[çc][õo]es)",
     re.I,
 )
-_ENGLISH = re.compile(r"\b(?:the|and|of|to|in|or|any|that|this|for|with|by|be|is|are|you|your|shall|will|may)\b", re.I)
 _CONSENT_STATEMENT = re.compile(
     r"\bI\b[^.]{0,120}\b(?:consent|agree|authori[sz]e|give (?:my )?(?:permission|consent)|am aware|understand|acknowledge|"
     r"release|grant)\b",
 )
-
-
-def is_english(text: str) -> bool:
-    """castguard reads English; a contract in another language must say so rather than look clean."""
-    words = max(1, len(re.findall(r"\w+", text[:50000])))
-    return len(_ENGLISH.findall(text[:50000])) / words > 0.12
 
 
 def decide_document_type(doc: Document, clauses: tuple[Clause, ...] = ()) -> DocumentType:
@@ -98,12 +93,19 @@ def decide_document_type(doc: Document, clauses: tuple[Clause, ...] = ()) -> Doc
     table_lines = sum(1 for ln in lines if ln.lstrip().startswith("|"))
     if lines and table_lines / len(lines) > 0.2 and not _PARTIES.search(head):
         return DocumentType("not_a_contract", "it is mostly a table or list (notes, a sources list), not an agreement")
-    if not is_english(text):
+    language = main_language(text)
+    if language.name != "English":
+        # castguard reads English: only a title it knows in other languages says what the document is
         other = _TITLE_TOS_OTHER.search(head)
         if other:
             return DocumentType(
-                "terms_of_service", f"terms that users accept by using a service (“{' '.join(other.group(0).split())}”)"
+                "terms_of_service",
+                f"terms that users accept by using a service (“{' '.join(other.group(0).split())}”)",
+                language.name,
             )
+        return DocumentType(
+            "contract", f"not read (the text is in {language.name}): taken as an agreement until a person reads it", language.name
+        )
     first_person_consent = _CONSENT_STATEMENT.search(text[:20000])
     binding = len(_BINDING.findall(text))
     density = binding / words * 1000  # binding words per thousand words; contracts run 15-60, prose 0-5

@@ -444,7 +444,7 @@ HOLLOWED = "a protection hollowed out by an exception"
 
 _NOT_OPERATIVE = re.compile(
     r"^\W*(?:witnesseth\W*)?(?:whereas|recitals?)\b|\brepresents?(?:,)? (?:and|&) warrants?\b|\bwarrants? (?:and represents )?that\b|"
-    r"\bimitations?\b|\bcounterfeit|\binfring|\bpassing off\b",
+    r"\bimitations?\b|\bcounterfeit|\binfring|\bpassing off\b|\bshall indemnify\b|\bagrees? to indemnify\b",
     re.I,
 )
 _HEADING = re.compile(r"^\W*(?:\*\*[^*]{1,120}\*\*|#+\s[^\n]{1,120})\W*$")
@@ -867,6 +867,8 @@ def _reuse(s: Sentence):
         )
     )
     wide = _ANY_BUSINESS_USE.search(s.text)
+    if wide and re.search(r"\b(?-i:[A-Z][\w&'’-]*\s+)+(?-i:Business)\b", wide.group(0)):
+        wide = None  # "in connection with the Playboy Commerce Business": a defined business is a named purpose
     if (
         wide
         and subject
@@ -908,6 +910,11 @@ def _alteration(s: Sentence):
         re.I,
     ):
         return None  # "format, manipulate or otherwise modify photos as may be required to satisfy a particular order"
+    alters = [
+        h for h in alters
+        if not re.match(r"(?:\s+(?:and|or)\s+[\w-]+)?\s+of\s+(?:the\s+)?(?:[A-Z][\w&'’-]*\s+)*(?:marks|trademarks|logos?)\b",
+                        s.text[h.end - s.start : h.end - s.start + 80], re.I)
+    ]  # "manipulation and adaptation of the Playboy Marks": a brand's mark, not a performance
     if alters and subject and not s.has("CUSTOMARY"):
         return "digital_alteration", alters, s.texts("ALTER") + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.75
     return None
@@ -1283,7 +1290,10 @@ def _assignment(s: Sentence):
     third = [
         h
         for h in s.get("ASSIGN_STRONG")
-        if h.text.lower()
+        # "successors and assigns" is a noun; "EFS hereby assigns to Client" is the verb
+        if (h.text.lower() != "assigns" or re.search(r"(?:successors|licensees|heirs|designees|and|or|its|their|permitted),?\s*$",
+                                                      s.text[max(0, h.start - s.start - 25) : h.start - s.start], re.I))
+        and h.text.lower()
         in {
             "licensees",
             "designees",
@@ -1306,7 +1316,7 @@ def _assignment(s: Sentence):
         third
         and s.has("GRANT")
         and (s.person(strong_only=True) or s.has("PERSON_WEAK") or persons_rights)
-        and re.search(r"\bgrant|\bpermi|\bauthori|\blicen|\bassign", s.text, re.I)
+        and re.search(r"\bgrant|\bpermi|\bauthori|\blicen[cs](?:e|es|ed|ing)\b|\bsub-?licen|\bassign", s.text, re.I)
     ):
         return (
             "assignment_sublicensing",

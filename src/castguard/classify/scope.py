@@ -326,10 +326,67 @@ def decide_scope(
             best = (score, (s.start, s.end), f"{verb} {whose}")
     if best and best[0] >= (5 if second_person else 6):
         return ScopeDecision(True, best[2], best[1])
+    if document_type == "contract":
+        decided = _models_photographed(doc, clauses, concepts, recitals_end) or _endorser_without_grant(doc)
+        if decided:
+            return decided
     return ScopeDecision(
         False,
         "no clause grants the use of a natural person's name, likeness, voice or performance"
         + (" (a company's names and marks, recitals and warranties do not count)" if best is None else ""),
+    )
+
+
+# a contract that has models photographed for it and obtains their releases: the photographs are of people
+_MODELS_ENGAGED = re.compile(
+    r"\bmodels?\b[^.;]{0,80}\b(?:depicted|photographed)\b|\bmodel (?:and photographer )?releases?\b|"
+    r"\bpayments? to models\b",
+    re.I,
+)
+_PHOTOGRAPHS = re.compile(r"\b(?:photo(?:graph)?s|pictures|images|footage)\b", re.I)
+
+
+def _models_photographed(doc: Document, clauses, concepts: Concepts, recitals_end: int) -> ScopeDecision | None:
+    """"EFS shall secure model and photographer releases ... Client hereby grants to EFS a ... perpetual right and
+    license to use such photographs": the models are the people whose likeness the photographs carry, though the
+    grant names no one."""
+    engaged = _MODELS_ENGAGED.search(doc.text)
+    if not engaged:
+        return None
+    for _clause, s in _sentences(doc, clauses, concepts):
+        if s.end <= recitals_end or not engaged.start() - 200 <= s.start <= engaged.end() + 3000:
+            continue
+        if s.is_definition or _NO_GRANT.search(s.text) or _PROHIBITS.search(s.text) or _NOT_THE_GRANT.search(s.text):
+            continue
+        if _PHOTOGRAPHS.search(s.text) and re.search(r"\bgrants?\b|\blicen[cs]e\b|\bhereby\b", s.text, re.I):
+            return ScopeDecision(
+                True, "licenses photographs of the models it has photographed (it obtains their model releases)",
+                (s.start, s.end),
+            )
+    return None
+
+
+_ENDORSER = re.compile(r"\b[Tt]he (Professional|Athlete|Golfer|Endorser|Celebrity|Personality|Spokesperson)\b")
+
+
+def _endorser_without_grant(doc: Document) -> ScopeDecision | None:
+    """An endorsement agreement with an individual professional whose filed text lacks the grant itself (a signature
+    page and an exhibit): an endorsement lends the endorser's name and likeness, so it is in scope, and the reason
+    says the grant is not in the text."""
+    if not re.search(r"\bendorsement agreement\b", doc.text, re.I):
+        return None
+    party = re.search(r"\b([A-Z][A-Za-z.'’-]+(?:[ \t]+[A-Z][A-Za-z.'’-]+){1,3}),\s+an individual\b", doc.text)
+    role = _ENDORSER.search(doc.text)
+    if not party or not role or _COMPANY_WORD.search(party.group(1)) or _ADDRESS_WORD.search(party.group(1)):
+        return None
+    name = party.group(1)
+    if name.isupper():
+        name = " ".join(w.capitalize() for w in name.split())
+    return ScopeDecision(
+        True,
+        f"an endorsement agreement with {name}, an individual (“{role.group(0)[4:]}”): an endorsement lends the "
+        "endorser's name and likeness, though the grant itself is not in this text",
+        (party.start(), party.end()),
     )
 
 

@@ -84,6 +84,11 @@ def gap_checklist(report: Report) -> list[dict]:
 def summary_text(report: Report) -> str:
     """The one paragraph a busy agent reads first."""
     doc = report.document
+    if report.scope_reason.startswith("not read:"):
+        return (
+            f"{doc.source} was not read ({report.scope_reason.removeprefix('not read: ')}): neither its scope nor "
+            "its AI-exposure gaps were assessed. Have a person read it."
+        )
     if not report.in_scope:
         return (
             f"{doc.source} does not appear to engage or license a person's performance, name, likeness or "

@@ -35,7 +35,11 @@ def protections_apply(report: Report) -> bool:
 
 
 def not_applicable_text(report: Report) -> str:
-    why = "the document is not a contract" if report.document_type == "not_a_contract" else "the document is out of scope"
+    why = (
+        "the document is not a contract" if report.document_type == "not_a_contract"
+        else "the document was not read" if report.scope_reason.startswith("not read:")
+        else "the document is out of scope"
+    )
     return f"Protections and gap checklist: not applicable ({why})."
 
 

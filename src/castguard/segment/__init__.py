@@ -461,7 +461,8 @@ def segment(doc: Document, *, sdoc=None) -> tuple[Clause, ...]:
             Clause(
                 id=cid,
                 number=number,
-                heading=st.heading,
+                # "-8-    9": page numbers at the top of a filed page are no heading
+                heading=st.heading if st.heading and any(ch.isalpha() for ch in st.heading) else None,
                 start=start,
                 end=max(end, start),
                 text=text[start : max(end, start)],
