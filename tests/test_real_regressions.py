@@ -596,3 +596,15 @@ def test_a_consent_printed_in_many_languages_is_read_in_english():
         + ["Soy consciente de que las grabaciones de mi voz serán utilizadas por la empresa para crear una voz."] * 3
     )
     assert main_language(english + " " + others).name == "English"
+
+
+def test_umbrella_terms_using_ai_tools_grant_no_training():
+    """Google's umbrella terms (EEA): "we use artificial intelligence and machine learning to provide you with
+    simultaneous translations" is the service's own tool, used on nobody's material; it raised an AI-training
+    grant and three gaps that follow from one. "If you already shared your content with others before removing
+    it" is the user's own act; it raised a transfer to third parties."""
+    report = scan(CORPUS / "regress_tos_umbrella_google.txt")
+    gaps = {f.gap for f in report.findings}
+    labels = _labels(report)
+    assert not gaps & {"ai_training_grant", "assignment_sublicensing", "consent_buried_or_bundled", "ai_disclosure_missing"}
+    assert "ai_training_grant" not in labels and "assignment_sublicensing" not in labels

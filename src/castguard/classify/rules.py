@@ -659,6 +659,14 @@ class RuleDetector:
 
 def _ai_training(s: Sentence):
     material = s.person() or s.has("PERSON_STRONG", "DATA_OBJECT", "ROLE", "PARTY_PERSON", "RESULTS")
+    if (
+        all(t.lower() == "machine learning" for t in s.texts("TRAIN_STRONG", limit=20))
+        and not s.has("PERSON_STRONG", "PERSON_WEAK", "DATA_OBJECT", "RESULTS")
+        and not re.search(r"\b(?:train|training|trained|dataset|data set)\b", s.text, re.I)
+    ):
+        # "we use artificial intelligence and machine learning to provide you with simultaneous translations": the
+        # service's own tools, used on nobody's material; "you" alone is not the material a model learns from
+        material = False
     if s.has("TRAIN_STRONG") and s.has("AI", "TECH_OBJECT") and material:
         return (
             "ai_training_grant",
@@ -1221,6 +1229,8 @@ def _assignment(s: Sentence):
         s.text,
         re.I,
     )
+    if share and re.search(r"\b(?:you|users?|I)\s+(?:\w+\s+){0,2}$", s.text[: share.start()], re.I):
+        share = None  # "if you already shared your content with others": the person's own act, not a transfer
     if share and (
         s.has("PERSON_STRONG", "PERSON_WEAK") or re.search(r"recording|material|video|footage", s.text, re.I)
     ):
