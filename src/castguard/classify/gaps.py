@@ -180,7 +180,9 @@ def _gather(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -
                 re.I,
             )
             and not re.search(
-                r"\bminor (?:changes|modifications|edits|adjustments|amendments|variations|defects|deviations|corrections)|"
+                r"\bminor (?:changes|modifications|edits|adjustments|amendments|variations|defects|deviations|corrections|"
+                r"(?:negative |positive )?(?:impacts?|effects?)|issues?|breach(?:es)?|errors?|repairs?|discrepanc\w*|"
+                r"inaccurac\w*|details?|matters?|parts?|roles?)|"
                 r"not (?:targeted|intended|directed|permitted|allowed|available)|must be (?:at least|over)|"
                 r"(?:do not|don['’]t) (?:attempt to )?(?:register|sign up|use)|not knowingly collect|"
                 r"harm minors|child (?:pornography|sexual)|sexual exploitation|coppa|children['’]s online privacy",
