@@ -19,6 +19,22 @@ def _labels(report) -> set[str]:
 # (name, real clause text, labels that must be present, labels that must be absent)
 CASES = [
     (
+        "an_age_floor_under_18_admits_minors",
+        # TikTok terms of service: users of 13 to 17 are minors
+        "You can only use the Platform if you are 13 years or older, although for some features you need to be older "
+        "(we will tell you when this is the case).",
+        {"representation_or_minor_gap"},
+        set(),
+    ),
+    (
+        "days_of_notice_are_no_age",
+        # Logan's Roadhouse sponsorship, insurance
+        "Such policies shall provide for at least fifteen (15) days' written notice to Logan's of the cancellation or "
+        "substantial modification thereof.",
+        set(),
+        {"representation_or_minor_gap"},
+    ),
+    (
         "indemnity_is_not_a_reuse_grant",
         # Playboy / eFashion, s. 12.1 (an indemnity that lists derivative works among the claims)
         "EFS shall indemnify, defend and hold Client, its parent, subsidiaries and affiliates harmless against any "

@@ -92,6 +92,16 @@ class _Facts:
         )
 
 
+_UNDER_18 = r"(?:1[0-7]|thirteen|fourteen|fifteen|sixteen|seventeen)"
+# an age floor below majority: "at least 13 years old", "if you are 13 years or older", "over the age of 16"
+_AGE_FLOOR_UNDER_18 = re.compile(
+    r"\b(?:at least|over|older than)\s+(?:the age of|age)\s+" + _UNDER_18 + r"\b(?!\s*(?:-|to)\s*\d)|"
+    r"\b(?:at least|over|older than)\s+" + _UNDER_18 + r"(?:\s*\(\d+\))?\s+years?\s+(?:of age|old)\b|"
+    r"\b" + _UNDER_18 + r"(?:\s*\(\d+\))?\s+years?\s+(?:of age\s+|old\s+)?or (?:older|over)\b",
+    re.I,
+)
+
+
 def _gather(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -> _Facts:
     f = _Facts()
     grant_labels = {h.label for h in hits if not h.label.startswith("protective:")}
@@ -190,6 +200,14 @@ def _gather(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -
                 re.I,
             )
         ):
+            f.minor = (s.start, s.end)
+        if (
+            f.minor is None
+            and not _HEADING.match(s.text)
+            and _AGE_FLOOR_UNDER_18.search(s.text)
+            and not re.search(r"not knowingly collect|coppa|children['’]s online privacy", s.text, re.I)
+        ):
+            # "You can only use the Platform if you are 13 years or older": users of 13 to 17 are minors
             f.minor = (s.start, s.end)
         if (
             s.has("APPROVAL")
