@@ -19,6 +19,14 @@ def _labels(report) -> set[str]:
 # (name, real clause text, labels that must be present, labels that must be absent)
 CASES = [
     (
+        "a_perpetual_licence_you_grant_is_unbounded",
+        # Zoom terms of service: the licence of the users' Customer Content, defined elsewhere
+        "You grant Zoom a perpetual, worldwide, non-exclusive, royalty-free, sublicensable, and transferable license "
+        "and all other rights required or necessary for the Permitted Uses.",
+        {"unbounded_term_scope"},
+        set(),
+    ),
+    (
         "an_age_floor_under_18_admits_minors",
         # TikTok terms of service: users of 13 to 17 are minors
         "You can only use the Platform if you are 13 years or older, although for some features you need to be older "

@@ -797,6 +797,9 @@ def _unbounded(s: Sentence):
         or re.search(r"\blicen[cs]es? (?:which |that )?you (?:grant|give)", s.text, re.I)
         # "any file or content you upload ..., you grant Imgur a ... perpetual, irrevocable worldwide license"
         or (s.has("ROLE") and re.search(r"\byou (?:upload|post|submit|share|provide)\b", s.text, re.I))
+        # "You grant Zoom a perpetual, worldwide ... license ... for the Permitted Uses": what a person grants a
+        # platform is their own content
+        or (s.has("ROLE") and re.search(r"\b[Yy]ou (?:hereby )?grant\b", s.text))
     )
     if not subject or not s.has("GRANT"):
         return None
