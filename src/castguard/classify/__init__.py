@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 from ..model import Clause, Document, Finding, Label, Protection
 from .doctype import DocumentType, decide_document_type
 from .gaps import build_findings, build_protections
+from .playbook_rules import apply_rules
 from .rules import ClauseHit, Concepts, Hit, RuleDetector, find_concepts
 from .scope import ScopeDecision, decide_scope
 from .taxonomy import GAPS, TAXONOMY_VERSION
@@ -63,8 +64,6 @@ def analyze(
         concepts = Concepts(concepts.hits + user_content_hits(doc.text))
     hits = detector.label(doc, clauses, concepts)
     if playbook is not None and playbook.rules:
-        from .playbook_rules import apply_rules
-
         hits = apply_rules(playbook, doc, clauses, concepts, hits)
     findings: tuple[Finding, ...] = ()
     protections: tuple[Protection, ...] = ()

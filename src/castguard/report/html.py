@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import __version__
+from .._version import __version__
 from ..classify.taxonomy import GAPS, SEVERITY_ORDER
 from ..escape.html import file_name
 from ..escape.html import text as escape_text
