@@ -5,10 +5,9 @@ as ``templates/README.md`` describes. :func:`load_templates` checks the whole se
 every remedy id of the taxonomy has a template defining the ``section`` and ``carve_out`` blocks, the frame
 exists, every template parses, and the jurisdiction table has every code and key.
 
-Rendering uses :class:`jinja2.sandbox.ImmutableSandboxedEnvironment` with ``StrictUndefined``: templates see
-plain data only, cannot reach Python internals, cannot mutate what they are given, and a misspelt name is
-an error rather than a blank. Every ``{{ expression }}`` is escaped for the Markdown the templates write
-(:func:`~castguard.draft.markup.md_escape`); only text castguard rendered itself passes through.
+Rendering uses the sandbox of :mod:`castguard.templating.sandbox` (``ImmutableSandboxedEnvironment`` with
+``StrictUndefined``; every ``{{ expression }}`` escaped for Markdown, only text castguard rendered itself passes
+through). A playbook checks its own remedy templates there when it loads.
 """
 
 from __future__ import annotations
