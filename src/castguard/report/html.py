@@ -261,6 +261,7 @@ def render_html(report: Report, *, deal_options: dict | None = None) -> str:
     seen: dict[int, int] = {}  # finding -> panels written so far
     # panels are made in the order the page shows them: what the contract does not say, then clause by clause
     silent = [_panel(f, i, addendum, clauses, shown, seen) for i, f in ordered if f.kind == "contract"]
+    by_clause = _clauses(report, ordered, addendum, clauses, shown, seen, applies)
     return render(
         "review.html.j2",
         version=__version__,
@@ -282,7 +283,7 @@ def render_html(report: Report, *, deal_options: dict | None = None) -> str:
         silent=silent,
         protections=_protections(report, clauses, first_finding) if applies else [],
         checklist=_checklist(report, clauses, first_finding) if applies else [],
-        clauses=_clauses(report, ordered, addendum, clauses, shown, seen, applies),
+        clauses=by_clause,
         disclaimer=DISCLAIMER,
         playbook=playbook_line(report),
         symbol=SYMBOL,
