@@ -26,35 +26,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from castguard.classify.taxonomy import GAPS  # noqa: E402
+from castguard.metrics import score  # noqa: E402
 from castguard.scan import scan  # noqa: E402
 
 CLAUSE_KIND = {g for g, v in GAPS.items() if v.kind != "contract"}
 
 
-def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
-    p = tp / (tp + fp) if tp + fp else 1.0
-    r = tp / (tp + fn) if tp + fn else 1.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return p, r, f
-
-
-def score_sets(pairs: list[tuple[str, set[str], set[str]]], labels: set[str]) -> dict:
-    per = {}
-    tp_all = fp_all = fn_all = 0
-    for lab in sorted(labels):
-        tp = sum(1 for _, g, p in pairs if lab in g and lab in p)
-        fp = sum(1 for _, g, p in pairs if lab not in g and lab in p)
-        fn = sum(1 for _, g, p in pairs if lab in g and lab not in p)
-        per[lab] = (tp, fp, fn, *prf(tp, fp, fn))
-        tp_all, fp_all, fn_all = tp_all + tp, fp_all + fp, fn_all + fn
-    support = [v for v in per.values() if v[0] + v[2] > 0]
-    macro = sum(v[5] for v in support) / len(support) if support else 0.0
-    return {
-        "per_label": per,
-        "micro": prf(tp_all, fp_all, fn_all),
-        "macro_f1": macro,
-        "counts": (tp_all, fp_all, fn_all),
-    }
+def score_pairs(pairs: list[tuple[str, set[str], set[str]]], labels) -> dict:
+    """:func:`castguard.metrics.score` of (name, gold, predicted) triples, labels in sorted order."""
+    return score([(gold, pred) for _, gold, pred in pairs], sorted(labels))
 
 
 def contract_eval(items, base: Path, verbose: bool):
@@ -103,14 +83,13 @@ def clause_eval(path: Path, verbose: bool):
 def print_table(title: str, res: dict) -> None:
     print(f"\n{title}")
     print(f"  {'label':<32} {'tp':>3} {'fp':>3} {'fn':>3}  {'P':>5} {'R':>5} {'F1':>5}")
-    for lab, (tp, fp, fn, p, r, f) in res["per_label"].items():
-        if tp + fp + fn:
-            print(f"  {lab:<32} {tp:>3} {fp:>3} {fn:>3}  {p:5.2f} {r:5.2f} {f:5.2f}")
-    p, r, f = res["micro"]
-    print(
-        f"  {'micro':<32} {res['counts'][0]:>3} {res['counts'][1]:>3} {res['counts'][2]:>3}  {p:5.2f} {r:5.2f} {f:5.2f}"
-    )
-    print(f"  {'macro F1':<32} {'':>11}  {'':>5} {'':>5} {res['macro_f1']:5.2f}")
+    for lab, v in res["per_label"].items():
+        if v["tp"] + v["fp"] + v["fn"]:
+            print(f"  {lab:<32} {v['tp']:>3} {v['fp']:>3} {v['fn']:>3}  {v['p']:5.2f} {v['r']:5.2f} {v['f']:5.2f}")
+    tp, fp, fn = (sum(v[k] for v in res["per_label"].values()) for k in ("tp", "fp", "fn"))
+    m = res["micro"]
+    print(f"  {'micro':<32} {tp:>3} {fp:>3} {fn:>3}  {m['p']:5.2f} {m['r']:5.2f} {m['f']:5.2f}")
+    print(f"  {'macro F1':<32} {'':>11}  {'':>5} {'':>5} {res['macro']['f']:5.2f}")
 
 
 def main(argv=None) -> int:
@@ -123,26 +102,26 @@ def main(argv=None) -> int:
     gold = json.loads((ROOT / "data" / "corpus_gold.json").read_text())
     if args.corpus.exists():
         pairs, ok, n = contract_eval(gold["contracts"], args.corpus, args.verbose)
-        print_table(f"Real corpus, contract level ({n} contracts, scope correct {ok}/{n})", score_sets(pairs, all_gaps))
+        print_table(f"Real corpus, contract level ({n} contracts, scope correct {ok}/{n})", score_pairs(pairs, all_gaps))
     else:
         print(f"(corpus folder {args.corpus} not found; skipping the real-contract set)")
 
     samples = json.loads((ROOT / "sample_contracts" / "EXPECTED.json").read_text())
     pairs, ok, n = contract_eval(samples, ROOT / "sample_contracts", args.verbose)
     print_table(
-        f"Sample contracts, contract level ({n} contracts, scope correct {ok}/{n})", score_sets(pairs, all_gaps)
+        f"Sample contracts, contract level ({n} contracts, scope correct {ok}/{n})", score_pairs(pairs, all_gaps)
     )
 
     heldout = json.loads((ROOT / "benchmarks" / "heldout" / "GOLD.json").read_text())
     pairs, ok, n = contract_eval(heldout["contracts"], ROOT / "benchmarks" / "heldout", args.verbose)
     print_table(
         f"Held-out contracts, contract level ({n} contracts, scope correct {ok}/{n}; never used to tune the rules)",
-        score_sets(pairs, all_gaps),
+        score_pairs(pairs, all_gaps),
     )
 
     pairs, pok, pn = clause_eval(ROOT / "data" / "clause_cases.jsonl", args.verbose)
     print_table(
-        f"Clause cases ({len(pairs)} clauses; protections recognised {pok}/{pn})", score_sets(pairs, CLAUSE_KIND)
+        f"Clause cases ({len(pairs)} clauses; protections recognised {pok}/{pn})", score_pairs(pairs, CLAUSE_KIND)
     )
     return 0
 

@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 
 def _one(path: str) -> dict:
-    from castguard.classify.evaluation import keyword_contract
     from castguard.errors import CastguardError
+    from castguard.evaluate import keyword_contract
     from castguard.scan import scan
 
     try:

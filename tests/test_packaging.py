@@ -73,3 +73,33 @@ def test_an_internal_error_is_a_bug_exit_3_with_its_traceback_in_a_file(tmp_path
     with open(path, encoding="utf-8") as fh:
         assert "Traceback" in fh.read()
     os.unlink(path)
+
+
+def test_the_html_templates_are_package_data_read_through_importlib_resources():
+    """The review report, the batch dashboard and the addendum page are templates inside the package: the wheel
+    must carry them (pyproject's package-data), and every file a template names must be there."""
+    import re
+    from importlib import resources
+
+    from castguard.templating import html as templating_html
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "templating/html_templates/*" in project["tool"]["setuptools"]["package-data"]["castguard"]
+    folder = resources.files("castguard.templating").joinpath(templating_html.FOLDER)
+    names = {p.name for p in folder.iterdir()}
+    assert {"review.html.j2", "dashboard.html.j2", "addendum.html.j2", "blocks.html.j2"} <= names
+    for name in names:
+        text = templating_html.source(name)
+        for used in re.findall(r'(?:file|include|from|import)[ (]+"([^"]+)"', text):
+            assert used in names, f"{name} uses {used}, which the package does not carry"
+
+
+def test_a_missing_html_template_is_an_error_not_a_fallback(monkeypatch):
+    from castguard.errors import TemplateError
+    from castguard.templating import html as templating_html
+
+    with pytest.raises(TemplateError, match="missing from the installed package; reinstall castguard"):
+        templating_html.render("no-such-page.html.j2")
+    monkeypatch.setattr(templating_html, "FOLDER", "not-there")
+    with pytest.raises(TemplateError, match="review.css is missing"):
+        templating_html.source("review.css")

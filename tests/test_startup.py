@@ -11,7 +11,7 @@ import sys
 import pytest
 from conftest import SAMPLES
 
-from castguard.scan import _peek_kind
+from castguard.ingest import peek_kind
 
 # runs `castguard scan FILE --format json` in a fresh interpreter, then reports what it imported
 _PROBE = """
@@ -37,7 +37,7 @@ class FailOnce(importlib.abc.MetaPathFinder):
             FailOnce.failed = True
             raise ImportError("simulated: a spaCy that needs more of spacy.cli")
 sys.meta_path.insert(0, FailOnce())
-from castguard.scan import import_spacy
+from castguard.segment.sentences import import_spacy
 import_spacy()
 import spacy
 nlp = spacy.blank("en")
@@ -105,19 +105,19 @@ def test_spacy_is_imported_the_ordinary_way_when_the_light_import_fails():
     ],
 )
 def test_readers_are_chosen_by_the_first_bytes_as_the_reader_will_choose(name, kind):
-    assert _peek_kind(SAMPLES / name) == kind
+    assert peek_kind(SAMPLES / name) == kind
 
 
 def test_readers_by_content_not_by_name_and_none_for_what_cannot_be_peeked_at(tmp_path):
     renamed = tmp_path / "really_a_pdf.txt"
     renamed.write_bytes((SAMPLES / "film_actor_harborlight.pdf").read_bytes())
-    assert _peek_kind(renamed) == "pdf"
-    assert _peek_kind(tmp_path / "missing.txt") is None
-    assert _peek_kind(tmp_path) is None  # a folder
+    assert peek_kind(renamed) == "pdf"
+    assert peek_kind(tmp_path / "missing.txt") is None
+    assert peek_kind(tmp_path) is None  # a folder
     if hasattr(os, "mkfifo"):
         fifo = tmp_path / "pipe.txt"
         os.mkfifo(fifo)
-        assert _peek_kind(fifo) is None  # answered at once: a pipe is never opened, so nothing blocks
+        assert peek_kind(fifo) is None  # answered at once: a pipe is never opened, so nothing blocks
 
 
 def test_a_small_file_is_read_without_a_buffer_the_size_of_the_limit(tmp_path):

@@ -10,8 +10,7 @@ The data flows document -> clauses -> findings -> report::
 Findings are facts for analysis, not legal advice.
 """
 
-__version__ = "0.1.0"
-
+from ._version import __version__  # noqa: E402
 from .errors import (  # noqa: E402
     CastguardError,
     EncryptedDocument,

@@ -15,16 +15,18 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from ._version import __version__
 from .errors import INTERNAL_ERROR, CastguardError, DiskFull, full_disk_error
+from .escape.terminal import visible
+from .limits import ENV, OPTION, Limits
+from .output import write_atomic as _write
+from .outputs import check_output_folder, resolve_format, to_pdf
 
 SEVERITIES = ("high", "medium", "low")
 
 
 def write_atomic(path: Path, text: str | bytes) -> None:
     """Write an output atomically (temporary file + rename), with errors a user can act on."""
-    from .output import write_atomic as _write
-
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
@@ -38,8 +40,6 @@ def write_atomic(path: Path, text: str | bytes) -> None:
 def _echo(message: str = "", *, err: bool = False, nl: bool = True, json: bool = False) -> None:
     """Everything castguard prints goes through here: controls and bidi marks from a contract or a file name
     are shown as escapes, never sent to the terminal (:mod:`castguard.escape.terminal`)."""
-    from .escape.terminal import visible
-
     click.echo(visible(message, json=json), err=err, nl=nl)
 
 
@@ -86,8 +86,6 @@ def _write_traceback(exc: BaseException) -> str:
 
 def _limit_options(f):
     """Global --max-* options: each sets its CASTGUARD_MAX_* variable, so worker processes inherit it."""
-    from .limits import ENV, OPTION, Limits
-
     defaults = Limits()
 
     def setter(name):
@@ -223,7 +221,6 @@ def scan(
       castguard scan deal.pdf -o review.pdf
       castguard scan deal.pdf --playbook union.toml
     """
-    from .outputs import resolve_format
     from .report import SEVERITY_ORDER, report_to_dict
     from .scan import scan as run_scan
 
@@ -284,7 +281,6 @@ def facts(contract: Path, fmt: str, output: Path | None, on_revisions: str, play
       castguard facts deal.docx --format json -o facts.json
     """
     from .facts import read_facts
-    from .outputs import resolve_format
     from .report.facts import facts_json, render_facts_table
 
     _refuse_overwrite(contract, output)
@@ -377,7 +373,6 @@ def draft(contract: Path, output: Path, fmt: str | None, **kw):
       castguard draft deal.pdf -o addendum.pdf --jurisdiction NY
     """
     from .draft.writers import render
-    from .outputs import resolve_format, to_pdf
 
     _refuse_overwrite(contract, output)
     fmt = resolve_format("draft", output, fmt)
@@ -446,7 +441,6 @@ def redline(
     """
     import datetime as _dt
 
-    from .outputs import resolve_format, to_pdf
     from .redline import DEFAULT_AUTHOR
     from .redline import redline as make_redline
 
@@ -525,8 +519,6 @@ class _Progress:
         if self.tty:
             width = 24
             filled = int(width * done / total) if total else width
-            from .escape.terminal import visible
-
             self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {visible(line)}   ")
             if done == total:
                 self.stream.write("\n")
@@ -623,8 +615,6 @@ def batch(paths, outdir, jobs, executor, scheduler, resume, wait, time_limit, me
         return
     if not paths or outdir is None:
         raise click.UsageError("give the contracts (files, folders or .zip) and -o OUTDIR; or --summary OUTDIR")
-    from .outputs import check_output_folder
-
     check_output_folder("batch", outdir)
     book = _playbook(playbook_file)
     try:
@@ -799,8 +789,7 @@ def evaluate(data: Path | None, folds: int, fmt: str | None, output: Path | None
       castguard evaluate
       castguard evaluate --folds 5 -o metrics.json
     """
-    from .classify.evaluation import evaluate_all, render_evaluation
-    from .outputs import resolve_format
+    from .evaluate import evaluate_all, render_evaluation
 
     fmt = resolve_format("evaluate", output, fmt)
     data = data or _project_path("data", "clauses.jsonl")

@@ -17,11 +17,16 @@ batch's worker processes because they inherit the environment. Exceeding a limit
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import threading
 from dataclasses import dataclass, fields
 from typing import Any
 
-__all__ = ["ENV", "Limits", "current_limits"]
+from .errors import LimitExceeded
+
+__all__ = ["ENV", "Limits", "current_limits", "deadline"]
 
 ENV = {
     "file_mb": "CASTGUARD_MAX_FILE_MB",
@@ -63,3 +68,39 @@ def current_limits() -> Limits:
         if value > 0:
             values[f.name] = int(value) if f.type in ("int", int) else value
     return Limits(**values)
+
+
+@contextlib.contextmanager
+def deadline(seconds: float, source: str):
+    """Stop reading and analysing one contract after ``seconds`` (a PDF that makes the parser spin).
+
+    A real-time alarm, so it works only in the main thread on POSIX; elsewhere (a Dask worker thread) the
+    caller's own time limit applies.
+    """
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable or not seconds:
+        yield
+        return
+
+    fired = []
+
+    def too_slow() -> LimitExceeded:
+        return LimitExceeded(
+            f"reading and analysing took longer than the {seconds:g} s limit; the file may be hostile; raise it "
+            "with --max-seconds or CASTGUARD_MAX_SECONDS if the file is genuine",
+            path=source,
+        )
+
+    def expired(signum, frame):
+        fired.append(True)
+        raise too_slow()
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    if fired:  # the alarm's exception was swallowed by a library's own error handling: still too slow
+        raise too_slow()

@@ -15,7 +15,7 @@ produced ``norm[i]``, and ``origin[len(norm)] == len(text)``. The steps:
    Latin letters, or in words made only of look-alikes whose neighbouring words are Latin (or, on one side,
    absent): a Russian or Greek paragraph is left as it is.
 
-``scan_document`` uses :func:`normalised_document` and :func:`map_back`.
+``scan_document`` uses :func:`normalised_document`, and maps its report back with :func:`to_original`.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from dataclasses import replace
 
 from .lazyre import LazyPattern
 
-__all__ = ["map_back", "normalise", "normalised_document", "to_normalised", "to_original"]
+__all__ = ["normalise", "normalised_document", "to_normalised", "to_original"]
 
 # invisible characters: zero-width space / non-joiner / joiner, word joiner and the invisible operators,
 # ZERO WIDTH NO-BREAK SPACE (a BOM inside the text), Mongolian vowel separator, combining grapheme joiner, the
@@ -223,102 +223,3 @@ def normalised_document(doc):
     fwd = functools.partial(to_normalised, origin)
     blocks = tuple(replace(b, start=fwd(b.start), end=fwd(b.end)) for b in doc.blocks)
     return replace(doc, text=norm, blocks=blocks, page_starts=tuple(fwd(p) for p in doc.page_starts)), origin
-
-
-_CURLY = re.compile(r"“([^“”]*)”")
-
-
-class _Quotes:
-    """Quotation marks in explanations, kept only around words the original contains.
-
-    A quote is unquoted when it occurs in the normalised text but not in the original: it was taken from
-    what normalising made (a cue "train" where the document has "trаin" with a Cyrillic "а"). Other quotes
-    are left as scanning ordinary text leaves them. Cue words are quoted in lower case, so case is ignored,
-    and runs of whitespace compare as one space.
-    """
-
-    def __init__(self, original: str, norm: str, keep: frozenset[str]):
-        self.texts = {"original": original, "norm": norm}
-        self.folded: dict[str, str] = {}
-        self.keep = keep
-
-    def _in(self, which: str, q: str) -> bool:
-        if q in self.texts[which]:
-            return True
-        if which not in self.folded:
-            self.folded[which] = " ".join(self.texts[which].split()).lower()
-        return " ".join(q.removesuffix("…").split()).lower() in self.folded[which]  # "…": a clipped quote
-
-    def verbatim(self, q: str) -> bool:
-        return q in self.keep or self._in("original", q) or not self._in("norm", q)
-
-    def fix(self, explanation: str) -> str:
-        if "“" not in explanation:
-            return explanation
-        return _CURLY.sub(lambda m: m.group(0) if self.verbatim(m.group(1)) else m.group(1), explanation)
-
-
-def map_back(report, original, origin: Sequence[int]):
-    """``report`` (made from the normalised document) with every offset, quote and clause text taken from
-    ``original`` instead; quotation marks in explanations are kept only around words ``original`` contains."""
-    from .classify.gaps import _quote  # the same quoting the findings were made with
-    from .classify.taxonomy import GAPS
-
-    text = original.text
-    quotes = _Quotes(text, report.document.text, frozenset(g.title for g in GAPS.values()))
-
-    def span(start: int, end: int) -> tuple[int, int]:
-        return to_original(origin, start, end)
-
-    def evidence(e):
-        s, t = span(e.start, e.end)
-        quote, s, t = _quote(text, s, t)
-        return replace(e, quote=quote, start=s, end=t, page=original.page_at(s))
-
-    def clause(c):
-        s, t = span(c.start, c.end)
-        return replace(
-            c,
-            start=s,
-            end=t,
-            text=text[s:t],
-            page=original.page_at(s),
-            sentences=tuple(span(a, b) for a, b in c.sentences),
-            number=_verbatim_part(report.document.text, text, origin, c.number, c.start, c.end),
-            heading=_verbatim_part(report.document.text, text, origin, c.heading, c.start, c.end),
-        )
-
-    clauses = tuple(clause(c) for c in report.clauses)
-    findings = tuple(
-        replace(f, evidence=tuple(evidence(e) for e in f.evidence), explanation=quotes.fix(f.explanation))
-        for f in report.findings
-    )
-    protections = tuple(
-        replace(p, evidence=tuple(evidence(e) for e in p.evidence), explanation=quotes.fix(p.explanation))
-        for p in report.protections
-    )
-    from .facts import map_facts
-
-    return replace(
-        report,
-        document=original,
-        clauses=clauses,
-        facts=map_facts(report.facts, original, origin),
-        findings=findings,
-        protections=protections,
-        scope_evidence=span(*report.scope_evidence) if report.scope_evidence else report.scope_evidence,
-        scope_reason=quotes.fix(report.scope_reason),
-        document_type_reason=quotes.fix(report.document_type_reason),
-    )
-
-
-def _verbatim_part(norm: str, text: str, origin: Sequence[int], part: str | None, start: int, end: int) -> str | None:
-    """A clause's number or heading as the original prints it: found in the clause's normalised text and read
-    from the original at the same place (unchanged when it is not found there)."""
-    if not part:
-        return part
-    at = norm.find(part, start, max(end, start + len(part)))
-    if at < 0:
-        return part
-    s, t = to_original(origin, at, at + len(part))
-    return text[s:t]

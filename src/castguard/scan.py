@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
-import sys
-import threading
-import types
+import re
+from collections.abc import Sequence
 from dataclasses import replace
 
-from . import __version__
+from ._version import __version__
 from .classify import analyze
+from .classify.gaps import _quote  # the same quoting the findings were made with
+from .classify.model import CombinedDetector, default_model
+from .classify.taxonomy import GAPS
 from .errors import LimitExceeded
-from .ingest import read_document
-from .limits import current_limits
+from .facts import extract_facts, map_facts
+from .ingest import load_readers, read_document
+from .limits import current_limits, deadline
 from .model import Label, Report
-from .normalise import map_back, normalised_document
+from .normalise import normalised_document, to_original
+from .playbooks import default_playbook
 from .provenance import annotate
 from .segment import segment
-from .segment.sentences import parse
+from .segment.sentences import load_pipeline, parse
 
 __all__ = ["scan", "scan_document"]
 
@@ -27,15 +29,11 @@ __all__ = ["scan", "scan_document"]
 def default_detector():
     """The rules and the learned classifier beside them (the model ships inside the package; a missing model is
     an error, not a silent fall back to the rules alone)."""
-    from .classify.model import CombinedDetector, default_model
-
     return CombinedDetector(default_model())
 
 
 def scan_document(doc, *, detector=None, playbook=None) -> Report:
     """``playbook``: a :class:`castguard.playbooks.Playbook` (default: the built-in one)."""
-    from .playbooks import default_playbook
-
     detector = detector or default_detector()
     playbook = playbook or default_playbook()
     # detection reads Unicode-normalised text (hidden characters, look-alike letters); when that differs, the
@@ -52,8 +50,6 @@ def scan_document(doc, *, detector=None, playbook=None) -> Report:
         )
     analysed_doc, analysed, analysed_sdoc = _without_comments(doc, clauses, sdoc)
     analysis = analyze(analysed_doc, analysed, analysed_sdoc, detector=detector, playbook=playbook)
-    from .facts import extract_facts
-
     report = Report(
         document=doc,
         in_scope=analysis.scope.in_scope,
@@ -106,6 +102,13 @@ def _without_comments(doc, clauses, sdoc):
     return trimmed, tuple(kept), parse(text)
 
 
+def _load_readers(path: str | os.PathLike | None = None) -> None:
+    """Import what reading ``path`` will need (:func:`castguard.ingest.load_readers`) and build the spaCy
+    pipeline: a scan does its imports before its time limit starts, as an alarm must never interrupt one."""
+    load_readers(path)
+    load_pipeline()
+
+
 def scan(
     path: str | os.PathLike, *, source: str | None = None, detector=None, on_revisions: str = "accept", playbook=None
 ) -> Report:
@@ -123,121 +126,98 @@ def scan(
         )
 
 
-def _load_readers(path: str | os.PathLike | None = None) -> None:
-    """Import what reading ``path`` will need (all the readers without a path), and build the spaCy pipeline.
+# --------------------------------------------------------------------------- the report, mapped back to the original text
 
-    The readers are imported by the file's first bytes, as :func:`castguard.ingest.sniff_format` will decide:
-    a text contract does not pay for python-docx, lxml and pdfium. A file that cannot be peeked at gets all
-    of them (reading it will fail with its own error).
+
+_CURLY = re.compile(r"“([^“”]*)”")
+
+
+class _Quotes:
+    """Quotation marks in explanations, kept only around words the original contains.
+
+    A quote is unquoted when it occurs in the normalised text but not in the original: it was taken from
+    what normalising made (a cue "train" where the document has "trаin" with a Cyrillic "а"). Other quotes
+    are left as scanning ordinary text leaves them. Cue words are quoted in lower case, so case is ignored,
+    and runs of whitespace compare as one space.
     """
-    kind = _peek_kind(path) if path is not None else None
-    if kind in (None, "pdf"):
-        import pypdfium2  # noqa: F401
 
-        from .ingest import pdf as _pdf  # noqa: F401
-    if kind in (None, "docx"):
-        import docx  # noqa: F401
+    def __init__(self, original: str, norm: str, keep: frozenset[str]):
+        self.texts = {"original": original, "norm": norm}
+        self.folded: dict[str, str] = {}
+        self.keep = keep
 
-        from .ingest import docx as _docx  # noqa: F401
-    from .ingest import text as _text  # noqa: F401
+    def _in(self, which: str, q: str) -> bool:
+        if q in self.texts[which]:
+            return True
+        if which not in self.folded:
+            self.folded[which] = " ".join(self.texts[which].split()).lower()
+        return " ".join(q.removesuffix("…").split()).lower() in self.folded[which]  # "…": a clipped quote
 
-    import_spacy()
-    parse("")  # the spaCy pipeline and its lazily imported parts
+    def verbatim(self, q: str) -> bool:
+        return q in self.keep or self._in("original", q) or not self._in("norm", q)
 
-
-def import_spacy() -> None:
-    """Import spaCy without its command line.
-
-    ``import spacy`` imports the whole of ``spacy.cli`` for one name, ``spacy.info`` (and with it typer,
-    weasel, httpx, requests, rich, jinja2...): a fifth of the time of a ``castguard scan``, for nothing castguard
-    uses. Here spaCy's package is imported with a stand-in for ``spacy.cli.info``, whose ``info`` imports the
-    real one when it is called; the stand-ins are then removed, so a later ``import spacy.cli`` gets the real
-    package. Everything castguard uses (tokenizer, sentencizer, matchers) is spaCy's own and the same. Should a
-    spaCy version import more of ``spacy.cli`` than ``info``, the stand-in fails and spaCy is imported the
-    ordinary way.
-    """
-    if "spacy" in sys.modules:
-        return
-    cli = types.ModuleType("spacy.cli")
-    cli.__path__ = []  # a package with no submodules but the stand-in below
-    info = types.ModuleType("spacy.cli.info")
-    info.info = _spacy_info  # type: ignore[attr-defined]
-    stand_ins = {"spacy.cli": cli, "spacy.cli.info": info}
-    sys.modules.update(stand_ins)
-    try:
-        import spacy  # noqa: F401
-    except Exception:  # noqa: BLE001 - imported the ordinary way below, which raises a real error again
-        pass
-    finally:
-        for name, module in stand_ins.items():
-            if sys.modules.get(name) is module:
-                del sys.modules[name]
-        loaded = sys.modules.get("spacy")
-        if loaded is not None and getattr(loaded, "cli", None) is cli:
-            del loaded.cli
-    import spacy  # noqa: F401, F811
+    def fix(self, explanation: str) -> str:
+        if "“" not in explanation:
+            return explanation
+        return _CURLY.sub(lambda m: m.group(0) if self.verbatim(m.group(1)) else m.group(1), explanation)
 
 
-def _spacy_info(*args, **kwargs):
-    """``spacy.info``, imported when it is called."""
-    from spacy.cli.info import info
+def map_back(report, original, origin: Sequence[int]):
+    """``report`` (made from the normalised document) with every offset, quote and clause text taken from
+    ``original`` instead; quotation marks in explanations are kept only around words ``original`` contains."""
+    text = original.text
+    quotes = _Quotes(text, report.document.text, frozenset(g.title for g in GAPS.values()))
 
-    return info(*args, **kwargs)
+    def span(start: int, end: int) -> tuple[int, int]:
+        return to_original(origin, start, end)
 
+    def evidence(e):
+        s, t = span(e.start, e.end)
+        quote, s, t = _quote(text, s, t)
+        return replace(e, quote=quote, start=s, end=t, page=original.page_at(s))
 
-def _peek_kind(path: str | os.PathLike) -> str | None:
-    """'pdf', 'docx' or 'text' by the first 2 KB of a regular file (no blocking open of a pipe or device);
-    None when the file cannot be peeked at."""
-    import stat
-
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return None
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-        try:
-            head = os.read(fd, 2048)
-        finally:
-            os.close(fd)
-    except (OSError, ValueError):
-        return None
-    if b"%PDF-" in head[:1024]:
-        return "pdf"
-    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return "docx"
-    return "text"
-
-
-@contextlib.contextmanager
-def deadline(seconds: float, source: str):
-    """Stop reading and analysing one contract after ``seconds`` (a PDF that makes the parser spin).
-
-    A real-time alarm, so it works only in the main thread on POSIX; elsewhere (a Dask worker thread) the
-    caller's own time limit applies.
-    """
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable or not seconds:
-        yield
-        return
-
-    fired = []
-
-    def too_slow() -> LimitExceeded:
-        return LimitExceeded(
-            f"reading and analysing took longer than the {seconds:g} s limit; the file may be hostile; raise it "
-            "with --max-seconds or CASTGUARD_MAX_SECONDS if the file is genuine",
-            path=source,
+    def clause(c):
+        s, t = span(c.start, c.end)
+        return replace(
+            c,
+            start=s,
+            end=t,
+            text=text[s:t],
+            page=original.page_at(s),
+            sentences=tuple(span(a, b) for a, b in c.sentences),
+            number=_verbatim_part(report.document.text, text, origin, c.number, c.start, c.end),
+            heading=_verbatim_part(report.document.text, text, origin, c.heading, c.start, c.end),
         )
 
-    def expired(signum, frame):
-        fired.append(True)
-        raise too_slow()
+    clauses = tuple(clause(c) for c in report.clauses)
+    findings = tuple(
+        replace(f, evidence=tuple(evidence(e) for e in f.evidence), explanation=quotes.fix(f.explanation))
+        for f in report.findings
+    )
+    protections = tuple(
+        replace(p, evidence=tuple(evidence(e) for e in p.evidence), explanation=quotes.fix(p.explanation))
+        for p in report.protections
+    )
+    return replace(
+        report,
+        document=original,
+        clauses=clauses,
+        facts=map_facts(report.facts, original, origin),
+        findings=findings,
+        protections=protections,
+        scope_evidence=span(*report.scope_evidence) if report.scope_evidence else report.scope_evidence,
+        scope_reason=quotes.fix(report.scope_reason),
+        document_type_reason=quotes.fix(report.document_type_reason),
+    )
 
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-    if fired:  # the alarm's exception was swallowed by a library's own error handling: still too slow
-        raise too_slow()
+
+def _verbatim_part(norm: str, text: str, origin: Sequence[int], part: str | None, start: int, end: int) -> str | None:
+    """A clause's number or heading as the original prints it: found in the clause's normalised text and read
+    from the original at the same place (unchanged when it is not found there)."""
+    if not part:
+        return part
+    at = norm.find(part, start, max(end, start + len(part)))
+    if at < 0:
+        return part
+    s, t = to_original(origin, at, at + len(part))
+    return text[s:t]

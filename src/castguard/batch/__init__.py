@@ -23,13 +23,19 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import __version__
+from .._version import __version__
+from ..classify.model import default_model
 from ..errors import CastguardError
+from ..escape.spreadsheet import csv_cell
 from ..output import atomic_path, write_atomic
+from ..playbooks import default_playbook
+from ..scan import default_detector
 from .discover import Refused, Skipped, Source, discover
 from .executors import DEFAULT_MEMORY_MB, DEFAULT_TIME_LIMIT, DaskPool, LocalPool
 from .lock import FolderLock
 from .store import STORE_NAME, RunStore
+from .summary_html import render_dashboard
+from .summary_xlsx import write_xlsx
 
 __all__ = ["BatchResult", "model_version", "run_batch", "write_summaries"]
 
@@ -60,9 +66,6 @@ class BatchResult:
 def model_version(playbook=None) -> str:
     """What a report depends on: the tool, the detector and the training data of the model, and a playbook
     other than the default (a run with another playbook analyses every contract again)."""
-    from ..classify.model import default_model
-    from ..scan import default_detector
-
     model = default_model()
     data = (model.meta.get("training_data") or {}).get("sha256", "")[:12] if model else ""
     own = f"; playbook {playbook.name} {playbook.sha256[:12]}" if playbook is not None and not playbook.is_default else ""
@@ -123,8 +126,6 @@ def run_batch(
 
 def _run_locked(paths, outdir: Path, *, jobs, executor, scheduler, resume, time_limit, memory_mb, progress,
                 dask_client, playbook=None) -> BatchResult:  # fmt: skip
-    from ..playbooks import default_playbook
-
     book = playbook or default_playbook()
     send = None if book.is_default else book  # workers load the default themselves
     store_path = outdir / STORE_NAME
@@ -263,8 +264,6 @@ def _record(store: RunStore, outdir: Path, model: str, sha: str, name: str, outc
 
 def _cell(value) -> str:
     """A CSV cell a spreadsheet shows as text (:func:`castguard.escape.spreadsheet.csv_cell`)."""
-    from ..escape.spreadsheet import csv_cell
-
     return csv_cell(value)
 
 
@@ -310,9 +309,6 @@ def write_summaries(outdir: Path, *, store: RunStore | None = None) -> dict:
         }
         contracts = [_public(r) for r in store.contract_rows(model)]
         findings = list(store.finding_rows(model))
-        from .summary_html import render_dashboard
-        from .summary_xlsx import write_xlsx
-
         with atomic_path(outdir / "contracts.xlsx") as tmp:
             write_xlsx(tmp, contracts, findings, run)
         write_atomic(outdir / "index.html", render_dashboard(contracts, findings, run).encode("utf-8"))

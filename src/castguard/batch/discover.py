@@ -16,6 +16,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from ..errors import CastguardError
+from ..ingest import not_regular, read_bounded
+
 __all__ = ["DOCUMENT_EXTENSIONS", "Refused", "Skipped", "Source", "discover", "link_target_outside"]
 
 CONTRACT_EXTENSIONS = {".pdf", ".docx", ".txt", ".md", ".markdown", ".text"}
@@ -36,9 +39,6 @@ class Source:
 
     def read(self, limit: int = MAX_FILE_BYTES) -> bytes:
         if not self.member:
-            from ..errors import CastguardError
-            from ..ingest import read_bounded
-
             try:
                 return read_bounded(self.path, self.name, limit)
             except CastguardError as exc:
@@ -165,8 +165,6 @@ def _add_file(path: Path, display: str, out: list) -> None:
         out.append(Refused(display, f"cannot read the file ({exc.strerror})"))
         return
     if not stat.S_ISREG(mode):
-        from ..ingest import not_regular
-
         out.append(Refused(display, f"it is {not_regular(mode)}, not a regular file; not read"))
         return
     if path.suffix.lower() == ".zip":

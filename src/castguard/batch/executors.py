@@ -23,6 +23,11 @@ import threading
 import time
 from collections.abc import Iterable, Iterator
 
+from ..errors import CastguardError
+from ..report import evidence_notes, report_to_dict
+from ..report.html import render_html
+from ..scan import _load_readers, scan
+
 __all__ = ["DaskPool", "LocalPool", "analyse_bytes"]
 
 DEFAULT_TIME_LIMIT = 120.0
@@ -42,18 +47,12 @@ _OUT_OF_MEMORY = "needed more memory than one file may use (--memory-mb); the fi
 def analyse_bytes(name: str, data: bytes, suffix: str, playbook=None) -> dict:
     """Analyse one contract given as bytes; returns a plain, picklable result (never raises).
     ``playbook``: a :class:`castguard.playbooks.Playbook`, None for the default."""
-    from ..errors import CastguardError
-
     started = time.perf_counter()
     tmpdir = tempfile.mkdtemp(prefix="castguard-")
     path = os.path.join(tmpdir, "contract" + (suffix if suffix.startswith(".") and len(suffix) <= 10 else ""))
     try:
         with open(path, "wb") as fh:
             fh.write(data)
-        from ..report import evidence_notes, report_to_dict
-        from ..report.html import render_html
-        from ..scan import scan
-
         with _ANALYSIS_LOCK:
             report = scan(path, source=name, playbook=playbook)
         doc = report_to_dict(report)
@@ -161,8 +160,6 @@ def _worker_main(conn, memory_mb: int, playbook=None) -> None:  # pragma: no cov
         os.environ.setdefault(var, "1")  # one process per core already: no thread pools on top
     # load everything once, before the first file: the model, every reader (a scan imports only the one its file
     # needs), and what the first analysis imports lazily
-    from ..scan import _load_readers
-
     _load_readers()
     analyse_bytes("warm-up", _WARM_UP, ".txt", playbook)
     base = _address_space()
@@ -310,8 +307,6 @@ class DaskPool:
         self._client = client
 
     def _connect(self):
-        from ..errors import CastguardError
-
         if self._client is not None:
             return self._client, False
         try:

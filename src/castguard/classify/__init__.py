@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 from ..model import Clause, Document, Finding, Label, Protection
 from .doctype import DocumentType, decide_document_type
 from .gaps import build_findings, build_protections
+from .playbook_rules import apply_rules, finish_findings
 from .rules import ClauseHit, Concepts, Hit, RuleDetector, find_concepts
 from .scope import ScopeDecision, decide_scope
 from .taxonomy import GAPS, TAXONOMY_VERSION
@@ -78,8 +79,6 @@ def analyze(
         concepts = Concepts(concepts.hits + user_content_hits(doc.text))
     hits = detector.label(doc, clauses, concepts)
     if playbook is not None and playbook.rules:
-        from .playbook_rules import apply_rules
-
         hits = apply_rules(playbook, doc, clauses, concepts, hits)
     findings: tuple[Finding, ...] = ()
     protections: tuple[Protection, ...] = ()
@@ -92,8 +91,6 @@ def analyze(
         # does not reach the voice model): the checklist says which gaps they actually kept out
         protections = build_protections(doc, clauses, hits)
         if playbook is not None and playbook.rules:
-            from .playbook_rules import finish_findings
-
             findings = finish_findings(playbook, doc, concepts, findings)
     if playbook is not None and not all(g.enabled for g in playbook.gaps.values()):
         # a gap switched off is not part of this review: no finding, label or protection names it

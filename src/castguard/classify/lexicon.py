@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..playbooks import default_playbook
+from ..segment.sentences import pipeline
 
 if TYPE_CHECKING:
     from ..playbooks import Playbook
@@ -50,8 +51,6 @@ def matchers(playbook: Playbook | None = None) -> tuple[Any, Any]:
 
 def _build(book: Playbook) -> tuple[Any, Any]:
     from spacy.matcher import Matcher, PhraseMatcher
-
-    from ..segment.sentences import pipeline
 
     nlp = pipeline()
     phrase = PhraseMatcher(nlp.vocab, attr="LOWER")

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..model import Clause, Document, Finding
-from .rules import _HEADING, DETECTOR_ID, ClauseHit, Concepts, Hit, Sentence, polarity
+from .rules import _HEADING, DETECTOR_ID, HOLLOWED, ClauseHit, Concepts, Hit, Sentence, polarity
 
 if TYPE_CHECKING:
     from ..playbooks import Playbook, PlaybookRule
@@ -77,8 +77,6 @@ def apply_rules(
                 out.append(ClauseHit(clause.id, f"protective:{rule.gap}", SCORE, s.start, s.end, (cue,),
                                      "prohibited or conditioned on separate consent", DETECTOR_ID))  # fmt: skip
             else:
-                from .rules import HOLLOWED
-
                 note = HOLLOWED if pol == "hollow" else ""
                 out.append(ClauseHit(clause.id, rule.gap, SCORE, s.start, s.end, (cue,), note, DETECTOR_ID))
     return out

@@ -21,7 +21,16 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import CastguardError
+from ..ingest.text import read_text
+from ..metrics import score
+from ..model import Document
+from ..output import write_atomic
+from ..segment import segment
+from ..segment.sentences import parse
 from .features import analyze, build_vocabulary, idf_weights, transform_matrix
+from .gaps import build_findings
+from .model import MIN_PROBABILITY, ClauseModel
+from .rules import RuleDetector, find_concepts
 from .taxonomy import GAPS
 
 __all__ = ["KEYWORDS", "Example", "evaluate", "load_examples", "train"]
@@ -252,8 +261,6 @@ def train(data: Path, out_dir: Path) -> dict:
     import numpy as np
     from threadpoolctl import threadpool_limits
 
-    from ..output import write_atomic
-
     examples = load_examples(data)
     with threadpool_limits(limits=1):  # one BLAS thread: the same sums in the same order, the same bytes
         art = fit(examples)
@@ -289,28 +296,6 @@ def train(data: Path, out_dir: Path) -> dict:
 # --------------------------------------------------------------------------- evaluation
 
 
-def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
-    p = tp / (tp + fp) if tp + fp else (1.0 if not fn else 0.0)
-    r = tp / (tp + fn) if tp + fn else 1.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
-
-
-def score(pairs: list[tuple[set[str], set[str]]], labels: list[str]) -> dict:
-    """Per-label and averaged precision / recall / F1 for (gold, predicted) label sets."""
-    per = {}
-    TP = FP = FN = 0
-    for lab in labels:
-        tp = sum(1 for g, p in pairs if lab in g and lab in p)
-        fp = sum(1 for g, p in pairs if lab not in g and lab in p)
-        fn = sum(1 for g, p in pairs if lab in g and lab not in p)
-        per[lab] = {"tp": tp, "fp": fp, "fn": fn, "support": tp + fn, **dict(zip("prf", _prf(tp, fp, fn)))}
-        TP, FP, FN = TP + tp, FP + fp, FN + fn
-    supported = [v for v in per.values() if v["support"]]
-    micro = dict(zip("prf", _prf(TP, FP, FN)))
-    macro = {k: (sum(v[k] for v in supported) / len(supported) if supported else 0.0) for k in "prf"}
-    return {"per_label": per, "micro": micro, "macro": macro}
-
-
 def keyword_baseline(text: str) -> set[str]:
     low = text.lower()
     return {g for g, words in KEYWORDS.items() if any(w in low for w in words)}
@@ -318,12 +303,6 @@ def keyword_baseline(text: str) -> set[str]:
 
 def _as_contract(text: str):
     """One clause standing alone as a tiny document: (doc, clauses, concepts), ready for the rules."""
-    from ..ingest.text import read_text
-    from ..model import Document
-    from ..segment import segment
-    from ..segment.sentences import parse
-    from .rules import find_concepts
-
     fields = read_text(text.encode("utf-8"), "clause")
     doc = Document(source="clause", sha256="0" * 64, format="txt", text=fields["text"], blocks=fields["blocks"])
     sdoc = parse(doc.text)
@@ -338,8 +317,6 @@ def rule_hit_labels(text: str) -> set[str]:
 @lru_cache(maxsize=20000)
 def _rule_hit_labels(text: str) -> frozenset[str]:
     # the same clause is read again by every fold of an evaluation and by each training in one process
-    from .rules import RuleDetector
-
     doc, clauses, concepts = _as_contract(text)
     return frozenset(h.label for h in RuleDetector().label(doc, clauses, concepts))
 
@@ -348,9 +325,6 @@ def rules_labels(text: str) -> set[str]:
     """What the rules say about one clause standing alone, judged as part of an in-scope performer contract:
     the clause-kind gaps they would report (including the decision-rule consequences, e.g. an unspecified
     replica grant) and every protection they recognise."""
-    from .gaps import build_findings
-    from .rules import RuleDetector
-
     doc, clauses, concepts = _as_contract(text)
     hits = RuleDetector().label(doc, clauses, concepts)
     findings, protections = build_findings(doc, clauses, concepts, hits, RuleDetector.name)
@@ -365,8 +339,6 @@ def rules_labels(text: str) -> set[str]:
 def as_model(art: dict, model_id: str = MODEL_ID):
     """An in-memory artefact as the ClauseModel the scanner uses (same inference code)."""
     import numpy as np
-
-    from .model import ClauseModel
 
     return ClauseModel(
         id=model_id,
@@ -385,8 +357,6 @@ def as_model(art: dict, model_id: str = MODEL_ID):
 
 def combine(rules: set[str], model: dict[str, float], min_probability: float | None = None) -> set[str]:
     """The scanner's combination at clause level: rules stand; confident model labels fill what they left open."""
-    from .model import MIN_PROBABILITY
-
     floor = MIN_PROBABILITY if min_probability is None else min_probability
     spoken = {lab.split(":", 1)[-1] for lab in rules}
     return set(rules) | {lab for lab, p in model.items() if p >= floor and lab.split(":", 1)[-1] not in spoken}

@@ -16,6 +16,7 @@ from typing import Any
 from ..classify.taxonomy import GAPS, SEVERITY_ORDER
 from ..errors import DraftError
 from ..escape.terminal import strip_controls
+from ..facts.where import clause_where
 from ..model import Fact, Report
 from .deal import CONTRACT_FIELDS, Deal, contract_facts, load_deal, resolve_deal
 from .markup import parse_markdown, plain_text
@@ -99,8 +100,6 @@ _LABEL = {"agreement_title": "agreement", "agreement_date": "date"}
 
 def _where(report: Report, clause_id: str | None) -> str:
     """Where a clause is, in a reader's words: "clause 14 (Governing Law), p. 6", "the opening, p. 1"."""
-    from ..report.facts import clause_where
-
     return clause_where(report.clauses, clause_id) or "the contract"
 
 

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 from ..errors import DealError
+from ..facts import jurisdiction_for
 
 __all__ = ["JURISDICTIONS", "REQUIRED", "Deal", "Fees", "contract_facts", "load_deal", "resolve_deal"]
 
@@ -212,8 +213,6 @@ def contract_facts(facts) -> dict:
     """The deal values the contract states, from its facts (:mod:`castguard.facts`): the governing law's code
     becomes the jurisdiction of the template set (CA/NY/IL/TN as they are, another US state US, UK, an EU
     state EU, anything else OTHER)."""
-    from ..facts import jurisdiction_for
-
     by_name = {f.name: f for f in facts}
     out: dict = {}
     for field_name, fact_name in CONTRACT_FIELDS.items():

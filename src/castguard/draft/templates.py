@@ -5,10 +5,9 @@ as ``templates/README.md`` describes. :func:`load_templates` checks the whole se
 every remedy id of the taxonomy has a template defining the ``section`` and ``carve_out`` blocks, the frame
 exists, every template parses, and the jurisdiction table has every code and key.
 
-Rendering uses :class:`jinja2.sandbox.ImmutableSandboxedEnvironment` with ``StrictUndefined``: templates see
-plain data only, cannot reach Python internals, cannot mutate what they are given, and a misspelt name is
-an error rather than a blank. Every ``{{ expression }}`` is escaped for the Markdown the templates write
-(:func:`~castguard.draft.markup.md_escape`); only text castguard rendered itself passes through.
+Rendering uses the sandbox of :mod:`castguard.templating.sandbox` (``ImmutableSandboxedEnvironment`` with
+``StrictUndefined``; every ``{{ expression }}`` escaped for Markdown, only text castguard rendered itself passes
+through). A playbook checks its own remedy templates there when it loads.
 """
 
 from __future__ import annotations
@@ -21,15 +20,15 @@ from typing import TYPE_CHECKING
 
 from ..classify.taxonomy import GAPS
 from ..errors import TemplateError
+from ..templating.sandbox import MAX_TEMPLATE_BYTES, REMEDY_BLOCKS, environment, passthrough
 from .deal import JURISDICTIONS
-from .markup import md_escape
 
 if TYPE_CHECKING:
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     from ..playbooks import Playbook
 
-__all__ = ["JURISDICTION_KEYS", "TemplateSet", "load_templates", "remedy_template_problem", "templates_dir"]
+__all__ = ["JURISDICTION_KEYS", "TemplateSet", "load_templates", "templates_dir"]
 
 FRAME = "addendum.md.j2"
 JURISDICTION_FILE = "jurisdictions.toml"
@@ -43,8 +42,6 @@ JURISDICTION_KEYS = (
     "data_law",
     "governing_law_clause",
 )
-REMEDY_BLOCKS = ("section", "carve_out")
-MAX_TEMPLATE_BYTES = 256 * 1024
 
 
 def templates_dir() -> Path:
@@ -61,20 +58,6 @@ def templates_dir() -> Path:
 
 def _remedy_ids() -> list[str]:
     return sorted({g.remedy for g in GAPS.values()})
-
-
-class _Passthrough(str):
-    """Text castguard rendered itself (a section body): written as is, not escaped again."""
-
-
-def _finalize(value):
-    if isinstance(value, _Passthrough):
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return md_escape(str(value))
 
 
 @dataclass
@@ -124,7 +107,7 @@ class TemplateSet:
 
     @staticmethod
     def passthrough(text: str) -> str:
-        return _Passthrough(text)
+        return passthrough(text)
 
 
 def _read_jurisdictions(folder: Path) -> dict[str, dict[str, str]]:
@@ -163,20 +146,6 @@ def load_templates(folder: str | Path | None = None, playbook: Playbook | None =
     return _with_playbook_templates(base, playbook)
 
 
-def _environment(loader):
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
-
-    return ImmutableSandboxedEnvironment(
-        loader=loader,
-        undefined=StrictUndefined,
-        autoescape=False,
-        finalize=_finalize,
-        keep_trailing_newline=True,
-        auto_reload=False,
-    )
-
-
 def _with_playbook_templates(base: TemplateSet, playbook: Playbook) -> TemplateSet:
     """``base`` plus the playbook's own remedy templates, as ``remedies/<name>.md.j2``."""
     from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
@@ -185,33 +154,8 @@ def _with_playbook_templates(base: TemplateSet, playbook: Playbook) -> TemplateS
     own = PrefixLoader({"remedies": ChoiceLoader([FileSystemLoader(str(f)) for f in sorted(folders)])})
     if base.env.loader is None:
         raise TemplateError("the built-in template set has no loader", path=str(base.path))
-    env = _environment(ChoiceLoader([base.env.loader, own]))
+    env = environment(ChoiceLoader([base.env.loader, own]))
     return TemplateSet(base.path, env, base.jurisdictions)
-
-
-def remedy_template_problem(folder: Path, name: str) -> str | None:
-    """What is wrong with the remedy template ``name`` in ``folder`` (None: it is usable): it must exist inside
-    the folder, be UTF-8 Jinja2 that parses in the sandbox, and define the ``section`` and ``carve_out`` blocks."""
-    from jinja2 import FileSystemLoader, TemplateSyntaxError
-
-    path = folder / name
-    if not path.is_file():
-        return f"the template {path} does not exist (templates_dir is read relative to the playbook file)"
-    target = path.resolve()
-    if folder.resolve() not in target.parents:
-        return f"the template {path} is a link to a file outside the template folder; copy the file in"
-    if path.stat().st_size > MAX_TEMPLATE_BYTES:
-        return f"the template {path} is larger than {MAX_TEMPLATE_BYTES} bytes"
-    try:
-        template = _environment(FileSystemLoader(str(folder))).get_template(name)
-    except TemplateSyntaxError as exc:
-        return f"the template {path}, line {exc.lineno}: {exc.message}"
-    except UnicodeDecodeError:
-        return f"the template {path} is not UTF-8 text"
-    lacking = [b for b in REMEDY_BLOCKS if b not in template.blocks]
-    if lacking:
-        return f"the template {path} does not define the block(s) {', '.join(lacking)}; see templates/README.md"
-    return None
 
 
 @lru_cache(maxsize=1)
@@ -243,7 +187,7 @@ def _load_templates(folder: Path) -> TemplateSet:
     for n in names:
         if (folder / n).stat().st_size > MAX_TEMPLATE_BYTES:
             raise TemplateError(f"template {n} is larger than {MAX_TEMPLATE_BYTES} bytes", path=str(folder))
-    env = _environment(FileSystemLoader(str(folder)))  # the loader refuses names outside the folder ("../x")
+    env = environment(FileSystemLoader(str(folder)))  # the loader refuses names outside the folder ("../x")
     for n in names:
         try:
             template = env.get_template(n)

@@ -1,7 +1,8 @@
 """The addendum as Markdown, self-contained HTML, or a Word document.
 
 All three come from the same Markdown the templates wrote; HTML and Word walk the parsed blocks, so text is
-escaped once, by the writer of each format (:mod:`castguard.escape.html` for HTML; python-docx/lxml for WordprocessingML).
+escaped once, by the writer of each format (the HTML templates of :mod:`castguard.templating.html`, the same the
+review report uses; python-docx/lxml for WordprocessingML).
 The addendum goes to the other side of the deal: no format adds a tool name, a disclaimer or a footer note,
 and the Word document's properties carry only its title (none of python-docx's defaults).
 """
@@ -10,13 +11,13 @@ from __future__ import annotations
 
 import io
 
-from ..escape.html import text as escape_text
+from ..templating.html import render as html_template
 from .markup import Block, Run, parse_markdown
 
 __all__ = [
     "FORMATS",
     "add_blocks_to_docx",
-    "blocks_to_html",
+    "html_blocks",
     "clear_properties",
     "render",
     "to_docx",
@@ -34,74 +35,28 @@ def to_markdown(markdown: str) -> bytes:
 # --------------------------------------------------------------------------- HTML
 
 
-def _html_runs(runs: tuple[Run, ...]) -> str:
-    out = []
-    for r in runs:
-        text = escape_text(r.text)
-        if r.italic:
-            text = f"<em>{text}</em>"
-        if r.bold:
-            text = f"<strong>{text}</strong>"
-        out.append(text)
-    return "".join(out)
-
-
-_CSS = """
-body{font:16px/1.55 Georgia,'Times New Roman',serif;color:#1a1a1a;background:#fff;margin:0}
-main{max-width:46rem;margin:0 auto;padding:1.5rem}
-h1{font-size:1.6rem;line-height:1.25}h2{font-size:1.2rem;margin-top:2rem;break-after:avoid}
-h3{font-size:1.05rem;break-after:avoid}
-blockquote{margin:1rem 0;padding:.5rem 1rem;border-left:4px solid #6b6b6b;background:#f4f4f4}
-table{border-collapse:collapse;width:100%;margin:1rem 0}td,th{border:1px solid #555;padding:.5rem;vertical-align:top;text-align:left}
-@media print{main{max-width:none;padding:0}table,blockquote{break-inside:avoid}}
-"""
-
-
-def blocks_to_html(markdown: str, *, heading_base: int = 1) -> str:
-    """The addendum Markdown as an HTML fragment; ``heading_base`` is the level its title (#) becomes."""
-    parts: list[str] = []
-    in_list = False
+def html_blocks(markdown: str, *, heading_base: int = 1) -> list[dict]:
+    """The addendum Markdown as the blocks ``blocks.html.j2`` writes: headings with their level (``heading_base``
+    is the level the title (#) becomes), paragraphs, quotes, rules, bullet runs gathered into lists, tables."""
+    items: list[dict] = []
     level = {"title": heading_base, "heading": heading_base + 1, "subheading": heading_base + 2}
     for b in parse_markdown(markdown):
-        if b.kind != "bullet" and in_list:
-            parts.append("</ul>")
-            in_list = False
         if b.kind in level:
-            n = min(level[b.kind], 6)
-            parts.append(f"<h{n}>{_html_runs(b.runs)}</h{n}>")
-        elif b.kind == "paragraph":
-            parts.append(f"<p>{_html_runs(b.runs)}</p>")
-        elif b.kind == "quote":
-            parts.append(f"<blockquote><p>{_html_runs(b.runs)}</p></blockquote>")
+            items.append({"kind": "heading", "level": min(level[b.kind], 6), "runs": b.runs})
         elif b.kind == "bullet":
-            if not in_list:
-                parts.append("<ul>")
-                in_list = True
-            parts.append(f"<li>{_html_runs(b.runs)}</li>")
-        elif b.kind == "rule":
-            parts.append("<hr>")
+            if not items or items[-1]["kind"] != "list":
+                items.append({"kind": "list", "entries": []})
+            items[-1]["entries"].append(b.runs)
         elif b.kind == "table":
             head, *rows = b.rows
-            parts.append("<table><thead><tr>" + "".join(f'<th scope="col">{_html_runs(c)}</th>' for c in head))
-            parts.append("</tr></thead><tbody>")
-            for row in rows:
-                parts.append("<tr>" + "".join(f"<td>{_html_runs(c)}</td>" for c in row) + "</tr>")
-            parts.append("</tbody></table>")
-    if in_list:
-        parts.append("</ul>")
-    return "\n".join(parts)
+            items.append({"kind": "table", "head": head, "rows": rows})
+        elif b.kind in ("paragraph", "quote", "rule"):
+            items.append({"kind": b.kind, "runs": b.runs})
+    return items
 
 
 def to_html(markdown: str, title: str) -> bytes:
-    parts = [blocks_to_html(markdown)]
-    doc = (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape_text(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
-        + "\n".join(parts)
-        + "\n</main>\n</body>\n</html>\n"
-    )
-    return doc.encode("utf-8")
+    return html_template("addendum.html.j2", title=title, items=html_blocks(markdown)).encode("utf-8")
 
 
 # --------------------------------------------------------------------------- Word

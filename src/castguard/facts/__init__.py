@@ -19,13 +19,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from ..ingest import load_readers, read_document
 from ..lazyre import LazyPattern
+from ..limits import current_limits, deadline
 from ..model import FACT_NAMES, Clause, Document, Fact
+from ..normalise import normalised_document, to_original
+from ..segment import segment
+from ..segment.sentences import load_pipeline
 from .dates import DATE, parse_date
 from .law import find_governing_law
 from .parties import PERFORMER_ROLES, find_parties
 from .places import jurisdiction_for
-from .text import title_case
+from .text import sentence_around, title_case
 
 __all__ = [
     "FACT_NAMES",
@@ -383,8 +388,6 @@ _PERSON_WORDS = re.compile(
 
 
 def _union(text: str, where: _Where) -> Fact | None:
-    from .text import sentence_around
-
     for m in _UNION_RE.finditer(text):
         s, e = sentence_around(text, m.start(), m.end())
         before = text[s : m.start()]
@@ -411,8 +414,6 @@ def _adult(text: str, where: _Where) -> Fact | None:
     m = _ADULT.search(text)
     if not m:
         return None
-    from .text import sentence_around
-
     s, e = sentence_around(text, m.start(), m.end())
     return where.fact("minor", False, s, e, 0.8)
 
@@ -457,8 +458,6 @@ def extract_facts(doc: Document, clauses: Sequence[Clause]) -> tuple[Fact, ...]:
 
 def map_facts(facts: Sequence[Fact], original: Document, origin) -> tuple[Fact, ...]:
     """Facts read from the normalised text, with offsets, pages and quotes taken from ``original``."""
-    from ..normalise import to_original
-
     out = []
     for f in facts:
         if f.start is None or f.end is None:
@@ -470,9 +469,6 @@ def map_facts(facts: Sequence[Fact], original: Document, origin) -> tuple[Fact, 
 
 
 def _read(doc: Document) -> tuple[tuple[Clause, ...], tuple[Fact, ...]]:
-    from ..normalise import normalised_document
-    from ..segment import segment
-
     ndoc, origin = normalised_document(doc)
     clauses = segment(ndoc)
     facts = extract_facts(ndoc, clauses)
@@ -497,11 +493,8 @@ class FactSheet:
 def read_facts(path, *, source: str | None = None, on_revisions: str = "accept") -> FactSheet:
     """Read one contract file and its deal facts (the same reading, limits and time limit as a scan, without
     the gap analysis). Raises CastguardError for unreadable input."""
-    from ..ingest import read_document
-    from ..limits import current_limits
-    from ..scan import _load_readers, deadline
-
-    _load_readers(path)
+    load_readers(path)  # imports happen outside the deadline, as in a scan
+    load_pipeline()
     with deadline(current_limits().seconds, source or str(path)):
         doc = read_document(path, source=source, on_revisions=on_revisions)
         clauses, facts = _read(doc)

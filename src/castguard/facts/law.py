@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .places import adjective_code, place_code, place_pattern
+from .places import US_STATES, adjective_code, place_code, place_pattern
 from .text import sentence_around
 
 __all__ = ["LawFinding", "find_governing_law"]
@@ -107,8 +107,6 @@ _US_STATE_CODES = None
 
 def _state_after(text: str, pos: int, end: int):
     """ "the laws of the United States and the State of Florida": the state named after the United States."""
-    from .places import US_STATES
-
     global _US_STATE_CODES
     if _US_STATE_CODES is None:
         _US_STATE_CODES = set(US_STATES.values())

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .places import place_code
 from .text import clean, title_case
 
 __all__ = ["Party", "PartyFacts", "find_parties"]
@@ -230,8 +231,6 @@ def valid_name(name: str) -> bool:
         low,
     ):
         return False  # "1.1 The Company", "Exhibit 1.1", "By Downloading ...", "Party A", a web address
-    from .places import place_code
-
     if place_code(name):
         return False  # "England and Wales", "Wales": a place, not a party
     if re.search(

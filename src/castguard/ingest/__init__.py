@@ -18,7 +18,7 @@ from ..errors import EncryptedDocument, InputError, LimitExceeded, UnsupportedFo
 from ..limits import current_limits
 from ..model import Document
 
-__all__ = ["SUPPORTED_EXTENSIONS", "read_bounded", "read_document", "sniff_format"]
+__all__ = ["SUPPORTED_EXTENSIONS", "load_readers", "peek_kind", "read_bounded", "read_document", "sniff_format"]
 
 SUPPORTED_EXTENSIONS = (".pdf", ".docx", ".txt", ".md", ".markdown", ".text")
 
@@ -264,3 +264,42 @@ def read_document(path: str | os.PathLike, *, source: str | None = None, on_revi
         warnings=tuple(warnings) + tuple(doc_fields.get("warnings", ())),
         hidden=doc_fields.get("hidden", ()),
     )
+
+
+def load_readers(path: str | os.PathLike | None = None) -> None:
+    """Import the readers reading ``path`` will need (all of them without a path).
+
+    The readers are imported by the file's first bytes, as :func:`sniff_format` will decide: a text contract
+    does not pay for python-docx, lxml and pdfium. A file that cannot be peeked at gets all of them (reading
+    it will fail with its own error).
+    """
+    kind = peek_kind(path) if path is not None else None
+    if kind in (None, "pdf"):
+        import pypdfium2  # noqa: F401
+
+        from . import pdf as _pdf  # noqa: F401
+    if kind in (None, "docx"):
+        import docx  # noqa: F401
+
+        from . import docx as _docx  # noqa: F401
+    from . import text as _text  # noqa: F401
+
+
+def peek_kind(path: str | os.PathLike) -> str | None:
+    """'pdf', 'docx' or 'text' by the first 2 KB of a regular file (no blocking open of a pipe or device);
+    None when the file cannot be peeked at."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        try:
+            head = os.read(fd, 2048)
+        finally:
+            os.close(fd)
+    except (OSError, ValueError):
+        return None
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return "docx"
+    return "text"

@@ -24,7 +24,7 @@ import zlib
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
-from ..segment.numbering import int_to_roman
+from ..numerals import int_to_roman
 from ._assemble import Piece, assemble
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..errors import EncryptedDocument, GarbledText, InputError, NoTextLayer
+from ..errors import EncryptedDocument, GarbledText, InputError, LimitExceeded, NoTextLayer
 from ._assemble import Piece, assemble, normalise
 from .pdf_hidden import locate, page_hidden
 
@@ -133,8 +133,6 @@ def read_pdf(data: bytes, source: str, *, max_pages: int | None = None) -> dict:
         ) from None
     try:
         if max_pages is not None and len(pdf) > max_pages:
-            from ..errors import LimitExceeded
-
             raise LimitExceeded(
                 f"the PDF has {len(pdf)} pages, over the {max_pages}-page limit; raise it with --max-pages or "
                 "CASTGUARD_MAX_PAGES if the file is genuine",

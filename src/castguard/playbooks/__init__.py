@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PlaybookError
+from ..templating.sandbox import remedy_template_problem
 
 __all__ = [
     "DEFAULT_NAME",
@@ -657,8 +658,6 @@ def _phrase_regex(phrase: str) -> str:
 
 
 def _template_problem(folder: Path, remedy: str) -> str | None:
-    from ..draft.templates import remedy_template_problem
-
     return remedy_template_problem(folder, f"{remedy}.md.j2")
 
 

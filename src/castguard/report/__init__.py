@@ -12,6 +12,8 @@ from pathlib import Path
 
 from ..classify.taxonomy import GAPS, SEVERITY_ORDER, TAXONOMY_VERSION  # noqa: F401 (SEVERITY_ORDER re-exported)
 from ..model import Clause, Evidence, Report
+from ..playbooks import default_playbook
+from ..provenance import notice
 
 __all__ = [
     "DISCLAIMER",
@@ -122,8 +124,6 @@ def clause_ref(c: Clause) -> str:
 def evidence_notes(evidence: Sequence[Evidence]) -> list[tuple[Evidence, str]]:
     """``(evidence, sentence)`` for each piece of evidence that is hidden in the document or outside its body,
     the sentence every view prints beside it ("This clause is hidden in the document (white text).")."""
-    from ..provenance import notice
-
     return [(e, n) for e in evidence if (n := notice(e))]
 
 
@@ -196,8 +196,6 @@ def playbook_ref(report: Report) -> dict[str, str]:
     if report.playbook is not None:
         name, sha256 = report.playbook
         return {"name": name, "sha256": sha256}
-    from ..playbooks import default_playbook
-
     return default_playbook().ref()
 
 

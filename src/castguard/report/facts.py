@@ -5,18 +5,20 @@ heads the scan report's table, Markdown and HTML views. Each fact: its value, wh
 
 from __future__ import annotations
 
-import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .._version import __version__
+from ..facts import facts_to_dict
+from ..facts.where import opening_clauses, where_text
 from ..model import FACT_NAMES, Clause, Fact
+from . import DISCLAIMER
 
 __all__ = [
     "FACT_LABELS",
     "NOT_STATED",
     "FactRow",
-    "clause_where",
     "fact_rows",
     "facts_json",
     "facts_table_lines",
@@ -60,58 +62,11 @@ def _value_text(f: Fact) -> str:
     return value
 
 
-def where_text(clause: Clause | None, first: bool = False, clauses: Sequence[Clause] = ()) -> str:
-    """A clause as a reader finds it: "clause 14 (Governing Law), p. 6", "clause 8.1(a)", "the opening, p. 1"."""
-    if clause is None:
-        return ""
-    page = f", p. {clause.page}" if clause.page else ""
-    if first:
-        return f"the opening{page}"
-    number = (clause.number or "").strip().rstrip(".")
-    heading = " ".join((clause.heading or "").split()).rstrip(".:")
-    if number.startswith("(") and clause.parent:  # "(a)" of 8.1 is 8.1(a)
-        by_id = {c.id: c for c in clauses}
-        parent = by_id.get(clause.parent)
-        while parent is not None and number.startswith("("):
-            if parent.number:
-                number = parent.number.strip().rstrip(".") + number
-            parent = by_id.get(parent.parent) if parent.parent else None
-    if number and not re.match(r"[A-Za-z]{3,}", number):
-        number = f"clause {number}"  # "clause 14"; "Section 12.2" and "ARTICLE IV" say what they are
-    if number and heading:
-        return f"{number} ({heading}){page}"
-    if number:
-        return f"{number}{page}"
-    if heading:
-        return f"“{heading}”{page}"
-    return f"“{' '.join(clause.text.split()[:5])}…”{page}"
-
-
-_BODY_START = re.compile(r"(?:(?:ARTICLE|Article|SECTION|Section|Clause|CLAUSE)\s+)?(?:1|I|ONE)(?:\.0)?\.?$")
-
-
-def _opening(clauses: Sequence[Clause]) -> set[str]:
-    """The parts before the body's first clause ("1.", "ARTICLE I"): the title, the parties, the recitals."""
-    opening = set()
-    for c in clauses:
-        number = (c.number or "").strip()
-        if number and (_BODY_START.match(number) or not number.startswith("(") and not re.match(r"[A-Z]\.?$", number)):
-            break
-        opening.add(c.id)
-    return opening
-
-
-def clause_where(clauses: Sequence[Clause], clause_id: str | None) -> str:
-    """Where a clause is, in a reader's words ("" when unknown)."""
-    clause = next((c for c in clauses if c.id == clause_id), None)
-    return where_text(clause, clause_id in _opening(clauses), clauses) if clause else ""
-
-
 def fact_rows(facts: Sequence[Fact], clauses: Sequence[Clause]) -> list[FactRow]:
     """One row per fact name, in the schema's order; absent facts have an empty value."""
     by_name = {f.name: f for f in facts}
     by_id = {c.id: c for c in clauses}
-    opening = _opening(clauses)
+    opening = opening_clauses(clauses)
     rows = []
     for name in FACT_NAMES:
         f = by_name.get(name)
@@ -156,9 +111,6 @@ def render_facts_table(sheet, width: int | None = None) -> str:
     """``castguard facts`` for a person at a terminal: each fact, where the contract states it, its words."""
     import shutil
 
-    from .. import __version__
-    from . import DISCLAIMER
-
     width = width or min(120, max(72, shutil.get_terminal_size((100, 24)).columns))
     doc = sheet.document
     pages = f", {doc.pages} page(s)" if doc.pages else ""
@@ -174,10 +126,6 @@ def render_facts_table(sheet, width: int | None = None) -> str:
 
 def facts_json(sheet) -> dict:
     """``castguard facts --format json``: the document and its facts (the report schema's ``facts`` object)."""
-    from .. import __version__
-    from ..facts import facts_to_dict
-    from . import DISCLAIMER
-
     doc = sheet.document
     return {
         "tool": {"name": "castguard", "version": __version__},

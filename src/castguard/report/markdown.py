@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..classify.taxonomy import GAPS
+from ..escape.markdown import md_escape
 from ..model import Report
 from . import (
     DISCLAIMER,
@@ -14,6 +15,7 @@ from . import (
     severity_counts,
     summary_text,
 )
+from .facts import INTRO, NOT_STATED, fact_rows
 from .table import (
     HOLLOWED_NOTE,
     STATUS_LABEL,
@@ -28,23 +30,17 @@ def _cell(s: str) -> str:
     """Text taken from the contract (a quote, a clause heading) for a table cell: one line, ``|`` escaped,
     and whatever else could be markup there (:func:`castguard.escape.markdown.md_escape`). A cell is read on
     its own, so emphasis characters are escaped only when the text itself could pair them."""
-    from ..escape.markdown import md_escape
-
     return md_escape(s, table=True, line_start=False, isolated=True)
 
 
 def _line(s: str, *, line_start: bool = True) -> str:
     """Text from the contract or the file system that is alone on its line (or list item), at its start
     unless ``line_start`` is false."""
-    from ..escape.markdown import md_escape
-
     return md_escape(s, table=False, line_start=line_start, isolated=True)
 
 
 def _inline(s: str) -> str:
     """Text from the contract inside a line that has emphasis of castguard's own (``**Label:**``)."""
-    from ..escape.markdown import md_escape
-
     return md_escape(s, table=False, line_start=False, isolated=False)
 
 
@@ -127,8 +123,6 @@ def render_markdown(report: Report) -> str:
 
 def _facts(report: Report) -> list[str]:
     """The deal facts table that heads the report: each fact, where the contract states it, its words."""
-    from .facts import INTRO, NOT_STATED, fact_rows
-
     out = ["## Deal facts", "", _cell(INTRO), "", "| Fact | Value | Where | The contract's words |", "|---|---|---|---|"]
     for r in fact_rows(report.facts, report.clauses):
         if not r.value:

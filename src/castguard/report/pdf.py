@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from ..model import Report
+from ..outputs import to_pdf
 from .html import COLOUR, TINT, render_html
 
 __all__ = ["html_for_libreoffice", "render_pdf"]
@@ -112,6 +113,4 @@ def html_for_libreoffice(page: str) -> str:
 
 def render_pdf(report: Report, *, output=None) -> bytes:
     """The review report (the same content as ``--format html``) as PDF bytes, made by LibreOffice."""
-    from ..outputs import to_pdf
-
     return to_pdf(html_for_libreoffice(render_html(report)).encode("utf-8"), ".html", output=output)

@@ -8,6 +8,7 @@ import textwrap
 from ..classify.taxonomy import GAPS
 from ..model import Report
 from . import DISCLAIMER, clause_ref, evidence_notes, gap_checklist, risk_score, severity_counts, summary_text
+from .facts import fact_rows, facts_table_lines
 
 # shared with the Markdown and HTML views: plain words for the document type and the checklist status,
 # and a symbol that goes with every status word (never a symbol or a colour alone)
@@ -49,8 +50,6 @@ def render_table(report: Report, width: int | None = None) -> str:
     clauses = {c.id: c for c in report.clauses}
     counts = severity_counts(report)
     pages = f", {doc.pages} page(s)" if doc.pages else ""
-    from .facts import fact_rows, facts_table_lines
-
     lines = [
         f"castguard {report.tool_version} — {doc.source} ({doc.format}{pages}, {len(report.clauses)} clauses)",
         "Deal facts (as the contract states them; \"not stated\" when it does not state them clearly):",

@@ -12,8 +12,13 @@ import json
 import re
 from pathlib import Path
 
-from .taxonomy import GAPS
-from .train import CLAUSE_KIND, evaluate, score
+from .classify.model import CombinedDetector, default_model, models_dir
+from .classify.rules import RuleDetector
+from .classify.taxonomy import GAPS
+from .classify.train import CLAUSE_KIND, evaluate, keyword_baseline
+from .ingest import read_document
+from .metrics import score
+from .scan import scan
 
 __all__ = [
     "HIGH",
@@ -66,8 +71,6 @@ def real_sets(root: Path, corpus: Path | None = None) -> list[tuple[str, Path, l
 def keyword_contract(text: str) -> tuple[bool, set[str]]:
     """The plain keyword spotter at contract level: in scope when a likeness word occurs anywhere, and then
     every gap one of whose words occurs anywhere (no negation, no context)."""
-    from .train import keyword_baseline
-
     in_scope = bool(re.search(r"likeness|voice|photograph|\bimages?\b|\bvideos?\b|\brecordings?\b", text, re.I))
     return in_scope, (keyword_baseline(text) if in_scope else set())
 
@@ -79,11 +82,6 @@ def real_contract_eval(
     ``fold_models``, the fold model that never saw the document's clauses, so the figure is held out), the rules
     alone, and the keyword baseline. A gap labelled ``arguable`` counts neither for nor against a system;
     ``required`` gaps are the positives."""
-    from ..ingest import read_document
-    from ..scan import scan
-    from .model import CombinedDetector, default_model
-    from .rules import RuleDetector
-
     shipped = default_model()
     fold_models = fold_models or {}
     out = {}
@@ -130,10 +128,6 @@ def real_contract_eval(
 
 
 def _contract_eval(root: Path, fold_models: dict) -> dict:
-    from ..scan import scan
-    from .model import CombinedDetector, default_model
-    from .rules import RuleDetector
-
     shipped = default_model()
     out = {}
     for name, folder, items in contract_sets(root):
@@ -164,8 +158,6 @@ def _contract_eval(root: Path, fold_models: dict) -> dict:
 
 
 def evaluate_all(data: Path, *, folds: int = 5, contracts: bool = True, progress=None) -> dict:
-    from .model import models_dir
-
     fold_models: dict = {}
     result = {"clause_level": evaluate(data, folds=folds, progress=progress, fold_models=fold_models)}
     if contracts:
