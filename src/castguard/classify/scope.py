@@ -84,7 +84,7 @@ _NAMED_OWNER = re.compile(
 # a prohibition is not a grant: "nothing herein grants ... any right to use", "shall not use ... name"
 _PROHIBITS = re.compile(
     r"\bnothing (?:herein|in this)\b|\bno (?:rights?|licen[cs]es?)\b[^.;]{0,80}\b(?:grant|confer|give)|"
-    r"\b(?:shall|will|may) not\b[^.;]{0,60}\b(?:use|grant|licen[cs]e)\b|\bis not granted\b|\bare not granted\b",
+    r"\b(?:shall|will|may|does|do) not\b[^.;]{0,60}\b(?:use|grant|licen[cs]e)\b|\bis not granted\b|\bare not granted\b",
     re.I,
 )
 _UNLESS_APPROVED = re.compile(
