@@ -19,6 +19,13 @@ def _labels(report) -> set[str]:
 # (name, real clause text, labels that must be present, labels that must be absent)
 CASES = [
     (
+        "no_sublicence_is_a_protection",
+        # 49ers / Violin Memory stadium sponsorship, licence of marks
+        "Sponsor shall have no sub-license or pass-through rights.",
+        {"protective:assignment_sublicensing"},
+        {"assignment_sublicensing"},
+    ),
+    (
         "a_perpetual_licence_you_grant_is_unbounded",
         # Zoom terms of service: the licence of the users' Customer Content, defined elsewhere
         "You grant Zoom a perpetual, worldwide, non-exclusive, royalty-free, sublicensable, and transferable license "
