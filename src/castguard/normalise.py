@@ -261,7 +261,7 @@ class _Quotes:
 def map_back(report, original, origin: Sequence[int]):
     """``report`` (made from the normalised document) with every offset, quote and clause text taken from
     ``original`` instead; quotation marks in explanations are kept only around words ``original`` contains."""
-    from .classify.gaps import _quote  # the same quoting the findings were made with
+    from .classify.evidence import quote as _quote  # the same quoting the findings were made with
     from .classify.taxonomy import GAPS
 
     text = original.text

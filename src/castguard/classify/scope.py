@@ -24,10 +24,11 @@ import re
 from dataclasses import dataclass
 
 from ..model import Clause, Document
-from .rules import _DEFINITION_END, Concepts, Sentence
-from .rules import sentences_of as _sentences
+from .concepts import DEFINITION_END, Concepts
+from .sentences import Sentence
+from .sentences import sentences_of as _sentences
 
-__all__ = ["ScopeDecision", "decide_scope"]
+__all__ = ["STRONG", "ScopeDecision", "decide_scope"]
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class ScopeDecision:
     evidence: tuple[int, int] | None = None  # the sentence that decided it
 
 
-_STRONG = re.compile(
+STRONG = re.compile(
     r"likeness|voice|vocal|persona\b|autograph|biograph|biometric|facial|face\b|voiceprint|faceprint|mannerism|"
     r"physical (?:characteristics|features)|indicia|identifying characteristics|caricature|visage|timbre",
     re.I,
@@ -161,9 +162,9 @@ def _definition_owner(text: str, term: str) -> tuple[int, str] | None:
     if not d:
         return None
     body = text[d.end() : d.end() + 1200]
-    end = _DEFINITION_END.search(body)
+    end = DEFINITION_END.search(body)
     body = body[: end.start()] if end else body[:400]
-    for a in _STRONG.finditer(body):
+    for a in STRONG.finditer(body):
         after = body[a.end() : a.end() + 80]
         m = re.match(r"[^.;]{0,40}?\bof\s+(?:the\s+)?((?:[A-Z][\w&.'’-]*\s+){0,3}?" + r"(?:" + _ROLE_OWNER.pattern + r")|"
                      r"(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-zA-Z'’-]+)+)", after, re.I)
@@ -280,7 +281,7 @@ def decide_scope(
             continue
         if s.is_definition or _NO_GRANT.search(s.text) or not _GRANT_VERB.search(s.text):
             continue
-        strong = [h for h in s.get("PERSON_STRONG") if (h.defined or _STRONG.search(h.text))]
+        strong = [h for h in s.get("PERSON_STRONG") if (h.defined or STRONG.search(h.text))]
         strong = [h for h in strong if not re.search(r"voice (?:mail|over ip|processing|recognition|service)", s.text[h.start - s.start : h.end - s.start + 20], re.I)]
         weak = [h for h in s.get("PERSON_WEAK") if _WEAK.match(h.text)]
         if not strong and not weak:

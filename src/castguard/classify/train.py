@@ -226,8 +226,8 @@ def fit(examples: list[Example], *, inner_folds: int = 2, rule_labels: list[set[
 
 # the modules whose code decides the artefact's bytes (features, rule features, labels, training itself)
 CODE_FILES = (
-    "classify/train.py", "classify/features.py", "classify/rules.py", "classify/lexicon.py",
-    "classify/taxonomy.py", "segment/sentences.py",
+    "classify/train.py", "classify/features.py", "classify/concepts.py", "classify/sentences.py",
+    "classify/clause_rules.py", "classify/lexicon.py", "classify/taxonomy.py", "segment/sentences.py",
     "playbooks/default.toml",  # the lexicon and the gaps the rules read
 )  # fmt: skip
 
@@ -322,7 +322,7 @@ def _as_contract(text: str):
     from ..model import Document
     from ..segment import segment
     from ..segment.sentences import parse
-    from .rules import find_concepts
+    from .concepts import find_concepts
 
     fields = read_text(text.encode("utf-8"), "clause")
     doc = Document(source="clause", sha256="0" * 64, format="txt", text=fields["text"], blocks=fields["blocks"])
@@ -338,7 +338,7 @@ def rule_hit_labels(text: str) -> set[str]:
 @lru_cache(maxsize=20000)
 def _rule_hit_labels(text: str) -> frozenset[str]:
     # the same clause is read again by every fold of an evaluation and by each training in one process
-    from .rules import RuleDetector
+    from .clause_rules import RuleDetector
 
     doc, clauses, concepts = _as_contract(text)
     return frozenset(h.label for h in RuleDetector().label(doc, clauses, concepts))
@@ -348,12 +348,15 @@ def rules_labels(text: str) -> set[str]:
     """What the rules say about one clause standing alone, judged as part of an in-scope performer contract:
     the clause-kind gaps they would report (including the decision-rule consequences, e.g. an unspecified
     replica grant) and every protection they recognise."""
-    from .gaps import build_findings
-    from .rules import RuleDetector
+    from .clause_rules import RuleDetector
+    from .contract import build_findings
+    from .protections import read_contract
 
     doc, clauses, concepts = _as_contract(text)
     hits = RuleDetector().label(doc, clauses, concepts)
-    findings, protections = build_findings(doc, clauses, concepts, hits, RuleDetector.name)
+    facts = read_contract(doc, clauses, concepts, hits)
+    findings = build_findings(doc, clauses, concepts, hits, facts, RuleDetector.name)
+    protections = list(facts.protections)
     direct = {h.label for h in hits}
     gaps = {f.gap for f in findings if f.kind == "clause"}
     # "consent sits in the main agreement" needs the whole contract; a lone clause only shows it when it says so
