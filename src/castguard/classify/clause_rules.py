@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import Clause, Document
+from ..vocabulary import ASSIGNING_ROLES, REVERSION_ROLES, RIGHT_HOLDER_ROLES, alternation
 from .concepts import Concepts, Hit
 from .sentences import (
     BULLET,
@@ -48,7 +49,7 @@ class ClauseHit:
     detector: str = DETECTOR_ID  # which detector produced it
 
 _PERSON_RIGHT = re.compile(
-    r"\b(?:performer|artist|talent|model|athlete|influencer|actor|musician|vocalist|creator|participant|you|I)\s+"
+    r"\b(?:" + alternation(RIGHT_HOLDER_ROLES) + r"|you|I)\s+"
     r"(?:(?:may|shall have the right to|has the right to|is entitled to|can)\s+(?:at any time\s+)?"
     r"(?:revoke|withdraw|approve|object|refuse|decline|opt[- ]out|require|terminate|withhold|veto)|retains?\b)",
     re.I,
@@ -87,8 +88,7 @@ _USER_STOPS = re.compile(
 )
 _FEEDBACK = re.compile(r"\b(?:feedback|suggestions? (?:for|about|regarding)|ideas for improv\w*)\b", re.I)
 _REVERTS = re.compile(
-    r"\brevert\w*\b[^.;]{0,80}\bto\s+(?:the\s+)?(?:talent|performer|artist|athlete|player|licensor|celebrity|endorser|"
-    r"creator|you|him|her|[A-Z][\w&.'’\-]*)",
+    r"\brevert\w*\b[^.;]{0,80}\bto\s+(?:the\s+)?(?:" + alternation(REVERSION_ROLES) + r"|you|him|her|[A-Z][\w&.'’\-]*)",
 )
 
 
@@ -763,11 +763,13 @@ def _irrevocable(s: Sentence):
 
 
 _PERSON_ASSIGNS = re.compile(
-    r"\b(?:performer|artist|talent|model|player|athlete|influencer|actor|musician|vocalist|endorser|creator|"
-    r"participant|i|you|he|she)\s+(?:may|shall have the right to|can|hereby|irrevocably|hereby irrevocably)\s+(?:not\s+)?"
+    r"\b(?:" + alternation(ASSIGNING_ROLES) + r"|i|you|he|she)\s+(?:may|shall have the right to|can|hereby|irrevocably|hereby irrevocably)\s+(?:not\s+)?"
     r"(?:assigns?|transfers?)",
     re.I,
 )
+
+
+_PERSONS_RIGHTS = re.compile(r"(?:" + alternation(RIGHT_HOLDER_ROLES) + r")['’]s rights", re.I)
 
 
 def _assignment(s: Sentence):
@@ -861,12 +863,7 @@ def _assignment(s: Sentence):
             "affiliates",
         }
     ]
-    persons_rights = re.search(
-        r"(?:performer|artist|talent|model|athlete|influencer|actor|musician|vocalist|creator|"
-        r"participant)['’]s rights",
-        s.text,
-        re.I,
-    )
+    persons_rights = _PERSONS_RIGHTS.search(s.text)
     if (
         third
         and s.has("GRANT")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, fields
 from typing import NamedTuple
 
 from ..model import Clause, Document, Protection
+from ..vocabulary import APPROVING_ROLES, REVOKING_ROLES, alternation
 from .clause_rules import HOLLOWED, ClauseHit, deemed_window_is_short
 from .concepts import Concepts
 from .evidence import clause_ref, evidence_of
@@ -206,14 +207,8 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
                 f.protect(clause, s, "objectionable_depiction")
                 if s.has("REPLICA_STRONG", "AI", "SYNTHETIC"):
                     f.approval_covers_ai = True
-            elif not re.search(r"without\s+(?:\w+\s+){0,3}approv|waive", s.text, re.I) and re.search(
-                r"(?:performer|talent|artist|model|athlete|player|influencer|actor|musician|vocalist|"
-                r"endorser|his|her|their|your|my)['’]?s?\s+(?:\w+\s+){0,3}approv|approv\w*\s+(?:\w+\s+){0,3}by\s+(?:the\s+)?"
-                r"(?:performer|talent|artist|model|athlete|player|influencer|actor|musician|vocalist)|"
-                r"(?:performer|talent|artist|model|athlete|player|influencer|actor|musician|vocalist)\s+"
-                r"(?:shall|will|may)\s+have\s+(?:the\s+)?(?:right|opportunity)\s+to\s+(?:\w+\s+){0,3}approv",
-                s.text,
-                re.I,
+            elif not re.search(r"without\s+(?:\w+\s+){0,3}approv|waive", s.text, re.I) and _PERSON_APPROVES.search(
+                s.text
             ):
                 f.person_approval = True
                 f.protect(clause, s, "objectionable_depiction")
@@ -263,10 +258,20 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
 
 
 
+# the person's own approval right: "Talent's prior approval", "approved by the Performer", "Artist shall have the
+# right to approve"
+_PERSON_APPROVES = re.compile(
+    r"(?:" + alternation(APPROVING_ROLES) + r"|"
+    r"endorser|his|her|their|your|my)['’]?s?\s+(?:\w+\s+){0,3}approv|approv\w*\s+(?:\w+\s+){0,3}by\s+(?:the\s+)?"
+    r"(?:" + alternation(APPROVING_ROLES) + r")|"
+    r"(?:" + alternation(APPROVING_ROLES) + r")\s+"
+    r"(?:shall|will|may)\s+have\s+(?:the\s+)?(?:right|opportunity)\s+to\s+(?:\w+\s+){0,3}approv",
+    re.I,
+)
 # the revocation must be the person's: "you may withdraw your consent", "Performer may revoke"; a revocable licence
 # the company grants the user, or the company's right to suspend access, protects no one
 _PERSON_REVOKES = re.compile(
-    r"\b(?:you|performer|talent|artist|participant|creator|model|athlete|player|influencer|i|he|she|lab member)\b"
+    r"\b(?:you|" + alternation(REVOKING_ROLES) + r"|i|he|she|lab member)\b"
     r"[^.;]{0,50}\b(?:may|can|have the right to|has the right to|are entitled to|is entitled to|at any time)\b[^.;]{0,40}"
     r"\b(?:revoke|withdraw|opt[- ]out|cancel|suspend|terminate)|\b(?:consent|permission|authori[sz]ation|licen[cs]e)\b"
     r"[^.;]{0,40}\b(?:may|can) be (?:revoked|withdrawn|cancelled)|\brevocable (?:by|at the (?:option|request) of) "

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import Clause, Document
+from ..vocabulary import COMPANY_WORDS, alternation, owner_roles_pattern
 from .concepts import DEFINITION_END, Concepts
 from .sentences import Sentence
 from .sentences import sentences_of as _sentences
@@ -64,12 +65,7 @@ _GRANT_VERB = re.compile(
     re.I,
 )
 _MARKS = re.compile(r"trade ?marks?|service marks?|trade ?names?|\blogos?\b|\bmarks\b|domain names?|trade dress", re.I)
-_ROLE_OWNER = re.compile(
-    r"\b(?:performers?|artists?|talent|actors?|actress|athletes?|players?|drivers?|musicians?|vocalists?|singers?|"
-    r"dancers?|influencers?|creators?|endorsers?|celebrit(?:y|ies)|spokesperson|narrators?|hosts?|golfers?|"
-    r"coach|personality|participants?|contributors?|voice (?:actor|talent)|the undersigned)\b",
-    re.I,
-)
+_ROLE_OWNER = re.compile(r"\b(?:" + owner_roles_pattern() + r")\b", re.I)
 _PRONOUN_OWNER = re.compile(r"\b(?:his|her|his or her|her or his|my|me|I)\b")
 _NOT_THE_GRANT = re.compile(r"\bcease|\bterminat|\bexpir|\bretains?\b|\breserve", re.I)
 _YOU_OWNER = re.compile(r"\b(?:your|you|yourself)\b|\bof (?:the participant|this (?:study|session|interview))\b", re.I)
@@ -91,11 +87,7 @@ _PROHIBITS = re.compile(
 _UNLESS_APPROVED = re.compile(
     r"\b(?:unless|without|except (?:with|upon|as))\b[^.;]{0,80}\b(?:consent|approv\w*|permission|written acknowledgement)", re.I
 )
-_COMPANY_WORD = re.compile(
-    r"\b(?:inc|corp|corporation|company|llc|ltd|limited|co|group|holdings|bank|network|club|team|league|association|"
-    r"foundation|university|sponsor|licensee|licensor|client|distributor|franchisee|franchisor|manufacturer|supplier)\b",
-    re.I,
-)
+_COMPANY_WORD = re.compile(r"\b(?:" + alternation(COMPANY_WORDS) + r")\b", re.I)
 
 # terms of service: the users' own material
 _OWN_MEDIA = re.compile(

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Document
+from ..vocabulary import COMPANY_ROLES, alternation
 from .concepts import Concepts, Hit
 
 __all__ = [
@@ -95,8 +96,7 @@ def _between(text: str, a: int, b: int) -> str:
 # not a narrowing of its object ("any product other than the Products")
 _HOLLOWING = re.compile(
     r"purpose|improv|develop|research|internal|business|promot|market|commercial|analytic|any use|quality|"
-    r"as (?:\w+ ){0,2}(?:deems?|determines?|sees? fit|requires?)|(?:company|producer|studio|brand|label|licensee|agency|"
-    r"client|network|publisher) (?:may|shall be entitled)|to the extent|reasonably necessary|its (?:own )?(?:products|services)|"
+    r"as (?:\w+ ){0,2}(?:deems?|determines?|sees? fit|requires?)|(?:" + alternation(COMPANY_ROLES) + r") (?:may|shall be entitled)|to the extent|reasonably necessary|its (?:own )?(?:products|services)|"
     r"anonymi[sz]|aggregat|de-identif|derived|affiliates|licensees|partners|distributors|vendors"
 )
 

@@ -227,7 +227,7 @@ def fit(examples: list[Example], *, inner_folds: int = 2, rule_labels: list[set[
 # the modules whose code decides the artefact's bytes (features, rule features, labels, training itself)
 CODE_FILES = (
     "classify/train.py", "classify/features.py", "classify/concepts.py", "classify/sentences.py",
-    "classify/clause_rules.py", "classify/lexicon.py", "classify/taxonomy.py", "segment/sentences.py",
+    "classify/clause_rules.py", "classify/lexicon.py", "classify/taxonomy.py", "segment/sentences.py", "vocabulary.py",
     "playbooks/default.toml",  # the lexicon and the gaps the rules read
 )  # fmt: skip
 

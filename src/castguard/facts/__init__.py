@@ -21,9 +21,10 @@ from dataclasses import dataclass, replace
 
 from ..lazyre import LazyPattern
 from ..model import FACT_NAMES, Clause, Document, Fact
+from ..vocabulary import PERFORMER_ROLES
 from .dates import DATE, parse_date
 from .law import find_governing_law
-from .parties import PERFORMER_ROLES, find_parties
+from .parties import find_parties
 from .places import jurisdiction_for
 from .text import title_case
 
