@@ -71,7 +71,7 @@ def analyze(
         scope = decide_scope(doc, clauses, concepts, doctype.value)
     if doctype.value == "terms_of_service" and scope.in_scope:
         # in platform terms that are in scope, the users' own content is their performance (taxonomy v1.1)
-        concepts = Concepts(concepts.hits + user_content_hits(doc.text))
+        concepts = Concepts((*concepts.hits, *user_content_hits(doc.text)))
     hits = detector.label(doc, clauses, concepts)
     if playbook is not None and playbook.rules:
         from .playbook_rules import apply_rules

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from ..vocabulary import CORPORATE_SUFFIXES, DEFINED_PERSON_ROLES, NOT_A_PERSON, alternation
 from .lexicon import matchers
@@ -60,12 +61,17 @@ _DEFINED_TERM = re.compile(r"[\"“]([A-Z][A-Za-z0-9'’\- ]{1,48}?)[\"”]")
 _CORPORATE = re.compile(r"\b(?:" + alternation(CORPORATE_SUFFIXES) + r")\b\.?", re.I)
 
 
+@dataclass(frozen=True, init=False)
 class Concepts:
-    """All concept hits of one contract, sorted by position."""
+    """All concept hits of one contract, sorted by position (the seam from this step to every later one)."""
 
-    def __init__(self, hits: list[Hit]):
-        self.hits = sorted(hits, key=lambda h: (h.start, -h.end, h.concept, h.text))
-        self._starts = [h.start for h in self.hits]
+    hits: tuple[Hit, ...]
+    _starts: tuple[int, ...] = field(repr=False, compare=False)
+
+    def __init__(self, hits: Iterable[Hit]):
+        ordered = tuple(sorted(hits, key=lambda h: (h.start, -h.end, h.concept, h.text)))
+        object.__setattr__(self, "hits", ordered)
+        object.__setattr__(self, "_starts", tuple(h.start for h in ordered))
 
     def within(self, start: int, end: int) -> list[Hit]:
         i = bisect_left(self._starts, start)
