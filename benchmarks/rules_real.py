@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from castguard.classify.rules import RuleDetector  # noqa: E402
+from castguard.classify.clause_rules import RuleDetector  # noqa: E402
 from castguard.classify.taxonomy import GAPS  # noqa: E402
 from castguard.evaluate import real_sets  # noqa: E402
 from castguard.metrics import score  # noqa: E402

@@ -30,6 +30,7 @@ BASES = frozenset(
         "outputs",
         "provenance",
         "templating",
+        "vocabulary",
     }
 )
 # the stages in data-flow order; a part may import its own stage's other parts (no cycle) and earlier stages

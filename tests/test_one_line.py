@@ -221,18 +221,18 @@ def test_real_inline_headings_are_read_as_before():
 
 def test_suppression_and_features_unchanged_on_a_real_contract():
     """Rule suppression by bisection and the TF-IDF analyser's word counts equal the plain definitions."""
-    from castguard.classify import features, rules
+    from castguard.classify import concepts, features
     from castguard.segment.sentences import parse
 
     text = read_document(SOURCE).text
     sdoc = parse(text)
-    phrase, token = rules.matchers()
+    phrase, token = concepts.matchers()
     hits = [
-        rules.Hit(sdoc.vocab.strings[i], sdoc[s:e].start_char, sdoc[s:e].end_char, sdoc[s:e].text)
+        concepts.Hit(sdoc.vocab.strings[i], sdoc[s:e].start_char, sdoc[s:e].end_char, sdoc[s:e].text)
         for i, s, e in phrase(sdoc)
     ]
     hits += [
-        rules.Hit(sdoc.vocab.strings[i].split("#")[0], sdoc[s:e].start_char, sdoc[s:e].end_char, sdoc[s:e].text)
+        concepts.Hit(sdoc.vocab.strings[i].split("#")[0], sdoc[s:e].start_char, sdoc[s:e].end_char, sdoc[s:e].text)
         for i, s, e in token(sdoc)
     ]
     plain = [
@@ -240,12 +240,12 @@ def test_suppression_and_features_unchanged_on_a_real_contract():
         for h in hits
         if not any(
             b.start <= h.start and h.end <= b.end
-            for c in rules._SUPPRESSED_BY.get(h.concept, ())
+            for c in concepts._SUPPRESSED_BY.get(h.concept, ())
             for b in hits
             if b.concept == c
         )
     ]
-    assert rules._suppress(hits) == plain and len(plain) < len(hits)  # something was suppressed
+    assert concepts._suppress(hits) == plain and len(plain) < len(hits)  # something was suppressed
     assert features.analyze(text) == _analyze_counting_each_word(text)
 
 

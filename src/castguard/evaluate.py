@@ -12,8 +12,8 @@ import json
 import re
 from pathlib import Path
 
+from .classify.clause_rules import RuleDetector
 from .classify.model import CombinedDetector, default_model, models_dir
-from .classify.rules import RuleDetector
 from .classify.taxonomy import GAPS
 from .classify.train import CLAUSE_KIND, evaluate, keyword_baseline
 from .ingest import read_document

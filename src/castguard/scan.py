@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from ._version import __version__
 from .classify import analyze
-from .classify.gaps import _quote  # the same quoting the findings were made with
+from .classify.evidence import quote as _quote  # the same quoting the findings were made with
 from .classify.model import CombinedDetector, default_model
 from .classify.taxonomy import GAPS
 from .errors import LimitExceeded

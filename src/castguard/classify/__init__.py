@@ -7,8 +7,17 @@ put beside the rules (or replace them) without touching the rest::
         name: str
         def label(self, doc, clauses, concepts) -> list[ClauseHit]: ...
 
-``analyze`` decides scope first, runs the detector, and turns its clause labels
-into findings with the contract-level rules of the taxonomy.
+``analyze`` runs each step once, in the order the data goes; a later module may use an earlier one,
+never the reverse:
+
+1. :mod:`.concepts` -- ``find_concepts``: where each concept of the lexicon occurs (:class:`Concepts`);
+2. :mod:`.doctype`, :mod:`.scope` -- what kind of document it is, and whether it is in scope;
+3. :mod:`.clause_rules` -- ``detector.label``: clause labels (frozen :class:`ClauseHit`), read sentence by
+   sentence with :mod:`.sentences`; a playbook's own rules (:mod:`.playbook_rules`) add theirs;
+4. :mod:`.protections` -- ``read_contract``: what the whole contract protects and says (frozen
+   :class:`~.protections.ContractFacts`);
+5. :mod:`.contract` -- ``build_findings``: clause findings and contract-level gaps;
+6. :mod:`.protections` -- ``build_protections``: the report's protections, from every protective label.
 """
 
 from __future__ import annotations
@@ -18,10 +27,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from ..model import Clause, Document, Finding, Label, Protection
+from .clause_rules import ClauseHit, RuleDetector
+from .concepts import Concepts, Hit, find_concepts
+from .contract import build_findings
 from .doctype import DocumentType, decide_document_type
-from .gaps import build_findings, build_protections
 from .playbook_rules import apply_rules, finish_findings
-from .rules import ClauseHit, Concepts, Hit, RuleDetector, find_concepts
+from .protections import build_protections, read_contract
 from .scope import ScopeDecision, decide_scope
 from .taxonomy import GAPS, TAXONOMY_VERSION
 
@@ -76,17 +87,18 @@ def analyze(
         scope = decide_scope(doc, clauses, concepts, doctype.value)
     if doctype.value == "terms_of_service" and scope.in_scope:
         # in platform terms that are in scope, the users' own content is their performance (taxonomy v1.1)
-        concepts = Concepts(concepts.hits + user_content_hits(doc.text))
+        concepts = Concepts((*concepts.hits, *user_content_hits(doc.text)))
     hits = detector.label(doc, clauses, concepts)
     if playbook is not None and playbook.rules:
         hits = apply_rules(playbook, doc, clauses, concepts, hits)
     findings: tuple[Finding, ...] = ()
     protections: tuple[Protection, ...] = ()
     if scope.in_scope:
-        findings, contract_protections = build_findings(
-            doc, clauses, concepts, hits, RuleDetector.name, document_type=doctype.value, playbook=playbook
+        facts = read_contract(doc, clauses, concepts, hits)
+        findings = build_findings(
+            doc, clauses, concepts, hits, facts, RuleDetector.name, document_type=doctype.value, playbook=playbook
         )
-        hits = hits + contract_protections
+        hits = hits + list(facts.protections)
         # every protection is reported, also for a gap still raised elsewhere (an approval of photographs that
         # does not reach the voice model): the checklist says which gaps they actually kept out
         protections = build_protections(doc, clauses, hits)

@@ -2,7 +2,7 @@
 
 A concept is a family of wordings that mean the same thing to a reviewer
 ("in perpetuity", "forever", "for the full period of copyright"). The rules in
-``rules.py`` are written over concepts, not words, so a new paraphrase is one
+``clause_rules.py`` are written over concepts, not words, so a new paraphrase is one
 phrase in the default playbook (``castguard/playbooks/default.toml``, ``[concepts.*]``
 and ``[[token_patterns]]``), where the lexicon lives. Phrases are matched
 case-insensitively on spaCy tokens (PhraseMatcher on LOWER); token patterns cover

@@ -25,8 +25,10 @@ from typing import TYPE_CHECKING
 
 from ..errors import CastguardError
 from ..model import Clause, Document
+from .clause_rules import ClauseHit, RuleDetector
+from .concepts import Concepts
 from .features import transform_one
-from .rules import ClauseHit, Concepts, RuleDetector, Sentence
+from .sentences import Sentence
 
 if TYPE_CHECKING:
     import numpy as np

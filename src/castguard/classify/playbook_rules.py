@@ -14,7 +14,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..model import Clause, Document, Finding
-from .rules import _HEADING, DETECTOR_ID, HOLLOWED, ClauseHit, Concepts, Hit, Sentence, polarity
+from .clause_rules import DETECTOR_ID, HOLLOWED, ClauseHit
+from .concepts import Concepts, Hit
+from .sentences import HEADING, polarity, sentences_of
 
 if TYPE_CHECKING:
     from ..playbooks import Playbook, PlaybookRule
@@ -22,12 +24,6 @@ if TYPE_CHECKING:
 __all__ = ["apply_rules", "finish_findings"]
 
 SCORE = 0.8
-
-
-def _sentences(doc: Document, clauses: tuple[Clause, ...], concepts: Concepts):
-    for clause in clauses:
-        for s0, s1 in clause.sentences or ((clause.start, clause.end),):
-            yield clause, Sentence(s0, s1, doc.text[s0:s1], concepts.within(s0, s1))
 
 
 def _span_matches(rule: PlaybookRule, doc: Document, concepts: Concepts, start: int, end: int) -> bool:
@@ -56,8 +52,8 @@ def apply_rules(
         ]
     if not raising:
         return out
-    for clause, s in _sentences(doc, clauses, concepts):
-        if s.is_definition or s.is_pointer or _HEADING.match(s.text):
+    for clause, s in sentences_of(doc, clauses, concepts):
+        if s.is_definition or s.is_pointer or HEADING.match(s.text):
             continue
         for rule in raising:
             if rule.gap in whole:

@@ -24,10 +24,12 @@ import re
 from dataclasses import dataclass
 
 from ..model import Clause, Document
-from .rules import _DEFINITION_END, Concepts, Sentence
-from .rules import sentences_of as _sentences
+from ..vocabulary import COMPANY_WORDS, alternation, owner_roles_pattern
+from .concepts import DEFINITION_END, Concepts
+from .sentences import Sentence
+from .sentences import sentences_of as _sentences
 
-__all__ = ["ScopeDecision", "decide_scope"]
+__all__ = ["STRONG", "ScopeDecision", "decide_scope"]
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class ScopeDecision:
     evidence: tuple[int, int] | None = None  # the sentence that decided it
 
 
-_STRONG = re.compile(
+STRONG = re.compile(
     r"likeness|voice|vocal|persona\b|autograph|biograph|biometric|facial|face\b|voiceprint|faceprint|mannerism|"
     r"physical (?:characteristics|features)|indicia|identifying characteristics|caricature|visage|timbre",
     re.I,
@@ -63,12 +65,7 @@ _GRANT_VERB = re.compile(
     re.I,
 )
 _MARKS = re.compile(r"trade ?marks?|service marks?|trade ?names?|\blogos?\b|\bmarks\b|domain names?|trade dress", re.I)
-_ROLE_OWNER = re.compile(
-    r"\b(?:performers?|artists?|talent|actors?|actress|athletes?|players?|drivers?|musicians?|vocalists?|singers?|"
-    r"dancers?|influencers?|creators?|endorsers?|celebrit(?:y|ies)|spokesperson|narrators?|hosts?|golfers?|"
-    r"coach|personality|participants?|contributors?|voice (?:actor|talent)|the undersigned)\b",
-    re.I,
-)
+_ROLE_OWNER = re.compile(r"\b(?:" + owner_roles_pattern() + r")\b", re.I)
 _PRONOUN_OWNER = re.compile(r"\b(?:his|her|his or her|her or his|my|me|I)\b")
 _NOT_THE_GRANT = re.compile(r"\bcease|\bterminat|\bexpir|\bretains?\b|\breserve", re.I)
 _YOU_OWNER = re.compile(r"\b(?:your|you|yourself)\b|\bof (?:the participant|this (?:study|session|interview))\b", re.I)
@@ -90,11 +87,7 @@ _PROHIBITS = re.compile(
 _UNLESS_APPROVED = re.compile(
     r"\b(?:unless|without|except (?:with|upon|as))\b[^.;]{0,80}\b(?:consent|approv\w*|permission|written acknowledgement)", re.I
 )
-_COMPANY_WORD = re.compile(
-    r"\b(?:inc|corp|corporation|company|llc|ltd|limited|co|group|holdings|bank|network|club|team|league|association|"
-    r"foundation|university|sponsor|licensee|licensor|client|distributor|franchisee|franchisor|manufacturer|supplier)\b",
-    re.I,
-)
+_COMPANY_WORD = re.compile(r"\b(?:" + alternation(COMPANY_WORDS) + r")\b", re.I)
 
 # terms of service: the users' own material
 _OWN_MEDIA = re.compile(
@@ -161,9 +154,9 @@ def _definition_owner(text: str, term: str) -> tuple[int, str] | None:
     if not d:
         return None
     body = text[d.end() : d.end() + 1200]
-    end = _DEFINITION_END.search(body)
+    end = DEFINITION_END.search(body)
     body = body[: end.start()] if end else body[:400]
-    for a in _STRONG.finditer(body):
+    for a in STRONG.finditer(body):
         after = body[a.end() : a.end() + 80]
         m = re.match(r"[^.;]{0,40}?\bof\s+(?:the\s+)?((?:[A-Z][\w&.'’-]*\s+){0,3}?" + r"(?:" + _ROLE_OWNER.pattern + r")|"
                      r"(?:(?:Dr|Mr|Mrs|Ms|Prof)\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-zA-Z'’-]+)+)", after, re.I)
@@ -280,7 +273,7 @@ def decide_scope(
             continue
         if s.is_definition or _NO_GRANT.search(s.text) or not _GRANT_VERB.search(s.text):
             continue
-        strong = [h for h in s.get("PERSON_STRONG") if (h.defined or _STRONG.search(h.text))]
+        strong = [h for h in s.get("PERSON_STRONG") if (h.defined or STRONG.search(h.text))]
         strong = [h for h in strong if not re.search(r"voice (?:mail|over ip|processing|recognition|service)", s.text[h.start - s.start : h.end - s.start + 20], re.I)]
         weak = [h for h in s.get("PERSON_WEAK") if _WEAK.match(h.text)]
         if not strong and not weak:

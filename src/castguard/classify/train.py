@@ -27,10 +27,12 @@ from ..model import Document
 from ..output import write_atomic
 from ..segment import segment
 from ..segment.sentences import parse
+from .clause_rules import RuleDetector
+from .concepts import find_concepts
+from .contract import build_findings
 from .features import analyze, build_vocabulary, idf_weights, transform_matrix
-from .gaps import build_findings
 from .model import MIN_PROBABILITY, ClauseModel
-from .rules import RuleDetector, find_concepts
+from .protections import read_contract
 from .taxonomy import GAPS
 
 __all__ = ["KEYWORDS", "Example", "evaluate", "load_examples", "train"]
@@ -235,8 +237,8 @@ def fit(examples: list[Example], *, inner_folds: int = 2, rule_labels: list[set[
 
 # the modules whose code decides the artefact's bytes (features, rule features, labels, training itself)
 CODE_FILES = (
-    "classify/train.py", "classify/features.py", "classify/rules.py", "classify/lexicon.py",
-    "classify/taxonomy.py", "segment/sentences.py",
+    "classify/train.py", "classify/features.py", "classify/concepts.py", "classify/sentences.py",
+    "classify/clause_rules.py", "classify/lexicon.py", "classify/taxonomy.py", "segment/sentences.py", "vocabulary.py",
     "playbooks/default.toml",  # the lexicon and the gaps the rules read
 )  # fmt: skip
 
@@ -327,7 +329,9 @@ def rules_labels(text: str) -> set[str]:
     replica grant) and every protection they recognise."""
     doc, clauses, concepts = _as_contract(text)
     hits = RuleDetector().label(doc, clauses, concepts)
-    findings, protections = build_findings(doc, clauses, concepts, hits, RuleDetector.name)
+    facts = read_contract(doc, clauses, concepts, hits)
+    findings = build_findings(doc, clauses, concepts, hits, facts, RuleDetector.name)
+    protections = list(facts.protections)
     direct = {h.label for h in hits}
     gaps = {f.gap for f in findings if f.kind == "clause"}
     # "consent sits in the main agreement" needs the whole contract; a lone clause only shows it when it says so

@@ -26,9 +26,10 @@ from ..model import FACT_NAMES, Clause, Document, Fact
 from ..normalise import normalised_document, to_original
 from ..segment import segment
 from ..segment.sentences import load_pipeline
+from ..vocabulary import PERFORMER_ROLES
 from .dates import DATE, parse_date
 from .law import find_governing_law
-from .parties import PERFORMER_ROLES, find_parties
+from .parties import find_parties
 from .places import jurisdiction_for
 from .text import sentence_around, title_case
 

@@ -17,26 +17,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..vocabulary import CORPORATE_NAME_WORDS, GRANTEE_ROLES, GRANTOR_ROLES, GUARDIAN_ROLES, PERFORMER_ROLES
 from .places import place_code
 from .text import clean, title_case
 
 __all__ = ["Party", "PartyFacts", "find_parties"]
 
-PERFORMER_ROLES = {
-    "performer", "artist", "talent", "model", "athlete", "actor", "actress", "player", "vocalist", "musician",
-    "creator", "influencer", "host", "narrator", "participant", "presenter", "voice actor", "endorser", "celebrity",
-    "personality", "singer", "dancer", "comedian", "contributor", "subject", "releasor", "speaker", "guest",
-    "professional", "driver", "golfer", "coach", "spokesperson", "ambassador", "author", "composer", "writer",
-    "voice talent", "entertainer", "star", "instructor", "expert", "consultant", "pro", "artiste", "streamer",
-}  # fmt: skip
-GRANTEE_ROLES = {
-    "company", "studio", "producer", "brand", "client", "photographer", "publisher", "developer", "label",
-    "network", "station", "sponsor", "licensee", "employer", "production company", "advertiser", "manufacturer",
-    "distributor", "customer", "purchaser", "buyer", "broadcaster", "platform", "record company", "agency",
-    "promoter", "operator", "franchisee", "channel",
-}  # fmt: skip
-GRANTOR_ROLES = {"licensor", "team", "racing", "lender", "loan-out", "owner", "rights holder", "grantor", "vendor"}
-GUARDIAN_ROLES = {"guardian", "parent", "parent/guardian", "parents", "legal guardian", "parent or guardian"}
 _NOT_PARTY_TERMS = {
     "agreement", "effective date", "parties", "party", "term", "territory", "date", "amendment", "this agreement",
     "recitals", "exhibit", "schedule", "products", "product", "services", "website", "site", "network site",
@@ -55,29 +41,8 @@ _STREET = re.compile(
     r"Building|Bldg\.?|Apt\.?|Apartment|Unit|Flat|Room|Tower|Center|Centre|Park|Row|Crescent|Close|Mews|"
     r"Quay|Wharf|Yard|Hill|Bend|Commons)\b"
 )
-_CORPORATE_WORDS = (
-    r"Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|Co|Company|Cos|LP|L\.P|LLP|L\.L\.P|plc|PLC|S\.A|SA|AG|"
-    r"GmbH|B\.V|BV|N\.V|NV|S\.p\.A|SpA|Pty|K\.K|S\.L|S\.r\.l|SRL|S\.R\.L|SAS|SARL|A/S|Oy|Oyj|P\.C|PC|N\.A|KG|Pte|Bhd|"
-    r"Telnet|Telecom|Wireless|Mobile|Holdings|"
-    r"Group|Holdings?|Partners|Partnership|Associates|Enterprises?|Productions?|Pictures|Studios?|Records|"
-    r"Entertainment|Media|Interactive|Networks?|Agency|Association|University|College|Foundation|Trust|Funds?|"
-    r"Bank|Bancorp|Bancshares|Capital|Management|Services|Solutions|Systems|Technolog(?:y|ies)|Industries|"
-    r"International|Global|Worldwide|Racing|Sports|Team|Club|League|Motors?|Energy|Health|Healthcare|"
-    r"Pharmaceuticals?|Pharma|Labs?|Laboratories|Software|Communications|Marketing|Consulting|Ventures|Resources|"
-    r"Products|Brands|Foods?|Supply|Supplies|Distribution|Distributors?|Logistics|Airlines|Airways|Hotels?|Resorts|"
-    r"Restaurants?|Roadhouse|Stores?|Superstores|Outfitters|Beauty|Audio|Apparel|Seminars|Artists|Society|"
-    r"Institute|Council|Board|Authority|Department|Government|City|County|Commission|Register|Exchange|Hospital|"
-    r"Clinic|Church|School|Academy|Alliance|Federation|Guild|Cooperative|Publishing|Publishers|Press|Broadcasting|"
-    r"Radio|Television|Films?|Music|Games|Gaming|Digital|Online|Designs?|Works|Shoppe|Market|Markets|Realty|"
-    r"Properties|Insurance|Financial|Finance|Investments?|Securities|Advisors|Advisers|Electric|Power|Oil|Gas|"
-    r"Mining|Minerals|Chemicals|Biotech|Medical|Sciences|Research|Nutraceuticals|Nutrition|Wellness|Education|"
-    r"Athletics|Golf|Putter|Lubricants|Apps?|Labels?|Imports?|Exports?|Trading|Manufacturing|Industry|Automobile|"
-    r"Vehicles|Fermentation|Biotechnology|Therapeutics|Bioceuticals|Communications|Telecom|Wireless|Cable|"
-    r"Internet|Web|Net|Com|Dot|Outdoor|Franchise|Franchising|Fitness|Fashion|Cosmetics|Collective|Company's|"
-    r"Ministry|Office|Bureau|Agency|Estate|Estates|Family|Brothers|Bros|Sons|Commerce|Tech|Software|Data"
-)
-_CORPORATE = re.compile(rf"(?<![\w-])(?:{_CORPORATE_WORDS})\b\.?|\.com\b|\.net\b|\.org\b", re.I)
-_CORPORATE_CS = re.compile(rf"(?<![\w-])(?:{_CORPORATE_WORDS})\b\.?|\.com\b|\.net\b|\.org\b")
+_CORPORATE = re.compile(rf"(?<![\w-])(?:{CORPORATE_NAME_WORDS})\b\.?|\.com\b|\.net\b|\.org\b", re.I)
+_CORPORATE_CS = re.compile(rf"(?<![\w-])(?:{CORPORATE_NAME_WORDS})\b\.?|\.com\b|\.net\b|\.org\b")
 _SUFFIX_AFTER_COMMA = re.compile(
     r",\s*(?:Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|Co|Company|L\.?P|LLP|L\.L\.P|N\.?A|plc|"
     r"S\.?A|AG|GmbH|B\.?V|N\.?V|S\.?p\.?A|Pty|K\.?K|S\.?L|S\.?r\.?l|SE|AB|A/S|Oy|SAS|SARL|P\.?C|P\.?A|Jr|Sr|II|"

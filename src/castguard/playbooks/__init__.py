@@ -2,7 +2,8 @@
 
 The default playbook (``default.toml`` beside this module, shipped in the package) holds what the rules read:
 every gap's kind, severity, remedy template and the words the reports show, the phrase concepts and the spaCy
-token patterns. The Python rules (``classify/rules.py``, ``classify/gaps.py``) keep the logic; the data is here.
+token patterns. The Python rules (``classify/clause_rules.py``, ``protections.py``, ``contract.py``) keep the
+logic; the data is here.
 
 An organisation's playbook (``--playbook FILE``) overlays the default::
 

@@ -1,346 +1,38 @@
-"""Rule detector (``rules.v1``): explainable patterns over concepts, sentence by sentence.
+"""Step 2: label clauses. The rule detector (``rules.v1``): explainable patterns over concepts, sentence by sentence.
 
-How a clause gets a label:
+Each sentence is tested against one rule per clause-level gap. A rule names the concepts that must co-occur
+(e.g. a training verb + an AI term + the person's material) and the ``key`` concept that a negation must
+govern; :func:`~castguard.classify.sentences.polarity` turns a negated or separately-consented sentence into
+a *protection* (``protective:<gap>``), or notes a prohibition hollowed out by an exception.
 
-1. ``find_concepts`` runs spaCy's PhraseMatcher and Matcher once over the whole
-   contract and records where each concept (``lexicon.CONCEPTS``) occurs.
-   Defined terms are expanded: if “Talent Attributes” is defined as the
-   talent's name, likeness and voice, every later “Talent Attributes” counts as
-   likeness; a party described as "an individual" counts as the person.
-2. Each sentence is tested against one rule per clause-level gap. A rule names
-   the concepts that must co-occur (e.g. a training verb + an AI term + the
-   person's material) and the ``key`` concept that a negation must govern.
-3. Negation and carve-outs: a prohibition cue ("shall not", "in no event",
-   "No ... shall") before the key concept, with no ";" between, turns the
-   sentence into a *protection* (``protective:<gap>``) unless an exception
-   that does not ask for consent hollows it out ("except to improve
-   Company's products"). "Only with separate written consent" is protective too.
-
-The detector is deliberately small behind :class:`RuleDetector.label`, so a
-learned model can be put beside it (see ``classify.Detector``).
+The detector is deliberately small behind :class:`RuleDetector.label`, so a learned model can be put beside
+it (see ``classify.Detector``). Its output, a list of frozen :class:`ClauseHit`, is the seam to the next steps
+(:mod:`.protections`, :mod:`.contract`).
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..model import Clause, Document
-from .lexicon import matchers
+from ..vocabulary import ASSIGNING_ROLES, REVERSION_ROLES, RIGHT_HOLDER_ROLES, alternation
+from .concepts import Concepts, Hit
+from .sentences import (
+    BULLET,
+    HEADING,
+    PROHIBITING_LEAD,
+    RESERVES,
+    USER_DUTY,
+    Sentence,
+    lead_ins,
+    polarity,
+    prohibited_list_item,
+)
 
-__all__ = ["ClauseHit", "Concepts", "RuleDetector", "Sentence", "find_concepts"]
+__all__ = ["DETECTOR_ID", "HOLLOWED", "ClauseHit", "RuleDetector", "deemed_window_is_short"]
 
 DETECTOR_ID = "rules.v1"
-
-
-@dataclass(frozen=True)
-class Hit:
-    concept: str
-    start: int
-    end: int
-    text: str
-    defined: bool = False  # a defined term standing for the concept ("the Athlete Endorsement")
-
-
-# concepts whose hits are dropped where a longer, more specific concept covers them
-_SUPPRESSED_BY = {
-    "PERSON_STRONG": ("VOICE_TELECOM",),
-    "PERSON_WEAK": ("VOICE_TELECOM",),
-    "ROLE": ("VOICE_TELECOM",),  # "model number", "product model"
-    "REVOKE_OK": ("IRREVOCABLE",),
-    "PAY_SPECIFIC": ("NO_COMP",),
-    "APPROVAL": ("DEEMED",),
-    "NEG": ("NO_COMP", "IRREVOCABLE", "NOT_CONDITION", "SEPARATE_CONSENT", "WAIVE", "CONDITION"),
-    "TRAIN_WEAK": ("ALL_MEDIA",),
-    "TECH_OBJECT": ("ALL_MEDIA",),
-    "CONSENT_WORD": ("SEPARATE_CONSENT",),
-}
-
-_DEFINED_TERM = re.compile(r"[\"“]([A-Z][A-Za-z0-9'’\- ]{1,48}?)[\"”]")
-_DEFINITION_LEAD = re.compile(
-    r"[\"“][^\"”]{1,60}[\"”]\s+(?:(?:as\s+)?(?:used|stated|defined)\s+(?:herein|in this agreement)\s+)?"
-    r"(?:shall\s+)?(?:means?|refers?\s+to|has\s+the\s+meaning)\b",
-    re.I,
-)
-_CORPORATE = re.compile(
-    r"\b(?:inc|llc|l\.l\.c|corp|corporation|company|co|ltd|limited|plc|gmbh|lp|llp|partnership|association|university|bank|trust|club|group|holdings)\b\.?",
-    re.I,
-)
-
-
-class Concepts:
-    """All concept hits of one contract, sorted by position."""
-
-    def __init__(self, hits: list[Hit]):
-        self.hits = sorted(hits, key=lambda h: (h.start, -h.end, h.concept, h.text))
-        self._starts = [h.start for h in self.hits]
-
-    def within(self, start: int, end: int) -> list[Hit]:
-        i = bisect_left(self._starts, start)
-        out = []
-        while i < len(self.hits) and self.hits[i].start < end:
-            if self.hits[i].end <= end:
-                out.append(self.hits[i])
-            i += 1
-        return out
-
-
-def _suppress(hits: list[Hit]) -> list[Hit]:
-    """Drop each hit that lies inside a hit of a concept that blocks it (``_SUPPRESSED_BY``)."""
-    # per concept: its hits' starts in order and the furthest end reached by any hit starting there or before,
-    # so "some blocker starts at or before h and ends at or after it" is one bisection, not a scan of every
-    # blocker hit for every hit (quadratic in the length of a long contract)
-    reach: dict[str, tuple[list[int], list[int]]] = {}
-    for h in sorted(hits, key=lambda h: h.start):
-        starts, ends = reach.setdefault(h.concept, ([], []))
-        starts.append(h.start)
-        ends.append(max(h.end, ends[-1]) if ends else h.end)
-    out = []
-    for h in hits:
-        blocked = False
-        for c in _SUPPRESSED_BY.get(h.concept, ()):
-            if c in reach:
-                starts, ends = reach[c]
-                i = bisect_right(starts, h.start)
-                if i and ends[i - 1] >= h.end:
-                    blocked = True
-                    break
-        if not blocked:
-            out.append(h)
-    return out
-
-
-def _person_parties(text: str) -> set[str]:
-    """Defined names of parties who are natural persons: '... Joseph Theismann, an individual ... (“Theismann”)'."""
-    names = set()
-    head = text[:6000]
-    for m in re.finditer(r"\((?:[^()“\"]{0,40})?[\"“]([A-Z][A-Za-z'’\- ]{1,30})[\"”]\)", head):
-        before = head[max(0, m.start() - 220) : m.start()]
-        # only the text since the previous party definition belongs to this one
-        before = re.split(r"[\"”]\)", before)[-1]
-        if re.search(
-            r"\ban individual\b|\bindividually\b|\bp/k/a\b|\bprofessionally known as\b|\bf/s/o\b", before, re.I
-        ) and not _CORPORATE.search(before[-60:]):
-            names.add(m.group(1).strip())
-    # "Brett Ogle (hereinafter referred to as "Ogle")", "GENO AURIEMMA (“Auriemma”)": a surname defined as a party
-    for m in re.finditer(
-        r"\b([A-Z][a-zA-Z'’\-]+)\s+([A-Z][a-zA-Z'’\-]+)\b([^\"“”]{0,120}?)[\"“]([A-Z][A-Za-z'’\-]{1,30})[\"”]", head
-    ):
-        first, last, between, term = m.groups()
-        # a surname is never written in lower case; "Agreement", "Sponsor" or "Network" are
-        if (
-            term.lower() == last.lower()
-            and not _CORPORATE.search(between)
-            and not _CORPORATE.search(last)
-            and not re.search(r"\b" + re.escape(term.lower()) + r"\b", text)
-        ):
-            names.add(term)
-    # "Theismann's name, likeness and voice": whoever has a likeness or a voice is a person
-    for m in re.finditer(
-        r"\b([A-Z][A-Za-z\-]{2,30})['’]s\s+(?:(?:full\s+)?names?,?\s+(?:and\s+)?)?(?:likeness|voice|persona|autograph|biograph)",
-        text,
-    ):
-        if (
-            not _CORPORATE.search(m.group(1))
-            and not re.search(r"\b" + re.escape(m.group(1).lower()) + r"\b", text)
-            and m.group(1).lower()
-            not in {
-                "company",
-                "licensee",
-                "licensor",
-                "sponsor",
-                "client",
-                "brand",
-                "producer",
-                "studio",
-                "agency",
-                "network",
-                "team",
-                "league",
-                "the",
-                "its",
-            }
-        ):
-            names.add(m.group(1))
-    for m in re.finditer(r"[\"“]([A-Z][A-Za-z'’\-]{1,30})[\"”]", head):
-        term = m.group(1)
-        if term.lower() in {
-            "performer",
-            "artist",
-            "talent",
-            "model",
-            "athlete",
-            "player",
-            "influencer",
-            "creator",
-            "endorser",
-            "actor",
-            "vocalist",
-            "musician",
-            "narrator",
-            "celebrity",
-            "personality",
-            "participant",
-            "coach",
-            "golfer",
-            "spokesperson",
-            "host",
-            "dancer",
-            "singer",
-        }:
-            names.add(term)
-    return names
-
-
-_DEFINITION_END = re.compile(r"\.(?:[ \t]*\n|\s+(?=\d+(?:\.\d+)*\.?\s|\([a-z0-9]+\)\s|[A-Z][a-z]+\s))")
-
-
-def _defined_terms(text: str, hits: list[Hit]) -> dict[str, set[str]]:
-    """Defined terms whose definition carries a concept we care about -> those concepts."""
-    wanted = {"PERSON_STRONG", "REPLICA_STRONG", "AI"}
-    starts = sorted((h.start, h.concept) for h in hits if h.concept in wanted)
-    pos_list = [s for s, _ in starts]
-    out: dict[str, set[str]] = {}
-    for m in _DEFINED_TERM.finditer(text):
-        term = m.group(1).strip()
-        if len(term) < 3 or term.lower() in {"agreement", "effective date", "term", "territory", "company"}:
-            continue
-        after = text[m.end() : m.end() + 30]
-        after = text[m.end() : m.end() + 60]
-        if re.match(
-            r"\s+(?:(?:as\s+)?(?:used|stated|defined)\s+(?:herein|in this agreement)\s+)?(?:shall\s+)?"
-            r"(?:means?|refers?\s+to|include[s]?|shall\s+include)\b",
-            after,
-            re.I,
-        ):
-            # to the end of the definition's sentence: "... and (b) the name, image, and likeness of the T&B
-            # Personality. 1.9." ends 700 characters in
-            lo, hi = m.end(), min(len(text), m.end() + 400)
-            end_line = text.find(".\n", lo, hi)
-            hi = end_line if end_line > 0 else hi
-            end_sent = _DEFINITION_END.search(text, lo, min(len(text), lo + 1200))
-            hi = max(hi, end_sent.start()) if end_sent else hi
-        elif (
-            text[max(0, m.start() - 40) : m.start()].rstrip().endswith(("(", "collectively,", "collectively", "the"))
-            or "(" in text[max(0, m.start() - 25) : m.start()]
-        ):
-            lo, hi = max(0, m.start() - 300), m.start()
-            cut = max(
-                text.rfind(". ", lo, hi), text.rfind(".\n", lo, hi), text.rfind("”)", lo, hi), text.rfind('")', lo, hi)
-            )
-            lo = cut + 2 if cut >= 0 else lo
-        else:
-            continue
-        i = bisect_left(pos_list, lo)
-        found = set()
-        while i < len(pos_list) and pos_list[i] < hi:
-            found.add(starts[i][1])
-            i += 1
-        if found:
-            out.setdefault(term, set()).update(found)
-    return out
-
-
-_URL = re.compile(r"https?://[^\s)\]]+|\bwww\.[^\s)\]]+|\]\([^)\s]*\)")
-
-
-def _inside(spans: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
-    i = bisect_left(starts, pos + 1) - 1
-    return i >= 0 and spans[i][0] <= pos < spans[i][1]
-
-
-def find_concepts(text: str, sdoc, playbook=None) -> Concepts:
-    """Every concept hit of a contract, with the lexicon of ``playbook`` (default: the built-in one)."""
-    phrase, token = matchers(playbook)
-    vocab = sdoc.vocab
-    hits: list[Hit] = []
-    for match_id, s, e in phrase(sdoc):
-        span = sdoc[s:e]
-        hits.append(Hit(vocab.strings[match_id], span.start_char, span.end_char, span.text))
-    for match_id, s, e in token(sdoc):
-        span = sdoc[s:e]
-        hits.append(Hit(vocab.strings[match_id].split("#")[0], span.start_char, span.end_char, span.text))
-    hits = _suppress(hits)
-    # words inside a web address ("cdn-cgi/l/email-protection") are not the contract's words
-    urls = [(m.start(), m.end()) for m in _URL.finditer(text)]
-    if urls:
-        starts = [a for a, _ in urls]
-        hits = [h for h in hits if not _inside(urls, starts, h.start)]
-    extra: list[Hit] = []
-    done: set[tuple[str, str]] = set()
-    for _ in range(2):  # twice: “Materials” may be defined through “Athlete Endorsement”
-        for term, concepts in _defined_terms(text, hits + extra).items():
-            for c in sorted(concepts):
-                if (term, c) in done:
-                    continue
-                done.add((term, c))
-                # a term defined in capitals ("AURIEMMA IDENTIFICATION") is used in title case too
-                flags = re.I if term.isupper() else 0
-                for m in re.finditer(r"\b" + re.escape(term) + r"\b", text, flags):
-                    extra.append(Hit(c, m.start(), m.end(), m.group(0), defined=True))
-    for name in sorted(_person_parties(text)):
-        for m in re.finditer(r"\b" + re.escape(name) + r"(?:['’]s)?\b", text):
-            extra.append(Hit("ROLE", m.start(), m.end(), m.group(0)))
-            extra.append(Hit("PARTY_PERSON", m.start(), m.end(), m.group(0)))
-    return Concepts(hits + extra)
-
-
-@dataclass
-class Sentence:
-    start: int
-    end: int
-    text: str
-    hits: list[Hit]
-    by: dict[str, list[Hit]] = field(default_factory=dict)
-
-    def __post_init__(self):
-        for h in self.hits:
-            self.by.setdefault(h.concept, []).append(h)
-
-    def has(self, *concepts: str) -> bool:
-        return any(c in self.by for c in concepts)
-
-    def get(self, *concepts: str) -> list[Hit]:
-        return sorted((h for c in concepts for h in self.by.get(c, ())), key=lambda h: h.start)
-
-    def texts(self, *concepts: str, limit: int = 3) -> list[str]:
-        seen: list[str] = []
-        for h in self.get(*concepts):
-            t = h.text.lower()
-            if t not in seen:
-                seen.append(t)
-        return seen[:limit]
-
-    @property
-    def is_pointer(self) -> bool:
-        """'Any use of a Digital Replica is governed by the Rider.': refers elsewhere, grants nothing itself."""
-        return bool(
-            re.search(r"\bgoverned by\b|\bsubject to the terms of\b|\bas set (?:out|forth) in\b", self.text, re.I)
-        ) and not re.search(
-            r"\bmay\b|\bhereby\b|\bgrants?\b|\bshall have\b|\bright to\b|\bshall own\b|\bconsents?\b|"
-            r"\bagrees?\b|\bauthori[sz]",
-            self.text,
-            re.I,
-        )
-
-    @property
-    def is_definition(self) -> bool:
-        m = _DEFINITION_LEAD.search(self.text[:200])
-        # "By Sensitive Content, we mean any video that ...": a definition in the second person
-        return bool(m) or bool(re.match(r"\W*by [^,]{1,60}, we mean\b", self.text, re.I))
-
-    def person(self, strong_only: bool = False) -> bool:
-        if self.has("PERSON_STRONG"):
-            return True
-        return not strong_only and self.has("PERSON_WEAK", "RESULTS") and self.has("ROLE", "PARTY_PERSON")
-
-
-def sentences_of(doc: Document, clauses, concepts: Concepts):
-    """(clause, Sentence) for every sentence of every clause, with the concepts inside it."""
-    for clause in clauses:
-        for s0, s1 in clause.sentences or ((clause.start, clause.end),):
-            yield clause, Sentence(s0, s1, doc.text[s0:s1], concepts.within(s0, s1))
 
 
 @dataclass(frozen=True)
@@ -356,77 +48,8 @@ class ClauseHit:
     note: str = ""
     detector: str = DETECTOR_ID  # which detector produced it
 
-
-def _between(text: str, a: int, b: int) -> str:
-    return text[a:b] if a < b else ""
-
-
-# what an exception must open to hollow out a prohibition: a purpose or a free hand for the company,
-# not a narrowing of its object ("any product other than the Products")
-_HOLLOWING = re.compile(
-    r"purpose|improv|develop|research|internal|business|promot|market|commercial|analytic|any use|quality|"
-    r"as (?:\w+ ){0,2}(?:deems?|determines?|sees? fit|requires?)|(?:company|producer|studio|brand|label|licensee|agency|"
-    r"client|network|publisher) (?:may|shall be entitled)|to the extent|reasonably necessary|its (?:own )?(?:products|services)|"
-    r"anonymi[sz]|aggregat|de-identif|derived|affiliates|licensees|partners|distributors|vendors"
-)
-
-
-def polarity(sent: Sentence, key: list[Hit], doc_text: str) -> str:
-    """'grant', 'protect' or 'hollow' for the key concept hits of a sentence."""
-    if not key:
-        return "grant"
-    first = key[0]
-    for neg in sent.get("NEG"):
-        if neg.start >= first.start:
-            continue
-        if re.match(r"prohibited by (?:applicable |any )?(?:law|statute)", doc_text[neg.start : neg.end + 30], re.I):
-            continue  # "Except as prohibited by law, you hereby waive ...": the law's limit, not a negated grant
-        gap = _between(doc_text, neg.end, first.start)
-        if ";" in gap or len(gap) > 260 or re.search(r"\bbut\b|\bprovided\b|\bexcept\b", gap):
-            continue
-        # "will not be compensated for the use ... to train", "shall not be prevented from": the negation
-        # governs another predicate, not the grant
-        if re.match(
-            r"\s*(?:be\s+)?(?:\w+\s+){0,2}?(?:compensat|paid|pay|liable|responsible|required|obligat|entitled|affect|"
-            r"restrict|limit|prevent|prejudice|unreasonabl)",
-            gap,
-            re.I,
-        ):
-            continue
-        # exception after the prohibition that does not ask for consent: the protection is hollow
-        for exc in sent.get("EXCEPT"):
-            if exc.start > neg.start:
-                tail = doc_text[exc.end : min(sent.end, exc.end + 160)].lower()
-                if _HOLLOWING.search(tail) and not re.search(
-                    r"consent|approv|authori[sz]|permission|agree|rider|separate|signed|writing", tail
-                ):
-                    return "hollow"
-        return "protect"
-    if re.search(r"provided(?:,)? (?:however,? )?that (?:none|no)\b|none of which is\b", sent.text, re.I):
-        return "protect"
-    if sent.has("SEPARATE_CONSENT") and not sent.has("NO_CONSENT_NEEDED"):
-        for sc in sent.get("SEPARATE_CONSENT"):
-            low = sc.text.lower()
-            before = doc_text[max(sent.start, sc.start - 40) : sc.start].lower()
-            if re.search(
-                r"not require|no need|need for no|without (?:the )?need|not (?:be )?required|dispens|instead of", before
-            ):
-                continue  # "does not require any separate consent": the protection is waived, not given
-            if (
-                low.startswith(("without", "only", "solely"))
-                or "separate" in low
-                or "specific" in low
-                or "informed" in low
-                or "opt" in low
-                or "express" in low
-                or "explicit" in low
-            ):
-                return "protect"
-    return "grant"
-
-
 _PERSON_RIGHT = re.compile(
-    r"\b(?:performer|artist|talent|model|athlete|influencer|actor|musician|vocalist|creator|participant|you|I)\s+"
+    r"\b(?:" + alternation(RIGHT_HOLDER_ROLES) + r"|you|I)\s+"
     r"(?:(?:may|shall have the right to|has the right to|is entitled to|can)\s+(?:at any time\s+)?"
     r"(?:revoke|withdraw|approve|object|refuse|decline|opt[- ]out|require|terminate|withhold|veto)|retains?\b)",
     re.I,
@@ -447,63 +70,6 @@ _NOT_OPERATIVE = re.compile(
     r"\bimitations?\b|\bcounterfeit|\binfring|\bpassing off\b|\bshall indemnify\b|\bagrees? to indemnify\b",
     re.I,
 )
-_HEADING = re.compile(r"^\W*(?:\*\*[^*]{1,120}\*\*|#+\s[^\n]{1,120})\W*$")
-_RESERVES = re.compile(
-    r"\b(?:shall|will|does|is to)?\s*remains? the (?:sole |exclusive |sole and exclusive )?owners?\b|"
-    r"\bretains? (?:all|sole|full|exclusive|its|his|her|their)\b[^.;]{0,40}\b(?:right|title|ownership|interest)",
-    re.I,
-)
-_BULLET = re.compile(r"(?:^|\s)[*•]\s+\S")
-_USER_DUTY = re.compile(
-    r"\byou (?:will|shall|may|must|agree) not\b[^.;]{0,60}\b(?:use|modify|alter|copy|create|reproduce|post|upload|"
-    r"decompile|access|distribute|scrape|sell)\b|\byou agree not to\b|\byou are not (?:allowed|permitted) to\b|"
-    r"^\W*(?:also,?\s+)?(?:don['’]t|do not|never)\s+(?:use|post|upload|share|impersonate|host|copy|reproduce|modify|"
-    r"distribute|sell|exploit|publish|translate)\b",
-    re.I,
-)
-# an item of a numbered, lettered or bulleted list ("10.  collect, aggregate, mine, scrape or otherwise use ...")
-_LIST_ITEM = re.compile(r"^\s*(?:\(?[0-9]{1,2}[.)]|\(?[a-z]\)|\(?[ivx]{1,4}\)|[*•])\s+[A-Za-z]")
-# its lead-in: "You agree that you will not use the Services to:"; "you may not:"
-_PROHIBITING_LEAD = re.compile(
-    r"\b(?:not|never|prohibited|forbidden|refrain from|won['’]t|don['’]t)\b[^.;:]{0,80}:\s*$", re.I
-)
-
-
-def lead_ins(s: "Sentence", text: str) -> list[tuple[int, int, str]]:
-    """The lead-in lines ("... the following purposes, namely:") governing a list item, innermost first;
-    empty when the sentence is not a list item. Nested lists are followed up to three levels."""
-    # only the 12 characters before the sentence can hold its marker: a bounded look, or a contract flattened onto
-    # one line would be searched back to its start for every sentence
-    nl = text.rfind("\n", max(0, s.start - 13), s.start)
-    if nl < 0 and s.start > 12:
-        return []
-    line_start = nl + 1
-    if not _LIST_ITEM.match(text[line_start : s.start + 20]):
-        return []
-    leads: list[tuple[int, int, str]] = []
-    for _ in range(3):
-        base = max(0, line_start - 6000)
-        window = text[base:line_start]
-        lead = None
-        for m in re.finditer(r"[^\n]*:[ \t]*\n", window):
-            lead = m
-        if lead is None:
-            break
-        # every line between the lead-in and the item is itself a list item (or blank): the item is in that list
-        if any(ln.strip() and not _LIST_ITEM.match(ln) for ln in window[lead.end() :].split("\n")):
-            break
-        lead_line = lead.group(0).strip()
-        leads.append((base + lead.start(), base + lead.end(), lead_line))
-        if not _LIST_ITEM.match(lead_line):
-            break
-        line_start = base + lead.start()  # a nested list: look at its own lead-in
-    return leads
-
-
-def prohibited_list_item(s: "Sentence", text: str) -> bool:
-    """A list item governed by a prohibiting lead-in: the user's conduct, not a grant to the company
-    ("You must not: ... (d) use the Services to do any of the following: ... 10. collect ... NoAI Content")."""
-    return any(_PROHIBITING_LEAD.search(lead) for _, _, lead in lead_ins(s, text))
 
 
 _ENDS_USE = re.compile(
@@ -522,8 +88,7 @@ _USER_STOPS = re.compile(
 )
 _FEEDBACK = re.compile(r"\b(?:feedback|suggestions? (?:for|about|regarding)|ideas for improv\w*)\b", re.I)
 _REVERTS = re.compile(
-    r"\brevert\w*\b[^.;]{0,80}\bto\s+(?:the\s+)?(?:talent|performer|artist|athlete|player|licensor|celebrity|endorser|"
-    r"creator|you|him|her|[A-Z][\w&.'’\-]*)",
+    r"\brevert\w*\b[^.;]{0,80}\bto\s+(?:the\s+)?(?:" + alternation(REVERSION_ROLES) + r"|you|him|her|[A-Z][\w&.'’\-]*)",
 )
 
 
@@ -551,7 +116,7 @@ class RuleDetector:
         ... for purposes ..., namely: ... * Research and development, including fostering AI development." The
         item and its lead-in are read together; the evidence is the item."""
         leads = lead_ins(s, text)
-        if not leads or any(_PROHIBITING_LEAD.search(lead) for _, _, lead in leads):
+        if not leads or any(PROHIBITING_LEAD.search(lead) for _, _, lead in leads):
             return []
         a, b, lead = leads[0]
         if not _PERMITS.search(lead):
@@ -566,7 +131,7 @@ class RuleDetector:
     # each rule returns (gap, key hits, cues, score) or None
     def _sentence(self, clause: Clause, s: Sentence, text: str):
         results: list[ClauseHit] = []
-        if _NOT_OPERATIVE.search(s.text) or _HEADING.match(s.text) or _USER_DUTY.search(s.text):
+        if _NOT_OPERATIVE.search(s.text) or HEADING.match(s.text) or USER_DUTY.search(s.text):
             # headings name a topic; "you will not copy or alter our materials" binds the user, not the company
             return results
         if prohibited_list_item(s, text):
@@ -576,10 +141,10 @@ class RuleDetector:
         if _FEEDBACK.search(s.text) and not s.has("PERSON_STRONG"):
             # "an irrevocable license in and to any feedback": the user's suggestions, not their performance
             return results
-        if len(_BULLET.findall(s.text)) >= 3:
+        if len(BULLET.findall(s.text)) >= 3:
             # a list of forbidden conduct read as one sentence ("* do anything illegal; * ...") grants nothing
             return results
-        if _RESERVES.search(s.text):
+        if RESERVES.search(s.text):
             # "T&B shall remain the owner of all right, title and interest in ... the Derivative Works": the
             # owner keeps what it had; a reservation grants nothing
             return results
@@ -1216,11 +781,13 @@ def _irrevocable(s: Sentence):
 
 
 _PERSON_ASSIGNS = re.compile(
-    r"\b(?:performer|artist|talent|model|player|athlete|influencer|actor|musician|vocalist|endorser|creator|"
-    r"participant|i|you|he|she)\s+(?:may|shall have the right to|can|hereby|irrevocably|hereby irrevocably)\s+(?:not\s+)?"
+    r"\b(?:" + alternation(ASSIGNING_ROLES) + r"|i|you|he|she)\s+(?:may|shall have the right to|can|hereby|irrevocably|hereby irrevocably)\s+(?:not\s+)?"
     r"(?:assigns?|transfers?)",
     re.I,
 )
+
+
+_PERSONS_RIGHTS = re.compile(r"(?:" + alternation(RIGHT_HOLDER_ROLES) + r")['’]s rights", re.I)
 
 
 def _assignment(s: Sentence):
@@ -1319,12 +886,7 @@ def _assignment(s: Sentence):
             "affiliates",
         }
     ]
-    persons_rights = re.search(
-        r"(?:performer|artist|talent|model|athlete|influencer|actor|musician|vocalist|creator|"
-        r"participant)['’]s rights",
-        s.text,
-        re.I,
-    )
+    persons_rights = _PERSONS_RIGHTS.search(s.text)
     if (
         third
         and s.has("GRANT")

@@ -1,0 +1,503 @@
+"""Step 4: findings and contract-level gaps, from the clause labels and the contract's facts.
+
+Order matters and follows ``taxonomy.md``:
+
+1. ``in_scope`` is decided first; an out-of-scope contract gets no findings (``classify.analyze``).
+2. Clause-level labels become clause findings, unless the contract itself
+   protects against that gap elsewhere (a signed AI rider with a use schedule,
+   an approval right for the person, a revocation right: :class:`~.protections.ContractFacts`).
+3. Silent (contract-level) gaps are decided from what the contract contains
+   and does not contain; their evidence is the grant that makes the silence matter.
+4. Severity rises one level when the performer is a minor.
+"""
+
+from __future__ import annotations
+
+import re
+from contextvars import ContextVar
+from typing import TYPE_CHECKING
+
+from ..model import Clause, Document, Evidence, Finding
+from .clause_rules import ClauseHit
+from .concepts import Concepts
+from .evidence import clause_ref, evidence_of, quote
+from .lexicon import BROAD_PURPOSE
+from .protections import ContractFacts, Span
+from .scope import STRONG
+from .sentences import BULLET, RESERVES, USER_DUTY, Sentence, polarity
+from .taxonomy import GAPS, SEVERITY_ORDER, Gap, raise_severity
+
+if TYPE_CHECKING:
+    from ..playbooks import Playbook
+
+__all__ = ["build_findings"]
+
+# the gaps of the playbook in use while build_findings runs (severity, remedy, enabled); the default's otherwise
+_BOOK: ContextVar[dict[str, Gap]] = ContextVar("castguard_playbook_gaps", default=GAPS)
+
+
+_WHO_STRICT = re.compile(
+    r"\b(?:[Pp]erformers?|[Aa]rtists?|[Tt]alent|[Aa]ctor|[Aa]ctress|Models?|[Aa]thletes?|[Mm]usicians?|[Vv]ocalists?|"
+    r"[Ss]ingers?|[Dd]ancers?|[Pp]articipants?|[Ii]nfluencers?|[Cc]reators?|[Ee]ndorsers?|[Cc]elebrity|"
+    r"[Ss]pokesperson|[Nn]arrator|[Vv]oice [Aa]ctor|[Yy]ou|[Yy]our|me|[Mm]y|the undersigned|lab members?|[Cc]oach|"
+    r"[Gg]olfer|depicted individuals?)\b|\bI\b"
+)
+
+
+_BROAD_PURPOSE: set[str] = set(BROAD_PURPOSE)
+_OWN_PRODUCED = re.compile(
+    r"(?:sole|exclusive)\s+(?:and\s+exclusive\s+)?owners?|property of|right,? title and interest|"
+    r"all (?:related )?rights\b.*\b(?:produced|created|made|recorded|taken)|"
+    r"(?:produced|created|made|recorded|taken)\b.*\b(?:sole|exclusive)\s+owner",
+    re.I,
+)
+_NOT_A_GRANT = re.compile(r"indemnif|hold harmless|confidential|warrant|^\W*(?:witnesseth\W*)?whereas\b|\bimitations?\b", re.I)
+
+
+def _broad_qualifier(s: Sentence) -> bool:
+    if _NOT_A_GRANT.search(s.text) or s.is_definition or RESERVES.search(s.text):
+        return False
+    if re.search(r"\b(?:right to|may)\b[^.;]{0,160}\bterminat", s.text, re.I) and not re.search(
+        r"\blicen[cs]e|\bgrants?\b", s.text, re.I
+    ):
+        return False  # "shall have the right ... at any time thereafter to terminate this Agreement" ends, not widens
+    if s.has("PERPETUAL", "ALL_MEDIA", "RESULTS"):
+        return True
+    if any(h.text.lower() in _BROAD_PURPOSE for h in s.get("ANY_PURPOSE")):
+        return True
+    if s.has("IRREVOCABLE") and re.search(r"licen[cs]e|grant|right|consent|permission", s.text, re.I):
+        return True
+    # ownership of what was produced is broad unless its use is confined ("solely as outlined in Paragraph 9")
+    return bool(_OWN_PRODUCED.search(s.text)) and not re.search(r"\bsolely\b|\bonly (?:as|for|in)\b", s.text, re.I)
+
+
+def _broad_grant(doc: Document, clauses, concepts: Concepts) -> Span | None:
+    """A grant of the person's name, likeness, voice or performance that is perpetual, all-media,
+    any-purpose or all-results-and-proceeds. The grant and its breadth may sit in different sentences
+    of the same clause ("Talent grants ... her name and likeness. Company shall own all materials produced")."""
+    for clause in clauses:
+        sents = [
+            Sentence(a, b, doc.text[a:b], concepts.within(a, b))
+            for a, b in clause.sentences or ((clause.start, clause.end),)
+        ]
+        granting = [
+            i
+            for i, s in enumerate(sents)
+            if s.has("GRANT")
+            and not USER_DUTY.search(s.text)
+            and not re.search(r"\bgrants? you\b", s.text, re.I)  # conditions on a licence to the user
+            and len(BULLET.findall(s.text)) < 3  # "* Use the Service in any manner that could ..." grants nothing
+            and not s.is_definition
+            and not _NOT_A_GRANT.search(s.text)
+            and (
+                [h for h in s.get("PERSON_STRONG") if h.defined or STRONG.search(h.text)]
+                or (s.has("PERSON_WEAK", "RESULTS") and (s.has("PARTY_PERSON") or _WHO_STRICT.search(s.text)))
+            )
+            and polarity(s, s.get("PERSON_STRONG", "PERSON_WEAK"), doc.text) != "protect"
+        ]
+        if not granting:
+            continue
+        # the breadth must sit in the grant or right beside it, not anywhere in a long flattened clause
+        near = {j for i in granting for j in (i - 1, i, i + 1)}
+        for k, s in enumerate(sents):
+            if k not in near:
+                continue
+            if (
+                _broad_qualifier(s)
+                and not USER_DUTY.search(s.text)
+                and not re.match(r"^\W*(?:use|do|don.t|post|upload|impersonate|attempt)\b", s.text, re.I)
+                and len(BULLET.findall(s.text)) < 3
+                and polarity(s, s.get("PERPETUAL", "ALL_MEDIA", "RESULTS", "ANY_PURPOSE", "IRREVOCABLE"), doc.text)
+                != "protect"
+            ):
+                return Span(clause.id, s.start, s.end)
+    # materials kept and used without limit of time ("preserved indefinitely ... so that future researchers can use it")
+    for clause in clauses:
+        for a, b in clause.sentences or ((clause.start, clause.end),):
+            s = Sentence(a, b, doc.text[a:b], concepts.within(a, b))
+            if (
+                s.has("PERPETUAL")
+                and s.has("DATA_OBJECT", "PERSON_WEAK")
+                and re.search(r"\buse", s.text, re.I)
+                and not _NOT_A_GRANT.search(s.text)
+            ):
+                return Span(clause.id, s.start, s.end)
+    return None
+
+
+def build_findings(
+    doc: Document,
+    clauses: tuple[Clause, ...],
+    concepts: Concepts,
+    hits: list[ClauseHit],
+    facts: ContractFacts,
+    detector: str,
+    document_type: str = "contract",
+    playbook: Playbook | None = None,
+) -> tuple[Finding, ...]:
+    """Findings for an in-scope contract, from its clause labels (``hits``) and what the whole contract contains
+    (``facts``, from :func:`~.protections.read_contract`).
+
+    ``playbook`` sets each gap's severity and remedy and which gaps are raised at all (default: the built-in
+    playbook); a gap switched off is decided as usual (another gap may depend on it) but not reported."""
+    token = _BOOK.set(playbook.gaps if playbook is not None else GAPS)
+    try:
+        findings = _build_findings(doc, clauses, concepts, hits, facts, detector, document_type)
+    finally:
+        _BOOK.reset(token)
+    if playbook is not None:
+        findings = tuple(f for f in findings if playbook.enabled(f.gap))
+    return findings
+
+
+def _build_findings(
+    doc: Document,
+    clauses: tuple[Clause, ...],
+    concepts: Concepts,
+    hits: list[ClauseHit],
+    facts: ContractFacts,
+    detector: str,
+    document_type: str,
+) -> tuple[Finding, ...]:
+    by_id = {c.id: c for c in clauses}
+    rule_protections = [h for h in hits if h.label.startswith("protective:") and h.detector.startswith("rules")]
+    protected = {h.label.split(":", 1)[1] for h in rule_protections}
+    # contract-wide protections that defeat a gap wherever it is raised
+    if facts.person_approval or facts.excluded_categories:
+        protected.add("objectionable_depiction")
+    if facts.revocable:
+        protected.add("no_revocation_or_suspension")
+    if facts.use_schedule:
+        protected.add("replica_use_unspecified")
+        if facts.ai_term_limited:
+            # the taxonomy's protective counterpart: a fixed term, listed media and territory for AI/replica uses
+            protected.add("unbounded_term_scope")
+
+    # a likeness licence that ends with the agreement is not unbounded for its "all media" or "worldwide" alone
+    # (taxonomy: endorsement licences limited to the term)
+    use_ends = any(h.label == "protective:unbounded_term_scope" and h.note == "use ends" for h in hits)
+    grouped: dict[str, list[ClauseHit]] = {}
+    for h in hits:
+        if h.label.startswith("protective:"):
+            continue
+        if (
+            h.label in ("no_revocation_or_suspension", "unbounded_term_scope")
+            and not any(re.search(r"perpetu|irrevoc|forever|hereafter|universe", c, re.I) for c in h.cues)
+            and _FORBIDS_AFTER.search(doc.text[h.start : h.end])
+        ):
+            # "following termination ..., Company shall not advertise ... in connection with ... the Duval
+            # Identification": what happens after the term is forbidden, not kept alive
+            continue
+        if (
+            h.label == "unbounded_term_scope"
+            and use_ends
+            and not any(re.search(r"perpetu|irrevoc|forever|surviv|hereafter|universe", c, re.I) for c in h.cues)
+        ):
+            continue
+        if (
+            h.label == "objectionable_depiction"
+            and facts.person_approval
+            and not facts.excluded_categories
+            and not facts.approval_covers_ai
+            and Sentence(h.start, h.end, doc.text[h.start : h.end], concepts.within(h.start, h.end)).has(
+                "REPLICA_STRONG", "AI", "SYNTHETIC"
+            )
+        ):
+            grouped.setdefault(h.label, []).append(h)  # an approval of photographs does not reach the voice model
+            continue
+        if h.label in protected and not h.note:  # a hollowed protection never protects
+            # a protection elsewhere only cancels a grant of the same gap when no other clause grants it plainly
+            if h.label in {
+                "objectionable_depiction",
+                "no_revocation_or_suspension",
+                "replica_use_unspecified",
+                "unbounded_term_scope",
+            }:
+                continue
+        grouped.setdefault(h.label, []).append(h)
+
+    # protections for a gap within the same clause cancel that clause's grant of it
+    clause_protect = {(h.clause_id, h.label.split(":", 1)[1]) for h in rule_protections}
+    for gap in list(grouped):
+        kept = [h for h in grouped[gap] if (h.clause_id, gap) not in clause_protect or h.note]
+        if kept:
+            grouped[gap] = kept
+        else:
+            del grouped[gap]
+
+    # the taxonomy's decision rule: a replica grant whose uses are not specifically described
+    if "replica_creation_grant" in grouped and "replica_use_unspecified" not in grouped and not facts.use_schedule:
+        src = grouped["replica_creation_grant"]
+        if not any(
+            _specific_uses(Sentence(h.start, h.end, doc.text[h.start : h.end], concepts.within(h.start, h.end)))
+            for h in src
+        ):
+            grouped["replica_use_unspecified"] = [
+                ClauseHit(
+                    h.clause_id,
+                    "replica_use_unspecified",
+                    min(h.score, 0.7),
+                    h.start,
+                    h.end,
+                    h.cues,
+                    "replica uses are not specifically described",
+                )
+                for h in src
+            ]
+
+    # taxonomy: replica_compensation_missing needs replica, simulation, AI or reuse rights granted; a royalty-free
+    # licence to host and show the content, with none of those, leaves no such use unpaid
+    if "replica_compensation_missing" in grouped and not grouped.keys() & _PAID_USES:
+        del grouped["replica_compensation_missing"]
+
+    # consent to replica/AI uses that sits in the body of the contract, not in a separately signed rider
+    ai_grants = [
+        h for g in ("replica_creation_grant", "ai_training_grant", "synthetic_substitution") for h in grouped.get(g, [])
+    ]
+    # (a release or consent form that stands alone is itself the separate consent)
+    if (
+        ai_grants
+        and "consent_buried_or_bundled" not in grouped
+        and not facts.separate_rider
+        and document_type != "release_or_consent"
+    ):
+        grouped["consent_buried_or_bundled"] = [
+            ClauseHit(
+                h.clause_id,
+                "consent_buried_or_bundled",
+                0.6,
+                h.start,
+                h.end,
+                h.cues,
+                "the consent is part of the main agreement, not a separately signed rider",
+            )
+            for h in ai_grants[:3]
+        ]
+
+    findings: list[Finding] = []
+    minor = facts.minor is not None
+    for gap, ghits in grouped.items():
+        findings.append(_clause_finding(doc, by_id, gap, ghits, detector, minor))
+
+    broad_grant = _broad_grant(doc, clauses, concepts)
+    contract_findings = _contract_gaps(doc, by_id, facts, broad_grant, grouped, detector, minor)
+    findings.extend(contract_findings)
+    findings.sort(key=lambda f: (-SEVERITY_ORDER[f.severity], f.gap))
+    return tuple(findings)
+
+
+_FORBIDS_AFTER = re.compile(
+    r"\b(?:following|after|upon|from and after) (?:the )?(?:termination|expiration|expiry)\b[^.;]{0,80}\b(?:shall|will|may) not\b|"
+    r"\b(?:shall|will|may) not\b[^.;]{0,80}\b(?:following|after) (?:the )?(?:termination|expiration|expiry)\b",
+    re.I,
+)
+_PAID_USES = {
+    "replica_creation_grant", "ai_training_grant", "synthetic_substitution", "replica_use_unspecified",
+    "reuse_other_projects",
+}  # fmt: skip
+_PROJECT = re.compile(
+    r"\b(?:in|for|during)\s+(?:use\s+in\s+)?(?:the|its|this)\s+(?:[A-Z][\w-]*|online catalogue|campaign)"
+)
+
+
+def _specific_uses(s: Sentence) -> bool:
+    """The replica's uses are tied to a named project or a listed purpose, and not opened up again."""
+    if (
+        any(
+            h.text.lower() in _BROAD_PURPOSE or h.text.lower() in {"without limitation", "unlimited"}
+            for h in s.get("ANY_PURPOSE")
+        )
+        or s.has("ALL_MEDIA", "PERPETUAL")
+        or re.search(r"\b(?:and|or) otherwise\b", s.text)
+    ):
+        return False
+    return s.has("RESTRICT") or bool(_PROJECT.search(s.text))
+
+
+
+def _severity(gap: str, minor: bool, strong_subject: bool = True) -> str:
+    g = _BOOK.get()[gap]
+    sev = g.severity
+    if g.severity_likeness and strong_subject:  # unbounded_term_scope in the default playbook: high
+        sev = g.severity_likeness
+    return raise_severity(sev) if minor else sev
+
+
+def _clause_finding(doc, by_id, gap, ghits: list[ClauseHit], detector, minor) -> Finding:
+    g = _BOOK.get()[gap]
+    evidence, clause_ids, cues = evidence_of(doc, ghits, key=lambda h: (-h.score, h.start))
+    evidence = sorted(evidence[:5], key=lambda e: e.start)
+    notes = sorted({h.note for h in ghits if h.note})
+    strong = any(
+        re.search(r"likeness|voice|persona|replica|vocal|face|biometric", " ".join(h.cues), re.I) for h in ghits
+    )
+    where = ", ".join(clause_ref(by_id[c]) for c in clause_ids[:4])
+    # quotation marks only around words the document contains; a cue the detector wrote itself ("learned
+    # classifier, p=0.97") is named without them
+    low = doc.text.lower()
+    shown = [f"“{c}”" if c.lower() in low else c for c in cues[:6]]
+    explanation = f"{g.title}. {g.why} Found in {where}: " + ", ".join(shown) + "."
+    if notes:
+        explanation += " Note: " + "; ".join(notes) + "."
+    detectors = sorted({h.detector for h in ghits}, key=lambda d: (not d.startswith("rules"), d))
+    return Finding(
+        gap=gap,
+        kind="clause",
+        severity=_severity(gap, minor, strong),
+        clause_ids=tuple(clause_ids),
+        evidence=tuple(evidence),
+        explanation=explanation,
+        anchors=g.anchors,
+        remedy=g.remedy,
+        confidence=max(h.score for h in ghits),
+        detector="+".join(detectors),
+    )
+
+
+
+def _contract_finding(doc, by_id, gap, span, detector, minor, missing: str, confidence: float) -> Finding:
+    g = _BOOK.get()[gap]
+    cid, s, e = span
+    said, s, e = quote(doc.text, s, e)
+    explanation = f"{g.title}. {g.why} Missing: {missing} Context: {clause_ref(by_id[cid])}."
+    return Finding(
+        gap=gap,
+        kind="contract",
+        severity=_severity(gap, minor),
+        clause_ids=(cid,),
+        evidence=(Evidence(cid, said, s, e, doc.page_at(s)),),
+        explanation=explanation,
+        anchors=g.anchors,
+        remedy=g.remedy,
+        confidence=confidence,
+        detector=detector,
+    )
+
+
+def _first_span(grouped, gaps) -> Span | None:
+    for gap in gaps:
+        if gap in grouped:
+            h = min(grouped[gap], key=lambda h: h.start)
+            return Span(h.clause_id, h.start, h.end)
+    return None
+
+
+def _contract_gaps(
+    doc, by_id, facts: ContractFacts, broad_grant: Span | None, grouped, detector, minor
+) -> list[Finding]:
+    out: list[Finding] = []
+    ai_span = _first_span(
+        grouped, ("replica_creation_grant", "ai_training_grant", "synthetic_substitution", "replica_use_unspecified")
+    )
+    uses_ai = ai_span is not None
+
+    if broad_grant and not facts.deals_with_ai:
+        out.append(
+            _contract_finding(
+                doc,
+                by_id,
+                "silent_broad_legacy_grant",
+                broad_grant,
+                detector,
+                minor,
+                "the grant is broad and the contract says nothing about AI, machine learning, digital replicas, voice "
+                "synthesis or synthetic performers, so nothing stops it being read as covering them.",
+                0.8,
+            )
+        )
+
+    if uses_ai and not facts.data_security:
+        out.append(
+            _contract_finding(
+                doc,
+                by_id,
+                "data_security_deletion_missing",
+                ai_span,
+                detector,
+                minor,
+                "no clause covers how recordings, scans or voice data are stored, secured, retained or deleted.",
+                0.75,
+            )
+        )
+    elif facts.data_collection and not facts.data_security and facts.mentions_ai and facts.ai_uses:
+        out.append(
+            _contract_finding(
+                doc,
+                by_id,
+                "data_security_deletion_missing",
+                facts.data_collection,
+                detector,
+                minor,
+                "no clause covers how the collected data are stored, secured, retained or deleted.",
+                0.6,
+            )
+        )
+
+    if uses_ai and not facts.notice:
+        out.append(
+            _contract_finding(
+                doc,
+                by_id,
+                "ai_disclosure_missing",
+                ai_span,
+                detector,
+                minor,
+                "nothing requires notice to the performer of AI or replica uses, usage reports, or labelling of synthetic output.",
+                0.7,
+            )
+        )
+
+    rights_span = ai_span or _first_span(grouped, ("reuse_other_projects",))
+    if rights_span and "replica_compensation_missing" not in grouped and not facts.replica_pay:
+        out.append(
+            _contract_finding(
+                doc,
+                by_id,
+                "replica_compensation_missing",
+                rights_span,
+                detector,
+                minor,
+                "no payment term reaches the replica, AI or reuse rights granted here.",
+                0.65,
+            )
+        )
+
+    if facts.minor is not None:
+        cid = _clause_at(by_id, facts.minor[0])
+        out.append(
+            _contract_finding(
+                doc,
+                by_id,
+                "representation_or_minor_gap",
+                Span(cid, *facts.minor),
+                detector,
+                minor,
+                "the performer is (or may be) a minor: a minor's AI or likeness licence should end at majority or "
+                "within 5 years, with court or guardian approval.",
+                0.8,
+            )
+        )
+    elif uses_ai and not (facts.counsel or facts.union):
+        out.append(
+            _contract_finding(
+                doc,
+                by_id,
+                "representation_or_minor_gap",
+                ai_span,
+                detector,
+                minor,
+                "replica or AI rights are granted and the contract shows neither counsel nor union coverage for them.",
+                0.7,
+            )
+        )
+    return out
+
+
+def _clause_at(by_id: dict[str, Clause], offset: int) -> str:
+    best = None
+    for c in by_id.values():
+        if c.start <= offset < max(c.end, c.start + 1):
+            if best is None or c.start >= best.start:
+                best = c
+    return (best or next(iter(by_id.values()))).id
+

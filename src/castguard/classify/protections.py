@@ -1,0 +1,366 @@
+"""Step 3: decide protections. What the whole contract contains, read once from every sentence.
+
+``read_contract`` walks the contract's sentences once, after the clauses are labelled, and returns a frozen
+:class:`ContractFacts`: the protections the contract gives outside any single grant (an approval right for
+the person, a revocation right, a signed AI rider, a use schedule, notice and labelling, data security,
+counsel or a union, pay for replica uses) -- each with the sentence that gives it, as a
+``protective:<gap>`` :class:`~castguard.classify.clause_rules.ClauseHit` -- and the few contract-wide facts
+the contract-level gaps need (a clause that deals with AI, a minor, recordings collected as data).
+
+``build_protections`` turns every protective clause label (the rules', the model's, a playbook's and these)
+into the report's ``protections``: one entry per gap, quoting the sentences that protect against it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields
+from typing import NamedTuple
+
+from ..model import Clause, Document, Protection
+from ..vocabulary import APPROVING_ROLES, REVOKING_ROLES, alternation
+from .clause_rules import HOLLOWED, ClauseHit, deemed_window_is_short
+from .concepts import Concepts
+from .evidence import clause_ref, evidence_of
+from .lexicon import BROAD_PURPOSE
+from .sentences import BULLET, HEADING, USER_DUTY, Sentence, polarity, prohibited_list_item, sentences_of
+from .taxonomy import GAPS
+
+__all__ = ["ContractFacts", "Span", "build_protections", "read_contract"]
+
+
+class Span(NamedTuple):
+    """A sentence of the contract: the clause it sits in and its offsets."""
+
+    clause_id: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class ContractFacts:
+    """What the whole contract says, gathered once from every sentence (the seam to :mod:`.contract`)."""
+
+    mentions_ai: bool = False  # any clause that deals with AI / replicas / synthesis, granting or prohibiting
+    # a clause that deals with AI by name (not a "recommender algorithm", "don't impersonate", "avatars")
+    deals_with_ai: bool = False
+    ai_uses: bool = False  # AI / replica / synthetic uses granted or contemplated (not only prohibited)
+    notice: bool = False
+    data_security: bool = False
+    counsel: bool = False
+    union: bool = False
+    minor: tuple[int, int] | None = None  # the sentence that says the performer is (or may be) a minor
+    person_approval: bool = False
+    excluded_categories: bool = False  # sexual, political, derogatory uses are excluded
+    approval_covers_ai: bool = False  # the approval right reaches replica / AI output too
+    revocable: bool = False
+    use_schedule: bool = False
+    ai_term_limited: bool = False  # AI/replica uses confined to a fixed term
+    separate_rider: bool = False
+    replica_pay: bool = False
+    protections: tuple[ClauseHit, ...] = ()  # ClauseHit("protective:<gap>") for each protective sentence
+    data_collection: Span | None = None  # recordings/scans collected as data
+
+
+@dataclass
+class _Reading:
+    """:class:`ContractFacts` while the sentences are read."""
+
+    mentions_ai: bool = False
+    deals_with_ai: bool = False
+    ai_uses: bool = False
+    notice: bool = False
+    data_security: bool = False
+    counsel: bool = False
+    union: bool = False
+    minor: tuple[int, int] | None = None
+    person_approval: bool = False
+    excluded_categories: bool = False
+    approval_covers_ai: bool = False
+    revocable: bool = False
+    use_schedule: bool = False
+    ai_term_limited: bool = False
+    separate_rider: bool = False
+    replica_pay: bool = False
+    protections: list[ClauseHit] = field(default_factory=list)
+    data_collection: Span | None = None
+
+    def protect(self, clause: Clause, s: Sentence, gap: str) -> None:
+        self.protections.append(
+            ClauseHit(clause.id, f"protective:{gap}", 0.8, s.start, s.end, (), "contract protection")
+        )
+
+    def done(self) -> ContractFacts:
+        values = {f.name: getattr(self, f.name) for f in fields(ContractFacts)}
+        values["protections"] = tuple(self.protections)
+        return ContractFacts(**values)
+
+
+_UNDER_18 = r"(?:1[0-7]|thirteen|fourteen|fifteen|sixteen|seventeen)"
+# an age floor below majority: "at least 13 years old", "if you are 13 years or older", "over the age of 16"
+_AGE_FLOOR_UNDER_18 = re.compile(
+    r"\b(?:at least|over|older than)\s+(?:the age of|age)\s+" + _UNDER_18 + r"\b(?!\s*(?:-|to)\s*\d)|"
+    r"\b(?:at least|over|older than)\s+" + _UNDER_18 + r"(?:\s*\(\d+\))?\s+years?\s+(?:of age|old)\b|"
+    r"\b" + _UNDER_18 + r"(?:\s*\(\d+\))?\s+years?\s+(?:of age\s+|old\s+)?or (?:older|over)\b",
+    re.I,
+)
+
+
+def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -> ContractFacts:
+    """The protections and contract-wide facts of an in-scope contract, from its sentences and its clause labels."""
+    f = _Reading()
+    grant_labels = {h.label for h in hits if not h.label.startswith("protective:")}
+    f.ai_uses = bool(
+        grant_labels
+        & {"ai_training_grant", "replica_creation_grant", "synthetic_substitution", "replica_use_unspecified"}
+    )
+    for clause, s in sentences_of(doc, clauses, concepts):
+        ai_here = s.has("AI", "REPLICA_STRONG", "SYNTHETIC") or (s.has("REPLICA_WEAK") and s.has("PERSON_STRONG"))
+        if ai_here and _EXPRESS_AI.search(s.text):
+            f.deals_with_ai = True
+        if ai_here:
+            f.mentions_ai = True
+            if s.has("NOTICE"):
+                f.notice = True
+                f.protect(clause, s, "ai_disclosure_missing")
+            if (
+                s.has("RESTRICT")
+                and s.has("REPLICA_STRONG", "SYNTHETIC", "AI")
+                and not any(h.text.lower() in _BROAD_PURPOSE for h in s.get("ANY_PURPOSE"))
+                and re.search(
+                    r"permitted uses?|schedule of|uses? (?:listed|set out|set forth|described)|only the uses|"
+                    r"new (?:separate )?(?:written )?consent",
+                    s.text,
+                    re.I,
+                )
+            ):
+                f.use_schedule = True
+                f.protect(clause, s, "replica_use_unspecified")
+            if (
+                _SEPARATE_RIDER.search(s.text)
+                and polarity(s, s.get("AI", "REPLICA_STRONG", "SYNTHETIC"), doc.text) != "protect"
+            ):
+                f.separate_rider = True
+                f.protect(clause, s, "consent_buried_or_bundled")
+            if s.has("PAY_SPECIFIC") and not s.has("NO_COMP"):
+                f.replica_pay = True
+                f.protect(clause, s, "replica_compensation_missing")
+            if (
+                re.search(
+                    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s*(?:\(\d+\)\s*)?[- ]?(?:years?|months?)\b",
+                    s.text,
+                    re.I,
+                )
+                and re.search(r"\bterm\b|\bperiod\b|\bexpir|\blimited\b|\bend", s.text, re.I)
+                and not s.has("PERPETUAL")
+            ):
+                f.ai_term_limited = True
+                f.protect(clause, s, "unbounded_term_scope")
+        if s.has("REUSE") and s.has("PAY_SPECIFIC") and not s.has("NO_COMP"):
+            f.replica_pay = True
+            f.protect(clause, s, "replica_compensation_missing")
+        if re.search(
+            r"usage reports?|\blabel(?:l)?(?:ed|ing)?\b.*\b(?:synthetic|ai|generated|replica)|watermark", s.text, re.I
+        ):
+            f.notice = True
+            f.protect(clause, s, "ai_disclosure_missing")
+        if (
+            s.has("DATA_SEC")
+            and (s.has("DATA_OBJECT", "REPLICA_STRONG", "PERSON_STRONG", "AI"))
+            and not re.search(r"confidential information", s.text, re.I)
+        ):
+            if s.has("DATA_OBJECT", "REPLICA_STRONG", "AI") or re.search(
+                r"delet|destr|eras|purg|retention|encrypt|secur", s.text, re.I
+            ):
+                f.data_security = True
+                f.protect(clause, s, "data_security_deletion_missing")
+        if s.has("COUNSEL") and polarity(s, s.get("COUNSEL"), doc.text) == "grant":
+            f.counsel = True
+            f.protect(clause, s, "representation_or_minor_gap")
+        if (
+            s.has("UNION")
+            and not re.search(r"european union|credit union", s.text, re.I)
+            and polarity(s, s.get("UNION"), doc.text) == "grant"
+            and not re.search(r"(?:not|no|neither)\b[^.;]{0,60}\b(?:union|guild|collective|sag|equity)", s.text, re.I)
+        ):
+            f.union = True
+            f.protect(clause, s, "representation_or_minor_gap")
+        if (
+            s.has("MINOR")
+            and f.minor is None
+            and not HEADING.match(s.text)  # a heading names a topic; the sentence under it is the evidence
+            and re.search(
+                r"\bminor\b|guardian|under (?:the age of )?(?:18|eighteen)|child|coogan|\b1[0-7] years of age",
+                s.text,
+                re.I,
+            )
+            and not re.search(
+                r"\bminor (?:changes|modifications|edits|adjustments|amendments|variations|defects|deviations|corrections|"
+                r"(?:negative |positive )?(?:impacts?|effects?)|issues?|breach(?:es)?|errors?|repairs?|discrepanc\w*|"
+                r"inaccurac\w*|details?|matters?|parts?|roles?)|"
+                r"not (?:targeted|intended|directed|permitted|allowed|available)|must be (?:at least|over)|"
+                r"(?:do not|don['’]t) (?:attempt to )?(?:register|sign up|use)|not knowingly collect|"
+                r"harm minors|child (?:pornography|sexual)|sexual exploitation|coppa|children['’]s online privacy",
+                s.text,
+                re.I,
+            )
+        ):
+            f.minor = (s.start, s.end)
+        if (
+            f.minor is None
+            and not HEADING.match(s.text)
+            and _AGE_FLOOR_UNDER_18.search(s.text)
+            and not re.search(r"not knowingly collect|coppa|children['’]s online privacy", s.text, re.I)
+        ):
+            # "You can only use the Platform if you are 13 years or older": users of 13 to 17 are minors
+            f.minor = (s.start, s.end)
+        if (
+            s.has("APPROVAL")
+            and s.has("ROLE", "PARTY_PERSON")
+            and (not s.has("DEEMED") or not deemed_window_is_short(s.text))
+        ):
+            persons = [h for h in s.get("ROLE", "PARTY_PERSON") if h.text.lower() not in {"i", "me", "you"}]
+            approvals = [m.start() + s.start for m in re.finditer(r"approv", s.text, re.I)]
+            near = any(0 < a - p.end < 60 for p in persons for a in approvals)
+            if near and not re.search(r"without\s+(?:\w+\s+){0,3}approv|waive|not subject to", s.text, re.I):
+                f.person_approval = True
+                f.protect(clause, s, "objectionable_depiction")
+                if s.has("REPLICA_STRONG", "AI", "SYNTHETIC"):
+                    f.approval_covers_ai = True
+            elif not re.search(r"without\s+(?:\w+\s+){0,3}approv|waive", s.text, re.I) and _PERSON_APPROVES.search(
+                s.text
+            ):
+                f.person_approval = True
+                f.protect(clause, s, "objectionable_depiction")
+        if (
+            s.has("NEG", "SEPARATE_CONSENT")
+            and re.search(
+                r"\bnude|sexual|pornograph|political|religious|derogatory|"
+                r"defamatory|disparag|obscene",
+                s.text,
+                re.I,
+            )
+            and (s.has("PERSON_STRONG", "REPLICA_STRONG") or s.has("ROLE", "PARTY_PERSON"))
+            # what users may not post ("* is patently offensive ... * exploits people ...") limits the users, not
+            # the company's use of the person
+            and not USER_DUTY.search(s.text)
+            and not re.search(r"\bgrants? you\b", s.text, re.I)  # conditions on a licence to the user
+            and len(BULLET.findall(s.text)) < 3
+            and not prohibited_list_item(s, doc.text)
+        ):
+            f.excluded_categories = True
+            f.protect(clause, s, "objectionable_depiction")
+        if (
+            s.has("REVOKE_OK")
+            and s.has("ROLE", "PARTY_PERSON", "PERSON_STRONG")
+            and re.search(r"consent|licen[cs]e|permission|use|authori", s.text, re.I)
+            and not s.has("IRREVOCABLE")
+        ):
+            if (
+                re.search(r"revo|withdraw|opt[- ]out|suspen", s.text, re.I)
+                and not re.search(r"(?:not|no)\s+(?:\w+\s+){0,2}(?:revo|withdraw)", s.text, re.I)
+                and not _COMPANY_REVOKES.search(s.text)
+                and not (_ACCOUNT_ENDS.search(s.text) and not re.search(r"licen[cs]e|consent", s.text, re.I))
+                and _PERSON_REVOKES.search(s.text)
+                # an opt-out of one feature ("opt out of translation") does not end the licence or the AI uses
+                and (not re.search(r"opt[- ]out", s.text, re.I) or _OPT_OUT_REACHES.search(s.text))
+            ):
+                f.revocable = True
+                f.protect(clause, s, "no_revocation_or_suspension")
+        if f.data_collection is None and (
+            s.has("REPLICA_STRONG")
+            or (s.has("AI") and s.has("DATA_OBJECT", "PERSON_STRONG"))
+            or re.search(r"biometric|\bscans?\b.*\b(?:body|face|likeness)|voice data", s.text, re.I)
+        ):
+            f.data_collection = Span(clause.id, s.start, s.end)
+    return f.done()
+
+
+
+
+# the person's own approval right: "Talent's prior approval", "approved by the Performer", "Artist shall have the
+# right to approve"
+_PERSON_APPROVES = re.compile(
+    r"(?:" + alternation(APPROVING_ROLES) + r"|"
+    r"endorser|his|her|their|your|my)['’]?s?\s+(?:\w+\s+){0,3}approv|approv\w*\s+(?:\w+\s+){0,3}by\s+(?:the\s+)?"
+    r"(?:" + alternation(APPROVING_ROLES) + r")|"
+    r"(?:" + alternation(APPROVING_ROLES) + r")\s+"
+    r"(?:shall|will|may)\s+have\s+(?:the\s+)?(?:right|opportunity)\s+to\s+(?:\w+\s+){0,3}approv",
+    re.I,
+)
+# the revocation must be the person's: "you may withdraw your consent", "Performer may revoke"; a revocable licence
+# the company grants the user, or the company's right to suspend access, protects no one
+_PERSON_REVOKES = re.compile(
+    r"\b(?:you|" + alternation(REVOKING_ROLES) + r"|i|he|she|lab member)\b"
+    r"[^.;]{0,50}\b(?:may|can|have the right to|has the right to|are entitled to|is entitled to|at any time)\b[^.;]{0,40}"
+    r"\b(?:revoke|withdraw|opt[- ]out|cancel|suspend|terminate)|\b(?:consent|permission|authori[sz]ation|licen[cs]e)\b"
+    r"[^.;]{0,40}\b(?:may|can) be (?:revoked|withdrawn|cancelled)|\brevocable (?:by|at the (?:option|request) of) "
+    r"(?:you|the (?:performer|talent|artist|participant))",
+    re.I,
+)
+# "Streamable may remove that Content, suspend or terminate the account of the user", "Epic may also terminate or
+# suspend any or all of the Services": an account or a service ends; the licence in the person's content does not
+_ACCOUNT_ENDS = re.compile(
+    r"\b(?:suspend|terminat|delet|clos|disabl)\w*\b[^.;]{0,40}?\b(?:accounts?|services|access|subscriptions?)\b",
+    re.I,
+)
+_OPT_OUT_REACHES = re.compile(
+    r"\btrain|\bartificial intelligence\b|\bAI\b|machine[- ]learning|\bmodels?\b|\blicen[cs]e|\bconsent|\bpermission|"
+    r"\buse of (?:your|the) (?:content|data|recordings|voice|likeness|image)",
+    re.I,
+)
+_COMPANY_REVOKES = re.compile(
+    r"\bgrants? you\b|\bwe (?:may|can|reserve)\b|\bwe (?:have|retain) the right to\b|\bsuspend (?:access|your)|\b(?:our|its) (?:sole )?discretion\b|"
+    r"\bis free to (?:terminate|suspend)",
+    re.I,
+)
+_SEPARATE_RIDER = re.compile(
+    r"\brider\b|separately (?:signed|executed|initial(?:l)?ed)|separate (?:signed )?(?:rider|schedule|addendum|agreement|"
+    r"instrument|consent form)|signed separately|initial(?:s|ed|led)? (?:here|below|each)|clear and conspicuous|"
+    r"separate(?:ly)? signature",
+    re.I,
+)
+_BROAD_PURPOSE: set[str] = set(BROAD_PURPOSE)
+
+
+
+# taxonomy: "no clause that expressly deals with AI, machine learning, digital replicas, voice synthesis or synthetic
+# performers" -- a recommender algorithm, a ban on impersonating others or an avatar picture is not such a clause
+_EXPRESS_AI = re.compile(
+    r"artificial intelligence|\bA\.?I\.?\b|machine[- ]learning|\bdeep[- ]?fakes?\b|\bneural\b|\bgenerative\b|"
+    r"\btrain(?:s|ed|ing)?\b[^.;]{0,60}\b(?:models?|algorithms?|systems?|AI)\b|\bmodels?\b[^.;]{0,30}\btrain|"
+    r"digital (?:replicas?|doubles?|twins?|likeness|recreations?|simulations?)|\breplicas?\b|voice (?:synthesis|clon\w*|models?)|"
+    r"\bsynthe(?:tic|si[sz]\w*)\b|computer[- ]generated|\bsimulat\w*|\bclon(?:e|ed|es|ing)\b|\bre-?creat\w* (?:of )?(?:the |his |her )?(?:likeness|voice|image)"
+)
+
+
+def build_protections(doc: Document, clauses: tuple[Clause, ...], hits: list[ClauseHit]) -> tuple[Protection, ...]:
+    """The report's ``protections``: one entry per gap, quoting the sentences that protect against it.
+
+    A grant hollowed out by an exception ("we will not train on your content except to improve our services")
+    is listed as a hollowed protection, so the reader sees why it did not count.
+    """
+    by_id = {c.id: c for c in clauses}
+    grouped: dict[tuple[str, bool], list[ClauseHit]] = {}
+    for h in hits:
+        if h.label.startswith("protective:"):
+            grouped.setdefault((h.label.split(":", 1)[1], False), []).append(h)
+        elif h.note == HOLLOWED:
+            grouped.setdefault((h.label, True), []).append(h)
+    out = []
+    for (gap, hollowed), ghits in grouped.items():
+        if gap not in GAPS:
+            continue
+        evidence, clause_ids, _cues = evidence_of(doc, ghits, key=lambda h: h.start, limit=3)
+        where = ", ".join(clause_ref(by_id[c]) for c in clause_ids[:4])
+        g = GAPS[gap]
+        if hollowed:
+            explanation = (
+                f"{where} sets a limit, but an exception carves the limit out, so the gap stays raised: {g.title}."
+            )
+        else:
+            explanation = f"{g.protects} ({where})"
+        detectors = sorted({h.detector for h in ghits})
+        out.append(Protection(gap, tuple(clause_ids), tuple(evidence), explanation, hollowed, "+".join(detectors)))
+    out.sort(key=lambda p: (list(GAPS).index(p.gap), p.hollowed))
+    return tuple(out)
