@@ -66,6 +66,8 @@ def analyse_bytes(name: str, data: bytes, suffix: str, playbook=None) -> dict:
             "pages": report.document.pages,
             "clauses": len(report.clauses),
             "in_scope": report.in_scope,
+            # "not read: the text is in French ...": the roster must say so, not just "in scope: no"
+            "reason": report.scope_reason if report.scope_reason.startswith("not read:") else None,
             "risk_score": doc.get("summary", {}).get("risk_score"),
             "high": severities.count("high"),
             "medium": severities.count("medium"),

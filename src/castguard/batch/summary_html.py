@@ -62,11 +62,12 @@ _WORST = (
     ("low", "Low"),
     ("none", "No gaps found"),
     ("out-of-scope", "Out of scope"),
+    ("not-read", "Not read (a language castguard does not read)"),
     ("not-analysed", "Not analysed (failed or refused)"),
 )
 _WORST_LABEL = dict(_WORST)
 _WORST_WORD = {key: key.replace("-", " ") for key in _WORST_LABEL}  # the roster's word: "high" ... "not analysed"
-_WORST_RANK = {"high": 5, "medium": 4, "low": 3, "none": 2, "out-of-scope": 1, "not-analysed": 0}
+_WORST_RANK = {"high": 6, "medium": 5, "low": 4, "none": 3, "out-of-scope": 2, "not-read": 1, "not-analysed": 0}
 _STATUSES = ("done", "failed", "refused")
 
 # controls, lone surrogates and bidi marks: never part of a link the dashboard makes
@@ -119,6 +120,8 @@ def _worst(contract: dict) -> str:
     for sev in _SEVERITIES:
         if (_int(contract.get(sev)) or 0) > 0:
             return sev
+    if str(contract.get("reason") or "").startswith("not read:"):
+        return "not-read"
     return "out-of-scope" if contract.get("in_scope") is False else "none"
 
 
@@ -279,8 +282,9 @@ def _roster_row(c: dict) -> dict:
     if path in others:
         others.remove(path)
     reason = ""
-    if status != "done":
+    if status != "done" or c.get("reason"):  # a done contract has a reason only when it was not read
         reason = _name(" ".join(str(x) for x in (c.get("error_code"), c.get("reason")) if x))
+    not_read = status == "done" and str(c.get("reason") or "").startswith("not read:")
     return {
         **_contract_name(c),
         "status": status,
@@ -292,7 +296,7 @@ def _roster_row(c: dict) -> dict:
         "more": f" and {len(others) - 3} more" if len(others) > 3 else "",
         "reason": reason,
         "performer": c.get("performer") or "",
-        "in_scope": _yes_no(c.get("in_scope")),
+        "in_scope": "not read" if not_read else _yes_no(c.get("in_scope")),
         "risk": _int(c.get("risk_score")),
         "counts": [_int(c.get(s)) if status == "done" else None for s in _SEVERITIES],
         "pages": _int(c.get("pages")),
