@@ -12,8 +12,8 @@ import bisect
 from dataclasses import dataclass, field
 
 __all__ = [
-    "HIDDEN_REASONS", "LOCATIONS", "Block", "Clause", "Document", "Evidence", "Fact", "Finding", "Label", "Protection",
-    "Report",
+    "HIDDEN_REASONS", "LOCATIONS", "NOT_READ", "Block", "Clause", "Document", "Evidence", "Fact", "Finding", "Label",
+    "Protection", "Report", "not_read",
 ]  # fmt: skip
 
 
@@ -215,6 +215,14 @@ class Fact:
 
 
 DOCUMENT_TYPES = ("contract", "terms_of_service", "release_or_consent", "not_a_contract")
+
+# how a scope reason starts when the document was not read (its language is not one castguard reads)
+NOT_READ = "not read: "
+
+
+def not_read(scope_reason: str | None) -> bool:
+    """Whether a scope reason (a report's, or a batch row's ``reason``) says the document was not read."""
+    return bool(scope_reason) and str(scope_reason).startswith(NOT_READ)
 
 
 @dataclass(frozen=True)

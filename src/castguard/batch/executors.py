@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterable, Iterator
 
 from ..errors import CastguardError
+from ..model import not_read
 from ..report import evidence_notes, report_to_dict
 from ..report.html import render_html
 from ..scan import _load_readers, scan
@@ -67,7 +68,7 @@ def analyse_bytes(name: str, data: bytes, suffix: str, playbook=None) -> dict:
             "clauses": len(report.clauses),
             "in_scope": report.in_scope,
             # "not read: the text is in French ...": the roster must say so, not just "in scope: no"
-            "reason": report.scope_reason if report.scope_reason.startswith("not read:") else None,
+            "reason": report.scope_reason if not_read(report.scope_reason) else None,
             "risk_score": doc.get("summary", {}).get("risk_score"),
             "high": severities.count("high"),
             "medium": severities.count("medium"),

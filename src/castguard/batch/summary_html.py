@@ -27,6 +27,7 @@ from urllib.parse import quote
 from ..classify.taxonomy import GAPS
 from ..escape.html import clean
 from ..escape.terminal import visible
+from ..model import not_read
 from ..report import DISCLAIMER
 from ..templating.html import render, source_hash
 
@@ -120,7 +121,7 @@ def _worst(contract: dict) -> str:
     for sev in _SEVERITIES:
         if (_int(contract.get(sev)) or 0) > 0:
             return sev
-    if str(contract.get("reason") or "").startswith("not read:"):
+    if not_read(contract.get("reason")):
         return "not-read"
     return "out-of-scope" if contract.get("in_scope") is False else "none"
 
@@ -284,7 +285,7 @@ def _roster_row(c: dict) -> dict:
     reason = ""
     if status != "done" or c.get("reason"):  # a done contract has a reason only when it was not read
         reason = _name(" ".join(str(x) for x in (c.get("error_code"), c.get("reason")) if x))
-    not_read = status == "done" and str(c.get("reason") or "").startswith("not read:")
+    unread = status == "done" and not_read(c.get("reason"))
     return {
         **_contract_name(c),
         "status": status,
@@ -296,7 +297,7 @@ def _roster_row(c: dict) -> dict:
         "more": f" and {len(others) - 3} more" if len(others) > 3 else "",
         "reason": reason,
         "performer": c.get("performer") or "",
-        "in_scope": "not read" if not_read else _yes_no(c.get("in_scope")),
+        "in_scope": "not read" if unread else _yes_no(c.get("in_scope")),
         "risk": _int(c.get("risk_score")),
         "counts": [_int(c.get(s)) if status == "done" else None for s in _SEVERITIES],
         "pages": _int(c.get("pages")),

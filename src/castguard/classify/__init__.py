@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from ..model import Clause, Document, Finding, Label, Protection
+from ..model import NOT_READ, Clause, Document, Finding, Label, Protection
 from .clause_rules import ClauseHit, RuleDetector
 from .concepts import Concepts, Hit, find_concepts
 from .contract import build_findings
@@ -71,13 +71,13 @@ def analyze(
         # the rules, lexicon and model read English: a French contract is not read, and the report says so
         # instead of calling it out of scope on the strength of words it never read
         return Analysis(
-            scope=ScopeDecision(False, f"not read: the text is in {doctype.language}, and castguard reads English"),
+            scope=ScopeDecision(False, f"{NOT_READ}the text is in {doctype.language}, and castguard reads English"),
             labels={c.id: (Label("none", 1.0),) for c in clauses},
             findings=(),
             detector=detector.name,
             document_type=doctype,
             warnings=(
-                f"not read: the text is in {doctype.language}; castguard's rules and model read English, so neither "
+                f"{NOT_READ}the text is in {doctype.language}; castguard's rules and model read English, so neither "
                 "its scope nor its gaps were assessed. Have a person read it, or scan an English version.",
             ),
         )

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..classify.taxonomy import GAPS, SEVERITY_ORDER, TAXONOMY_VERSION  # noqa: F401 (SEVERITY_ORDER re-exported)
-from ..model import Clause, Evidence, Report
+from ..model import NOT_READ, Clause, Evidence, Report, not_read
 from ..playbooks import default_playbook
 from ..provenance import notice
 
@@ -86,9 +86,9 @@ def gap_checklist(report: Report) -> list[dict]:
 def summary_text(report: Report) -> str:
     """The one paragraph a busy agent reads first."""
     doc = report.document
-    if report.scope_reason.startswith("not read:"):
+    if not_read(report.scope_reason):
         return (
-            f"{doc.source} was not read ({report.scope_reason.removeprefix('not read: ')}): neither its scope nor "
+            f"{doc.source} was not read ({report.scope_reason.removeprefix(NOT_READ)}): neither its scope nor "
             "its AI-exposure gaps were assessed. Have a person read it."
         )
     if not report.in_scope:

@@ -6,7 +6,7 @@ import shutil
 import textwrap
 
 from ..classify.taxonomy import GAPS
-from ..model import Report
+from ..model import Report, not_read
 from . import DISCLAIMER, clause_ref, evidence_notes, gap_checklist, risk_score, severity_counts, summary_text
 from .facts import fact_rows, facts_table_lines
 
@@ -38,7 +38,7 @@ def protections_apply(report: Report) -> bool:
 def not_applicable_text(report: Report) -> str:
     why = (
         "the document is not a contract" if report.document_type == "not_a_contract"
-        else "the document was not read" if report.scope_reason.startswith("not read:")
+        else "the document was not read" if not_read(report.scope_reason)
         else "the document is out of scope"
     )
     return f"Protections and gap checklist: not applicable ({why})."
