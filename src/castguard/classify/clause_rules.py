@@ -224,8 +224,10 @@ class RuleDetector:
 
 def _ai_training(s: Sentence):
     material = s.person() or s.has("PERSON_STRONG", "DATA_OBJECT", "ROLE", "PARTY_PERSON", "RESULTS")
+    train_cues = s.texts("TRAIN_STRONG", limit=20)
     if (
-        all(t.lower() == "machine learning" for t in s.texts("TRAIN_STRONG", limit=20))
+        train_cues
+        and all(t.lower() == "machine learning" for t in train_cues)
         and not s.has("PERSON_STRONG", "PERSON_WEAK", "DATA_OBJECT", "RESULTS")
         and not re.search(r"\b(?:train|training|trained|dataset|data set)\b", s.text, re.I)
     ):
