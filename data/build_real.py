@@ -6,8 +6,11 @@ Writes
 - ``data/real_gold.json``: contract-level gold for every labelled real document (scope, document type, gap ids
   with strength required/arguable and a verbatim quote, protections), read by ``castguard evaluate``;
 - the ``provenance: "real"`` rows of ``data/clauses.jsonl``: every clause of every labelled in-scope document and
-  of the out-of-scope AI-era texts, as castguard segments it, labelled from the labellers' evidence spans (a
-  clause gets a label when a span carrying it overlaps the clause; every other clause is ``none``).
+  of the out-of-scope AI-era texts, as castguard segments it. A clause of an in-scope document takes the
+  exhaustive clause-level labels of ``labels/clauses/`` (every clause read and labelled, with ``arguable`` labels
+  apart; the second pass where it exists); a clause of an out-of-scope document is ``none``. A document without
+  clause-level labels falls back to the evidence spans (a clause gets a label when a span carrying it overlaps
+  the clause).
 
 The labels are the team's; the texts come from ``../shared/corpus`` (CUAD: CC BY 4.0; Open Terms Archive:
 ODC-BY 1.0; Microsoft verbal statement: MIT; attribution in data/README.md). Re-running it gives the same files.
@@ -16,6 +19,7 @@ ODC-BY 1.0; Microsoft verbal statement: MIT; attribution in data/README.md). Re-
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import sys
@@ -50,6 +54,24 @@ def _labels() -> dict[str, dict]:
     return docs
 
 
+def clause_sha(text: str) -> str:
+    """The fingerprint of a clause's text, kept beside its clause-level label: a clause whose text changed (the
+    segmenter moved a boundary) no longer matches its label, and the build says so instead of mislabelling."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def _clause_labels() -> dict[str, dict]:
+    """The exhaustive clause-level labels by clause id: the second pass where it exists, else the first."""
+    out: dict[str, dict] = {}
+    for tier in ("pass1", "pass2"):
+        for path in sorted((HERE / "labels" / "clauses" / tier).glob("*.jsonl")):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    row = json.loads(line)
+                    out[row["id"]] = {**row, "pass": tier}
+    return out
+
+
 def _norm_index(text: str) -> tuple[str, list[int]]:
     """Whitespace runs collapsed to one space, with each character's offset in ``text``."""
     out, idx, prev_space = [], [], False
@@ -79,6 +101,8 @@ def main(argv=None) -> int:
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     args = ap.parse_args(argv)
     labels = _labels()
+    clause_labels = _clause_labels()
+    stale: list[str] = []
     gold = []
     rows = []
     missing_quotes = 0
@@ -121,20 +145,30 @@ def main(argv=None) -> int:
             for c in clauses:
                 if c.start < b and a < c.end:
                     per_clause[c.id] |= labs
+        exhaustive = d["in_scope"] and any(k.startswith(name + "#") for k in clause_labels)
         for c in clauses:
             if len(c.text.split()) < 3:
                 continue
-            rows.append(
-                {
-                    "id": f"{name}#{c.id}",
-                    "text": c.text,
-                    "labels": sorted(per_clause[c.id]) or ["none"],
-                    "doc": name,
-                    "provenance": "real",
-                    "source": name,
-                    "clause": c.id,
-                }
-            )
+            cid = f"{name}#{c.id}"
+            row = {"id": cid, "text": c.text, "labels": sorted(per_clause[c.id]) or ["none"]}
+            if exhaustive:
+                lab = clause_labels.get(cid)
+                if lab is None or lab["sha"] != clause_sha(c.text):
+                    stale.append(cid)
+                    continue
+                row["labels"] = sorted(lab["labels"]) or ["none"]
+                if lab.get("arguable"):
+                    row["arguable"] = sorted(lab["arguable"])
+            elif not d["in_scope"]:
+                row["labels"] = ["none"]
+            rows.append({**row, "doc": name, "provenance": "real", "source": name, "clause": c.id})
+    if stale:
+        print(
+            f"{len(stale)} clauses have no clause-level label for their current text (the segmenter changed them), "
+            f"e.g. {stale[0]}: re-label them in data/labels/clauses/ before building",
+            file=sys.stderr,
+        )
+        return 1
     (HERE / "real_gold.json").write_text(
         json.dumps(
             {

@@ -20,6 +20,7 @@ BASES = frozenset(
         "_version",
         "errors",
         "escape",
+        "jurisdictions",
         "lazyre",
         "limits",
         "metrics",

@@ -136,3 +136,36 @@ def test_a_small_file_is_read_without_a_buffer_the_size_of_the_limit(tmp_path):
         tracemalloc.stop()
     assert data == small.read_bytes()
     assert peak < 2**20, f"{peak:,} bytes allocated to read {len(data):,}"
+
+
+_VERSION_PROBE = """
+import json, sys
+from castguard.cli import cli
+try:
+    cli(["--version"], standalone_mode=False)
+except SystemExit:
+    pass
+print("PROBE " + json.dumps(sorted(sys.modules)))
+"""
+
+
+def test_version_and_help_load_no_detector_parser_or_drafting_code():
+    """`castguard --version` (and the command line's help) need only click: the package loads the scanner, the
+    readers and the drafting code on first use."""
+    got = _run(_VERSION_PROBE)
+    assert got.returncode == 0, got.stderr
+    modules = set(json.loads(got.stdout.rpartition("PROBE ")[2]))
+    assert "castguard" in modules and "click" in modules
+    heavy = {"spacy", "numpy", "castguard.classify", "castguard.scan", "castguard.draft", "castguard.facts", "castguard.ingest"}
+    assert not heavy & modules, sorted(heavy & modules)
+
+
+def test_the_package_exports_the_scan_function_even_after_its_module_is_imported():
+    code = (
+        "import castguard.scan, castguard\n"
+        "from castguard import scan, report_to_dict, CastguardError, Report\n"
+        "print(callable(scan), scan is castguard.scan, scan.__module__, sorted(set(castguard.__all__) - set(dir(castguard))))"
+    )
+    got = _run(code)
+    assert got.returncode == 0, got.stderr
+    assert got.stdout.split() == ["True", "True", "castguard.scan", "[]"]

@@ -296,7 +296,7 @@ def facts(contract: Path, fmt: str, output: Path | None, on_revisions: str, play
 
 def _deal_options(f):
     """The deal-fact options shared by draft and redline (they override the deal file and the contract)."""
-    from .draft.deal import JURISDICTIONS
+    from .jurisdictions import JURISDICTIONS
 
     options = [
         click.option("--deal", "deal_file", type=click.Path(dir_okay=False, path_type=Path), default=None,

@@ -22,6 +22,7 @@ from .scan import scan
 
 __all__ = [
     "HIGH",
+    "clause_in_context",
     "contract_sets",
     "evaluate_all",
     "keyword_contract",
@@ -157,6 +158,110 @@ def _contract_eval(root: Path, fold_models: dict) -> dict:
     return out
 
 
+def _report_clause_labels(report) -> dict[str, set[str]]:
+    """What a report says of each clause: the gap of every finding whose evidence cites it, and
+    ``protective:<gap>`` for every protection (not hollowed) that rests on it."""
+    out: dict[str, set[str]] = {}
+    for f in report.findings:
+        for cid in set(f.clause_ids) | {e.clause_id for e in f.evidence}:
+            out.setdefault(cid, set()).add(f.gap)
+    for p in report.protections:
+        if p.hollowed:
+            continue
+        for cid in set(p.clause_ids) | {e.clause_id for e in p.evidence}:
+            out.setdefault(cid, set()).add(f"protective:{p.gap}")
+    return out
+
+
+def _locator(text: str, clauses):
+    """``locate(clause id, clause text)`` -> the ids of the scan's clauses that a labelled clause covers: its own
+    id when the text is the same, else the clauses overlapping where its text occurs in the document (a
+    labelled clause segmented by an earlier version); None when the text is not in the document."""
+    by_id = {c.id: c for c in clauses}
+    flat: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if flat and flat[-1] == " ":
+                continue
+            flat.append(" ")
+        else:
+            flat.append(ch)
+        index.append(i)
+    joined = "".join(flat)
+
+    def locate(cid: str, clause_text: str) -> list[str] | None:
+        own = by_id.get(cid)
+        if own is not None and own.text == clause_text:
+            return [cid]
+        at = joined.find(" ".join(clause_text.split()))
+        if at < 0:
+            return None
+        a, b = index[at], index[at + len(" ".join(clause_text.split())) - 1] + 1
+        return [c.id for c in clauses if c.start < b and a < c.end]
+
+    return locate
+
+
+def clause_in_context(root: Path, data: Path, fold_models: dict, corpus: Path | None = None, progress=None) -> dict:
+    """Clause level as a reader meets it: each real labelled document scanned whole (scope, document type,
+    lead-ins and protections applied) with the fold model that never saw it, and every clause given the gap ids
+    of the findings and protections that cite it. Scored against the clause labels (arguable labels count
+    neither way), beside the rules alone and the keyword spotter (its clause words, in the documents its
+    likeness words call in scope). A labelled clause that an earlier segmenter cut differently takes the labels
+    of the scan's clauses it overlaps; one whose text is no longer in the document is left out and counted."""
+    corpus = corpus or root.parent / "shared" / "corpus"
+    shipped = default_model()
+    rows_by_doc: dict[str, list[dict]] = {}
+    for line in data.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            if row["provenance"] in ("real", "corpus"):
+                rows_by_doc.setdefault(row["doc"], []).append(row)
+    names = ("baseline", "rules", "castguard")
+    pairs: dict[str, list[tuple[set[str], set[str]]]] = {n: [] for n in names}
+    skipped_docs, stale = [], 0
+    for doc, rows in sorted(rows_by_doc.items()):
+        path = corpus / doc if rows[0]["provenance"] == "real" else root / rows[0]["source"]
+        if not path.exists():
+            skipped_docs.append(doc)
+            continue
+        if progress:
+            progress(f"clauses in context: {doc}")
+        model = fold_models.get(doc, shipped)
+        reports = {
+            "castguard": scan(path, detector=CombinedDetector(model) if model is not None else RuleDetector()),
+            "rules": scan(path, detector=RuleDetector()),
+        }
+        said = {n: _report_clause_labels(r) for n, r in reports.items()}
+        text = read_document(path).text
+        locate = _locator(text, reports["rules"].clauses)
+        kw_scope = keyword_contract(text)[0]
+        for row in rows:
+            cited = locate(row["clause"], row["text"])
+            if cited is None:
+                stale += 1
+                continue
+            gold = {lab for lab in row["labels"] if lab != "none"}
+            arguable = set(row.get("arguable", ()))
+            preds = {
+                "baseline": keyword_baseline(row["text"]) if kw_scope else set(),
+                **{n: set().union(*(said[n].get(cid, set()) for cid in cited)) for n in ("rules", "castguard")},
+            }
+            for n in names:
+                pairs[n].append((gold, preds[n] - arguable))
+    protective = [f"protective:{g}" for g in GAPS]
+    return {
+        "clauses": len(pairs["castguard"]),
+        "documents": len(rows_by_doc) - len(skipped_docs),
+        "documents_not_found": skipped_docs,
+        "clauses_changed_since_labelled": stale,
+        "systems": {
+            n: {"all_gaps": score(p, list(GAPS)), "protective": score(p, protective)} for n, p in pairs.items()
+        },
+    }
+
+
 def evaluate_all(data: Path, *, folds: int = 5, contracts: bool = True, progress=None) -> dict:
     fold_models: dict = {}
     result = {"clause_level": evaluate(data, folds=folds, progress=progress, fold_models=fold_models)}
@@ -167,6 +272,9 @@ def evaluate_all(data: Path, *, folds: int = 5, contracts: bool = True, progress
         if progress:
             progress("contract level: scanning the real labelled documents (data/real_gold.json)")
         result["real_contract_level"] = real_contract_eval(models_dir().parent, fold_models=fold_models)
+        if progress:
+            progress("clause level in context: scanning the real labelled documents whole")
+        result["clause_in_context"] = clause_in_context(models_dir().parent, data, fold_models, progress=progress)
     return result
 
 
@@ -175,6 +283,34 @@ MIN_REAL_POSITIVES = 10  # the clause-level target averages over the ids with at
 
 def _row(name: str, m: dict) -> str:
     return f"  {name:<44} {m['p']:5.2f} {m['r']:5.2f} {m['f']:5.2f}"
+
+
+def _per_label_table(systems: dict) -> list[str]:
+    """Per-label P / R / F1 with the positives, and the macro F1 over the gap ids with enough real positives."""
+    names = list(systems)
+    lines = [f"  {'label':<40} {'pos':>4} " + " ".join(f"{n:>16}" for n in names)]
+    supported = []
+    for lab in list(GAPS) + [f"protective:{g}" for g in GAPS]:
+        group = "protective" if lab.startswith("protective:") else "all_gaps"
+        per = {n: systems[n][group]["per_label"][lab] for n in names}
+        sup = per[names[0]]["support"]
+        if not sup:
+            continue
+        if sup >= MIN_REAL_POSITIVES and not lab.startswith("protective:"):
+            supported.append(lab)
+        lines.append(
+            f"  {lab:<40} {sup:>4} "
+            + " ".join(f"{per[n]['p']:.2f}/{per[n]['r']:.2f}/{per[n]['f']:.2f}".rjust(16) for n in names)
+        )
+    if supported:
+        lines.append(
+            f"  {'macro F1, gap ids with >= %d positives (%d)' % (MIN_REAL_POSITIVES, len(supported)):<45}"
+            + " ".join(
+                f"{sum(systems[n]['all_gaps']['per_label'][lab]['f'] for lab in supported) / len(supported):>16.2f}"
+                for n in names
+            )
+        )
+    return lines
 
 
 def render_evaluation(result: dict) -> str:
@@ -229,30 +365,23 @@ def render_evaluation(result: dict) -> str:
         lines += [
             "",
             f"Clause level, {kind} documents only: {sub['clauses']} clauses from {sub['documents']} documents "
-            "(held-out folds); per-label P / R / F1 and positives",
-            f"  {'label':<40} {'pos':>4} " + " ".join(f"{n:>16}" for n in names),
+            "(held-out folds; each clause read alone); per-label P / R / F1 and positives",
         ]
-        supported = []
-        for lab in list(GAPS) + [f"protective:{g}" for g in GAPS]:
-            group = "protective" if lab.startswith("protective:") else "all_gaps"
-            per = {n: sub["systems"][n][group]["per_label"][lab] for n in names}
-            sup = per[names[0]]["support"]
-            if not sup:
-                continue
-            if sup >= MIN_REAL_POSITIVES and not lab.startswith("protective:"):
-                supported.append(lab)
+        lines += _per_label_table(sub["systems"])
+    ctx = result.get("clause_in_context")
+    if ctx:
+        lines += [
+            "",
+            f"Clause level, real documents in context: {ctx['clauses']} clauses of {ctx['documents']} documents, each "
+            "document scanned whole with the fold model that never saw it; a clause's labels are the findings and "
+            "protections that cite it (what the report shows a reader)",
+        ]
+        if ctx["clauses_changed_since_labelled"] or ctx["documents_not_found"]:
             lines.append(
-                f"  {lab:<40} {sup:>4} "
-                + " ".join(f"{per[n]['p']:.2f}/{per[n]['r']:.2f}/{per[n]['f']:.2f}".rjust(16) for n in names)
+                f"  left out: {ctx['clauses_changed_since_labelled']} labelled clauses whose text is no longer found; "
+                f"{len(ctx['documents_not_found'])} documents not found"
             )
-        if supported:
-            lines.append(
-                f"  {'macro F1, gap ids with >= %d positives (%d)' % (MIN_REAL_POSITIVES, len(supported)):<45}"
-                + " ".join(
-                    f"{sum(sub['systems'][n]['all_gaps']['per_label'][lab]['f'] for lab in supported) / len(supported):>16.2f}"
-                    for n in names
-                )
-            )
+        lines += _per_label_table(ctx["systems"])
     if result.get("real_contract_level"):
         lines += [
             "",

@@ -75,7 +75,9 @@ class Example:
     text: str
     labels: frozenset[str]  # gap ids and protective:<gap id>; empty for none
     doc: str  # the contract (or group of written clauses) it belongs to
-    provenance: str  # corpus | written
+    provenance: str  # corpus | written | real
+    # labels a reviewer judged arguable for this clause: neither taught nor scored, either way
+    arguable: frozenset[str] = frozenset()
 
 
 MAX_DATA_BYTES = 200 * 2**20
@@ -101,9 +103,10 @@ def load_examples(path: Path) -> list[Example]:
         try:
             row = json.loads(line)
             labels = frozenset(lab for lab in row["labels"] if lab != "none")
+            arguable = frozenset(row.get("arguable", ())) - labels
             if not isinstance(row["text"], str) or not isinstance(row["doc"], str):
                 raise TypeError("text and doc must be strings")
-            out.append(Example(row["text"], labels, row["doc"], row["provenance"]))
+            out.append(Example(row["text"], labels, row["doc"], row["provenance"], arguable))
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise CastguardError(
                 f"line {n} is not a labelled clause ({exc}); see data/README.md", path=str(path)
@@ -208,18 +211,20 @@ def fit(examples: list[Example], *, inner_folds: int = 2, rule_labels: list[set[
     platt, thresholds = [], []
     for k, lab in enumerate(labels):
         y = np.array([1 if lab in e.labels else 0 for e in examples])
+        # a clause whose label is arguable teaches this label nothing, either way
+        keep = np.array([i for i, e in enumerate(examples) if lab not in e.arguable])
         oof = np.zeros(len(examples))
         for test in folds:
-            train_idx = np.setdiff1d(np.arange(len(examples)), test)
+            train_idx = np.setdiff1d(keep, test)
             if y[train_idx].sum() == 0:
                 oof[test] = -10.0
                 continue
             oof[test] = _fit_lr(X[train_idx], y[train_idx]).decision_function(X[test])
-        a, b = _platt(oof.tolist(), y.tolist())
-        probs = [_sigmoid(a * s + b) for s in oof]
-        thresholds.append(_best_threshold(probs, y.tolist()))
+        a, b = _platt(oof[keep].tolist(), y[keep].tolist())
+        probs = [_sigmoid(a * s + b) for s in oof[keep]]
+        thresholds.append(_best_threshold(probs, y[keep].tolist()))
         platt.append((round(a, 6), round(b, 6)))
-        final = _fit_lr(X, y)
+        final = _fit_lr(X[keep], y[keep])
         coef[k] = final.coef_[0]
         intercept[k] = final.intercept_[0]
     return {
@@ -394,6 +399,9 @@ def evaluate(data: Path, *, folds: int = FOLDS, progress=None, fold_models: dict
             preds["model"][i] = set(model)
             preds["combined"][i] = combine(rules, model)
     gold = [set(e.labels) for e in examples]
+    # an arguable label counts neither way: a prediction of it is no false finding, its absence no miss
+    for name in preds:
+        preds[name] = [p - e.arguable for p, e in zip(preds[name], examples)]
     report: dict[str, Any] = {
         "clauses": len(examples), "documents": len({e.doc for e in examples}), "folds": folds, "systems": {}
     }

@@ -17,10 +17,10 @@ from pathlib import Path
 
 from ..errors import DealError
 from ..facts import jurisdiction_for
+from ..jurisdictions import JURISDICTIONS
 
 __all__ = ["JURISDICTIONS", "REQUIRED", "Deal", "Fees", "contract_facts", "load_deal", "resolve_deal"]
 
-JURISDICTIONS = ("CA", "NY", "IL", "TN", "US", "EU", "UK", "OTHER")
 REPRESENTATION = ("counsel", "union", "none", "")
 REQUIRED = ("performer", "company", "agreement_title", "agreement_date", "jurisdiction")
 MAX_DEAL_BYTES = 64 * 1024

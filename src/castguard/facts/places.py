@@ -129,7 +129,7 @@ def adjective_code(word: str) -> str | None:
     return _ADJ_LOOKUP.get(" ".join(word.split()).lower())
 
 
-# the template set's jurisdictions (castguard.draft.deal.JURISDICTIONS) a governing-law code maps onto
+# the template set's jurisdictions (castguard.jurisdictions.JURISDICTIONS) a governing-law code maps onto
 _TEMPLATE_STATES = {"CA", "NY", "IL", "TN"}
 _US_CODES = set(US_STATES.values()) | {"US"}
 
