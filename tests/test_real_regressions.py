@@ -379,6 +379,35 @@ CASES = [
 ]
 
 
+CASES += [
+    (
+        "moderation_is_not_alteration",
+        # Bluesky terms of service: what the platform may do with content that breaks its rules
+        "By posting Your Content you grant us a worldwide licence to use your photos, videos and likeness. We may "
+        "remove, block, or modify your Content if we believe it violates these Terms, our Community Guidelines, or "
+        "other applicable policies.",
+        set(),
+        {"digital_alteration"},
+    ),
+    (
+        "changing_the_service_is_not_alteration",
+        # YouTube terms of service, "Develop, Improve and Update the Service"
+        "You grant YouTube a licence to use the photos and videos of you that you upload. We may also need to alter "
+        "or discontinue the Service, or any part of it, in order to make performance or security improvements.",
+        set(),
+        {"digital_alteration"},
+    ),
+    (
+        "a_user_name_is_not_a_likeness",
+        # ArtStation terms of service
+        "By posting Your Content you grant us a worldwide licence to use your photos, videos and user name. You must "
+        "select a unique user name for your account. We may modify user names as we see fit.",
+        set(),
+        {"digital_alteration"},
+    ),
+]
+
+
 @pytest.mark.parametrize("name,text,present,absent", CASES, ids=[c[0] for c in CASES])
 def test_real_clause(tmp_path, name, text, present, absent):
     report = scan_clause(tmp_path, text)
@@ -648,3 +677,93 @@ def test_umbrella_terms_using_ai_tools_grant_no_training():
     # "your right to end your contract with us if our modifications create more than a minor negative impact": an
     # adjective, not a child; it raised the minors gap
     assert "representation_or_minor_gap" not in gaps
+
+
+def _cited_for(report, gap: str) -> str:
+    """The text of every clause a finding of ``gap`` cites, joined."""
+    by_id = {c.id: c for c in report.clauses}
+    return " ".join(by_id[c].text for f in report.findings if f.gap == gap for c in f.clause_ids)
+
+
+@pytest.mark.parametrize(
+    "relative,said",
+    [
+        # "The following sections will survive any termination ...: 5 (Your Content), ..." (both regional versions)
+        ("corpus/ai_era/ota_reddit_terms_of_service.txt", "5 (Your Content), 7 (Things You Cannot Do)"),
+        # "Upon termination, Sections 3, 8, 9, ... will continue to be operative" (section 3 holds the licence)
+        ("corpus/ai_era/ota_pinterest_terms_of_service.txt", "Sections 3, 8, 9, 10, 11, 12, and 13"),
+        # "For the avoidance of doubt, these Terms survive the deactivation or termination of your account."
+        ("corpus/ai_era/ota_twitter_terms_of_service.txt", "these Terms survive the deactivation"),
+    ],
+)
+def test_a_survival_clause_that_keeps_the_licence_alive_is_cited(relative, said):
+    """Sixth session, clause-level labels: the survival clause is where a platform licence outlives the account."""
+    from conftest import require_shared
+
+    report = scan(require_shared(relative))
+    for gap in ("no_revocation_or_suspension", "unbounded_term_scope"):
+        assert said in _cited_for(report, gap), gap
+
+
+@pytest.mark.parametrize(
+    "relative,said",
+    [
+        # Legacy Education / Tarek El Moussa: "Sections 4.2; 8 (Confidentiality); ... shall survive" — the licence
+        # is 4.1, and 4.2 is not 4.1
+        ("corpus/cuad/LegacyEducationAllianceInc_20200330_10-K_EX-10.18_12090678_EX-10.18_Development_Agreement.txt",
+         "Sections 4.2; 8 (Confidentiality)"),
+        # Playboy / eFashion: "Sections 6.1 through 6.10 shall survive ... until all amounts due ... are paid"
+        ("corpus/cuad/PlayboyEnterprisesInc_20090220_10-QA_EX-10.2_4091580_EX-10.2_Content_License_Agreement__"
+         "Marketing_Agreement__Sales-Purchase_Agreement1.txt", "Sections 6.1 through 6.10"),
+        # Tumblr: "All provisions ... that by their nature should survive termination shall survive" names none
+        ("corpus/ai_era/ota_tumblr_terms_of_service.txt", "by their nature should survive"),
+    ],
+)
+def test_a_survival_clause_that_does_not_reach_the_licence_raises_nothing(relative, said):
+    from conftest import require_shared
+
+    report = scan(require_shared(relative))
+    for gap in ("no_revocation_or_suspension", "unbounded_term_scope"):
+        assert said not in _cited_for(report, gap), gap
+
+
+@pytest.mark.parametrize(
+    "text,raised",
+    [
+        # Grok, Pinterest: the user may not assign, the company may without restriction
+        ("These Terms, and any rights and licenses granted hereunder, may not be transferred or assigned by you, but "
+         "may be assigned by us without restriction.", True),
+        # TikTok
+        ("These Terms, and any rights and permissions granted in them, cannot be transferred by you, but may be "
+         "transferred by TikTok.", True),
+        # OpenAI (ChatGPT terms)
+        ("We may assign or transfer our rights or obligations under these Terms to any affiliate or subsidiary or any "
+         "successor in interest of any business associated with our Services.", True),
+        # Myspace
+        ("Myspace may assign its rights and obligations under this Agreement and any Additional Terms, in whole or in "
+         "part, to any party at any time without any notice.", True),
+        # the protection and the mutual clause stay what they were
+        ("We may assign this Agreement only with your prior written consent.", False),
+        ("You may not assign these terms to anyone else without our written consent.", False),
+    ],
+)
+def test_the_companys_free_assignment_of_its_rights(tmp_path, text, raised):
+    """A platform's right to assign its rights (the content licence with them) to anyone is
+    ``assignment_sublicensing``; the user's bar on assigning is not."""
+    report = scan_clause(
+        tmp_path,
+        "By posting Your Content you grant us a worldwide, royalty-free licence to use your photos, videos, voice and "
+        "likeness in connection with the Services. " + text,
+    )
+    assert ("assignment_sublicensing" in {f.gap for f in report.findings}) is raised
+
+
+def test_every_clause_that_admits_minors_is_cited():
+    """Reddit's terms hold a US and an EEA version, each with its own age clause: the minor finding cites both,
+    and the content licence that grants AI training with no counsel or union coverage beside them."""
+    from conftest import require_shared
+
+    report = scan(require_shared("corpus/ai_era/ota_reddit_terms_of_service.txt"))
+    cited = _cited_for(report, "representation_or_minor_gap")
+    assert cited.count("Your Access to the Services") == 2
+    assert "train AI and machine learning models" in cited

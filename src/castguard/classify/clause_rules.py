@@ -109,6 +109,7 @@ class RuleDetector:
                 out.extend(found)
                 if sent.has("AI") and not any(h.label.endswith("ai_training_grant") for h in found):
                     out.extend(self._listed_purpose(clause, sent, doc.text, concepts))
+        out.extend(_surviving_licence(doc, clauses, out))
         return out
 
     def _listed_purpose(self, clause: Clause, s: Sentence, text: str, concepts: Concepts) -> list[ClauseHit]:
@@ -474,6 +475,17 @@ _NO_SUBSTANTIVE_CHANGES = re.compile(
 )
 
 
+_MODERATES = re.compile(r"\b(?:remov|block|reject|refus|delet|disabl|take\s+down)\w*", re.I)
+_AGAINST_RULES = re.compile(
+    r"\bviolat\w*|\bbreach\w*|inappropriate|offensive|objectionable|unlawful|\bpolic(?:y|ies)\b|guidelines", re.I
+)
+_CHANGES_SERVICE = re.compile(
+    r"\b(?:modif\w+|chang\w+|alter)\s+(?:or\s+\w+\s+)?\(?(?:to\s+(?:all\s+or\s+part\s+of\s+)?)?(?:the|our)\s+"
+    r"(?:Service|Services|Site|Platform)\b|\buser\s?names?\b",
+    re.I,
+)
+
+
 def _alteration(s: Sentence):
     subject = s.has("PERSON_STRONG", "PERSON_WEAK", "RESULTS", "REPLICA_STRONG") or (
         s.has("ROLE", "PARTY_PERSON")
@@ -493,6 +505,10 @@ def _alteration(s: Sentence):
         if not re.match(r"(?:\s+(?:and|or)\s+[\w-]+)?\s+of\s+(?:the\s+)?(?:[A-Z][\w&'’-]*\s+)*(?:marks|trademarks|logos?)\b",
                         s.text[h.end - s.start : h.end - s.start + 80], re.I)
     ]  # "manipulation and adaptation of the Playboy Marks": a brand's mark, not a performance
+    if _MODERATES.search(s.text) and _AGAINST_RULES.search(s.text) and not s.has("PERSON_STRONG"):
+        return None  # "remove, block, or modify your Content if we believe it violates these Terms": moderation
+    if _CHANGES_SERVICE.search(s.text) and not s.has("PERSON_STRONG"):
+        return None  # "we may make modifications or changes (to all or part of the Service)": the service changes
     if alters and subject and not s.has("CUSTOMARY"):
         return "digital_alteration", alters, s.texts("ALTER") + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.75
     return None
@@ -735,6 +751,118 @@ _CONTINUES = re.compile(
 )
 
 
+# "The following sections will survive any termination ...: 5 (Your Content), 7 ...", "Sections 3, 8 and 9 will
+# continue to be operative", "these Terms survive the termination of your account"
+_SURVIVES = re.compile(
+    r"\bsurviv(?:e|es|ing|al)\b|\b(?:continue|remain)s?\s+(?:to\s+be\s+operative|to\s+apply|in\s+(?:full\s+)?(?:force|effect))",
+    re.I,
+)
+_NOT_SURVIVING = re.compile(r"\b(?:not|never|no longer)\s+(?:\w+\s+){0,2}(?:surviv|continue|remain)", re.I)
+_WHOLE_TERMS_SURVIVE = re.compile(
+    r"\b(?:these|this|the)\s+(?:User\s+)?(?:Terms|Agreement)\s+(?:of\s+\w+\s+)?(?:shall\s+|will\s+)?surviv|"
+    r"\ball\s+(?:of\s+)?(?:the\s+)?(?:terms|provisions|sections)\s+of\s+(?:these|this)\s+(?:Terms|Agreement)\b",
+    re.I,
+)
+_LICENCE_READINGS = frozenset(
+    {"unbounded_term_scope", "no_revocation_or_suspension", "reuse_other_projects", "digital_alteration",
+     "replica_compensation_missing"}
+)
+_ENDING = re.compile(r"terminat|expir|delet|deactivat|cancel", re.I)
+_EXCLUDING = re.compile(r"\((?:excluding|except)[^)]*\)", re.I)
+# what a survival list names when it keeps the licence in the person's material: "5 (Your Content)", "license
+# rights granted by you to Zoom", "any terms regarding ownership or intellectual property rights"
+_SURVIVING_LICENCE = re.compile(
+    r"\b(?:your|user)\s+content\b|\blicen[cs]es?\s+(?:rights\s+)?granted\s+by\s+you|\blicen[cs]es?\s+(?:you\s+)?grant|"
+    r"\bownership\s+or\s+intellectual\s+property",
+    re.I,
+)
+# a section reference, dotted ("4.2", "10(b)") or a range ("11 - 22", "6.1 through 6.10"); not "30 days"
+_SECTION_REF = re.compile(
+    r"\b(\d{1,2}(?:\.\d{1,2})*)(?:\s*(?:-|–|to|through)\s*(\d{1,2}(?:\.\d{1,2})*))?\b"
+    r"(?!\s*(?:days?|months?|years?|%|hours?|business))",
+    re.I,
+)
+_TOP_NUMBER = re.compile(r"^[\s#*_]*(?:section\s+|article\s+)?(\d{1,2}(?:\.\d{1,2})*)\\?[.)]?(?:\s|\*|$)", re.I)
+# a survival for a while ("until all amounts due are paid", "for two years") keeps nothing alive without limit
+_BOUNDED_SURVIVAL = re.compile(r"\buntil\b|\bfor\s+(?:a\s+period\s+of\s+)?\w+\s+(?:\(\d+\)\s+)?(?:days|months|years)\b", re.I)
+# "all provisions that by their nature should survive": which ones is not said
+_BY_THEIR_NATURE = re.compile(r"\bby\s+(?:their|its)\s+nature\b|\bby\s+their\s+terms\b", re.I)
+
+
+def _section_numbers(clause: Clause, by_id: dict[str, Clause]) -> set[str]:
+    """The numbers a clause can be cited by: its own ("4.1") and those of the sections it sits in ("4"), read
+    from the number, else from a heading such as "##### **5\\. Your Content**"."""
+    out: set[str] = set()
+    c: Clause | None = clause
+    while c is not None:
+        for text in (c.number or "", c.heading or "", c.text[:40]):
+            m = _TOP_NUMBER.match(text)
+            if m:
+                out.add(m.group(1))
+                break
+        c = by_id.get(c.parent) if c.parent else None
+    return out
+
+
+def _refs(text: str) -> set[str]:
+    """The section numbers a survival sentence lists, ranges expanded ("11 - 22", "6.1 through 6.10")."""
+    refs: set[str] = set()
+    for m in _SECTION_REF.finditer(text):
+        a, b = m.group(1), m.group(2)
+        refs.add(a)
+        if b:
+            ha, _, la = a.rpartition(".")
+            hb, _, lb = b.rpartition(".")
+            if ha == hb and int(lb) >= int(la):
+                refs |= {f"{ha}.{n}" if ha else str(n) for n in range(int(la), min(int(lb), int(la) + 60) + 1)}
+    return refs
+
+
+def _cited(numbers: set[str], refs: set[str]) -> bool:
+    """A reference to "4" cites 4 and 4.1; a reference to "4.2" cites 4.2, not 4 or 4.1."""
+    return any(n == r or n.startswith(r + ".") for n in numbers for r in refs)
+
+
+def _surviving_licence(doc: Document, clauses: tuple[Clause, ...], hits: list[ClauseHit]) -> list[ClauseHit]:
+    """A survival clause that keeps a perpetual licence in the person's material alive after termination (or after
+    the account is deleted) is ``no_revocation_or_suspension`` and ``unbounded_term_scope``: the whole terms
+    survive, the list names the licence ("5 (Your Content)"), or it lists the section that holds the grant. Only
+    in a document whose rules found such a licence (a grant read as unbounded, irrevocable, reusable or alterable)."""
+    by_id = {c.id: c for c in clauses}
+    licence = {h.clause_id for h in hits if h.label in _LICENCE_READINGS}
+    if not licence:
+        return []
+    sections = set().union(*(_section_numbers(by_id[c], by_id) for c in licence if c in by_id))
+    out: list[ClauseHit] = []
+    for clause in clauses:
+        for s0, s1 in clause.sentences or ((clause.start, clause.end),):
+            text = doc.text[s0:s1]
+            found = _SURVIVES.search(text)
+            if (
+                not found
+                or _NOT_SURVIVING.search(text)
+                or HEADING.match(text)
+                or not _ENDING.search(text)
+                or _BOUNDED_SURVIVAL.search(text)
+            ):
+                continue
+            listed = _EXCLUDING.sub(" ", text)
+            why = ""
+            if _SURVIVING_LICENCE.search(listed):
+                why = "the licence survives"
+            elif _WHOLE_TERMS_SURVIVE.search(listed) and not _BY_THEIR_NATURE.search(listed):
+                why = "the whole terms survive"
+            elif re.search(r"\bsections?\b|:", listed, re.I) and _cited(sections, _refs(listed)):
+                why = "the section holding the licence survives"
+            if why:
+                out += [
+                    ClauseHit(clause.id, gap, 0.7, s0, s1, (found.group(0).lower(),), why)
+                    for gap in ("no_revocation_or_suspension", "unbounded_term_scope")
+                ]
+                break
+    return out
+
+
 def _continuing(s: Sentence):
     """The words by which a licence outlives deletion or the agreement (a match of :data:`_CONTINUES`), or None;
     a licence that continues only in the cases listed next ("... will continue after you have removed your content
@@ -792,9 +920,31 @@ _PERSON_ASSIGNS = re.compile(
 _PERSONS_RIGHTS = re.compile(r"(?:" + alternation(RIGHT_HOLDER_ROLES) + r")['’]s rights", re.I)
 
 
+# the company's own free assignment of its rights (and with them the licence): "We may assign or transfer our
+# rights ... to any affiliate", "may be assigned by us without restriction", "can be transferred by TikTok",
+# "Myspace may assign its rights ... to any party", "Our rights and obligations can be assigned to others"
+_COMPANY_FREE_ASSIGN = re.compile(
+    r"\b(?i:we\s+may\s+(?:freely\s+)?(?:transfer|assign))\b|"
+    r"\b(?:may|can)\s+be\s+(?:freely\s+)?(?:assigned|transferred)(?:\s+(?:or|and)\s+(?:assigned|transferred))?\s+"
+    r"(?:by\s+(?:us\b|(?!you\b)[A-Z][\w&.-]+)|to\s+others\b)|"
+    r"\b[A-Z][\w&.-]+\s+may\s+(?:freely\s+)?assign\s+(?:its|all\s+of\s+its|any\s+of\s+its)\s+rights|"
+    r"\b(?i:our\s+rights(?:\s+and\s+obligations)?\s+(?:under\s+[^.;]{0,40}?)?(?:may|can)\s+be\s+(?:freely\s+)?"
+    r"(?:assigned|transferred))"
+)
+_ONLY_WITH_CONSENT = re.compile(
+    r"\b(?:only\s+)?with\s+(?:your|the\s+(?:other\s+party|user|member)['’]?s?)\s+(?:prior\s+)?(?:written\s+)?consent|"
+    r"\bmay\s+not\s+be\s+(?:assigned|transferred)\s+by\s+us",
+    re.I,
+)
+
+
 def _assignment(s: Sentence):
     if re.search(r"\bretains?\b|\breserves?\b", s.text, re.I):  # what the person keeps is not a grant
         return None
+    free = _COMPANY_FREE_ASSIGN.search(s.text)
+    if free and not s.has("BOTH_PARTIES") and not _ONLY_WITH_CONSENT.search(s.text[free.start() :]):
+        hit = Hit("ASSIGN", s.start + free.start(), s.start + free.end(), free.group(0))
+        return "assignment_sublicensing", [hit], [free.group(0).lower()[:60]], 0.7
     share = re.search(
         r"\bshar\w*\b[^.;]{0,80}\bwith\b[^.;]{0,40}\b(?:third part|researchers|partners|affiliates|others|"
         r"any person|licensees|the public)",

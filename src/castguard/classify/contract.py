@@ -355,17 +355,29 @@ def _clause_finding(doc, by_id, gap, ghits: list[ClauseHit], detector, minor) ->
 
 
 
-def _contract_finding(doc, by_id, gap, span, detector, minor, missing: str, confidence: float) -> Finding:
+def _contract_finding(doc, by_id, gap, spans, detector, minor, missing: str, confidence: float) -> Finding:
+    """A gap of what the contract does not say; its evidence is each passage that makes the silence matter (the
+    first in each clause, at most five, in document order)."""
     g = _BOOK.get()[gap]
-    cid, s, e = span
-    said, s, e = quote(doc.text, s, e)
-    explanation = f"{g.title}. {g.why} Missing: {missing} Context: {clause_ref(by_id[cid])}."
+    if isinstance(spans, Span):
+        spans = [spans]
+    first: dict[str, Span] = {}
+    for span in spans:
+        if span.clause_id not in first or span.start < first[span.clause_id].start:
+            first[span.clause_id] = span
+    chosen = sorted(first.values(), key=lambda sp: sp.start)[:5]
+    evidence = []
+    for cid, s, e in chosen:
+        said, s, e = quote(doc.text, s, e)
+        evidence.append(Evidence(cid, said, s, e, doc.page_at(s)))
+    where = ", ".join(clause_ref(by_id[sp.clause_id]) for sp in chosen[:4])
+    explanation = f"{g.title}. {g.why} Missing: {missing} Context: {where}."
     return Finding(
         gap=gap,
         kind="contract",
         severity=_severity(gap, minor),
-        clause_ids=(cid,),
-        evidence=(Evidence(cid, said, s, e, doc.page_at(s)),),
+        clause_ids=tuple(sp.clause_id for sp in chosen),
+        evidence=tuple(evidence),
         explanation=explanation,
         anchors=g.anchors,
         remedy=g.remedy,
@@ -382,14 +394,25 @@ def _first_span(grouped, gaps) -> Span | None:
     return None
 
 
+def _all_spans(grouped, gaps) -> list[Span]:
+    """Every clause that raises one of ``gaps``: the first span in each, the clause of ``_first_span`` first."""
+    lead = _first_span(grouped, gaps)
+    if lead is None:
+        return []
+    rest = sorted(
+        (Span(h.clause_id, h.start, h.end) for gap in gaps for h in grouped.get(gap, ())), key=lambda sp: sp.start
+    )
+    return [lead] + [sp for sp in rest if sp.clause_id != lead.clause_id]
+
+
 def _contract_gaps(
     doc, by_id, facts: ContractFacts, broad_grant: Span | None, grouped, detector, minor
 ) -> list[Finding]:
     out: list[Finding] = []
-    ai_span = _first_span(
+    ai_spans = _all_spans(
         grouped, ("replica_creation_grant", "ai_training_grant", "synthetic_substitution", "replica_use_unspecified")
     )
-    uses_ai = ai_span is not None
+    uses_ai = bool(ai_spans)
 
     if broad_grant and not facts.deals_with_ai:
         out.append(
@@ -412,7 +435,7 @@ def _contract_gaps(
                 doc,
                 by_id,
                 "data_security_deletion_missing",
-                ai_span,
+                ai_spans,
                 detector,
                 minor,
                 "no clause covers how recordings, scans or voice data are stored, secured, retained or deleted.",
@@ -439,7 +462,7 @@ def _contract_gaps(
                 doc,
                 by_id,
                 "ai_disclosure_missing",
-                ai_span,
+                ai_spans,
                 detector,
                 minor,
                 "nothing requires notice to the performer of AI or replica uses, usage reports, or labelling of synthetic output.",
@@ -447,14 +470,14 @@ def _contract_gaps(
             )
         )
 
-    rights_span = ai_span or _first_span(grouped, ("reuse_other_projects",))
-    if rights_span and "replica_compensation_missing" not in grouped and not facts.replica_pay:
+    rights_spans = ai_spans or _all_spans(grouped, ("reuse_other_projects",))
+    if rights_spans and "replica_compensation_missing" not in grouped and not facts.replica_pay:
         out.append(
             _contract_finding(
                 doc,
                 by_id,
                 "replica_compensation_missing",
-                rights_span,
+                rights_spans,
                 detector,
                 minor,
                 "no payment term reaches the replica, AI or reuse rights granted here.",
@@ -463,18 +486,18 @@ def _contract_gaps(
         )
 
     if facts.minor is not None:
-        cid = _clause_at(by_id, facts.minor[0])
+        said = [facts.minor, *facts.minor_more]
+        minor_spans = [Span(_clause_at(by_id, a), a, b) for a, b in said]
+        missing = (
+            "the performer is (or may be) a minor: a minor's AI or likeness licence should end at majority or "
+            "within 5 years, with court or guardian approval."
+        )
+        if uses_ai and not (facts.counsel or facts.union):
+            missing += " Replica or AI rights are also granted, with neither counsel nor union coverage shown for them."
+            minor_spans = minor_spans[:3] + [sp for sp in ai_spans if sp.clause_id not in {m.clause_id for m in minor_spans}]
         out.append(
             _contract_finding(
-                doc,
-                by_id,
-                "representation_or_minor_gap",
-                Span(cid, *facts.minor),
-                detector,
-                minor,
-                "the performer is (or may be) a minor: a minor's AI or likeness licence should end at majority or "
-                "within 5 years, with court or guardian approval.",
-                0.8,
+                doc, by_id, "representation_or_minor_gap", minor_spans, detector, minor, missing, 0.8
             )
         )
     elif uses_ai and not (facts.counsel or facts.union):
@@ -483,7 +506,7 @@ def _contract_gaps(
                 doc,
                 by_id,
                 "representation_or_minor_gap",
-                ai_span,
+                ai_spans,
                 detector,
                 minor,
                 "replica or AI rights are granted and the contract shows neither counsel nor union coverage for them.",

@@ -50,6 +50,8 @@ class ContractFacts:
     counsel: bool = False
     union: bool = False
     minor: tuple[int, int] | None = None  # the sentence that says the performer is (or may be) a minor
+    # the same said again in other clauses (a second regional version of the terms, a summary): up to four
+    minor_more: tuple[tuple[int, int], ...] = ()
     person_approval: bool = False
     excluded_categories: bool = False  # sexual, political, derogatory uses are excluded
     approval_covers_ai: bool = False  # the approval right reaches replica / AI output too
@@ -74,6 +76,8 @@ class _Reading:
     counsel: bool = False
     union: bool = False
     minor: tuple[int, int] | None = None
+    minor_more: list[tuple[int, int]] = field(default_factory=list)
+    minor_clauses: set[str] = field(default_factory=set)
     person_approval: bool = False
     excluded_categories: bool = False
     approval_covers_ai: bool = False
@@ -90,9 +94,19 @@ class _Reading:
             ClauseHit(clause.id, f"protective:{gap}", 0.8, s.start, s.end, (), "contract protection")
         )
 
+    def says_minor(self, clause: Clause, s: Sentence) -> None:
+        """The first sentence that says the person is (or may be) a minor is the evidence; the first such
+        sentence of up to four other clauses is kept beside it."""
+        if self.minor is None:
+            self.minor = (s.start, s.end)
+        elif clause.id not in self.minor_clauses and len(self.minor_more) < 4 and _ADMITS_MINORS.search(s.text):
+            self.minor_more.append((s.start, s.end))
+        self.minor_clauses.add(clause.id)
+
     def done(self) -> ContractFacts:
         values = {f.name: getattr(self, f.name) for f in fields(ContractFacts)}
         values["protections"] = tuple(self.protections)
+        values["minor_more"] = tuple(self.minor_more)
         return ContractFacts(**values)
 
 
@@ -103,6 +117,17 @@ _AGE_FLOOR_UNDER_18 = re.compile(
     r"\b(?:at least|over|older than)\s+" + _UNDER_18 + r"(?:\s*\(\d+\))?\s+years?\s+(?:of age|old)\b|"
     r"\b" + _UNDER_18 + r"(?:\s*\(\d+\))?\s+years?\s+(?:of age\s+|old\s+)?or (?:older|over)\b",
     re.I,
+)
+
+
+# the further sentences cited beside the first: only those that plainly let a minor in (an age floor under 18, a
+# guardian's permission, "if you are under ..."), never a ban on content about children or a passing mention
+_ADMITS_MINORS = re.compile(
+    r"(?!.*\b(?:sexual|exploit|abus|harm|danger|audience)\w*)"
+    r"(?:" + _AGE_FLOOR_UNDER_18.pattern + r"|"
+    r"\b(?:parent|guardian)s?['’]?s?\b[^.;]{0,80}\b(?:permission|consent|agree|review|approv)|"
+    r"\bif you are (?:a minor|under (?:the age of )?(?:18|eighteen|the age of majority)))",
+    re.I | re.S,
 )
 
 
@@ -187,7 +212,6 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
             f.protect(clause, s, "representation_or_minor_gap")
         if (
             s.has("MINOR")
-            and f.minor is None
             and not HEADING.match(s.text)  # a heading names a topic; the sentence under it is the evidence
             and re.search(
                 r"\bminor\b|guardian|under (?:the age of )?(?:18|eighteen)|child|coogan|\b1[0-7] years of age",
@@ -205,15 +229,14 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
                 re.I,
             )
         ):
-            f.minor = (s.start, s.end)
-        if (
-            f.minor is None
-            and not HEADING.match(s.text)
+            f.says_minor(clause, s)
+        elif (
+            not HEADING.match(s.text)
             and _AGE_FLOOR_UNDER_18.search(s.text)
             and not re.search(r"not knowingly collect|coppa|children['’]s online privacy", s.text, re.I)
         ):
             # "You can only use the Platform if you are 13 years or older": users of 13 to 17 are minors
-            f.minor = (s.start, s.end)
+            f.says_minor(clause, s)
         if (
             s.has("APPROVAL")
             and s.has("ROLE", "PARTY_PERSON")
