@@ -767,3 +767,17 @@ def test_every_clause_that_admits_minors_is_cited():
     cited = _cited_for(report, "representation_or_minor_gap")
     assert cited.count("Your Access to the Services") == 2
     assert "train AI and machine learning models" in cited
+
+
+def test_every_broad_grant_is_cited_and_only_grants():
+    """Myspace grants its licence three times over (the content licence, the perpetual grant of name, persona and
+    likeness, the social-sharing grant): the silent-broad-grant finding cites each. A further clause is cited only
+    when its grant sentence is itself broad: Flickr's "third party vendors ... host and store any Media" is not."""
+    from conftest import require_shared
+
+    myspace = scan(require_shared("corpus/ai_era/ota_myspace_terms_of_service.txt"))
+    cited = _cited_for(myspace, "silent_broad_legacy_grant")
+    assert "unconditional, perpetual, irrevocable, sublicensable" in cited
+    assert "irrevocably grant us the sublicensable right to use and exploit your name" in cited
+    flickr = scan(require_shared("corpus/ai_era/ota_flickr_terms_of_service.txt"))
+    assert "third party vendors to host and store" not in _cited_for(flickr, "silent_broad_legacy_grant")

@@ -71,11 +71,15 @@ def _broad_qualifier(s: Sentence) -> bool:
     return bool(_OWN_PRODUCED.search(s.text)) and not re.search(r"\bsolely\b|\bonly (?:as|for|in)\b", s.text, re.I)
 
 
-def _broad_grant(doc: Document, clauses, concepts: Concepts) -> Span | None:
-    """A grant of the person's name, likeness, voice or performance that is perpetual, all-media,
-    any-purpose or all-results-and-proceeds. The grant and its breadth may sit in different sentences
-    of the same clause ("Talent grants ... her name and likeness. Company shall own all materials produced")."""
+def _broad_grants(doc: Document, clauses, concepts: Concepts) -> list[Span]:
+    """Each grant of the person's name, likeness, voice or performance that is perpetual, all-media,
+    any-purpose or all-results-and-proceeds: the first such sentence of each clause that makes one (at most five),
+    in document order. The grant and its breadth may sit in different sentences of the same clause ("Talent
+    grants ... her name and likeness. Company shall own all materials produced")."""
+    found: list[Span] = []
     for clause in clauses:
+        if len(found) >= 5:
+            break
         sents = [
             Sentence(a, b, doc.text[a:b], concepts.within(a, b))
             for a, b in clause.sentences or ((clause.start, clause.end),)
@@ -98,7 +102,8 @@ def _broad_grant(doc: Document, clauses, concepts: Concepts) -> Span | None:
         if not granting:
             continue
         # the breadth must sit in the grant or right beside it, not anywhere in a long flattened clause
-        near = {j for i in granting for j in (i - 1, i, i + 1)}
+        # (a further clause counts only when the grant itself is broad: it is cited beside the first, not instead)
+        near = {j for i in granting for j in (i - 1, i, i + 1)} if not found else set(granting)
         for k, s in enumerate(sents):
             if k not in near:
                 continue
@@ -110,7 +115,10 @@ def _broad_grant(doc: Document, clauses, concepts: Concepts) -> Span | None:
                 and polarity(s, s.get("PERPETUAL", "ALL_MEDIA", "RESULTS", "ANY_PURPOSE", "IRREVOCABLE"), doc.text)
                 != "protect"
             ):
-                return Span(clause.id, s.start, s.end)
+                found.append(Span(clause.id, s.start, s.end))
+                break
+    if found:
+        return found
     # materials kept and used without limit of time ("preserved indefinitely ... so that future researchers can use it")
     for clause in clauses:
         for a, b in clause.sentences or ((clause.start, clause.end),):
@@ -121,8 +129,8 @@ def _broad_grant(doc: Document, clauses, concepts: Concepts) -> Span | None:
                 and re.search(r"\buse", s.text, re.I)
                 and not _NOT_A_GRANT.search(s.text)
             ):
-                return Span(clause.id, s.start, s.end)
-    return None
+                return [Span(clause.id, s.start, s.end)]
+    return []
 
 
 def build_findings(
@@ -279,8 +287,8 @@ def _build_findings(
     for gap, ghits in grouped.items():
         findings.append(_clause_finding(doc, by_id, gap, ghits, detector, minor))
 
-    broad_grant = _broad_grant(doc, clauses, concepts)
-    contract_findings = _contract_gaps(doc, by_id, facts, broad_grant, grouped, detector, minor)
+    broad_grants = _broad_grants(doc, clauses, concepts)
+    contract_findings = _contract_gaps(doc, by_id, facts, broad_grants, grouped, detector, minor)
     findings.extend(contract_findings)
     findings.sort(key=lambda f: (-SEVERITY_ORDER[f.severity], f.gap))
     return tuple(findings)
@@ -406,7 +414,7 @@ def _all_spans(grouped, gaps) -> list[Span]:
 
 
 def _contract_gaps(
-    doc, by_id, facts: ContractFacts, broad_grant: Span | None, grouped, detector, minor
+    doc, by_id, facts: ContractFacts, broad_grants: list[Span], grouped, detector, minor
 ) -> list[Finding]:
     out: list[Finding] = []
     ai_spans = _all_spans(
@@ -414,13 +422,13 @@ def _contract_gaps(
     )
     uses_ai = bool(ai_spans)
 
-    if broad_grant and not facts.deals_with_ai:
+    if broad_grants and not facts.deals_with_ai:
         out.append(
             _contract_finding(
                 doc,
                 by_id,
                 "silent_broad_legacy_grant",
-                broad_grant,
+                broad_grants,
                 detector,
                 minor,
                 "the grant is broad and the contract says nothing about AI, machine learning, digital replicas, voice "
