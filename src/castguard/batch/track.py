@@ -52,8 +52,10 @@ def resolve(store: RunStore, file: str, *, here: str | None = None) -> str:
     here = here or os.getcwd()
     batch_cwd = store.meta("cwd") or here
     by_path: dict[str, list[str]] = {}
-    for n in names:
-        by_path.setdefault(_norm(batch_cwd, n), []).append(n)
+    for n in names:  # a relative name, from where the batch ran (or, the folders moved together, from here)
+        for base in dict.fromkeys((batch_cwd, here)):
+            if n not in by_path.setdefault(_norm(base, n), []):
+                by_path[_norm(base, n)].append(n)
     # the same file from here, then relative to each folder or archive given to the batch
     wanted = [_norm(here, file)]
     for root in json.loads(store.meta("inputs") or "[]"):
