@@ -108,7 +108,7 @@ def test_resume_keeps_permanent_failures_and_retry_failed_reads_them_again(run, 
     assert result.exit_code == 0, result.output
     assert _attempts(out) == before  # nothing analysed again: not the failures, not the README, not the done
     n_kept = len(PERMANENT) + BLANKS
-    assert f"0 to analyse (" in result.output and f"{n_kept} failed for good or not a contract before" in result.output
+    assert "0 to analyse (" in result.output and f"{n_kept} failed for good or not a contract before" in result.output
     assert f"{n_kept} not retried (failed for good before: --retry-failed)" in result.output
     statuses = dict(_rows(out / STORE_NAME, "SELECT name, status FROM files"))
     assert statuses[str(inbox / "encrypted_password.pdf")] == "failed"  # still listed as failed, with its reason

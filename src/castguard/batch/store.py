@@ -13,7 +13,8 @@ readable by any tool. Every state change is its own committed transaction, in WA
                file's sha256 at that moment; a batch never writes it, so a re-run keeps the history
 
 A contract is "done" for a given model; ``--resume`` skips a name whose content is done with the current
-model, retries failures, and puts back anything left ``running`` by a crash.
+model, retries transient failures (permanent ones only with ``--retry-failed``), and puts back anything left
+``running`` by a crash.
 """
 
 from __future__ import annotations
