@@ -82,7 +82,7 @@ def model_version(playbook=None) -> str:
     return f"castguard {__version__}; {default_detector().name}" + (f"; data {data}" if data else "") + own
 
 
-def is_permanent(status: str, error_code: str | None, in_scope=None) -> bool:
+def is_permanent(status: str, error_code: str | None) -> bool:
     """Whether a contract's outcome stands on ``--resume`` without ``--retry-failed``: a permanent failure, or a
     document read and found not to be a contract (any outcome other than done, failed, pending or running)."""
     if status == "failed":
@@ -141,8 +141,9 @@ def run_batch(
     """Analyse ``paths`` into ``outdir``. The folder's batch lock is held for the whole run: a second run on the
     same folder (``resume`` or not) raises :class:`castguard.errors.BusyError` naming the holder, or with
     ``wait`` blocks until the holder ends. ``retry_failed``: with ``resume``, analyse again the files that failed
-    permanently (:data:`PERMANENT_CODES`) or were found not to be contracts. ``playbook``: a :class:`castguard.playbooks.Playbook` (default: the
-    built-in one); the run store records it for the run and for each contract."""
+    permanently (:data:`PERMANENT_CODES`) or were found not to be contracts. ``playbook``: a
+    :class:`castguard.playbooks.Playbook` (default: the built-in one); the run store records it for the run and
+    for each contract."""
     outdir = Path(outdir)
     _prepare_outdir(outdir)
 
