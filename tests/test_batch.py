@@ -188,8 +188,8 @@ def test_rerun_without_resume_is_refused_and_resume_does_nothing_twice(batch_run
     assert again.done == 0 and again.skipped >= len(CONTRACTS)
     assert _rows(db, "SELECT name FROM files WHERE status = 'duplicate'") == duplicates  # still recorded as such
     assert dict(_rows(db, "SELECT sha256, attempts FROM contracts WHERE status = 'done'")) == attempts
-    # failures are retried on resume (they fail again, with one more attempt)
-    assert again.failed > 0
+    # failures the file gives every time (broken, encrypted, image-only) are kept, not retried, on resume
+    assert again.failed == 0 and again.not_retried > 0
 
 
 # --------------------------------------------------------------------------- workers that hang or die

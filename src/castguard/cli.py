@@ -502,7 +502,8 @@ class _Progress:
             return
         if event["event"] == "start":
             words = {"skipped": "already done", "duplicates": "duplicates", "refused": "refused",
-                     "recovered": "recovered", "not read": "not read"}  # fmt: skip
+                     "recovered": "recovered", "not read": "not read",
+                     "not retried": "failed for good or not a contract before: not retried"}  # fmt: skip
             extra = ", ".join(f"{event[k]} {w}" for k, w in words.items() if event.get(k))
             _echo(
                 f"batch: {event['files']} file(s) found; {event['total']} to analyse"
@@ -557,7 +558,17 @@ class _Progress:
     help="local worker processes, or a Dask distributed cluster (--scheduler).",
 )
 @click.option("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://10.0.0.5:8786.")
-@click.option("--resume", is_flag=True, help="Continue a run in OUTDIR: skip what is done, retry failures.")
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue a run in OUTDIR: skip what is done and what failed for good (unreadable, encrypted, image-only, "
+    "not a contract); retry time-outs and crashed workers.",
+)
+@click.option(
+    "--retry-failed",
+    is_flag=True,
+    help="With --resume (implied): also analyse again the files that failed for good or were not contracts.",
+)
 @click.option(
     "--wait",
     is_flag=True,
@@ -585,19 +596,27 @@ class _Progress:
     help="Only re-render the summaries of the run in this folder from its run store (no analysis).",
 )
 @_playbook_option
-def batch(paths, outdir, jobs, executor, scheduler, resume, wait, time_limit, memory_mb, summary_dir, playbook_file):
+def batch(
+    paths, outdir, jobs, executor, scheduler, resume, retry_failed, wait, time_limit, memory_mb, summary_dir,
+    playbook_file,
+):
     """Analyse a whole archive of contracts: folders and .zip files, resumable, in parallel.
 
     One JSON report per contract, contracts.csv and findings.csv, an Excel workbook, and index.html (a
     dashboard that works offline). Every outcome is recorded as it happens in a SQLite run store in the
     output folder, so a crash or Ctrl-C loses nothing: run again with --resume. A file that is broken,
-    hangs or crashes its worker is recorded as failed with the reason; the batch goes on. Not legal advice.
+    hangs or crashes its worker is recorded as failed with the reason; the batch goes on. --resume retries
+    time-outs and crashed workers, not files that fail every time (unreadable, encrypted, image-only, not a
+    contract): add --retry-failed for those. The end lists the first 20 failures and files not read; all of
+    them are in contracts.csv and index.html. Record each contract's renegotiation with castguard track.
+    Not legal advice.
 
     \b
     Examples:
       castguard batch contracts/ -o review/
       castguard batch archive.zip more/ -o review/ --jobs 4
       castguard batch contracts/ -o review/ --resume
+      castguard batch contracts/ -o review/ --resume --retry-failed
       castguard batch contracts/ -o review/ --executor dask --scheduler tcp://10.0.0.5:8786
       castguard batch --summary review/
       castguard batch contracts/ -o review/ --playbook union.toml
@@ -620,8 +639,8 @@ def batch(paths, outdir, jobs, executor, scheduler, resume, wait, time_limit, me
     try:
         result = run_batch(
             list(paths), outdir, jobs=jobs or (_os.cpu_count() or 1), executor=executor, scheduler=scheduler,
-            resume=resume, time_limit=time_limit, memory_mb=memory_mb, progress=_Progress(), wait=wait,
-            playbook=book,
+            resume=resume or retry_failed, retry_failed=retry_failed, time_limit=time_limit, memory_mb=memory_mb,
+            progress=_Progress(), wait=wait, playbook=book,
         )  # fmt: skip
     except KeyboardInterrupt:
         _echo(f"\ninterrupted: nothing is lost; continue with: castguard batch ... -o {outdir} --resume", err=True)
@@ -638,7 +657,9 @@ def batch(paths, outdir, jobs, executor, scheduler, resume, wait, time_limit, me
         ) from None
     _echo(
         f"batch: {result.files} file(s): {result.done} analysed, {result.failed} failed, {result.duplicates} duplicate(s), "
-        f"{result.skipped} already done, {result.refused} refused, in {result.seconds:.1f} s; see {outdir / 'index.html'}"
+        f"{result.skipped} already done, {result.refused} refused"
+        + (f", {result.not_retried} not retried (failed for good before: --retry-failed)" if result.not_retried else "")
+        + f", in {result.seconds:.1f} s; see {outdir / 'index.html'}"
         + (
             f"; {result.ignored} file(s) not read (links leaving the input, hidden or unsupported files: "
             "listed in contracts.csv)"
@@ -647,6 +668,195 @@ def batch(paths, outdir, jobs, executor, scheduler, resume, wait, time_limit, me
         ),
         err=True,
     )
+    _list_problems(outdir)
+
+
+PROBLEMS_LISTED = 20
+
+
+def _list_problems(outdir: Path) -> None:
+    """The first failures and files not read, one line each (file, reason, error code, whether --resume retries
+    it), and where the full list is."""
+    from .batch import is_permanent
+    from .batch.store import STORE_NAME, RunStore
+
+    store = RunStore(outdir / STORE_NAME)
+    try:
+        total, rows = store.problems(store.meta("model") or "", PROBLEMS_LISTED)
+    finally:
+        store.close()
+    if not total:
+        return
+    shown = "" if total <= len(rows) else f"; the first {len(rows)}"
+    _echo(f"batch: {total} file(s) failed or not read{shown}:", err=True)
+    for r in rows:
+        if r["status"] == "failed":
+            what = "failed"
+            retried = "not retried by --resume" if is_permanent("failed", r["error_code"]) else "retried by --resume"
+            tag = f" [{r['error_code'] + ', ' if r['error_code'] else ''}{retried}]"
+        else:
+            what, tag = {"refused": "refused", "skipped": "not read"}.get(r["status"], r["status"]), ""
+            if r["status"] == "done":
+                what = "not read"
+        _echo(f"  {what}: {r['name']}: {r['reason'] or '(no reason recorded)'}{tag}", err=True)
+    _echo(
+        f"batch: the full list, with what to do: {outdir / 'contracts.csv'} (columns status, reason, error_code) and "
+        f"{outdir / 'index.html'}",
+        err=True,
+    )
+
+
+# the same as castguard.batch.store.TRACK_STATUSES (a test checks), here so that --help needs no batch import
+TRACK_STATUSES = ("to-send", "sent", "countered", "signed", "declined")
+
+
+@cli.command()
+@click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("file", required=False)
+@click.option(
+    "--status",
+    type=click.Choice(TRACK_STATUSES),
+    default=None,
+    help="Record this status for FILE; without FILE, list only the contracts at this status.",
+)
+@click.option("--note", default=None, help="A note with the status (who, what was asked, the next step).")
+@click.option("--date", "on", default=None, metavar="YYYY-MM-DD", help="The date of the status (default: today).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True, help="Output format."
+)
+@click.option(
+    "--no-summary",
+    is_flag=True,
+    help="Do not render index.html and contracts.xlsx again after recording (do it later: castguard batch --summary).",
+)
+def track(outdir: Path, file: str | None, status: str | None, note: str | None, on: str | None, fmt: str,
+          no_summary: bool):  # fmt: skip
+    """Record and list the renegotiation of each contract of a batch run: to-send, sent, countered, signed,
+    declined.
+
+    With FILE and --status, records the status (with --note and --date) in the run store of OUTDIR; with FILE
+    alone, prints its whole history; with OUTDIR alone, lists the latest status of every tracked contract and
+    the pipeline counts. FILE is the contract as the batch recorded it (contracts.csv, column path), the same
+    file from here, or its path inside the folder given to the batch. The history stays through later batch
+    runs (--resume); a contract whose file has changed since its latest status is marked "changed since sent".
+
+    \b
+    Examples:
+      castguard track review/ contracts/kestrel.docx --status sent --note "addendum v1 to agent"
+      castguard track review/ kestrel.docx --status countered --date 2025-03-09
+      castguard track review/ kestrel.docx
+      castguard track review/
+      castguard track review/ --status sent
+    """
+    import datetime as _dt
+
+    from .batch.track import open_run, resolve
+
+    if file is None and (note is not None or on is not None):
+        raise click.UsageError("--note and --date go with FILE and --status: castguard track OUTDIR FILE --status ...")
+    if file is not None and status is None and (note is not None or on is not None):
+        raise click.UsageError(f"--note and --date need --status ({', '.join(TRACK_STATUSES)})")
+    store = open_run(outdir)
+    try:
+        if file is None:
+            _track_list(store, status, fmt)
+            return
+        name = resolve(store, file)
+        if status is None:
+            _track_history(store, name, fmt)
+            return
+        row = store.track(name, status, on or _dt.date.today().isoformat(), note)
+    finally:
+        store.close()
+    before = row["previous"]
+    _echo(f"{name}: {status} on {row['date']}" + (f" ({row['note']})" if row["note"] else ""), err=True)
+    if before is not None and before["sha256"] and row["sha256"] and before["sha256"] != row["sha256"]:
+        _echo(
+            f"note: the file has changed since its previous status ({before['status']} on {before['date']}); "
+            f"this status is recorded against the new version",
+            err=True,
+        )
+    if not no_summary:
+        _track_summaries(outdir)
+
+
+def _track_summaries(outdir: Path) -> None:
+    """Render the summaries again with the new status, unless a batch is running in the folder (it renders
+    them when it ends, from the same store)."""
+    from .batch import write_summaries
+    from .batch.lock import FolderLock
+    from .errors import BusyError
+
+    try:
+        with FolderLock(outdir):
+            write_summaries(outdir)
+    except BusyError:
+        _echo(
+            "note: a batch is running in this folder; its index.html and contracts.xlsx show the status when it ends",
+            err=True,
+        )
+        return
+    _echo(f"updated {outdir / 'index.html'} and {outdir / 'contracts.xlsx'}", err=True)
+
+
+def _changed_words(status: str) -> str:
+    return "changed since marked to-send" if status == "to-send" else f"changed since {status}"
+
+
+def _track_list(store, status: str | None, fmt: str) -> None:
+    latest = store.latest_tracking()
+    counts = {s: 0 for s in TRACK_STATUSES}
+    for t in latest.values():
+        counts[t["status"]] = counts.get(t["status"], 0) + 1
+    done = {r[0] for r in store.db.execute("SELECT name FROM files WHERE status = 'done'")}
+    untracked = len(done - set(latest))
+    order = {s: i for i, s in enumerate(TRACK_STATUSES)}
+    rows = sorted(
+        ((n, t) for n, t in latest.items() if status is None or t["status"] == status),
+        key=lambda nt: (order.get(nt[1]["status"], 99), nt[1]["date"], nt[0]),
+    )
+    if fmt == "json":
+        out = {
+            "contracts": [{"file": n, **t} for n, t in rows],
+            "counts": counts,
+            "without_status": untracked,
+        }
+        _echo(json.dumps(out, indent=1, ensure_ascii=False), json=True)
+        return
+    if rows:
+        _echo(f"{'STATUS':<10} {'DATE':<10}  FILE")
+    elif not latest:
+        _echo("no status recorded yet: castguard track OUTDIR FILE --status to-send|sent|countered|signed|declined")
+    for n, t in rows:
+        flag = f"  [{_changed_words(t['status'])}]" if t["changed"] else ""
+        _echo(f"{t['status']:<10} {t['date']:<10}  {n}{flag}" + (f"  — {t['note']}" if t["note"] else ""))
+    changed = sum(1 for _, t in rows if t["changed"])
+    _echo(
+        "pipeline: " + ", ".join(f"{counts[s]} {s}" for s in TRACK_STATUSES)
+        + f"; {untracked} analysed contract(s) without a status"
+        + (f"; {changed} changed since their status: check them again" if changed else "")
+    )  # fmt: skip
+
+
+def _track_history(store, name: str, fmt: str) -> None:
+    history = store.tracking_history(name)
+    now = store.file_status(name)
+    now_sha = now["sha256"] if now is not None else None
+    if fmt == "json":
+        out = {"file": name, "sha256": now_sha, "history": history}
+        _echo(json.dumps(out, indent=1, ensure_ascii=False), json=True)
+        return
+    _echo(f"{name}" + (f" (sha256 {now_sha[:12]}…)" if now_sha else ""))
+    if not history:
+        _echo("  no status recorded yet: castguard track OUTDIR FILE --status to-send|sent|countered|signed|declined")
+        return
+    for t in history:
+        flag = f"  [a new version of the file: sha256 {t['sha256'][:12]}…]" if t["changed"] else ""
+        _echo(f"  {t['date']}  {t['status']:<10}" + (f"  — {t['note']}" if t["note"] else "") + flag)
+    last = history[-1]
+    if last["sha256"] and now_sha and last["sha256"] != now_sha:
+        _echo(f"  {_changed_words(last['status'])}: the file's content is now sha256 {now_sha[:12]}…; "
+              "read it again before the next step")  # fmt: skip
 
 
 @cli.group()

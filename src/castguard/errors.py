@@ -20,6 +20,7 @@ with exit status 2. Each message names the file, says what is wrong and what to 
      |    +-- DiskFull           no space left (or over the file-size quota) while writing
      +-- BusyError               another castguard run holds the output folder
      +-- PlaybookError           a playbook file (--playbook) is not valid: names the file, the line and what is wrong
+     +-- TrackError              castguard track: the file is not one the batch run recorded (or matches several)
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ __all__ = [
     "PlaybookError",
     "SchemaError",
     "TemplateError",
+    "TrackError",
     "UnsupportedFormat",
 ]
 
@@ -119,6 +121,10 @@ class PlaybookError(CastguardError):
     code = "E700"
 
 
+class TrackError(CastguardError):
+    code = "E800"
+
+
 _FULL = {28: "no space left on the disk", 122: "over the disk quota", 27: "larger than the system allows a file to be"}
 
 
@@ -162,5 +168,7 @@ CODES = {
     "E501": "the disk is full (or over its quota); free space, then run again (a batch: --resume)",
     "E600": "another castguard batch is using the output folder; wait, add --wait, or choose another folder",
     "E700": "a playbook file (--playbook) is not valid; fix what the line names (castguard playbook check FILE)",
+    "E800": "castguard track: the file is not one the batch run recorded, or matches several; give its path as "
+    "in contracts.csv (or relative to the folder given to the batch), or run the batch on it first",
     INTERNAL_ERROR: "a bug in castguard (exit status 3): report it with the traceback file the line names",
 }

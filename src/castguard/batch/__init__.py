@@ -4,7 +4,9 @@
 contract once in a worker (see :mod:`.executors`); the client writes one JSON report per contract and records
 every outcome in the run store (:mod:`.store`, SQLite in OUTDIR) as it arrives. A crash, a Ctrl-C or a killed
 worker loses at most the files in flight; ``resume=True`` skips what is done (same content, same model),
-retries failures and picks up the rest. Each contract gets ``reports/<name>-<hash>.json`` (the report schema)
+retries transient failures (a time-out, a worker that died) but not permanent ones (:data:`PERMANENT_CODES`:
+unreadable, encrypted, image-only; nor documents that are not contracts) unless ``retry_failed=True``, and
+picks up the rest. Each contract gets ``reports/<name>-<hash>.json`` (the report schema)
 and ``.html`` (the review page the dashboard links to). :func:`write_summaries` renders ``contracts.csv``, ``findings.csv``,
 ``contracts.xlsx`` and ``index.html`` from the store alone, streaming rows, so no step holds every report.
 
@@ -17,6 +19,7 @@ import csv
 import datetime as _dt
 import hashlib
 import json
+import os
 import re
 import tempfile
 import time
@@ -37,7 +40,13 @@ from .store import STORE_NAME, RunStore
 from .summary_html import render_dashboard
 from .summary_xlsx import write_xlsx
 
-__all__ = ["BatchResult", "model_version", "run_batch", "write_summaries"]
+__all__ = ["PERMANENT_CODES", "BatchResult", "is_permanent", "model_version", "run_batch", "write_summaries"]
+
+# failures that the same file gives every time (the file is unreadable, encrypted, image-only, garbled, in a format
+# castguard does not read, nested too deeply): --resume does not retry them unless --retry-failed. Everything else
+# is retried: a time-out or a worker that died (E902), memory (E900), Dask (E903), a bug (E999), a resource limit
+# that an option can raise (E103), a file that could not be read when its turn came.
+PERMANENT_CODES = frozenset({"E100", "E101", "E102", "E200", "E201", "E202", "E901"})
 
 CONTRACT_COLUMNS = [
     "path", "names", "sha256", "status", "reason", "error_code", "format", "pages", "clauses", "in_scope",
@@ -58,6 +67,7 @@ class BatchResult:
     duplicates: int = 0
     skipped: int = 0
     refused: int = 0
+    not_retried: int = 0  # failed (permanently) or not a contract in an earlier run: kept, not analysed again
     ignored: int = 0  # links leaving the input, hidden and unsupported files: recorded as skipped
     seconds: float = 0.0
     failures: list[tuple[str, str]] = field(default_factory=list)
@@ -70,6 +80,26 @@ def model_version(playbook=None) -> str:
     data = (model.meta.get("training_data") or {}).get("sha256", "")[:12] if model else ""
     own = f"; playbook {playbook.name} {playbook.sha256[:12]}" if playbook is not None and not playbook.is_default else ""
     return f"castguard {__version__}; {default_detector().name}" + (f"; data {data}" if data else "") + own
+
+
+def is_permanent(status: str, error_code: str | None) -> bool:
+    """Whether a contract's outcome stands on ``--resume`` without ``--retry-failed``: a permanent failure, or a
+    document read and found not to be a contract (any outcome other than done, failed, pending or running)."""
+    if status == "failed":
+        return error_code in PERMANENT_CODES
+    return status not in ("done", "pending", "running")
+
+
+def _retry(known, retry_failed: bool) -> bool:
+    """Whether a contract already in the run store is analysed again by this run."""
+    status = known["status"]
+    if status in ("pending", "running"):
+        return True
+    if status == "done":  # --retry-failed also reads again what was read and found not to be a contract
+        return retry_failed and known["in_scope"] == 0
+    if is_permanent(status, known["error_code"]):
+        return retry_failed
+    return status == "failed"  # a transient failure
 
 
 def report_file_name(name: str, sha256: str) -> str:
@@ -100,6 +130,7 @@ def run_batch(
     executor: str = "local",
     scheduler: str | None = None,
     resume: bool = False,
+    retry_failed: bool = False,
     time_limit: float = DEFAULT_TIME_LIMIT,
     memory_mb: int = DEFAULT_MEMORY_MB,
     progress=None,
@@ -109,8 +140,10 @@ def run_batch(
 ) -> BatchResult:
     """Analyse ``paths`` into ``outdir``. The folder's batch lock is held for the whole run: a second run on the
     same folder (``resume`` or not) raises :class:`castguard.errors.BusyError` naming the holder, or with
-    ``wait`` blocks until the holder ends. ``playbook``: a :class:`castguard.playbooks.Playbook` (default: the
-    built-in one); the run store records it for the run and for each contract."""
+    ``wait`` blocks until the holder ends. ``retry_failed``: with ``resume``, analyse again the files that failed
+    permanently (:data:`PERMANENT_CODES`) or were found not to be contracts. ``playbook``: a
+    :class:`castguard.playbooks.Playbook` (default: the built-in one); the run store records it for the run and
+    for each contract."""
     outdir = Path(outdir)
     _prepare_outdir(outdir)
 
@@ -120,12 +153,12 @@ def run_batch(
 
     with FolderLock(outdir, wait=wait, on_wait=waiting):
         return _run_locked(paths, outdir, jobs=jobs, executor=executor, scheduler=scheduler, resume=resume,
-                           time_limit=time_limit, memory_mb=memory_mb, progress=progress,
+                           retry_failed=retry_failed, time_limit=time_limit, memory_mb=memory_mb, progress=progress,
                            dask_client=dask_client, playbook=playbook)  # fmt: skip
 
 
 def _run_locked(paths, outdir: Path, *, jobs, executor, scheduler, resume, time_limit, memory_mb, progress,
-                dask_client, playbook=None) -> BatchResult:  # fmt: skip
+                dask_client, playbook=None, retry_failed=False) -> BatchResult:  # fmt: skip
     book = playbook or default_playbook()
     send = None if book.is_default else book  # workers load the default themselves
     store_path = outdir / STORE_NAME
@@ -141,6 +174,10 @@ def _run_locked(paths, outdir: Path, *, jobs, executor, scheduler, resume, time_
         model = model_version(book)
         store.set_meta(tool_version=__version__, model=model, started=_dt.datetime.now(_dt.timezone.utc).isoformat(),
                        playbook=book.name, playbook_sha256=book.sha256)  # fmt: skip
+        # where the names came from, for castguard track FILE given relative to an input or from elsewhere
+        inputs = json.loads(store.meta("inputs") or "[]")
+        inputs += [str(p) for p in paths if str(p) not in inputs]
+        store.set_meta(inputs=json.dumps(inputs), cwd=os.getcwd())
         result = BatchResult(outdir)
         started = time.monotonic()
         sources = discover(paths, exclude=outdir)
@@ -167,11 +204,15 @@ def _run_locked(paths, outdir: Path, *, jobs, executor, scheduler, resume, time_
                 result.failures.append((src.name, reason))
                 continue
             known = store.contract(sha, model)
-            if known is not None and known["status"] == "done":
+            if known is not None and known["status"] == "done" and not _retry(known, retry_failed):
                 prior = store.file_status(src.name)
                 if prior is None or prior["status"] != "duplicate" or prior["sha256"] != sha:
-                    store.set_file(src.name, "done", sha256=sha, size=src.size)
+                    store.set_file(src.name, "done", sha256=sha, size=src.size, reason=known["reason"])
                 result.skipped += 1
+                continue
+            if known is not None and not _retry(known, retry_failed):  # failed for good, or not a contract
+                store.set_file(src.name, known["status"], sha256=sha, size=src.size, reason=known["reason"])
+                result.not_retried += 1
                 continue
             if sha in planned:
                 store.set_file(
@@ -186,7 +227,7 @@ def _run_locked(paths, outdir: Path, *, jobs, executor, scheduler, resume, time_
         if progress:
             progress({"event": "start", "total": total, "files": result.files, "skipped": result.skipped,
                       "duplicates": result.duplicates, "refused": result.refused, "recovered": recovered,
-                      "not read": result.ignored})  # fmt: skip
+                      "not read": result.ignored, "not retried": result.not_retried})  # fmt: skip
         by_sha = {sha: src for sha, src in plan}
 
         def tasks():
@@ -219,7 +260,7 @@ def _run_locked(paths, outdir: Path, *, jobs, executor, scheduler, resume, time_
         else:
             raise CastguardError(f"unknown executor {executor!r}; use local or dask")
         try:
-            for sha, outcome in pool.map(runnable()):
+            for sha, outcome in pool.map(runnable()) if plan else ():  # nothing to do: no workers started
                 src = by_sha[sha]
                 _record(store, outdir, model, sha, src.name, outcome)
                 result.analysed += 1

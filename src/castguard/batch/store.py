@@ -9,9 +9,12 @@ readable by any tool. Every state change is its own committed transaction, in WA
                need, the report file, timings and how many attempts it took
     findings   the findings of each done contract (one row each), for findings.csv and the dashboard
     meta       schema version, tool version, model, the playbook of the run (name and sha256)
+    tracking   the renegotiation history (``castguard track``): one row per status recorded for a file, with the
+               file's sha256 at that moment; a batch never writes it, so a re-run keeps the history
 
 A contract is "done" for a given model; ``--resume`` skips a name whose content is done with the current
-model, retries failures, and puts back anything left ``running`` by a crash.
+model, retries transient failures (permanent ones only with ``--retry-failed``), and puts back anything left
+``running`` by a crash.
 """
 
 from __future__ import annotations
@@ -23,9 +26,11 @@ from pathlib import Path
 
 from ..errors import CastguardError, full_disk_error
 
-__all__ = ["STORE_NAME", "RunStore"]
+__all__ = ["STORE_NAME", "TRACK_STATUSES", "RunStore"]
 
 STORE_NAME = "castguard-run.sqlite"
+# the renegotiation of one contract, in the order it usually goes (castguard track --status)
+TRACK_STATUSES = ("to-send", "sent", "countered", "signed", "declined")
 SCHEMA_VERSION = "1"
 
 _SCHEMA = """
@@ -79,6 +84,7 @@ CREATE TABLE IF NOT EXISTS findings (
     note TEXT,
     PRIMARY KEY (sha256, model, n)
 );
+CREATE TABLE IF NOT EXISTS tracking (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, sha256 TEXT, status TEXT NOT NULL, date TEXT NOT NULL, note TEXT, recorded TEXT NOT NULL);
 """
 
 
@@ -301,6 +307,92 @@ class RunStore:
             row.pop("model", None)
             row.pop("n", None)
             yield row
+
+    def problems(self, model: str, limit: int = 20) -> tuple[int, list[dict]]:
+        """The files that gave no result, or were not read: failed, refused, skipped, and done but not read
+        (a contract in another language). Failures first, then by name. Returns (how many in all, the first
+        ``limit``), each with name, status, reason and error_code."""
+        where = (
+            "FROM files f LEFT JOIN contracts c ON c.sha256 = f.sha256 AND c.model = ? "
+            "WHERE f.status NOT IN ('done', 'duplicate', 'pending', 'running') "
+            "OR (f.status = 'done' AND coalesce(f.reason, c.reason) IS NOT NULL)"
+        )
+        total = self.db.execute(f"SELECT count(*) {where}", (model,)).fetchone()[0]
+        rows = self.db.execute(
+            f"SELECT f.name AS name, f.status AS status, coalesce(f.reason, c.reason) AS reason, "
+            f"c.error_code AS error_code {where} "
+            "ORDER BY CASE f.status WHEN 'failed' THEN 0 WHEN 'refused' THEN 1 ELSE 2 END, f.name LIMIT ?",
+            (model, limit),
+        ).fetchall()
+        return total, [dict(r) for r in rows]
+
+    # --------------------------------------------------------------- renegotiation tracking
+
+    def file_names(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT name FROM files ORDER BY name")]
+
+    def track(self, name: str, status: str, date: str, note: str | None = None) -> dict:
+        """Record a renegotiation status of the file ``name`` (files.name) on ``date`` (YYYY-MM-DD), with the
+        file's sha256 as the run store knows it now, in one transaction. Returns the row recorded, with
+        ``previous``: the latest status before it (or None)."""
+        from ..errors import TrackError
+
+        if status not in TRACK_STATUSES:
+            raise CastguardError(f"unknown status {status!r}; use one of {', '.join(TRACK_STATUSES)}", path=name)
+        try:
+            ok = len(date) == 10 and _dt.date.fromisoformat(date) is not None
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise CastguardError(f"the date {date!r} is not a date in the form YYYY-MM-DD, e.g. 2025-03-02", path=name)
+        with self.tx():
+            row = self.db.execute("SELECT sha256 FROM files WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                raise TrackError(
+                    "not a file of this batch run; give it as the batch recorded it (contracts.csv, column path)",
+                    path=name,
+                )
+            previous = self._latest(name)
+            recorded = _now()
+            cur = self.db.execute(
+                "INSERT INTO tracking(name, sha256, status, date, note, recorded) VALUES (?, ?, ?, ?, ?, ?)",
+                (name, row[0], status, date, note or None, recorded),
+            )
+        return {"id": cur.lastrowid, "name": name, "sha256": row[0], "status": status, "date": date,
+                "note": note or None, "recorded": recorded, "previous": previous}  # fmt: skip
+
+    def _latest(self, name: str) -> dict | None:
+        row = self.db.execute(
+            "SELECT * FROM tracking WHERE name = ? ORDER BY date DESC, id DESC LIMIT 1", (name,)
+        ).fetchone()
+        return dict(row) if row is not None else None
+
+    def tracking_history(self, name: str) -> list[dict]:
+        """Every status recorded for ``name``, oldest first (by date, then in the order recorded); each with
+        ``changed``: True when the file's sha256 differs from the one of the status before it (for the first,
+        False) — the version the status was recorded against."""
+        out: list[dict] = []
+        for r in self.db.execute("SELECT * FROM tracking WHERE name = ? ORDER BY date, id", (name,)):
+            row = dict(r)
+            before = out[-1]["sha256"] if out else None
+            row["changed"] = bool(before and row["sha256"] and before != row["sha256"])
+            out.append(row)
+        return out
+
+    def latest_tracking(self) -> dict[str, dict]:
+        """The latest status of every tracked file (latest by date, then in the order recorded):
+        name -> {status, date, note, sha256, changed}; ``changed`` is True when the file's sha256 in the run
+        store now differs from the one the status was recorded against ("changed since sent")."""
+        out: dict[str, dict] = {}
+        for r in self.db.execute(
+            "SELECT t.name, t.status, t.date, t.note, t.sha256, t.recorded, f.sha256 AS now FROM tracking t "
+            "LEFT JOIN files f ON f.name = t.name ORDER BY t.name, t.date, t.id"
+        ):
+            out[r["name"]] = {
+                "status": r["status"], "date": r["date"], "note": r["note"], "sha256": r["sha256"],
+                "changed": bool(r["sha256"] and r["now"] and r["sha256"] != r["now"]),
+            }  # fmt: skip
+        return out
 
     def dump(self) -> str:  # for debugging and tests
         return json.dumps([dict(r) for r in self.db.execute("SELECT * FROM files ORDER BY name")], indent=1)
