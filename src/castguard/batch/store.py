@@ -9,6 +9,8 @@ readable by any tool. Every state change is its own committed transaction, in WA
                need, the report file, timings and how many attempts it took
     findings   the findings of each done contract (one row each), for findings.csv and the dashboard
     meta       schema version, tool version, model, the playbook of the run (name and sha256)
+    tracking   the renegotiation history: one row per status recorded for a file name (to-send | sent |
+               countered | signed | declined), with the file's sha256 at that moment; the latest row is current
 
 A contract is "done" for a given model; ``--resume`` skips a name whose content is done with the current
 model, retries failures, and puts back anything left ``running`` by a crash.
@@ -79,7 +81,14 @@ CREATE TABLE IF NOT EXISTS findings (
     note TEXT,
     PRIMARY KEY (sha256, model, n)
 );
+CREATE TABLE IF NOT EXISTS tracking (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, sha256 TEXT, status TEXT NOT NULL, date TEXT NOT NULL, note TEXT, recorded TEXT NOT NULL);
 """
+
+# the deal facts and document type of each contract, for the roster (added after the first stores)
+FACT_COLUMNS = (
+    "company", "agreement_date", "governing_law", "governing_law_code", "document_type", "document_type_reason",
+    "scope_reason",
+)  # fmt: skip
 
 
 def _now() -> str:
@@ -114,6 +123,13 @@ class RunStore:
             if column not in {r["name"] for r in self.db.execute(f"PRAGMA table_info({table})")}:
                 try:
                     self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
+                except sqlite3.OperationalError:
+                    pass
+        have = {r["name"] for r in self.db.execute("PRAGMA table_info(contracts)")}
+        for column in FACT_COLUMNS:
+            if column not in have:
+                try:
+                    self.db.execute(f"ALTER TABLE contracts ADD COLUMN {column} TEXT")
                 except sqlite3.OperationalError:
                     pass
         with self.tx():
@@ -231,6 +247,10 @@ class RunStore:
                     model,
                 ),
             )
+            self.db.execute(
+                f"UPDATE contracts SET {', '.join(c + '=?' for c in FACT_COLUMNS)} WHERE sha256 = ? AND model = ?",
+                (*(result.get(c) for c in FACT_COLUMNS), sha256, model),
+            )
             self.db.execute("DELETE FROM findings WHERE sha256 = ? AND model = ?", (sha256, model))
             self.db.executemany(
                 "INSERT INTO findings (sha256, model, n, gap, severity, kind, clause, page, quote, detector, note) "
@@ -301,6 +321,22 @@ class RunStore:
             row.pop("model", None)
             row.pop("n", None)
             yield row
+
+    def latest_tracking(self) -> dict[str, dict]:
+        """The current renegotiation status of every file name that has one: ``{name: {status, date, note,
+        sha256, changed}}``, ``changed`` being True when the file's content (its sha256 in ``files``) is not the
+        content the status was recorded for ("changed since sent")."""
+        out: dict[str, dict] = {}
+        for r in self.db.execute(
+            "SELECT t.name, t.status, t.date, t.note, t.sha256, f.sha256 AS current FROM tracking t "
+            "LEFT JOIN files f ON f.name = t.name "
+            "WHERE t.id = (SELECT max(id) FROM tracking u WHERE u.name = t.name) ORDER BY t.name"
+        ):
+            out[r["name"]] = {
+                "status": r["status"], "date": r["date"], "note": r["note"], "sha256": r["sha256"],
+                "changed": bool(r["sha256"] and r["current"] and r["sha256"] != r["current"]),
+            }  # fmt: skip
+        return out
 
     def dump(self) -> str:  # for debugging and tests
         return json.dumps([dict(r) for r in self.db.execute("SELECT * FROM files ORDER BY name")], indent=1)
