@@ -134,8 +134,21 @@ def what_to_do(outcome: str, code: str | None, reason: str | None) -> str:
     return "run the batch again; if it fails again, report it with the reason"
 
 
-def _base(name: object) -> str:
-    return re.split(r"[/\\!]", str(name or ""))[-1] or str(name or "")
+def _common_folder(paths: list[str]) -> str:
+    """The folder every path starts with ("/home/rep/archive/"), so the roster can name each contract by the rest
+    ("2019/deal.pdf", "studio.zip!a.pdf"): short, and still telling apart two deal.pdf in different folders."""
+    parts = [p.split("/")[:-1] for p in paths if p]
+    if not parts:
+        return ""
+    common = parts[0]
+    for folders in parts[1:]:
+        n = 0
+        while n < min(len(common), len(folders)) and common[n] == folders[n]:
+            n += 1
+        common = common[:n]
+        if not common:
+            return ""
+    return "/".join(common) + "/"
 
 
 def _int(value) -> int | None:
@@ -198,6 +211,16 @@ def _top_finding(rows: list[dict], c: dict) -> str:
     return "No gaps found"
 
 
+_GAP_ORDER = {g: i for i, g in enumerate(GAPS)}
+
+
+def _finding_order(f: dict) -> tuple:
+    """Most severe first; then in taxonomy order (training and replicas before the rest); then by page."""
+    page = f.get("page")
+    return (-_RANK.get(f.get("severity"), 0), _GAP_ORDER.get(f.get("gap"), len(_GAP_ORDER)), str(f.get("gap")),
+            page if isinstance(page, int) else 1 << 30, str(f.get("clause") or ""), str(f.get("quote") or ""))  # fmt: skip
+
+
 def _tracking_for(c: dict, tracking: dict[str, dict]) -> dict | None:
     for name in [c.get("path"), *(c.get("names") or [])]:
         if name in tracking:
@@ -216,6 +239,13 @@ def build_roster(
     for f in findings:
         by_sha.setdefault(f.get("sha256") or "", []).append(f)
     out = Roster()
+    contracts = list(contracts)
+    folder = _common_folder([str(c.get("path") or "") for c in contracts])
+
+    def _base(path: object) -> str:
+        text = str(path or "")
+        return text[len(folder):] if folder and text.startswith(folder) else text
+
     for c in contracts:
         outcome = _outcome(c)
         sha = c.get("sha256") or ""
@@ -235,7 +265,7 @@ def build_roster(
                 "path": c.get("path") or "", "sha256": sha,
             })  # fmt: skip
             continue
-        own = sorted(by_sha.get(sha, ()), key=lambda f: -_RANK.get(f.get("severity"), 0))  # stable: report order
+        own = sorted(by_sha.get(sha, ()), key=_finding_order)
         gaps: dict[str, str] = {}
         for f in own:
             if _RANK.get(f.get("severity"), 0) > _RANK.get(gaps.get(f["gap"]), 0):

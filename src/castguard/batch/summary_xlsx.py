@@ -9,7 +9,8 @@ and skipped_and_failed.csv):
   so the output folder can be moved or zipped), the renegotiation status, and the path and sha256 at the far
   right. Frozen header and first column, an autofilter, landscape fit-to-width printing with the header
   repeated on every page.
-* "Findings": one row per finding (contract, severity, gap, clause, page, quote, link).
+* "Findings": one row per finding (contract, severity, gap, clause, page, quote, the review page's path: a
+  plain path, not a link, so that 50,000 findings stay quick to write; the Roster links each contract).
 * "Skipped and failed": every file not on the roster, with the reason and what to do.
 * "About": run facts, the renegotiation pipeline, the not-legal-advice line, the gap ids.
 
@@ -87,6 +88,22 @@ class _Cells:
             s: (Font(color=fg, bold=s == "high"), PatternFill("solid", fgColor=bg), Alignment(horizontal="center"))
             for s, (fg, bg) in _SEVERITY_STYLE.items()
         }
+        self._styles: dict = {}
+
+    def _styled(self, value: str, key: str, **style):
+        """A cell with a style; the style is registered with the workbook once per key (registering it for every
+        cell is what makes openpyxl slow: 50,000 findings took minutes)."""
+        from copy import copy
+
+        cell = self._cell(self._ws, value=value)
+        known = self._styles.get(key)
+        if known is None:
+            for name, v in style.items():
+                setattr(cell, name, v)
+            self._styles[key] = copy(cell._style)
+        else:
+            cell._style = copy(known)
+        return cell
 
     def value(self, value: object, *, wrap: bool = False):
         if value is None:
@@ -103,31 +120,27 @@ class _Cells:
         if not is_formula_like(text):
             if not wrap:
                 return text  # openpyxl stores it as a plain string
-            cell = self._cell(self._ws, value=text)
-            cell.alignment = self.wrap
-            return cell
-        cell = self._cell(self._ws, value=text)
-        cell.data_type = "s"  # openpyxl made "=..." a formula and "#N/A" an error; force text
-        cell.quotePrefix = True
+            return self._styled(text, "wrap", alignment=self.wrap)
         if wrap:
-            cell.alignment = self.wrap
+            cell = self._styled(text, "quoted wrap", quotePrefix=True, alignment=self.wrap)
+        else:
+            cell = self._styled(text, "quoted", quotePrefix=True)
+        cell.data_type = "s"  # openpyxl made "=..." a formula and "#N/A" an error; force text
         return cell
 
     def severity(self, value: str, *, short: bool = False):
         if value not in self._severity:
             return self.value(value)
-        cell = self._cell(self._ws, value=value[0].upper() if short else value)
-        cell.font, cell.fill, cell.alignment = self._severity[value]
-        return cell
+        font, fill, alignment = self._severity[value]
+        return self._styled(value[0].upper() if short else value, value, font=font, fill=fill, alignment=alignment)
 
     def link(self, target: str, text: str = "open report"):
         """A hyperlink to a file beside the workbook (a relative path), or None when the path is not safe."""
         href = safe_href(target) if target else None
         if href is None:
             return self.value(target)
-        cell = self._cell(self._ws, value=text)
+        cell = self._styled(text, "link", font=self._link)
         cell.hyperlink = href
-        cell.font = self._link
         return cell
 
     def header(self, names, rotated=()) -> list:
@@ -230,8 +243,7 @@ def _findings_sheet(wb, roster: Roster) -> None:
     for i, f in enumerate(roster.findings, 2):
         _fit_height(ws, i, ((f[k], fwidths[k]) for k in ("quote", "gap_title", "note")), cap=12)
         ws.append([
-            cells.severity(f[k]) if k == "severity" else cells.link(f[k]) if k == "report"
-            else cells.value(f[k], wrap=k in ("quote", "gap_title", "note"))
+            cells.severity(f[k]) if k == "severity" else cells.value(f[k], wrap=k in ("quote", "gap_title", "note"))
             for k, _, _ in FINDING_COLUMNS
         ])  # fmt: skip
 
