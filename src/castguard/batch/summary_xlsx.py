@@ -37,7 +37,15 @@ import zipfile
 from ..classify.taxonomy import GAPS
 from ..escape.spreadsheet import is_formula_like, xml_safe
 from ..report import DISCLAIMER
-from .roster import FINDING_COLUMNS, PRINTED_ROSTER_COLUMNS, ROSTER_COLUMNS, SKIPPED_COLUMNS, TRACK_STATUSES, Roster, build_roster
+from .roster import (
+    FINDING_COLUMNS,
+    PRINTED_ROSTER_COLUMNS,
+    ROSTER_COLUMNS,
+    SKIPPED_COLUMNS,
+    TRACK_STATUSES,
+    Roster,
+    build_roster,
+)
 from .summary_html import safe_href
 
 __all__ = ["write_xlsx"]
