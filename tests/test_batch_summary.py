@@ -1042,3 +1042,20 @@ def test_chromium_sorts_and_filters_ten_thousand_rows(tmp_path, monkeypatch):
     for risks in results[11]:
         scores = [int(x) for x in risks if x != "n/a"]
         assert scores == sorted(scores, reverse=True) and scores
+
+
+@pytest.mark.parametrize(
+    "clause, kind, words",
+    [  # clause labels as the real corpus run gave them (issue 16 run over sample_contracts, cuad and ai_era)
+        ("4.2", "clause", " (clause 4.2)"),
+        ("12.", "clause", " (clause 12)"),
+        ("c)", "clause", " (clause (c))"),
+        ("(ix)", "clause", " (clause (ix))"),
+        ("Section 2.3", "clause", " (Section 2.3)"),
+        ("Content", "clause", " (under “Content”)"),
+        ("Databrary Staff Release Form", "clause", " (under “Databrary Staff Release Form”)"),
+        (None, "contract", " (the contract as a whole)"),
+    ],
+)
+def test_top_finding_says_where_in_words(clause, kind, words):
+    assert roster_module._where({"clause": clause, "kind": kind}) == words

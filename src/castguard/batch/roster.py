@@ -195,6 +195,8 @@ def _where(f: dict) -> str:
         if clause.endswith(")") and not clause.startswith("("):
             clause = "(" + clause
         return f" (clause {clause})"
+    if re.fullmatch(r"(?i:section|clause|article|paragraph|schedule|exhibit)\s+[\w.()-]{1,12}", clause):
+        return f" ({clause})"
     return f" (under “{clause if len(clause) <= 40 else clause[:39] + '…'}”)"
 
 
