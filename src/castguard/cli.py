@@ -540,7 +540,7 @@ class _Progress:
     "outdir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Output folder: reports/, contracts.csv, findings.csv, contracts.xlsx, index.html, the run store.",
+    help="Output folder: reports/, contracts.xlsx, roster.csv, findings.csv, skipped_and_failed.csv, contracts.csv, index.html, the run store.",
 )
 @click.option(
     "--jobs",
