@@ -22,11 +22,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, SAMPLES, SCHEMA
+from conftest import CORPUS, FIXTURES, SAMPLES, SCHEMA
 
 from castguard.batch import run_batch, write_summaries
 from castguard.batch.executors import LocalPool
-from castguard.batch.store import STORE_NAME
+from castguard.batch.roster import FINDING_COLUMNS, ROSTER_COLUMNS, SKIPPED_COLUMNS
+from castguard.batch.store import STORE_NAME, RunStore
 from castguard.cli import cli
 
 CONTRACTS = sorted(
@@ -53,6 +54,9 @@ def mixed(tmp_path_factory) -> Path:
         if p.is_file() and p.suffix not in (".py", ".json") and p.name != "README.md":
             shutil.copy(p, hostile / p.name)
     shutil.copy(SAMPLES / "influencer_glowup.txt", inbox / "glowup COPY (2).txt")  # same content, other name
+    (inbox / "notes").mkdir()
+    shutil.copy(FIXTURES / "README.md", inbox / "notes" / "README.md")  # not a contract: listed, not scored
+    shutil.copy(CORPUS / "regress_tos_silent_broad_bluesky.txt", inbox / "bluesky terms.txt")  # terms of service
     with zipfile.ZipFile(root / "studio.zip", "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(
             "2019/lumen release.md", (SAMPLES / "model_release_lumen.md").read_text(encoding="utf-8") + "\nRev. 2\n"
@@ -157,11 +161,111 @@ def test_outputs(batch_run):
     import openpyxl
 
     wb = openpyxl.load_workbook(out / "contracts.xlsx", read_only=True)
-    assert {"Contracts", "Findings"} <= set(wb.sheetnames)
+    assert {"Roster", "Findings", "Skipped and failed"} <= set(wb.sheetnames)
     html = (out / "index.html").read_text(encoding="utf-8")
     assert "<h1" in html and "not legal advice" in html.lower()
     assert not re.search(r"(?:src|href|url)\s*[=(]\s*[\"']?https?:", html)  # nothing fetched from the network
     assert not list(out.glob(".*.tmp"))
+
+
+def _csv(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_roster_from_facts_with_not_a_contract_and_terms_apart(batch_run, mixed):
+    """The worklist of issue 16 on a real run: facts from the contracts, README listed not scored, terms of
+    service in their own group, failures with what to do; the CSV files have the sheets' columns."""
+    import openpyxl
+
+    result, out = batch_run
+    roster = _csv(out / "roster.csv")
+    findings = _csv(out / "findings.csv")
+    skipped = _csv(out / "skipped_and_failed.csv")
+    for name, columns, rows in (("Roster", ROSTER_COLUMNS, roster), ("Findings", FINDING_COLUMNS, findings),
+                                ("Skipped and failed", SKIPPED_COLUMNS, skipped)):  # fmt: skip
+        with open(out / f"{name.lower().replace(' ', '_')}.csv", encoding="utf-8") as fh:
+            assert next(csv.reader(fh)) == [header for _, header, _ in columns], name
+    wb = openpyxl.load_workbook(out / "contracts.xlsx")
+    assert wb.sheetnames == ["Roster", "Findings", "Skipped and failed", "About"]
+    sheet = list(wb["Roster"].iter_rows(values_only=True))
+    assert len(sheet) - 1 == len(roster) and [r[0] for r in sheet[1:]] == [r["Contract"] for r in roster]
+    assert len(list(wb["Findings"].iter_rows())) - 1 == len(findings)
+    # facts as the contracts state them
+    film = next(r for r in roster if r["Contract"] == "inbox/film_actor_harborlight.pdf")  # after the common folder
+    assert (film["Performer"], film["Company"], film["Date"]) == (
+        "Dana R. Whitcombe", "Harbor Light Pictures, LLC", "March 4, 2024"
+    )
+    assert film["Governing law"] == "the State of California (CA)" and film["Kind"] == "deal"
+    assert film["Top finding"].startswith("High: ") and film["ai_training_grant"] in ("high", "medium", "low", "")
+    # deals first, terms of service apart, each riskiest first
+    kinds = [r["Kind"] for r in roster]
+    assert kinds.index("terms of service") == len(kinds) - kinds.count("terms of service")
+    (terms,) = [r for r in roster if r["Kind"] == "terms of service"]
+    assert terms["Contract"] == "inbox/bluesky terms.txt"
+    deals = [int(r["Risk score"]) for r in roster if r["Kind"] != "terms of service"]
+    assert deals == sorted(deals, reverse=True) and deals[0] > 50
+    # README: analysed, then listed as not a contract with the reason, not on the roster
+    readme = next(r for r in skipped if r["File"] == "inbox/notes/README.md")
+    assert readme["Outcome"] == "not a contract" and "table or list" in readme["Reason"]
+    assert not any("README" in r["Contract"] for r in roster)
+    failed = {r["File"].rsplit("/", 1)[-1]: r for r in skipped if r["Outcome"] in ("failed", "refused")}
+    assert "OCR" in failed["scanned_image_only.pdf"]["What to do"]
+    assert "password" in failed["encrypted_password.pdf"]["What to do"]
+    assert all(r["Reason"] and r["What to do"] for r in skipped)
+    # every roster link opens the contract's review page, relative to the workbook
+    ws = wb["Roster"]
+    col = [c.value for c in ws[1]].index("Report") + 1
+    targets = [ws.cell(i, col).hyperlink.target for i in range(2, ws.max_row + 1)]
+    assert all(t.startswith("reports/") and (out / t).exists() for t in targets) and len(targets) == len(roster)
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "Terms of service (1)" in html and "scanned_image_only.pdf" in html and "not a contract" in html
+
+
+def test_renegotiation_status_from_the_tracking_table(batch_run, tmp_path):
+    """Rows written into the run store's tracking table (as castguard track writes them) show on the roster,
+    the latest per file; a file whose content is not the one the status was recorded for is "changed"."""
+    _, src = batch_run
+    out = tmp_path / "review"
+    shutil.copytree(src, out)
+    db = out / STORE_NAME
+    film, glowup = (  # the glowup contract is there under two names: a status for either one is the contract's
+        _rows(db, f"SELECT name, sha256 FROM files WHERE name LIKE '%{n}' ORDER BY name")[0]
+        for n in ("/film_actor_harborlight.pdf", "/influencer_glowup.txt")
+    )
+    with sqlite3.connect(str(db)) as con:
+        con.executemany(
+            "INSERT INTO tracking (name, sha256, status, date, note, recorded) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (film[0], film[1], "to-send", "2026-01-02", None, "2026-01-02T10:00:00+00:00"),
+                (film[0], film[1], "sent", "2026-01-05", "by email to the agent", "2026-01-05T10:00:00+00:00"),
+                (glowup[0], "0" * 64, "countered", "2026-01-09", None, "2026-01-09T10:00:00+00:00"),
+            ],
+        )
+    store = RunStore(db)
+    try:
+        latest = store.latest_tracking()
+    finally:
+        store.close()
+    assert latest[film[0]] == {"status": "sent", "date": "2026-01-05", "note": "by email to the agent",
+                               "sha256": film[1], "changed": False}  # fmt: skip
+    assert latest[glowup[0]]["status"] == "countered" and latest[glowup[0]]["changed"] is True
+    write_summaries(out)
+    roster = {"glowup" if "glowup" in r["Contract"] else r["Contract"].rsplit("/", 1)[-1]: r
+              for r in _csv(out / "roster.csv")}  # fmt: skip
+    assert (roster["film_actor_harborlight.pdf"]["Status"], roster["film_actor_harborlight.pdf"]["Status date"]) == (
+        "sent", "2026-01-05"
+    )
+    assert roster["glowup"]["Status"] == "countered"
+    assert roster["glowup"]["Status note"] == "changed since sent"
+    assert sum(1 for r in roster.values() if r["Status"]) == 2
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert "1 contract(s) changed since their status was recorded." in html
+    import openpyxl
+
+    about = {r[0]: r[1] for r in openpyxl.load_workbook(out / "contracts.xlsx")["About"].iter_rows(values_only=True)
+             if r and r[0]}  # fmt: skip
+    assert (about["sent"], about["countered"], about["signed"], about["changed since sent"]) == (1, 1, 0, 1)
 
 
 def test_summary_rerenders_from_the_store_without_analysis(batch_run):

@@ -94,7 +94,7 @@ def test_end_of_batch_lists_the_first_20_failures_with_code_and_where_the_rest_a
     assert "password" in enc and enc.endswith("[E102, not retried by --resume]")
     scan = next(line for line in listed if "scanned_image_only.pdf" in line)
     assert "OCR" in scan and "[E201, not retried by --resume]" in scan
-    assert f"the full list, with what to do: {out / 'contracts.csv'}" in output
+    assert f"the full list, with what to do: {out / 'skipped_and_failed.csv'}" in output
     # and the full list is there: every one of them in contracts.csv with its code
     csv_text = (root / out / "contracts.csv").read_text(encoding="utf-8")
     assert all(f"blank{i:02d}.txt" in csv_text for i in range(BLANKS)) and "E102" in csv_text

@@ -111,7 +111,7 @@ def test_hidden_and_unsupported_files_are_listed_with_the_reason(linked_batch):
         assert rows[name]["status"] == "skipped" and why in rows[name]["reason"], (name, rows.get(name))
     assert "not read (links leaving the input, hidden or unsupported files" in output
     page = (out / "index.html").read_text(encoding="utf-8")
-    assert "Files not read" in page and "photo.jpg" in page
+    assert "Skipped and failed" in page and "photo.jpg" in page
 
 
 def test_a_template_folder_may_not_link_outside_itself(tmp_path):

@@ -332,10 +332,10 @@ def test_batch_findings_csv_and_workbook_carry_the_notice(made, tmp_path):
     result = run_batch([inbox], out, jobs=1, time_limit=120)
     assert result.done == 2
     with open(out / "findings.csv", encoding="utf-8") as fh:
-        rows = [r for r in csv.DictReader(fh) if r["gap"] == GAP]
-    notes = {Path(r["path"]).name: r["note"] for r in rows}
+        rows = [r for r in csv.DictReader(fh) if r["Gap"] == GAP]  # the Findings sheet's columns
+    notes = {Path(r["Path"]).name: r["Note"] for r in rows}
     assert notes == {"footer.docx": WHERE["footer"], "white.pdf": HIDDEN.format("white text")}
     sheet = openpyxl.load_workbook(out / "contracts.xlsx", read_only=True)["Findings"]
     values = [[c.value for c in row] for row in sheet.iter_rows()]
-    column = values[0].index("note")
+    column = values[0].index("Note")
     assert WHERE["footer"] in {row[column] for row in values[1:]}

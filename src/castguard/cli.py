@@ -541,7 +541,7 @@ class _Progress:
     "outdir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Output folder: reports/, contracts.csv, findings.csv, contracts.xlsx, index.html, the run store.",
+    help="Output folder: reports/, contracts.xlsx, roster.csv, findings.csv, skipped_and_failed.csv, contracts.csv, index.html, the run store.",
 )
 @click.option(
     "--jobs",
@@ -700,8 +700,9 @@ def _list_problems(outdir: Path) -> None:
                 what = "not read"
         _echo(f"  {what}: {r['name']}: {r['reason'] or '(no reason recorded)'}{tag}", err=True)
     _echo(
-        f"batch: the full list, with what to do: {outdir / 'contracts.csv'} (columns status, reason, error_code) and "
-        f"{outdir / 'index.html'}",
+        f"batch: the full list, with what to do: {outdir / 'skipped_and_failed.csv'} (also the sheet \"Skipped and "
+        f"failed\" of contracts.xlsx, and {outdir / 'index.html'}); every file's status, reason and error code: "
+        f"{outdir / 'contracts.csv'}",
         err=True,
     )
 

@@ -7,8 +7,9 @@ worker loses at most the files in flight; ``resume=True`` skips what is done (sa
 retries transient failures (a time-out, a worker that died) but not permanent ones (:data:`PERMANENT_CODES`:
 unreadable, encrypted, image-only; nor documents that are not contracts) unless ``retry_failed=True``, and
 picks up the rest. Each contract gets ``reports/<name>-<hash>.json`` (the report schema)
-and ``.html`` (the review page the dashboard links to). :func:`write_summaries` renders ``contracts.csv``, ``findings.csv``,
-``contracts.xlsx`` and ``index.html`` from the store alone, streaming rows, so no step holds every report.
+and ``.html`` (the review page the dashboard links to). :func:`write_summaries` renders the roster (:mod:`.roster`:
+``roster.csv``, ``findings.csv``, ``skipped_and_failed.csv``, ``contracts.xlsx`` and ``index.html``) and
+``contracts.csv`` (every file and contract, one row each) from the store alone; no step holds every report.
 
 The library is quiet: progress goes to the ``progress`` callback; the CLI decides how to show it.
 """
@@ -36,6 +37,7 @@ from ..scan import default_detector
 from .discover import Refused, Skipped, Source, discover
 from .executors import DEFAULT_MEMORY_MB, DEFAULT_TIME_LIMIT, DaskPool, LocalPool
 from .lock import FolderLock
+from .roster import FINDING_COLUMNS, ROSTER_COLUMNS, SKIPPED_COLUMNS, build_roster
 from .store import STORE_NAME, RunStore
 from .summary_html import render_dashboard
 from .summary_xlsx import write_xlsx
@@ -51,9 +53,7 @@ PERMANENT_CODES = frozenset({"E100", "E101", "E102", "E200", "E201", "E202", "E9
 CONTRACT_COLUMNS = [
     "path", "names", "sha256", "status", "reason", "error_code", "format", "pages", "clauses", "in_scope",
     "risk_score", "high", "medium", "low", "findings", "performer", "report", "seconds",
-]  # fmt: skip
-FINDING_COLUMNS = [
-    "path", "sha256", "gap", "severity", "kind", "clause", "page", "quote", "note", "detector", "report",
+    "company", "agreement_date", "governing_law", "governing_law_code", "document_type", "document_type_reason",
 ]  # fmt: skip
 
 
@@ -308,19 +308,25 @@ def _cell(value) -> str:
     return csv_cell(value)
 
 
-def _write_csv(path: Path, columns: list[str], rows) -> int:
+def _write_csv(path: Path, columns: list[str], rows, header: list[str] | None = None) -> int:
     n = 0
     with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(columns)
+        writer.writerow(header or columns)
         for row in rows:
             writer.writerow([_cell(row.get(c)) for c in columns])
             n += 1
     return n
 
 
+def _write_sheet_csv(path: Path, columns, rows) -> int:
+    """A CSV file with the columns (and headers) of the workbook sheet of the same name."""
+    return _write_csv(path, [key for key, _, _ in columns], rows, [name for _, name, _ in columns])
+
+
 def write_summaries(outdir: Path, *, store: RunStore | None = None) -> dict:
-    """contracts.csv, findings.csv, contracts.xlsx and index.html from the run store alone."""
+    """roster.csv, findings.csv, skipped_and_failed.csv, contracts.csv, contracts.xlsx and index.html from the
+    run store alone."""
     outdir = Path(outdir)
     own = store is None
     if store is None:
@@ -333,7 +339,6 @@ def write_summaries(outdir: Path, *, store: RunStore | None = None) -> dict:
     try:
         model = store.meta("model") or model_version()
         n_contracts = _write_csv(outdir / "contracts.csv", CONTRACT_COLUMNS, store.contract_rows(model))
-        n_findings = _write_csv(outdir / "findings.csv", FINDING_COLUMNS, store.finding_rows(model))
         counts = store.counts()
         n_contracts -= counts.get("skipped", 0)  # a file not read is listed, but is no contract
         run = {
@@ -348,16 +353,17 @@ def write_summaries(outdir: Path, *, store: RunStore | None = None) -> dict:
             "refused": counts.get("refused", 0),
             "skipped": counts.get("skipped", 0),
         }
-        contracts = [_public(r) for r in store.contract_rows(model)]
-        findings = list(store.finding_rows(model))
+        roster = build_roster(
+            store.contract_rows(model), store.finding_rows(model), store.latest_tracking(), set(store.names_by_sha())
+        )
+        _write_sheet_csv(outdir / "roster.csv", ROSTER_COLUMNS, roster.roster)
+        n_findings = _write_sheet_csv(outdir / "findings.csv", FINDING_COLUMNS, roster.findings)
+        _write_sheet_csv(outdir / "skipped_and_failed.csv", SKIPPED_COLUMNS, roster.skipped)
         with atomic_path(outdir / "contracts.xlsx") as tmp:
-            write_xlsx(tmp, contracts, findings, run)
-        write_atomic(outdir / "index.html", render_dashboard(contracts, findings, run).encode("utf-8"))
-        return {"contracts": n_contracts, "findings": n_findings, **run}
+            write_xlsx(tmp, (), (), run, roster=roster)
+        write_atomic(outdir / "index.html", render_dashboard((), (), run, roster=roster).encode("utf-8"))
+        return {"contracts": n_contracts, "findings": n_findings, "roster": len(roster.roster),
+                "skipped_and_failed": len(roster.skipped), **run}  # fmt: skip
     finally:
         if own:
             store.close()
-
-
-def _public(row: dict) -> dict:
-    return {c: row.get(c) for c in CONTRACT_COLUMNS}

@@ -74,6 +74,7 @@ def analyse_bytes(name: str, data: bytes, suffix: str, playbook=None) -> dict:
             "medium": severities.count("medium"),
             "low": severities.count("low"),
             "performer": performer.value if performer is not None else None,
+            **_roster_facts(report),
             "model": report.model,
             "playbook": doc["tool"]["playbook"],
             "findings": [
@@ -127,6 +128,21 @@ def analyse_bytes(name: str, data: bytes, suffix: str, playbook=None) -> dict:
             os.rmdir(tmpdir)
         except OSError:
             pass
+
+
+def _roster_facts(report) -> dict:
+    """What the roster shows of a contract besides its findings: the deal facts the contract states (blank when
+    it does not state them; never guessed), its document type and why, and why it is in scope or not."""
+    out = {}
+    for name in ("company", "agreement_date", "governing_law"):
+        fact = report.fact(name)
+        out[name] = str(fact.value) if fact is not None and fact.value not in (None, "") else None
+    law = report.fact("governing_law")
+    out["governing_law_code"] = law.code if law is not None else None
+    out["document_type"] = report.document_type
+    out["document_type_reason"] = report.document_type_reason or None
+    out["scope_reason"] = report.scope_reason or None
+    return out
 
 
 def _clause_number(doc: dict, finding: dict) -> str | None:

@@ -87,6 +87,12 @@ CREATE TABLE IF NOT EXISTS findings (
 CREATE TABLE IF NOT EXISTS tracking (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, sha256 TEXT, status TEXT NOT NULL, date TEXT NOT NULL, note TEXT, recorded TEXT NOT NULL);
 """
 
+# the deal facts and document type of each contract, for the roster (added after the first stores)
+FACT_COLUMNS = (
+    "company", "agreement_date", "governing_law", "governing_law_code", "document_type", "document_type_reason",
+    "scope_reason",
+)  # fmt: skip
+
 
 def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
@@ -120,6 +126,13 @@ class RunStore:
             if column not in {r["name"] for r in self.db.execute(f"PRAGMA table_info({table})")}:
                 try:
                     self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
+                except sqlite3.OperationalError:
+                    pass
+        have = {r["name"] for r in self.db.execute("PRAGMA table_info(contracts)")}
+        for column in FACT_COLUMNS:
+            if column not in have:
+                try:
+                    self.db.execute(f"ALTER TABLE contracts ADD COLUMN {column} TEXT")
                 except sqlite3.OperationalError:
                     pass
         with self.tx():
@@ -236,6 +249,10 @@ class RunStore:
                     sha256,
                     model,
                 ),
+            )
+            self.db.execute(
+                f"UPDATE contracts SET {', '.join(c + '=?' for c in FACT_COLUMNS)} WHERE sha256 = ? AND model = ?",
+                (*(result.get(c) for c in FACT_COLUMNS), sha256, model),
             )
             self.db.execute("DELETE FROM findings WHERE sha256 = ? AND model = ?", (sha256, model))
             self.db.executemany(

@@ -1,9 +1,12 @@
 """A batch run -> the roster dashboard (``index.html``) a union rep opens from disk.
 
-Owns the one-page summary of a run: run facts and the not-legal-advice line, three inline SVG charts (contracts
-raising each gap id, contracts by worst severity, the riskiest contracts) each with a table of the same numbers,
-and a roster of every contract that an inline script sorts and filters. The page works with no network, and
-with JavaScript off it is still complete (the controls are simply hidden).
+Owns the one-page summary of a run: run facts and the not-legal-advice line, the renegotiation pipeline (how
+many contracts are to send, sent, countered, signed, declined), three inline SVG charts (contracts raising each
+gap, split by the severity the gap has in them; contracts by worst severity; the riskiest individual deals)
+each with a table of the same numbers, the roster (:mod:`castguard.batch.roster`: individual deals and terms of
+service in their own groups) that an inline script sorts and filters by gap, worst severity, renegotiation
+status and performer, and every file that failed or was skipped, with the reason and what to do. The page
+works with no network, and with JavaScript off it is still complete (the controls are simply hidden).
 
 Pure: plain dicts in (the shapes the batch engine documents), one ``str`` out, the same for the same input.
 Individual findings are not embedded (a run may have 50,000); they are counted in the charts and reached
@@ -20,16 +23,14 @@ escapes every value); this module prepares what it shows: the counts, the charts
 
 from __future__ import annotations
 
-import heapq
 import re
 from urllib.parse import quote
 
 from ..classify.taxonomy import GAPS
-from ..escape.html import clean
 from ..escape.terminal import visible
-from ..model import not_read
 from ..report import DISCLAIMER
 from ..templating.html import render, source_hash
+from .roster import CHANGED, TRACK_STATUSES, Roster, build_roster
 
 __all__ = ["render_dashboard", "safe_href"]
 
@@ -56,20 +57,17 @@ BAR_COLOURS = {
 }
 
 _SEVERITIES = ("high", "medium", "low")
-# A contract's worst severity, as the roster filter and the severity chart name it, from worst to least.
+# A roster contract's worst severity, as the roster filter and the severity chart name it, from worst to least.
 _WORST = (
     ("high", "High"),
     ("medium", "Medium"),
     ("low", "Low"),
     ("none", "No gaps found"),
     ("out-of-scope", "Out of scope"),
-    ("not-read", "Not read (a language castguard does not read)"),
-    ("not-analysed", "Not analysed (failed or refused)"),
 )
 _WORST_LABEL = dict(_WORST)
-_WORST_WORD = {key: key.replace("-", " ") for key in _WORST_LABEL}  # the roster's word: "high" ... "not analysed"
-_WORST_RANK = {"high": 6, "medium": 5, "low": 4, "none": 3, "out-of-scope": 2, "not-read": 1, "not-analysed": 0}
-_STATUSES = ("done", "failed", "refused")
+_WORST_WORD = {key: key.replace("-", " ") for key in _WORST_LABEL}  # the roster's word: "high" ... "out of scope"
+_WORST_RANK = {"high": 4, "medium": 3, "low": 2, "none": 1, "out-of-scope": 0}
 
 # controls, lone surrogates and bidi marks: never part of a link the dashboard makes
 _UNSAFE_CHARS = re.compile(
@@ -115,21 +113,6 @@ def safe_href(link: object) -> str | None:
     return quote(link, safe=_URL_SAFE)
 
 
-def _worst(contract: dict) -> str:
-    if contract.get("status") != "done":
-        return "not-analysed"
-    for sev in _SEVERITIES:
-        if (_int(contract.get(sev)) or 0) > 0:
-            return sev
-    if not_read(contract.get("reason")):
-        return "not-read"
-    return "out-of-scope" if contract.get("in_scope") is False else "none"
-
-
-def _yes_no(value: object) -> str:
-    return "yes" if value is True else "no" if value is False else "n/a"
-
-
 # --------------------------------------------------------------------------- charts
 
 
@@ -137,20 +120,25 @@ def _bar_chart(
     ident: str,
     title: str,
     desc: str,
-    bars: list[tuple[str, int, str, str]],
+    bars: list[tuple[str, list[tuple[int, str]], str]],
     *,
     label_width: int,
     scale_max: int,
     empty: str,
 ) -> dict:
-    """A horizontal bar chart; ``bars`` are (label, value, text after the bar, fill colour)."""
-    width, right, row_h, pad = 760, 150, 26, 6
+    """A horizontal bar chart; ``bars`` are (label, segments (value, fill colour), text after the bar)."""
+    width, right, row_h, pad = 760, 170, 26, 6
     span = width - label_width - right
     rows = []
-    for i, (label, value, after, fill) in enumerate(bars):
-        length = span * value / scale_max if scale_max > 0 else 0.0
-        rows.append({"label": label, "y": pad + i * row_h, "length": f"{length:.1f}", "fill": fill,
-                     "after_x": f"{label_width + length + 6:.1f}", "after": after})  # fmt: skip
+    for i, (label, segments, after) in enumerate(bars):
+        x, parts = float(label_width), []
+        for value, fill in segments:
+            length = span * value / scale_max if scale_max > 0 else 0.0
+            if length > 0:
+                parts.append({"x": f"{x:.1f}", "length": f"{length:.1f}", "fill": fill})
+            x += length
+        rows.append({"label": label, "y": pad + i * row_h, "segments": parts, "after_x": f"{x + 6:.1f}",
+                     "after": after})  # fmt: skip
     return {
         "ident": ident,
         "title": title,
@@ -164,38 +152,54 @@ def _bar_chart(
     }
 
 
-def _gap_section(contracts_by_gap: dict[str, set], findings_by_gap: dict[str, int], analysed: int) -> dict:
-    ids = list(GAPS) + sorted(g for g in contracts_by_gap if g not in GAPS)
-    counts = {g: len(contracts_by_gap.get(g, ())) for g in ids}
-    top = max(counts.values(), default=0)
+def _split(counts: dict[str, int]) -> str:
+    return ", ".join(f"{counts[s]} {s}" for s in _SEVERITIES if counts.get(s))
+
+
+def _gap_section(roster: list[dict], findings_by_gap: dict[str, int]) -> dict:
+    """Contracts raising each gap, each counted under the most severe finding of that gap it has: a segment
+    (and the words after the bar) labelled with a severity counts contracts where the gap has that severity."""
+    by_gap: dict[str, dict[str, int]] = {}
+    for r in roster:
+        for g, sev in r["gaps"].items():
+            split = by_gap.setdefault(g, dict.fromkeys(_SEVERITIES, 0))
+            split[sev] = split.get(sev, 0) + 1
+    ids = list(GAPS) + sorted(g for g in by_gap if g not in GAPS)
+    totals = {g: sum(by_gap.get(g, {}).values()) for g in ids}
+    top = max(totals.values(), default=0)
+    analysed = len(roster)
     bars, rows = [], []
     for g in ids:
         gap = GAPS.get(g)
-        sev = gap.severity if gap else "unknown"
-        n = counts[g]
-        bars.append((f"{_clip(g, 34)} ({sev})", n, f"{n}", BAR_COLOURS.get(sev, BAR_COLOURS["none"])))
+        split = by_gap.get(g, dict.fromkeys(_SEVERITIES, 0))
+        n = totals[g]
+        words = _split(split)
+        bars.append((_clip(gap.title if gap else g, 46), [(split.get(s, 0), BAR_COLOURS[s]) for s in _SEVERITIES],
+                     f"{n}" + (f" ({words})" if words else "")))  # fmt: skip
         share = f"{100 * n / analysed:.0f}%" if analysed else "n/a"
-        rows.append(
-            {"gap": g, "title": gap.title if gap else "not in the taxonomy", "severity": sev, "contracts": n,
-             "share": share, "findings": findings_by_gap.get(g, 0)}
-        )  # fmt: skip
-    most = max(ids, key=lambda g: counts[g]) if top else None
+        rows.append({"gap": g, "title": gap.title if gap else "not in the taxonomy", "contracts": n,
+                     "split": [split.get(s, 0) for s in _SEVERITIES], "share": share,
+                     "findings": findings_by_gap.get(g, 0)})  # fmt: skip
+    most = max(ids, key=lambda g: totals[g]) if top else None
     desc = (
-        f"One horizontal bar per gap id, all {len(GAPS)} ids in taxonomy order, showing how many contracts raise "
-        "each one; the number is printed after each bar. "
+        f"One horizontal bar per gap, all {len(GAPS)} in taxonomy order, showing how many contracts raise each "
+        "one, split by the severity the gap has in each contract (high, medium, low); the numbers are printed "
+        "after each bar. "
         + (f"The most common is {most} ({top} contracts)." if most else "No contract raised any gap.")
     )
     chart = _bar_chart(
-        "chart-gaps", "Contracts raising each gap", desc, bars, label_width=300, scale_max=top, empty="No gaps."
+        "chart-gaps", "Contracts raising each gap", desc, bars, label_width=330, scale_max=top, empty="No gaps."
     )
     return {"chart": chart, "rows": rows}
 
 
-def _severity_section(worst_counts: dict[str, int], finding_counts: dict[str, int]) -> dict:
+def _severity_section(roster: list[dict], finding_counts: dict[str, int]) -> dict:
+    worst_counts = dict.fromkeys(_WORST_LABEL, 0)
+    for r in roster:
+        worst_counts[r["worst"]] += 1
     top = max(worst_counts.values(), default=0)
-    colour = {"high": "high", "medium": "medium", "low": "low"}
     bars = [
-        (label, worst_counts[key], f"{worst_counts[key]}", BAR_COLOURS[colour.get(key, "none")])
+        (label, [(worst_counts[key], BAR_COLOURS.get(key, BAR_COLOURS["none"]))], f"{worst_counts[key]}")
         for key, label in _WORST
     ]
     desc = (
@@ -220,35 +224,30 @@ def _severity_section(worst_counts: dict[str, int], finding_counts: dict[str, in
     }
 
 
-def _risk_section(top10: list[dict]) -> dict:
+def _risk_section(deals: list[dict]) -> dict:
+    top10 = [r for r in deals if (r["risk"] or 0) > 0][:10]  # the roster is riskiest first
     bars, rows = [], []
-    for i, c in enumerate(top10, 1):
-        score = _int(c.get("risk_score")) or 0
-        sev = _worst(c)
-        bars.append(
-            (
-                f"{i}. {_clip(_name(c.get('path')), 36)}",
-                score,
-                f"{score}/100 ({_WORST_WORD[sev]})",
-                BAR_COLOURS["risk"],
-            )
-        )
-        rows.append({**_contract_name(c), "performer": c.get("performer") or "", "score": score,
-                     "worst_word": _WORST_WORD[sev]})  # fmt: skip
+    for i, r in enumerate(top10, 1):
+        score = r["risk"] or 0
+        who = f"{r['performer']} ({r['contract']})" if r["performer"] else r["contract"]
+        bars.append((f"{i}. {_clip(_name(who), 40)}", [(score, BAR_COLOURS["risk"])],
+                     f"{score}/100 ({_WORST_WORD[r['worst']]})"))  # fmt: skip
+        rows.append({**_contract_name(r), "performer": _name(r["performer"]), "score": score,
+                     "worst_word": _WORST_WORD[r["worst"]]})  # fmt: skip
     desc = (
-        "The ten contracts with the highest risk score (0 to 100), highest first; each bar is labelled with the "
-        "contract's file name, its score and its worst severity."
+        "The individual deals with the highest risk score (0 to 100), highest first; each bar is labelled with the "
+        "performer (when the contract names one) and the file name, its score and its worst severity."
         if top10
-        else "No contract has a risk score above 0."
+        else "No individual deal has a risk score above 0."
     )
     chart = _bar_chart(
         "chart-risk",
-        "Riskiest contracts by risk score",
+        "Riskiest individual deals by risk score",
         desc,
         bars,
-        label_width=330,
+        label_width=360,
         scale_max=100,
-        empty="No contract has a risk score above 0.",
+        empty="No individual deal has a risk score above 0.",
     )
     return {"chart": chart, "rows": rows}
 
@@ -258,94 +257,87 @@ def _risk_section(top10: list[dict]) -> dict:
 _COLUMNS = (  # header, sort type
     ("Contract", "text"),
     ("Performer", "text"),
-    ("Status", "text"),
-    ("In scope", "text"),
+    ("Company", "text"),
+    ("Date", "text"),
+    ("Governing law", "text"),
     ("Risk score", "num"),
     ("Worst severity", "num"),
     ("High", "num"),
     ("Medium", "num"),
     ("Low", "num"),
-    ("Pages", "num"),
+    ("Top finding", "text"),
+    ("Status", "text"),
 )
 _DEFAULT_SORT = "Risk score"
+_GROUPS = (("deal", "Individual deals"), ("terms", "Terms of service"))
 
 
-def _contract_name(c: dict) -> dict:
+def _contract_name(r: dict) -> dict:
     """The contract's name as shown (controls visible) and its report link, when the link is safe."""
-    return {"name": _name(c.get("path") or c.get("sha256") or "(unnamed)"), "href": safe_href(c.get("report"))}
+    return {"name": _name(r.get("contract") or r.get("sha256") or "(unnamed)"), "href": safe_href(r.get("report"))}
 
 
-def _roster_row(c: dict) -> dict:
-    status: str = c["status"] if c.get("status") in _STATUSES else "failed"
-    worst = _worst(c)
-    path = _name(c.get("path") or "")
-    others = [_name(n) for n in c.get("names") or []]
-    if path in others:
-        others.remove(path)
-    reason = ""
-    if status != "done" or c.get("reason"):  # a done contract has a reason only when it was not read
-        reason = _name(" ".join(str(x) for x in (c.get("error_code"), c.get("reason")) if x))
-    unread = status == "done" and not_read(c.get("reason"))
+def _roster_row(r: dict) -> dict:
+    others = [_name(n) for n in r["names"]]
     return {
-        **_contract_name(c),
-        "status": status,
-        "worst": worst,
-        "worst_word": _WORST_WORD[worst],
-        "rank": _WORST_RANK[worst],
-        "path": path,
+        **_contract_name(r),
+        "path": _name(r["path"]),
         "also": others[:3],
         "more": f" and {len(others) - 3} more" if len(others) > 3 else "",
-        "reason": reason,
-        "performer": c.get("performer") or "",
-        "in_scope": "not read" if unread else _yes_no(c.get("in_scope")),
-        "risk": _int(c.get("risk_score")),
-        "counts": [_int(c.get(s)) if status == "done" else None for s in _SEVERITIES],
-        "pages": _int(c.get("pages")),
+        "performer": _name(r["performer"]),
+        "company": _name(r["company"]),
+        "date": _name(r["date"]),
+        "law": _name(r["jurisdiction"]),
+        "kind": r["kind"],
+        "risk": r["risk"],
+        "worst": r["worst"],
+        "worst_word": _WORST_WORD[r["worst"]],
+        "rank": _WORST_RANK[r["worst"]],
+        "counts": [r[s] for s in _SEVERITIES],
+        "top": _name(r["top_finding"]),
+        "gaps": " ".join(sorted(r["gaps"])),
+        "status": r["status"],
+        "status_key": r["status"] or "none",
+        "status_date": _name(r["status_date"]),
+        "status_note": _name(r["status_note"]),
+        "changed": r["changed"],
     }
-
-
-def _roster_key(c: dict) -> tuple:
-    risk = _int(c.get("risk_score"))
-    return (risk is None, -(risk or 0), str(c.get("path") or ""), str(c.get("sha256") or ""))
 
 
 # --------------------------------------------------------------------------- page
 
 
-def render_dashboard(contracts: list[dict], findings: list[dict], run: dict) -> str:
+def render_dashboard(contracts, findings, run: dict, *, tracking: dict | None = None,
+                     roster: Roster | None = None) -> str:  # fmt: skip
     """The whole ``index.html`` as one string (write it as UTF-8). Linear in contracts + findings.
 
-    Files the batch did not read on purpose (status ``skipped``) are listed apart, below the roster."""
-    skipped = [c for c in contracts if c.get("status") == "skipped"]
-    contracts = [c for c in contracts if c.get("status") != "skipped"]
-    contracts_by_gap: dict[str, set] = {}
+    ``contracts``, ``findings``: the run store's rows; ``tracking``: ``RunStore.latest_tracking()``; or the
+    :class:`Roster` already built from them (then ``contracts`` and ``findings`` are not read)."""
+    if roster is None:
+        roster = build_roster(contracts, findings, tracking)
     findings_by_gap: dict[str, int] = {}
     finding_counts = dict.fromkeys(_SEVERITIES, 0)
-    for f in findings:
-        gap = clean(f.get("gap"))
-        contracts_by_gap.setdefault(gap, set()).add(f.get("sha256") or f.get("path"))
-        findings_by_gap[gap] = findings_by_gap.get(gap, 0) + 1
+    for f in roster.findings:
+        findings_by_gap[f["gap"]] = findings_by_gap.get(f["gap"], 0) + 1
         if f.get("severity") in finding_counts:
             finding_counts[f["severity"]] += 1
-
-    worst_counts = dict.fromkeys(_WORST_LABEL, 0)
-    for c in contracts:
-        worst_counts[_worst(c)] += 1
-    analysed = sum(1 for c in contracts if c.get("status") == "done")
-    scored = (c for c in contracts if (_int(c.get("risk_score")) or 0) > 0)
-    top10 = heapq.nsmallest(10, scored, key=_roster_key)
+    outcomes: dict[str, int] = {}
+    for s in roster.skipped:
+        outcomes[s["outcome"]] = outcomes.get(s["outcome"], 0) + 1
     facts = [
         ("Files", run.get("files")),
         ("Distinct contracts", run.get("contracts")),
-        ("Done", run.get("done")),
-        ("Failed", run.get("failed")),
+        ("Individual deals", len(roster.deals)),
+        ("Terms of service", len(roster.terms)),
+        ("Skipped and failed", len(roster.skipped)),
         ("Duplicates", run.get("duplicates")),
-        ("Refused", run.get("refused")),
-        *([("Not read (skipped)", run.get("skipped") or len(skipped))] if (run.get("skipped") or skipped) else []),
-        ("Findings", len(findings)),
+        ("Findings", len(roster.findings)),
         ("Model", run.get("model")),
         ("castguard version", run.get("tool_version")),
     ]
+    pipeline = [(s, roster.pipeline.get(s, 0)) for s in (*TRACK_STATUSES, "no status")]
+    pipeline += [(s, n) for s, n in roster.pipeline.items() if s not in TRACK_STATUSES and s not in ("no status", CHANGED)]
+    rows = [_roster_row(r) for r in roster.roster]
     return render(
         "dashboard.html.j2",
         script_hash=source_hash("dashboard.js"),
@@ -353,16 +345,23 @@ def render_dashboard(contracts: list[dict], findings: list[dict], run: dict) -> 
         generated=run.get("generated"),
         disclaimer=DISCLAIMER,
         facts=facts,
-        analysed=analysed,
-        gaps=_gap_section(contracts_by_gap, findings_by_gap, analysed),
-        severity=_severity_section(worst_counts, finding_counts),
-        risk=_risk_section(top10),
-        statuses=_STATUSES,
+        analysed=len(roster.roster),
+        pipeline=pipeline,
+        changed=roster.pipeline.get(CHANGED, 0),
+        gaps=_gap_section(roster.roster, findings_by_gap),
+        severity=_severity_section(roster.roster, finding_counts),
+        risk=_risk_section(roster.deals),
+        track_statuses=TRACK_STATUSES,
+        changed_word=CHANGED,
         worst_words=[(key, _WORST_WORD[key]) for key, _ in _WORST],
+        gap_options=[(g.id, g.title) for g in GAPS.values()],
         columns=_COLUMNS,
         default_sort=_DEFAULT_SORT,
-        roster=[_roster_row(c) for c in sorted(contracts, key=_roster_key)],
-        skipped=[{"path": _name(c.get("path")), "reason": _name(c.get("reason") or "")} for c in skipped],
+        n_rows=len(rows),
+        groups=[(key, title, [r for r, src in zip(rows, roster.roster) if src["group"] == key]) for key, title in _GROUPS],
+        skipped=[{"name": _name(s["contract"]), "path": _name(s["path"]), "outcome": s["outcome"],
+                  "reason": _name(s["reason"]), "todo": s["todo"]} for s in roster.skipped],  # fmt: skip
+        outcomes=sorted(outcomes.items()),
         tool_version=run.get("tool_version"),
         model=run.get("model"),
     )
