@@ -219,7 +219,7 @@ _GAP_ORDER = {g: i for i, g in enumerate(GAPS)}
 def _finding_order(f: dict) -> tuple:
     """Most severe first; then in taxonomy order (training and replicas before the rest); then by page."""
     page = f.get("page")
-    return (-_RANK.get(f.get("severity"), 0), _GAP_ORDER.get(f.get("gap"), len(_GAP_ORDER)), str(f.get("gap")),
+    return (-_RANK.get(str(f.get("severity")), 0), _GAP_ORDER.get(str(f.get("gap")), len(_GAP_ORDER)), str(f.get("gap")),
             page if isinstance(page, int) else 1 << 30, str(f.get("clause") or ""), str(f.get("quote") or ""))  # fmt: skip
 
 
@@ -270,7 +270,7 @@ def build_roster(
         own = sorted(by_sha.get(sha, ()), key=_finding_order)
         gaps: dict[str, str] = {}
         for f in own:
-            if _RANK.get(f.get("severity"), 0) > _RANK.get(gaps.get(f["gap"]), 0):
+            if _RANK.get(str(f.get("severity")), 0) > _RANK.get(gaps.get(f["gap"], ""), 0):
                 gaps[f["gap"]] = f["severity"]
         law, code = c.get("governing_law"), c.get("governing_law_code")
         track = _tracking_for(c, tracking) or {}

@@ -108,9 +108,9 @@ class _Cells:
         if known is None:
             for name, v in style.items():
                 setattr(cell, name, v)
-            self._styles[key] = copy(cell._style)
+            self._styles[key] = copy(cell._style)  # type: ignore[attr-defined]  # openpyxl's shared style array
         else:
-            cell._style = copy(known)
+            cell._style = copy(known)  # type: ignore[attr-defined]
         return cell
 
     def value(self, value: object, *, wrap: bool = False):
