@@ -91,14 +91,16 @@ class _Cells:
         self._head = Alignment(wrap_text=True, vertical="bottom")
         self._rotated = Alignment(text_rotation=90, horizontal="center", vertical="bottom")
         self.wrap = Alignment(wrap_text=True, vertical="top")
+        # every cell sits at the top of its row: a number beside wrapped text stays on the row's first line
+        self._top = Alignment(vertical="top")
         self._link = Font(color="0645AD", underline="single")
         self._severity = {
-            s: (Font(color=fg, bold=s == "high"), PatternFill("solid", fgColor=bg), Alignment(horizontal="center"))
+            s: (Font(color=fg, bold=s == "high"), PatternFill("solid", fgColor=bg), Alignment(horizontal="center", vertical="top"))
             for s, (fg, bg) in _SEVERITY_STYLE.items()
         }
         self._styles: dict = {}
 
-    def _styled(self, value: str, key: str, **style):
+    def _styled(self, value: str | float, key: str, **style):
         """A cell with a style; the style is registered with the workbook once per key (registering it for every
         cell is what makes openpyxl slow: 50,000 findings took minutes)."""
         from copy import copy
@@ -119,7 +121,7 @@ class _Cells:
         if isinstance(value, bool):
             return value
         if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
-            return round(value, 3) if isinstance(value, float) else value
+            return self._styled(round(value, 3) if isinstance(value, float) else value, "top", alignment=self._top)
         if isinstance(value, (list, tuple)):
             value = "; ".join(str(v) for v in value)
         text = _text(value)
@@ -127,7 +129,7 @@ class _Cells:
             return None
         if not is_formula_like(text):
             if not wrap:
-                return text  # openpyxl stores it as a plain string
+                return self._styled(text, "top", alignment=self._top)
             return self._styled(text, "wrap", alignment=self.wrap)
         if wrap:
             cell = self._styled(text, "quoted wrap", quotePrefix=True, alignment=self.wrap)
@@ -147,7 +149,7 @@ class _Cells:
         href = safe_href(target) if target else None
         if href is None:
             return self.value(target)
-        cell = self._styled(text, "link", font=self._link)
+        cell = self._styled(text, "link", font=self._link, alignment=self._top)
         cell.hyperlink = href
         return cell
 
