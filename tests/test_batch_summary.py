@@ -426,28 +426,25 @@ def test_charts_are_images_with_titles_and_text_alternatives(page):
     assert len(page.find("details")) == 3
 
 
-def _chart_labels(page: Page, ident: str) -> list[str]:
-    start = next(i for i, a in page.find("svg") if a["aria-labelledby"].startswith(ident))
-    labels = []
-    for i in range(start + 1, len(page.tags)):
-        tag, attrs = page.tags[i]
-        if tag in ("svg", "details"):
-            break
-        if tag == "text" and attrs.get("text-anchor") == "end":
-            labels.append(page.inner(i))
-    return labels
-
-
-def _after_texts(page: Page, ident: str) -> list[str]:
+def _chart_texts(page: Page, ident: str, attr: str, value: str) -> list[str]:
+    """The <text> elements of one chart's SVG whose ``attr`` is ``value``, in order."""
     start = next(i for i, a in page.find("svg") if a["aria-labelledby"].startswith(ident))
     texts = []
     for i in range(start + 1, len(page.tags)):
         tag, attrs = page.tags[i]
         if tag in ("svg", "details"):
             break
-        if tag == "text" and attrs.get("class") == "n":
+        if tag == "text" and attrs.get(attr) == value:
             texts.append(page.inner(i))
     return texts
+
+
+def _chart_labels(page: Page, ident: str) -> list[str]:
+    return _chart_texts(page, ident, "text-anchor", "end")
+
+
+def _after_texts(page: Page, ident: str) -> list[str]:
+    return _chart_texts(page, ident, "class", "n")
 
 
 def _gap_severities(findings, on_roster: set[str]) -> dict[str, dict[str, int]]:

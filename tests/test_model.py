@@ -150,3 +150,43 @@ def test_bad_training_data_is_a_clear_error(tmp_path):
 def test_combined_detector_is_named(cls):
     det = cls(load_model())
     assert det.name == "rules.v1+model:clauses-v1"
+
+
+def test_clause_level_in_context_scores_what_the_report_cites(tmp_path):
+    """``castguard evaluate``'s in-context clause level: a real document scanned whole, each labelled clause given
+    the gap ids of the findings that cite it. A clause labelled with what the report says is a true positive; the
+    same label marked arguable on another cited clause counts neither way; a clause cut by an earlier segmenter
+    takes the labels of the clauses it overlaps; a text no longer in the document is left out and counted."""
+    from castguard.evaluate import _locator, _report_clause_labels, clause_in_context
+
+    source = "tests/corpus/regress_tos_member_name_artstation.txt"
+    report = scan(ROOT / source)
+    said = _report_clause_labels(report)
+    cited = sorted((cid, gap) for cid, gaps in said.items() for gap in gaps if not gap.startswith("protective:"))
+    (cid, gap), (other, other_gap) = cited[0], next(c for c in cited if c[0] != cited[0][0])
+    by_id = {c.id: c for c in report.clauses}
+    doc = "regress_tos_member_name_artstation.txt"
+
+    def row(clause_id, text, labels, **extra):
+        return {"id": f"{doc}#{clause_id}", "text": text, "labels": labels, "doc": doc, "provenance": "corpus",
+                "source": source, "clause": clause_id, **extra}  # fmt: skip
+
+    rows = [
+        row(cid, by_id[cid].text, sorted(g for g in said[cid] if not g.startswith("protective:"))),
+        row(other, by_id[other].text, ["none"], arguable=sorted(said[other])),
+        row("c9999", "words this document does not contain anywhere", ["none"]),
+    ]
+    data = tmp_path / "clauses.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = clause_in_context(ROOT, data, {})
+    assert result["clauses"] == 2 and result["clauses_changed_since_labelled"] == 1
+    castguard = result["systems"]["castguard"]["all_gaps"]["per_label"]
+    assert castguard[gap]["tp"] >= 1 and castguard[gap]["fn"] == 0
+    assert castguard[other_gap]["fp"] == 0  # arguable on the other clause: no false finding
+    # a clause an earlier segmenter cut in two still finds the clause that holds it
+    from castguard.ingest import read_document
+
+    locate = _locator(read_document(ROOT / source).text, report.clauses)
+    whole = by_id[cid].text
+    assert locate("c9998", whole[: len(whole) // 2]) == [cid]
+    assert locate("c0", "words this document does not contain anywhere") is None

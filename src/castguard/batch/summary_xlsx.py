@@ -245,27 +245,26 @@ def _fit_height(ws, row: int, cells, cap: int = 6) -> None:
 _WRAPPED = {"contract", "performer", "company", "date", "jurisdiction", "kind", "top_finding", "status_note"}
 
 
-def _findings_sheet(wb, roster: Roster) -> None:
-    ws = _sheet(wb, "Findings", FINDING_COLUMNS, len(roster.findings))
+def _list_sheet(wb, title: str, columns, rows, wrapped: tuple[str, ...], cap: int = 6) -> None:
+    """A sheet of one row per item (a finding, a file skipped or failed): wrapped columns fitted in height,
+    severities in their colours."""
+    ws = _sheet(wb, title, columns, len(rows))
     cells = _Cells(ws)
-    ws.append(cells.header([name for _, name, _ in FINDING_COLUMNS]))
-    fwidths = {key: width for key, _, width in FINDING_COLUMNS}
-    for i, f in enumerate(roster.findings, 2):
-        _fit_height(ws, i, ((f[k], fwidths[k]) for k in ("quote", "gap_title", "note")), cap=12)
+    ws.append(cells.header([name for _, name, _ in columns]))
+    widths = {key: width for key, _, width in columns}
+    for i, r in enumerate(rows, 2):
+        _fit_height(ws, i, ((r[k], widths[k]) for k in wrapped), cap=cap)
         ws.append([
-            cells.severity(f[k]) if k == "severity" else cells.value(f[k], wrap=k in ("quote", "gap_title", "note"))
-            for k, _, _ in FINDING_COLUMNS
+            cells.severity(r[k]) if k == "severity" else cells.value(r[k], wrap=k in wrapped) for k, _, _ in columns
         ])  # fmt: skip
 
 
+def _findings_sheet(wb, roster: Roster) -> None:
+    _list_sheet(wb, "Findings", FINDING_COLUMNS, roster.findings, ("quote", "gap_title", "note"), cap=12)
+
+
 def _skipped_sheet(wb, roster: Roster) -> None:
-    ws = _sheet(wb, "Skipped and failed", SKIPPED_COLUMNS, len(roster.skipped))
-    cells = _Cells(ws)
-    ws.append(cells.header([name for _, name, _ in SKIPPED_COLUMNS]))
-    swidths = {key: width for key, _, width in SKIPPED_COLUMNS}
-    for i, s in enumerate(roster.skipped, 2):
-        _fit_height(ws, i, ((s[k], swidths[k]) for k in ("reason", "todo")))
-        ws.append([cells.value(s[k], wrap=k in ("reason", "todo")) for k, _, _ in SKIPPED_COLUMNS])
+    _list_sheet(wb, "Skipped and failed", SKIPPED_COLUMNS, roster.skipped, ("reason", "todo"))
 
 
 def _about_sheet(wb, roster: Roster, run: dict) -> None:
