@@ -372,3 +372,14 @@ def test_a_file_over_the_time_limit_costs_one_worker_not_the_server(tmp_path):
         assert pool.call(("scan", str(small), small.name, "accept"))["status"] == "done"
     finally:
         pool.close()
+
+
+@pytest.mark.parametrize("module", ["starlette", "uvicorn", "python_multipart"])
+def test_without_the_serve_extra_one_line_says_what_to_install(module):
+    code = f"import sys; sys.modules[{module!r}] = None; from castguard.cli import cli; cli(['serve', '--port', '0'])"
+    run = subprocess.run([sys.executable, "-c", code], env=ENV, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2
+    assert run.stderr.strip() == (
+        f"error: [E000] castguard serve needs Starlette, uvicorn and python-multipart ({module} is not installed): "
+        "pip install 'castguard[serve]'"
+    )

@@ -743,10 +743,11 @@ def serve(port: int, host: str | None, open_browser: bool, store: Path | None, j
     try:
         from .serve import Config, is_loopback, run
     except ModuleNotFoundError as exc:
-        if exc.name not in ("starlette", "uvicorn", "multipart", "python_multipart"):
+        missing = (exc.name or "").split(".")[0]
+        if missing not in ("starlette", "uvicorn", "python_multipart"):
             raise
         raise CastguardError(
-            f"castguard serve needs Starlette, uvicorn and python-multipart ({exc.name} is not installed): "
+            f"castguard serve needs Starlette, uvicorn and python-multipart ({missing} is not installed): "
             "pip install 'castguard[serve]'"
         ) from None
     if host is not None and not is_loopback(host):

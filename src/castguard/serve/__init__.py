@@ -15,6 +15,9 @@ import socket
 import sys
 from collections.abc import Callable
 
+import python_multipart  # noqa: F401  Starlette reads forms with it (imported lazily there: missing, every upload would fail)
+import uvicorn
+
 from ..errors import CastguardError
 from .app import Config, create_app
 
@@ -53,8 +56,6 @@ def bind(host: str, port: int) -> socket.socket:
 
 def run(config: Config, *, open_browser: bool = False, echo: Callable[[str], None] | None = None) -> None:
     """Serve until interrupted; the uploads' private folder is removed on the way out."""
-    import uvicorn
-
     say = echo or (lambda line: print(line, file=sys.stderr, flush=True))
     sock = bind(config.host, config.port)
     config.port = sock.getsockname()[1]
