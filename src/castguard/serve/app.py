@@ -278,15 +278,12 @@ async def upload(request: Request) -> Response:
     return RedirectResponse(f"/r/{uid}", status_code=303, headers={"Server-Timing": timing})
 
 
-def _fact_evidence(report, fact_name: str | None) -> dict | None:
-    if fact_name is None:
-        return None
-    fact = report.fact(fact_name)
-    if fact is None:
-        return None
-    clause = next((c for c in report.clauses if c.id == fact.clause_id), None)
-    where = (clause.number or clause.heading or "") if clause is not None else ""
-    return {"value": fact.value, "quote": fact.quote, "where": where, "clause_id": fact.clause_id}
+def _evidence(report) -> dict[str, dict]:
+    """Each stated fact's value as the contract states it, where ("the opening, p. 1") and its words: the rows of
+    the report's own facts table (:func:`castguard.report.facts.fact_rows`)."""
+    from ..report.facts import fact_rows
+
+    return {r.name: {"value": r.value, "where": r.where, "quote": r.quote} for r in fact_rows(report.facts, report.clauses) if r.value}
 
 
 async def report_page(request: Request) -> Response:
@@ -313,25 +310,28 @@ def _prefill(report) -> dict:
 async def facts_page(request: Request, *, values: dict | None = None, failure: Failure | None = None) -> Response:
     up = _upload(request)
     stated = _prefill(up.report)
+    evidence = _evidence(up.report)
     rows = []
     for name, label, fact_name in FACT_FIELDS:
         value = (values or {}).get(name, stated.get(name, 5 if name == "term_years" else ""))
-        rows.append({"name": name, "label": label, "value": value, "evidence": _fact_evidence(up.report, fact_name)})
+        rows.append({"name": name, "label": label, "value": value, "evidence": evidence.get(fact_name or "")})
     return _page(
         "serve_facts.html.j2", request, 422 if failure else 200, upload=up, rows=rows, jurisdictions=JURISDICTIONS,
         failure=failure, author=(values or {}).get("author", ""), step="facts",
     )  # fmt: skip
 
 
-def _options(form) -> tuple[dict, dict]:
-    """The deal options of ``castguard draft`` from the form (a blank field: the contract's value), and the values
-    as typed (to show the form again)."""
+def _options(form, stated: dict) -> tuple[dict, dict]:
+    """The deal options of ``castguard draft`` from the form, and the values as typed (to show the form again).
+    A field left as the contract states it, or blank, is no option: the contract's value is used, as when the
+    command is given no option for it."""
     typed: dict = {}
     options: dict = {}
     for name, _, _ in FACT_FIELDS:
         raw = str(form.get(name) or "").strip()
         typed[name] = raw
-        if not raw:
+        was = stated.get(name)
+        if not raw or (was is not None and raw == ({True: "yes", False: "no"}.get(was) if name == "minor" else str(was))):
             continue
         if name == "minor":
             options["minor"] = {"yes": True, "no": False}.get(raw)
@@ -361,7 +361,7 @@ async def documents(request: Request) -> Response:
         raise Failure("E000", "error: [E000] choose what to download: the addendum (DOCX or Markdown) or the redline")
     typed: dict = {}
     try:
-        options, typed = _options(form)
+        options, typed = _options(form, _prefill(up.report))
         author = typed["author"] or DEFAULT_AUTHOR
         if len(author) > 200 or any(ord(c) < 32 for c in author):
             raise CastguardError("the author must be a name of 1 to 200 printable characters")
