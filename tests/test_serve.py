@@ -354,20 +354,45 @@ def test_another_address_is_only_served_when_asked_and_with_a_warning():
 # --------------------------------------------------------------------------- the worker pool
 
 
-def test_a_file_over_the_time_limit_costs_one_worker_not_the_server(tmp_path):
+def _memory_bomb(path: Path, mb: int = 60) -> None:
+    """A real DOCX whose 60 MB document.xml deflates to about 250 KB: reading it needs far more than 100 MB."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("PERFORMER AGREEMENT")
+    buf = io.BytesIO()
+    d.save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    para = b"<w:p><w:r><w:t>Performer grants Company the right to use Performer's likeness.</w:t></w:r></w:p>"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"<w:body>", b"<w:body>" + para * (mb * 2**20 // len(para)), 1)
+            out.writestr(item, data)
+
+
+def test_a_file_over_the_time_or_memory_limit_costs_one_worker_not_the_server(tmp_path, monkeypatch):
     from castguard.serve.pool import WorkerPool
 
-    path = tmp_path / "deal.txt"
-    path.write_text((SAMPLES / "videogame_performer_ironpeak.txt").read_text(encoding="utf-8") * 20)
-    pool = WorkerPool(1, time_limit=0.05)
+    monkeypatch.setenv("CASTGUARD_MAX_ZIP_RATIO", "100000")  # let the bomb past the zip check, to the memory limit
+    slow = tmp_path / "deal.txt"
+    slow.write_text((SAMPLES / "videogame_performer_ironpeak.txt").read_text(encoding="utf-8") * 20)
+    bomb = tmp_path / "bomb.docx"
+    _memory_bomb(bomb)
+    pool = WorkerPool(1, time_limit=0.05, memory_mb=100)  # 100 MB beyond the loaded worker
     pool.start()
     try:
         first = pool.workers[0].process.pid
-        out = pool.call(("scan", str(path), "deal.txt", "accept"))
+        out = pool.call(("scan", str(slow), "deal.txt", "accept"))
         assert out["status"] == "failed" and out["error_code"] == "E902"
         assert "time limit of 0.05 s" in out["reason"]
-        assert pool.workers[0].process.pid != first  # a fresh worker took its place
+        second = pool.workers[0].process.pid
+        assert second != first  # a fresh worker took its place
         pool.time_limit = 120
+        out = pool.call(("scan", str(bomb), "bomb.docx", "accept"))
+        assert out["status"] == "failed" and out["error_code"] == "E900", out
+        assert pool.workers[0].process.pid != second  # its heap is spent: a fresh one again
         small = SAMPLES / "music_session_bluefinch.txt"
         assert pool.call(("scan", str(small), small.name, "accept"))["status"] == "done"
     finally:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import atexit
 import ipaddress
+import os
 import shutil
 import socket
 import sys
+import tempfile
 from collections.abc import Callable
 
 import python_multipart  # noqa: F401  Starlette reads forms with it (imported lazily there: missing, every upload would fail)
@@ -63,6 +65,10 @@ def run(config: Config, *, open_browser: bool = False, echo: Callable[[str], Non
     url = f"http://{'[' + shown + ']' if ':' in shown else shown}:{config.port}/"
     app, state = create_app(config)
     atexit.register(shutil.rmtree, state.folder, True)
+    # every temporary file of this process and its workers goes into the private folder too: an upload over
+    # 1 MB that Starlette's form parser spools to disk, a worker's scratch files
+    tempfile.tempdir = str(state.folder)
+    os.environ["TMPDIR"] = str(state.folder)
 
     def ready() -> None:
         say(f"castguard serve: {url} (Ctrl-C to stop); uploads stay in {state.folder}, removed on exit")

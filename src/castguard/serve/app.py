@@ -130,6 +130,7 @@ class State:
         self.allowed_origins = {f"http://{h}" for h in self.allowed_hosts}
         self.sessions: dict[str, str] = {}  # session id -> its CSRF token
         self.uploads: OrderedDict[str, Upload] = OrderedDict()
+        self.crash_dir = tempfile.gettempdir()  # a traceback file must outlive the server
         self.folder = Path(tempfile.mkdtemp(prefix="castguard-serve-"))  # 0700: this user's only
         os.chmod(self.folder, 0o700)
         self.pool = WorkerPool(
@@ -461,7 +462,7 @@ async def _on_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         return _error_page(request, Failure("E000", f"error: [E000] {exc.detail}: {request.url.path}", exc.status_code))
     # a bug: the CLI's line for it (exit 3 there), and the traceback in a file of its own
-    where = _write_traceback(exc, request)
+    where = _write_traceback(exc, request, request.app.state.castguard.crash_dir)
     line = (
         f"error: [{INTERNAL_ERROR}] internal error ({type(exc).__name__}: {exc}): this is a bug in castguard, not a "
         f"problem with your file; the traceback is in {where}; please report it with what you did and that file "
@@ -470,12 +471,12 @@ async def _on_error(request: Request, exc: Exception) -> Response:
     return _error_page(request, Failure(INTERNAL_ERROR, line, 500))
 
 
-def _write_traceback(exc: BaseException, request: Request) -> str:
+def _write_traceback(exc: BaseException, request: Request, folder: str) -> str:
     import traceback
 
     text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     try:
-        fd, path = tempfile.mkstemp(prefix="castguard-crash-", suffix=".txt")
+        fd, path = tempfile.mkstemp(prefix="castguard-crash-", suffix=".txt", dir=folder)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(f"castguard {__version__}\ncastguard serve: {request.method} {request.url.path}\n\n{text}")
         return path
