@@ -408,3 +408,24 @@ def test_without_the_serve_extra_one_line_says_what_to_install(module):
         f"error: [E000] castguard serve needs Starlette, uvicorn and python-multipart ({module} is not installed): "
         "pip install 'castguard[serve]'"
     )
+
+
+def test_which_hosts_a_server_answers():
+    """127.0.0.1 (the default): its loopback names only. --host 0.0.0.0: any IP address of the machine, still no
+    name (a DNS-rebinding page comes with a name)."""
+    from castguard.serve.app import Config, State
+
+    for host, good, bad in (
+        ("127.0.0.1", ["127.0.0.1:8765", "localhost:8765", "[::1]:8765"],
+         ["192.168.1.5:8765", "evil.example:8765", "127.0.0.1:80", "127.0.0.1"]),
+        ("0.0.0.0", ["127.0.0.1:8765", "192.168.1.5:8765", "[fe80::1]:8765"],
+         ["evil.example:8765", "192.168.1.5:80", "rebind.127.0.0.1.nip.io:8765"]),
+    ):  # fmt: skip
+        state = State(Config(host=host, port=8765))
+        try:
+            assert [h for h in good if not state.host_ok(h)] == []
+            assert [h for h in bad if state.host_ok(h)] == []
+            assert state.origin_ok(f"http://{good[0]}") and not state.origin_ok(f"http://{bad[0]}")
+            assert not state.origin_ok("null")
+        finally:
+            state.stop()

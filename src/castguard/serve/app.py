@@ -48,6 +48,7 @@ __all__ = ["Config", "create_app"]
 
 SESSION_COOKIE = "castguard_session"
 KEPT_UPLOADS = 50  # the oldest upload (and its folder) goes when a newer one would be one too many
+KEPT_SESSIONS = 1000
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the small fields, beyond the file itself
 STATIC = {"serve.css": "text/css; charset=utf-8", "serve.js": "text/javascript; charset=utf-8"}
 META_CSP = (  # the report page's own <meta> policy (a meta element cannot carry frame-ancestors)
@@ -127,8 +128,10 @@ class State:
         self.allowed_hosts = {f"{h}:{config.port}" for h in ("127.0.0.1", "localhost", "[::1]")}
         if config.host not in ("127.0.0.1", "localhost", "::1"):
             self.allowed_hosts.add(f"{config.host}:{config.port}" if ":" not in config.host else f"[{config.host}]:{config.port}")
-        self.allowed_origins = {f"http://{h}" for h in self.allowed_hosts}
-        self.sessions: dict[str, str] = {}  # session id -> its CSRF token
+        # --host 0.0.0.0 (or ::): the machine is reached by any of its addresses, so any IP address is a right Host;
+        # a name is not (DNS rebinding needs a name that the attacker's DNS resolves to this machine)
+        self.any_address = config.host in ("0.0.0.0", "::", "[::]")
+        self.sessions: OrderedDict[str, str] = OrderedDict()  # session id -> its CSRF token
         self.uploads: OrderedDict[str, Upload] = OrderedDict()
         self.crash_dir = tempfile.gettempdir()  # a traceback file must outlive the server
         self.folder = Path(tempfile.mkdtemp(prefix="castguard-serve-"))  # 0700: this user's only
@@ -152,6 +155,31 @@ class State:
         self.pool.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
+    def host_ok(self, host: str) -> bool:
+        """Whether a request's Host (``name:port``) is this server's."""
+        if host in self.allowed_hosts:
+            return True
+        if not self.any_address:
+            return False
+        import ipaddress
+
+        name, _, port = host.rpartition(":")
+        try:
+            ipaddress.ip_address(name.strip("[]"))
+        except ValueError:
+            return False
+        return port == str(self.config.port)
+
+    def origin_ok(self, origin: str) -> bool:
+        return origin.startswith("http://") and self.host_ok(origin[len("http://") :])
+
+    def new_session(self) -> str:
+        sid = secrets.token_urlsafe(24)
+        self.sessions[sid] = secrets.token_urlsafe(24)
+        while len(self.sessions) > KEPT_SESSIONS:  # a client that never keeps its cookie cannot grow this
+            self.sessions.popitem(last=False)
+        return sid
+
     def keep(self, upload: Upload) -> None:
         self.uploads[upload.id] = upload
         while len(self.uploads) > KEPT_UPLOADS:
@@ -172,7 +200,7 @@ def _check_post(request: Request, csrf: str | None) -> str:
     """The session of a POST, after its Origin and CSRF token are checked; Failure (403) otherwise."""
     state: State = request.app.state.castguard
     origin = request.headers.get("origin")
-    if origin is not None and origin not in state.allowed_origins:
+    if origin is not None and not state.origin_ok(origin):
         raise Failure("E000", f"error: [E000] refused: a request from another site ({origin}); open castguard "
                       "from its own address", 403)  # fmt: skip
     if request.headers.get("sec-fetch-site") not in (None, "same-origin", "none"):
@@ -201,10 +229,8 @@ def _upload(request: Request) -> Upload:
 def _page(name: str, request: Request, status: int = 200, **context) -> HTMLResponse:
     state: State = request.app.state.castguard
     found = _session(request)
-    sid = found or secrets.token_urlsafe(24)
     new = found is None
-    if new:
-        state.sessions[sid] = secrets.token_urlsafe(24)
+    sid = found or state.new_session()
     context.setdefault("step", "")
     html = render(name, version=__version__, csrf=state.sessions[sid], store=state.config.store, **context)
     response = HTMLResponse(html, status_code=status)
@@ -445,7 +471,7 @@ class _Guard:
             await send(message)
 
         host = dict(scope["headers"]).get(b"host", b"").decode("latin-1").lower()
-        if host not in self.state.allowed_hosts:
+        if not self.state.host_ok(host):
             where = f"http://{self.state.config.host}:{self.state.config.port}/"
             failure = Failure("E000", f"error: [E000] refused: this server answers only at {where} (the request "
                               f"was for the host {host or '(none)'}); open that address", 403)  # fmt: skip
