@@ -268,8 +268,20 @@ def test_the_size_limit_holds_before_parsing(server):
     r = upload(c, csrf, "big.txt", b"Performer grants Company a licence.\n" * (3 * 2**20 // 36))
     assert r.status_code == 413
     m = re.search(r'id="error-line">([^<]*)', r.text)
-    assert m and m.group(1).startswith("error: [E103] upload: the upload is over the 2 MB file-size limit")
-    assert "--max-file-mb" in m.group(1)
+    assert m and re.match(r"error: \[E103\] upload: the upload is 3\.0 MB, over the 2 MB file-size limit; raise it "
+                          r"with --max-file-mb or CASTGUARD_MAX_FILE_MB if the file is genuine$", m.group(1)), m.group(1)
+    # without a Content-Length (chunked), the bytes that arrive are counted
+    boundary = "castguard-test-boundary"
+
+    def body():
+        yield (f'--{boundary}\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{csrf}\r\n--{boundary}\r\n'
+               'Content-Disposition: form-data; name="contract"; filename="big.txt"\r\n\r\n').encode()
+        for _ in range(3 * 16):
+            yield b"x" * (2**20 // 16)
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    r = c.post("/upload", content=body(), headers={"content-type": f"multipart/form-data; boundary={boundary}"})
+    assert r.status_code == 413 and "error: [E103] upload: the upload is over the 2 MB file-size limit" in r.text
     assert set(server.folder.iterdir()) == before  # nothing was kept, nothing was parsed
 
 

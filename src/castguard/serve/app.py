@@ -196,8 +196,15 @@ def _session(request: Request) -> str | None:
     return sid if sid in state.sessions else None
 
 
-def _check_post(request: Request, csrf: str | None) -> str:
-    """The session of a POST, after its Origin and CSRF token are checked; Failure (403) otherwise."""
+_TOKEN_REFUSED = (
+    "error: [E000] refused: the form's security token is missing or out of date (the server restarted, or the form "
+    "came from elsewhere); go back to the start page and try again"
+)
+
+
+def _check_origin(request: Request) -> str:
+    """Before a POST's body is read: the browser's Origin and Sec-Fetch-Site, when sent, are this server's, and the
+    request has a session. Returns the session; Failure (403) otherwise."""
     state: State = request.app.state.castguard
     origin = request.headers.get("origin")
     if origin is not None and not state.origin_ok(origin):
@@ -207,10 +214,17 @@ def _check_post(request: Request, csrf: str | None) -> str:
         raise Failure("E000", "error: [E000] refused: a request from another site; open castguard from its own "
                       "address", 403)  # fmt: skip
     sid = _session(request)
-    if sid is None or not csrf or not secrets.compare_digest(csrf, state.sessions[sid]):
-        raise Failure("E000", "error: [E000] refused: the form's security token is missing or out of date (the "
-                      "server restarted, or the form came from elsewhere); go back to the start page and try "
-                      "again", 403)  # fmt: skip
+    if sid is None:
+        raise Failure("E000", _TOKEN_REFUSED, 403)
+    return sid
+
+
+def _check_post(request: Request, csrf: str | None) -> str:
+    """The session of a POST, after its Origin and its CSRF token are checked; Failure (403) otherwise."""
+    sid = _check_origin(request)
+    state: State = request.app.state.castguard
+    if not csrf or not secrets.compare_digest(csrf.encode(), state.sessions.get(sid, "").encode()):
+        raise Failure("E000", _TOKEN_REFUSED, 403)
     return sid
 
 
@@ -254,14 +268,18 @@ async def home(request: Request) -> Response:
 async def upload(request: Request) -> Response:
     started = time.perf_counter()
     state: State = request.app.state.castguard
+    _check_origin(request)  # before a byte of the body is read
     limit = int(current_limits().file_mb * 2**20)
     length = request.headers.get("content-length")
-    too_big = LimitExceeded(
-        f"the upload is over the {limit / 2**20:g} MB file-size limit; " + current_limits().how_to_raise("file_mb"),
-        path="upload",
-    )
+
+    def too_big(size: str) -> Failure:
+        return _from_error(LimitExceeded(
+            f"the upload is {size} the {limit / 2**20:g} MB file-size limit; " + current_limits().how_to_raise("file_mb"),
+            path="upload",
+        ))  # fmt: skip
+
     if length is not None and length.isdigit() and int(length) > limit + FORM_OVERHEAD:
-        raise _from_error(too_big)
+        raise too_big(f"{int(length) / 2**20:.1f} MB, over")
     received = 0
     receive = request.receive
 
@@ -270,7 +288,7 @@ async def upload(request: Request) -> Response:
         message = await receive()
         received += len(message.get("body", b""))
         if received > limit + FORM_OVERHEAD:
-            raise _from_error(too_big)
+            raise too_big("over")
         return message
 
     bounded = Request(request.scope, counted)
