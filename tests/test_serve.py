@@ -285,6 +285,15 @@ def test_the_size_limit_holds_before_parsing(server):
     assert set(server.folder.iterdir()) == before  # nothing was kept, nothing was parsed
 
 
+def test_the_content_decides_the_type_and_the_name_is_only_a_hint(server):
+    """A PDF named .exe is read as a PDF, with the CLI's warning about the name, as `castguard scan` gives it."""
+    c, csrf = client(server)
+    r = upload(c, csrf, "deal.exe", (SAMPLES / "film_actor_harborlight.pdf").read_bytes(), follow_redirects=True)
+    assert r.status_code == 200
+    assert "deal.exe: named .exe but the content is a PDF; read as PDF" in r.text
+    assert "<dt>File</dt><dd>deal.exe (PDF, 4 page(s)" in r.text
+
+
 def test_the_private_folder_is_the_user_s_alone(server):
     assert stat.S_IMODE(server.folder.stat().st_mode) == 0o700
 

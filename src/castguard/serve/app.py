@@ -301,8 +301,10 @@ async def upload(request: Request) -> Response:
         name = _safe_name(item.filename)
         uid = secrets.token_urlsafe(16)
         folder = Path(tempfile.mkdtemp(prefix="u-", dir=state.folder))
-        suffix = Path(name).suffix.lower()
-        path = folder / ("contract" + (suffix if suffix in SUPPORTED_EXTENSIONS else ""))
+        # the name's extension, as the CLI sees it (a hint only: the content decides the type, and a mismatch is
+        # the CLI's warning or error naming that extension)
+        suffix = Path(name).suffix
+        path = folder / ("contract" + (suffix if re.fullmatch(r"\.[A-Za-z0-9]{1,10}", suffix) else ""))
         digest = hashlib.sha256()
         size = 0
         with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
