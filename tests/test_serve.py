@@ -18,6 +18,7 @@ import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import zipfile
@@ -353,11 +354,33 @@ def test_ctrl_c_removes_the_uploads(store):
     s = Server("serve", "--port", "0", "--jobs", "1")
     c, csrf = client(s)
     assert upload(c, csrf, "a.txt", (SAMPLES / "influencer_glowup.txt").read_bytes()).status_code == 303
-    assert any(s.folder.iterdir())
+    assert [p for p in s.folder.iterdir() if p.name.startswith("u-")]
     err = s.stop()
     assert s.proc.returncode == 0, err
     assert not s.folder.exists()
     assert "stopped; the uploads are removed" in err
+
+
+def test_the_folder_of_a_killed_server_is_removed_by_the_next(tmp_path, monkeypatch):
+    from castguard.serve.app import Config, State
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    killed = tmp_path / "castguard-serve-killed"
+    (killed / "u-1").mkdir(parents=True)
+    (killed / "pid").write_text(str(dead.pid))
+    running = tmp_path / "castguard-serve-running"
+    running.mkdir()
+    (running / "pid").write_text(str(os.getpid()))
+    unknown = tmp_path / "castguard-serve-unknown"
+    unknown.mkdir()
+    state = State(Config())
+    try:
+        assert not killed.exists() and running.exists() and unknown.exists()
+        assert (state.folder / "pid").read_text() == str(os.getpid())
+    finally:
+        state.stop()
 
 
 def test_another_address_is_only_served_when_asked_and_with_a_warning():

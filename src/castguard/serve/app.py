@@ -122,6 +122,25 @@ def _safe_name(filename: str | None) -> str:
     return base[-120:]
 
 
+FOLDER_PREFIX = "castguard-serve-"
+OWNER = "pid"  # in the private folder: the server that made it
+
+
+def _sweep(tmp: Path) -> None:
+    """Remove the private folders of castguard serve processes that were killed outright (SIGKILL, a power cut)
+    and so could not remove their own: this user's folders whose server is no longer running."""
+    for folder in tmp.glob(FOLDER_PREFIX + "*"):
+        try:
+            if folder.stat().st_uid != os.getuid():
+                continue
+            pid = int((folder / OWNER).read_text(encoding="ascii"))
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (OSError, ValueError):
+            continue  # not ours, no owner recorded, or a server that is running
+
+
 class State:
     def __init__(self, config: Config):
         self.config = config
@@ -134,8 +153,10 @@ class State:
         self.sessions: OrderedDict[str, str] = OrderedDict()  # session id -> its CSRF token
         self.uploads: OrderedDict[str, Upload] = OrderedDict()
         self.crash_dir = tempfile.gettempdir()  # a traceback file must outlive the server
-        self.folder = Path(tempfile.mkdtemp(prefix="castguard-serve-"))  # 0700: this user's only
+        _sweep(Path(self.crash_dir))
+        self.folder = Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX))  # 0700: this user's only
         os.chmod(self.folder, 0o700)
+        (self.folder / OWNER).write_text(str(os.getpid()), encoding="ascii")
         self.pool = WorkerPool(
             config.jobs, time_limit=config.time_limit, memory_mb=config.memory_mb, playbook=config.playbook
         )
