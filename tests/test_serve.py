@@ -322,7 +322,7 @@ def test_five_concurrent_uploads_each_get_their_own_report(server):
         assert shown and shown.group(1).strip() == name, (name, page[:200])
 
 
-def test_the_facts_form_and_the_addendum(server):
+def test_the_facts_form_and_the_addendum(server, tmp_path):
     c, csrf = client(server)
     r = upload(c, csrf, "ironpeak.txt", (SAMPLES / "videogame_performer_ironpeak.txt").read_bytes())
     base = r.headers["location"]
@@ -332,6 +332,12 @@ def test_the_facts_form_and_the_addendum(server):
     assert "Rae Kim" in md.text and "General Obligations Law" in md.text
     word = c.post(base + "/documents", data={"csrf": csrf, "what": "addendum-docx", "performer": "Rae Kim"})
     assert word.content[:2] == b"PK"
+    review = c.get(base + "/review.html")  # the report as castguard scan -o review.html writes it
+    assert review.headers["content-disposition"] == 'attachment; filename="ironpeak-review.html"'
+    (tmp_path / "ironpeak.txt").write_bytes((SAMPLES / "videogame_performer_ironpeak.txt").read_bytes())
+    subprocess.run([sys.executable, "-m", "castguard", "scan", "ironpeak.txt", "-o", "review.html"], cwd=tmp_path,
+                   env=ENV, check=True, capture_output=True)  # fmt: skip
+    assert review.content == (tmp_path / "review.html").read_bytes()  # byte for byte what the command writes
     bad = c.post(base + "/documents", data={"csrf": csrf, "what": "addendum-md", "term_years": "ever"})
     assert bad.status_code == 422 and "not a whole number" in bad.text  # the form again, with what is wrong
 

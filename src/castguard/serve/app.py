@@ -369,6 +369,21 @@ async def report_page(request: Request) -> Response:
     return HTMLResponse(html, headers={"Server-Timing": f"render;dur={(time.perf_counter() - started) * 1000:.1f}"})
 
 
+async def review_file(request: Request) -> Response:
+    """The review report as `castguard scan -o review.html` writes it: one file to keep or send."""
+    from ..report.html import render_html
+
+    up = _upload(request)
+    html = await run_in_threadpool(render_html, up.report)
+    return Response(html, media_type="text/html; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{_stem(up.name)}-review.html"'})  # fmt: skip
+
+
+def _stem(name: str) -> str:
+    """A download's name from the upload's: ASCII letters, digits and ``._-`` only."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name).stem).strip("._-")[:60] or "contract"
+
+
 def _prefill(report) -> dict:
     from ..draft import contract_facts
 
@@ -437,7 +452,7 @@ async def documents(request: Request) -> Response:
         addendum = build_addendum(up.report, deal, load_templates(None, playbook=state.playbook))
     except CastguardError as exc:
         return await facts_page(request, values=typed, failure=_from_error(exc))
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(up.name).stem).strip("._-")[:60] or "contract"
+    stem = _stem(up.name)
     if what == "redline-docx":
         result = await run_in_threadpool(state.pool.call, ("redline", str(up.path), up.report, addendum, author, "accept"))
         if result["status"] != "done":
@@ -575,6 +590,7 @@ def create_app(config: Config) -> tuple[Any, State]:
             Route("/upload", upload, methods=["POST"]),
             Route("/r/{id}", report_page),
             Route("/r/{id}/facts", facts_get),
+            Route("/r/{id}/review.html", review_file),
             Route("/r/{id}/documents", documents, methods=["POST"]),
             Route("/r/{id}/store", add_to_store, methods=["POST"]),
             Route("/static/{name}", static),
