@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "castguard"
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 # optional imports: module -> (the extra that declares it, its distribution); each stays behind a clear error
-OPTIONAL = {"dask": ("dask", "dask")}
+OPTIONAL = {"dask": ("dask", "dask"), "starlette": ("serve", "starlette"), "uvicorn": ("serve", "uvicorn"),
+            "python_multipart": ("serve", "python-multipart")}
 # stdlib modules newer than some Python: the oldest version each needs
 STDLIB_SINCE = {"tomllib": (3, 11)}
 

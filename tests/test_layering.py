@@ -46,6 +46,7 @@ STAGES: tuple[frozenset[str], ...] = tuple(
         {"scan"},
         {"draft", "report", "redline", "evaluate"},  # what a scanned report becomes
         {"batch"},
+        {"serve"},  # the local web app: every stage above, behind a browser
         {"cli"},
         {"__main__", ""},  # "": the package's own __init__ (the public API, imports everything)
     )

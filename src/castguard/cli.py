@@ -707,6 +707,64 @@ def _list_problems(outdir: Path) -> None:
     )
 
 
+@cli.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port to listen on (0: any free port; the address is printed).")
+@click.option("--host", default=None,
+              help="Address to listen on (default 127.0.0.1: this computer only). Another address lets other "
+                   "machines reach the contracts you upload: give it only on a network you trust.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the default browser.")
+@click.option("--store", "store", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="A batch output folder (a run store) that \"Add to the run store\" records contracts in, for "
+                   "the dashboard and castguard track; created if new.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="Worker processes that read contracts (default: up to 2, the number of CPU cores).")
+@click.option("--time-limit", type=click.FloatRange(1, 86400), default=60.0, show_default=True,
+              help="Seconds one upload may take in its worker before the worker is stopped.")
+@click.option("--memory-mb", type=click.IntRange(64, 1 << 20), default=2048, show_default=True,
+              help="Memory one upload may use in its worker, beyond the loaded worker itself, in MB.")
+@_playbook_option
+def serve(port: int, host: str | None, open_browser: bool, store: Path | None, jobs: int | None, time_limit: float,
+          memory_mb: int, playbook_file: Path | None):  # fmt: skip
+    """Review contracts in a browser on this computer: upload, report, facts, addendum, redline.
+
+    A local web app: choose or drop a contract (PDF, DOCX or text), read the review report, confirm or correct
+    the deal facts, download the addendum (Word or Markdown) and the redline (Word, tracked changes), and add
+    the contract to a batch run store (--store). It listens on 127.0.0.1 only unless --host says otherwise;
+    nothing is fetched from or sent to the network. Needs the serve extra: pip install 'castguard[serve]'.
+    Stop it with Ctrl-C: the uploaded files are removed. Not legal advice.
+
+    \b
+    Examples:
+      castguard serve --open
+      castguard serve --port 8800 --store review/
+      castguard serve --playbook union.toml
+    """
+    try:
+        from .serve import Config, is_loopback, run
+    except ModuleNotFoundError as exc:
+        missing = (exc.name or "").split(".")[0]
+        if missing not in ("starlette", "uvicorn", "python_multipart"):
+            raise
+        raise CastguardError(
+            f"castguard serve needs Starlette, uvicorn and python-multipart ({missing} is not installed): "
+            "pip install 'castguard[serve]'"
+        ) from None
+    if host is not None and not is_loopback(host):
+        _echo(
+            f"warning: --host {host}: castguard serve will answer other machines that can reach this address; the "
+            "contracts you upload are then readable by anyone who can reach it. Use it only on a network you trust.",
+            err=True,
+        )
+    book = _playbook(playbook_file)
+    config = Config(
+        host=host or "127.0.0.1", port=port, jobs=jobs or min(2, os.cpu_count() or 1), time_limit=time_limit,
+        memory_mb=memory_mb, store=store, playbook=None if book.is_default else book,
+    )  # fmt: skip
+    run(config, open_browser=open_browser, echo=lambda line: _echo(line, err=True))
+    _echo("castguard serve: stopped; the uploads are removed", err=True)
+
+
 # the same as castguard.batch.store.TRACK_STATUSES (a test checks), here so that --help needs no batch import
 TRACK_STATUSES = ("to-send", "sent", "countered", "signed", "declined")
 

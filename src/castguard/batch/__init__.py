@@ -42,7 +42,7 @@ from .store import STORE_NAME, RunStore
 from .summary_html import render_dashboard
 from .summary_xlsx import write_xlsx
 
-__all__ = ["PERMANENT_CODES", "BatchResult", "is_permanent", "model_version", "run_batch", "write_summaries"]
+__all__ = ["PERMANENT_CODES", "BatchResult", "add_contract", "is_permanent", "model_version", "run_batch", "write_summaries"]
 
 # failures that the same file gives every time (the file is unreadable, encrypted, image-only, garbled, in a format
 # castguard does not read, nested too deeply): --resume does not retry them unless --retry-failed. Everything else
@@ -298,6 +298,45 @@ def _record(store: RunStore, outdir: Path, model: str, sha: str, name: str, outc
             write_atomic(outdir / html_rel, page.encode("utf-8"))
             outcome["report"] = html_rel
     store.finish_contract(sha, model, name, outcome)
+
+
+def add_contract(outdir: Path, name: str, sha256: str, size: int, outcome: dict, *, playbook=None) -> str:
+    """Record one contract analysed elsewhere (``castguard serve``) in the run store of ``outdir``, as a batch run
+    records each of its own: the report files, the store rows, then the summaries (index.html, contracts.xlsx,
+    ...), so it shows on the dashboard and ``castguard track`` knows it. A new folder becomes a run store; an
+    existing one must have been made with the same model and playbook. The folder's batch lock is held while
+    writing (a batch running there is :class:`castguard.errors.BusyError`). Returns the name recorded: ``name``,
+    or ``name`` with the start of its hash when another file of that name is already recorded."""
+    outdir = Path(outdir)
+    _prepare_outdir(outdir)
+    book = playbook or default_playbook()
+    model = model_version(book)
+    with FolderLock(outdir):
+        store = RunStore(outdir / STORE_NAME)
+        try:
+            recorded = store.meta("model")
+            if recorded and recorded != model:
+                raise CastguardError(
+                    f"the batch run in this folder was made by another model or playbook ({recorded}; this one is "
+                    f"{model}); start castguard serve with --store on another folder, or with that run's --playbook",
+                    path=str(outdir),
+                )
+            now = _dt.datetime.now(_dt.timezone.utc).isoformat()
+            if not recorded:
+                store.set_meta(tool_version=__version__, model=model, started=now, playbook=book.name,
+                               playbook_sha256=book.sha256)  # fmt: skip
+            prior = store.file_status(name)
+            if prior is not None and prior["sha256"] not in (None, sha256):
+                stem, dot, ext = name.rpartition(".")
+                name = f"{stem}-{sha256[:8]}.{ext}" if dot and stem else f"{name}-{sha256[:8]}"
+            store.set_file(name, "pending", sha256=sha256, size=size)
+            store.start_contract(sha256, model, name, worker="serve")
+            _record(store, outdir, model, sha256, name, outcome)
+            store.set_meta(finished=now)
+            write_summaries(outdir, store=store)
+        finally:
+            store.close()
+    return name
 
 
 # --------------------------------------------------------------------------- summaries

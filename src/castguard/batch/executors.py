@@ -29,7 +29,7 @@ from ..report import evidence_notes, report_to_dict
 from ..report.html import render_html
 from ..scan import _load_readers, scan
 
-__all__ = ["DaskPool", "LocalPool", "analyse_bytes"]
+__all__ = ["DaskPool", "LocalPool", "analyse_bytes", "failure_of", "limit_memory", "outcome_of"]
 
 DEFAULT_TIME_LIMIT = 120.0
 DEFAULT_MEMORY_MB = 2048
@@ -56,69 +56,9 @@ def analyse_bytes(name: str, data: bytes, suffix: str, playbook=None) -> dict:
             fh.write(data)
         with _ANALYSIS_LOCK:
             report = scan(path, source=name, playbook=playbook)
-        doc = report_to_dict(report)
-        severities = [f.severity for f in report.findings]
-        performer = report.fact("performer")
-        return {
-            "status": "done",
-            "report_dict": doc,
-            "report_html": render_html(report),
-            "format": report.document.format,
-            "pages": report.document.pages,
-            "clauses": len(report.clauses),
-            "in_scope": report.in_scope,
-            # "not read: the text is in French ...": the roster must say so, not just "in scope: no"
-            "reason": report.scope_reason if not_read(report.scope_reason) else None,
-            "risk_score": doc.get("summary", {}).get("risk_score"),
-            "high": severities.count("high"),
-            "medium": severities.count("medium"),
-            "low": severities.count("low"),
-            "performer": performer.value if performer is not None else None,
-            **_roster_facts(report),
-            "model": report.model,
-            "playbook": doc["tool"]["playbook"],
-            "findings": [
-                {
-                    "gap": f["gap"],
-                    "severity": f["severity"],
-                    "kind": f["kind"],
-                    "clause": _clause_number(doc, f),
-                    "page": f["evidence"][0]["page"] if f["evidence"] else None,
-                    "quote": f["evidence"][0]["quote"] if f["evidence"] else "",
-                    # "This clause is hidden in the document (white text)." / "... in the document's footer ..."
-                    "note": " ".join(dict.fromkeys(n for _, n in evidence_notes(finding.evidence))) or None,
-                    "detector": f.get("detector"),
-                }
-                for f, finding in zip(doc["findings"], report.findings)
-            ],
-            "seconds": round(time.perf_counter() - started, 3),
-            "warnings": list(report.document.warnings),
-        }
-    except CastguardError as exc:
-        return {
-            "status": "failed",
-            "reason": exc.message,
-            "error_code": exc.code,
-            "seconds": round(time.perf_counter() - started, 3),
-        }
-    except MemoryError:
-        return {"status": "failed", "reason": _OUT_OF_MEMORY, "error_code": "E900"}
-    except OSError as exc:
-        if "map" in str(exc) or "allocate memory" in str(exc):
-            return {"status": "failed", "reason": _OUT_OF_MEMORY, "error_code": "E900"}
-        return {
-            "status": "failed",
-            "reason": f"internal error (OSError: {exc}); please report it",
-            "error_code": "E999",
-        }
-    except RecursionError:
-        return {"status": "failed", "reason": "the file is nested too deeply to read", "error_code": "E901"}
+        return outcome_of(report, started)
     except Exception as exc:  # a bug on one file must not stop the batch; the reason says what to report
-        return {
-            "status": "failed",
-            "reason": f"internal error ({type(exc).__name__}: {exc}); please report it",
-            "error_code": "E999",
-        }
+        return failure_of(exc, started)
     finally:
         try:
             os.unlink(path)
@@ -128,6 +68,72 @@ def analyse_bytes(name: str, data: bytes, suffix: str, playbook=None) -> dict:
             os.rmdir(tmpdir)
         except OSError:
             pass
+
+
+def failure_of(exc: Exception, started: float) -> dict:
+    """The outcome of a contract that could not be analysed: a CastguardError's message and code as the CLI prints
+    them; memory spent (E900), nesting too deep (E901), or a bug (E999) with what to report."""
+    if isinstance(exc, CastguardError):
+        return {
+            "status": "failed",
+            "reason": exc.message,
+            "error_code": exc.code,
+            "seconds": round(time.perf_counter() - started, 3),
+        }
+    if isinstance(exc, MemoryError) or (
+        isinstance(exc, OSError) and ("map" in str(exc) or "allocate memory" in str(exc))
+    ):
+        return {"status": "failed", "reason": _OUT_OF_MEMORY, "error_code": "E900"}
+    if isinstance(exc, RecursionError):
+        return {"status": "failed", "reason": "the file is nested too deeply to read", "error_code": "E901"}
+    return {
+        "status": "failed",
+        "reason": f"internal error ({type(exc).__name__}: {exc}); please report it",
+        "error_code": "E999",
+    }
+
+
+def outcome_of(report, started: float) -> dict:
+    """What the run store records of one analysed contract (plain and picklable): the JSON report, the review
+    page, the counts, the deal facts and the findings. ``castguard serve`` records its uploads with it too."""
+    doc = report_to_dict(report)
+    severities = [f.severity for f in report.findings]
+    performer = report.fact("performer")
+    return {
+        "status": "done",
+        "report_dict": doc,
+        "report_html": render_html(report),
+        "format": report.document.format,
+        "pages": report.document.pages,
+        "clauses": len(report.clauses),
+        "in_scope": report.in_scope,
+        # "not read: the text is in French ...": the roster must say so, not just "in scope: no"
+        "reason": report.scope_reason if not_read(report.scope_reason) else None,
+        "risk_score": doc.get("summary", {}).get("risk_score"),
+        "high": severities.count("high"),
+        "medium": severities.count("medium"),
+        "low": severities.count("low"),
+        "performer": performer.value if performer is not None else None,
+        **_roster_facts(report),
+        "model": report.model,
+        "playbook": doc["tool"]["playbook"],
+        "findings": [
+            {
+                "gap": f["gap"],
+                "severity": f["severity"],
+                "kind": f["kind"],
+                "clause": _clause_number(doc, f),
+                "page": f["evidence"][0]["page"] if f["evidence"] else None,
+                "quote": f["evidence"][0]["quote"] if f["evidence"] else "",
+                # "This clause is hidden in the document (white text)." / "... in the document's footer ..."
+                "note": " ".join(dict.fromkeys(n for _, n in evidence_notes(finding.evidence))) or None,
+                "detector": f.get("detector"),
+            }
+            for f, finding in zip(doc["findings"], report.findings)
+        ],
+        "seconds": round(time.perf_counter() - started, 3),
+        "warnings": list(report.document.warnings),
+    }
 
 
 def _roster_facts(report) -> dict:
@@ -170,8 +176,24 @@ def _address_space() -> int | None:
     return None
 
 
-def _worker_main(conn, memory_mb: int, playbook=None) -> None:  # pragma: no cover - runs in the child process
+def limit_memory(memory_mb: int) -> None:
+    """Let this (loaded, warmed-up) worker process grow by at most ``memory_mb`` from now on: an address-space
+    limit, so a hostile file fails alone (MemoryError) instead of taking the machine's memory."""
     import resource
+
+    base = _address_space()
+    if memory_mb and base:
+        limit = base + memory_mb * 1024 * 1024
+        try:
+            _, hard = resource.getrlimit(resource.RLIMIT_AS)
+            resource.setrlimit(
+                resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard)
+            )
+        except (ValueError, OSError):
+            pass
+
+
+def _worker_main(conn, memory_mb: int, playbook=None) -> None:  # pragma: no cover - runs in the child process
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the client's to handle
@@ -181,17 +203,7 @@ def _worker_main(conn, memory_mb: int, playbook=None) -> None:  # pragma: no cov
     # needs), and what the first analysis imports lazily
     _load_readers()
     analyse_bytes("warm-up", _WARM_UP, ".txt", playbook)
-    base = _address_space()
-    if memory_mb and base:
-        # the limit is what one file may add to the loaded worker: a hostile file fails alone
-        limit = base + memory_mb * 1024 * 1024
-        try:
-            _, hard = resource.getrlimit(resource.RLIMIT_AS)
-            resource.setrlimit(
-                resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard)
-            )
-        except (ValueError, OSError):
-            pass
+    limit_memory(memory_mb)
     conn.send(("ready", os.getpid()))
     while True:
         try:

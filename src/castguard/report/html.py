@@ -238,7 +238,12 @@ def _clauses(report: Report, ordered, addendum, clauses: dict, shown: dict, seen
     return rows
 
 
-def render_html(report: Report, *, deal_options: dict | None = None) -> str:
+def render_html(
+    report: Report, *, deal_options: dict | None = None, template: str = "review.html.j2", **extra
+) -> str:
+    """The review report of ``report``. ``template``: another page that extends ``review.html.j2`` (its blocks
+    ``csp``, ``head``, ``top`` and ``bottom``; ``castguard serve`` adds its navigation and the facts form),
+    given ``extra`` besides the report's own context."""
     doc = report.document
     addendum = _addendum_for(report, deal_options)
     clauses = {c.id: c for c in report.clauses}
@@ -263,7 +268,8 @@ def render_html(report: Report, *, deal_options: dict | None = None) -> str:
     silent = [_panel(f, i, addendum, clauses, shown, seen) for i, f in ordered if f.kind == "contract"]
     by_clause = _clauses(report, ordered, addendum, clauses, shown, seen, applies)
     return render(
-        "review.html.j2",
+        template,
+        **extra,
         version=__version__,
         report=report,
         doc=doc,
