@@ -781,3 +781,63 @@ def test_every_broad_grant_is_cited_and_only_grants():
     assert "irrevocably grant us the sublicensable right to use and exploit your name" in cited
     flickr = scan(require_shared("corpus/ai_era/ota_flickr_terms_of_service.txt"))
     assert "third party vendors to host and store" not in _cited_for(flickr, "silent_broad_legacy_grant")
+
+
+# --------------------------------------------------------------------------- from the exhaustive clause labels (2)
+
+# (terms of service, gap, words of a sentence that must not be its evidence, a gap that must still be raised there)
+NOT_EVIDENCE = [
+    # "Myspace may change, alter, or modify the settings or configurations on your Device": no performance altered
+    ("regress_tos_myspace.txt", "digital_alteration", "modify the settings or configurations on your Device",
+     "digital_alteration"),
+    # "the right of Sketchfab to edit, modify ... all or part of the descriptions, comments and/or annotations"
+    ("regress_tos_sketchfab.txt", "digital_alteration", "descriptions, comments and/or annotations",
+     "digital_alteration"),
+    # an indemnity: "you agree to defend, indemnify and hold harmless YouTube, its Affiliates ..."
+    ("regress_tos_youtube.txt", "assignment_sublicensing", "indemnify and hold harmless", "assignment_sublicensing"),
+    # a warranty: "You confirm that you own all intellectual property rights ... required to grant licenses"
+    ("regress_tos_onlyfans.txt", "assignment_sublicensing", "You confirm that you own", "assignment_sublicensing"),
+    # a duty: "You are solely responsible for your and your End Users' compliance with all Laws ... to allow Zoom
+    # and Zoom's authorized third parties to access, use, and share Customer Content"
+    ("regress_tos_zoom.txt", "assignment_sublicensing", "solely responsible for your and your End Users",
+     "assignment_sublicensing"),
+]
+
+
+@pytest.mark.parametrize("name,gap,words,still", NOT_EVIDENCE, ids=[f"{c[0]}-{c[1]}" for c in NOT_EVIDENCE])
+def test_boilerplate_and_other_things_are_not_the_evidence(name, gap, words, still):
+    """Real platform terms (Open Terms Archive) whose exhaustive clause labels showed these sentences cited as the
+    evidence of a gap: settings and comments are no performance, and an indemnity, a warranty or a duty to
+    comply with the law grants nothing. The gap is still raised from the terms' real grant."""
+    report = scan(CORPUS / name)
+    quotes = [e.quote for f in report.findings if f.gap == gap for e in f.evidence]
+    assert not [q for q in quotes if words in q], quotes
+    assert still in {f.gap for f in report.findings}
+
+
+def test_modifying_the_content_itself_is_still_alteration(tmp_path):
+    # Sketchfab terms of service, s. 4.2, with the content named as a performer's: what the readings above keep
+    test_real_clause(
+        tmp_path,
+        "sketchfab_licence",
+        "By using the Services, you grant a worldwide, non-exclusive, royalty-free, fully paid-up, perpetual, "
+        "irrevocable, sub-licensable (through multiple tiers) right and license to Sketchfab to use, reproduce, "
+        "publicly display, adapt, modify, reformat, and distribute your photographs, voice recordings and likeness.",
+        {"digital_alteration"},
+        set(),
+    )
+
+
+def test_an_item_of_a_prohibited_list_is_read_under_its_lead_in():
+    """Dailymotion's prohibited content: "our Users are prohibited from posting any content online (real,
+    animated, illustrated and/or AI generated/altered):" governs "8. Creating or modifying content using AI that
+    falsely depicts ... a natural person", a ban on users, once quoted as the company's right to alter. Two
+    earlier items of the same list open lists of their own ("3. ... including:"): siblings, not the lead-in."""
+    from castguard.classify.sentences import Sentence, lead_ins, prohibited_list_item
+
+    text = (CORPUS / "regress_tos_prohibited_list_dailymotion.txt").read_text(encoding="utf-8")
+    start = text.index("8.  Creating or modifying content using AI")
+    item = Sentence(start, text.index("\n", start), text[start : text.index("\n", start)], ())
+    leads = [lead for _, _, lead in lead_ins(item, text)]
+    assert leads and leads[0].startswith("In particular, our Users are prohibited from posting any content"), leads
+    assert prohibited_list_item(item, text)

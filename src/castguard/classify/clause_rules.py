@@ -67,7 +67,9 @@ HOLLOWED = "a protection hollowed out by an exception"
 
 _NOT_OPERATIVE = re.compile(
     r"^\W*(?:witnesseth\W*)?(?:whereas|recitals?)\b|\brepresents?(?:,)? (?:and|&) warrants?\b|\bwarrants? (?:and represents )?that\b|"
-    r"\bimitations?\b|\bcounterfeit|\binfring|\bpassing off\b|\bshall indemnify\b|\bagrees? to indemnify\b",
+    r"\bimitations?\b|\bcounterfeit|\binfring|\bpassing off\b|\bshall indemnify\b|\bagrees? to (?:defend,? (?:and )?)?indemnify\b|"
+    r"\bindemnify,? (?:defend,? )?and hold\b[^.;]{0,80}\bharmless\b|\bconfirms? that (?:you|it|he|she|they) (?:own|ha(?:s|ve) obtained)\b|"
+    r"\b(?:is|are) (?:solely )?responsible for\b[^.;]{0,60}\bcompliance with\b",
     re.I,
 )
 
@@ -505,6 +507,7 @@ def _alteration(s: Sentence):
         if not re.match(r"(?:\s+(?:and|or)\s+[\w-]+)?\s+of\s+(?:the\s+)?(?:[A-Z][\w&'’-]*\s+)*(?:marks|trademarks|logos?)\b",
                         s.text[h.end - s.start : h.end - s.start + 80], re.I)
     ]  # "manipulation and adaptation of the Playboy Marks": a brand's mark, not a performance
+    alters = [h for h in alters if not _alters_other_things(s, h)]
     if _MODERATES.search(s.text) and _AGAINST_RULES.search(s.text) and not s.has("PERSON_STRONG"):
         return None  # "remove, block, or modify your Content if we believe it violates these Terms": moderation
     if _CHANGES_SERVICE.search(s.text) and not s.has("PERSON_STRONG"):
@@ -512,6 +515,30 @@ def _alteration(s: Sentence):
     if alters and subject and not s.has("CUSTOMARY"):
         return "digital_alteration", alters, s.texts("ALTER") + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.75
     return None
+
+
+# what is changed is not a performance: "may change, alter, or modify the settings or configurations on your Device",
+# "edit ... all or part of the descriptions, comments and/or annotations", "a time stamp ... can be modified"
+_OTHER_THINGS = r"settings?|configurations?|descriptions?|comments?|annotations?|time ?stamps?|timestamps?|metadata|tags?"
+_OBJECT_AFTER = re.compile(
+    r"(?:[\s,]+(?:and/or|and|or|otherwise|to)?\s*(?:[a-z-]+(?:\s+|,\s*)){0,8}?)?"
+    r"(?:all or (?:any )?part of\s+)?(?:the|your|any|such)\s+(?:" + _OTHER_THINGS + r")\b",
+    re.I,
+)
+_OBJECT_BEFORE = re.compile(r"\b(?:" + _OTHER_THINGS + r")\b[^.;]{0,50}\b(?:is|are|be|been)\s+$", re.I)
+
+
+def _alters_other_things(s: Sentence, h) -> bool:
+    """The word of alteration ``h`` acts on a thing that is no performance (settings, comments, a time stamp)."""
+    after = s.text[h.end - s.start : h.end - s.start + 120]
+    before = s.text[max(0, h.start - s.start - 80) : h.start - s.start]
+    if _OBJECT_BEFORE.search(before):
+        return True
+    m = _OBJECT_AFTER.match(after)
+    if m is None:
+        return False
+    # nothing of the performance named before the other thing ("modify your Content and its tags" alters content)
+    return not re.search(r"\bcontent\b|recording|performance|voice|likeness|image|photo|video|footage", m.group(0), re.I)
 
 
 _SHORT_WINDOW = re.compile(

@@ -173,7 +173,7 @@ USER_DUTY = re.compile(
 _LIST_ITEM = re.compile(r"^\s*(?:\(?[0-9]{1,2}[.)]|\(?[a-z]\)|\(?[ivx]{1,4}\)|[*•])\s+[A-Za-z]")
 # its lead-in: "You agree that you will not use the Services to:"; "you may not:"
 PROHIBITING_LEAD = re.compile(
-    r"\b(?:not|never|prohibited|forbidden|refrain from|won['’]t|don['’]t)\b[^.;:]{0,80}:\s*$", re.I
+    r"\b(?:not|never|prohibited|forbidden|refrain from|won['’]t|don['’]t)\b[^.;:]{0,120}:\s*$", re.I
 )
 
 
@@ -189,7 +189,9 @@ def lead_ins(s: "Sentence", text: str) -> list[tuple[int, int, str]]:
     if not _LIST_ITEM.match(text[line_start : s.start + 20]):
         return []
     leads: list[tuple[int, int, str]] = []
-    for _ in range(3):
+    indent = _indent(text, line_start)
+    siblings = 0
+    while len(leads) < 3:
         base = max(0, line_start - 6000)
         window = text[base:line_start]
         lead = None
@@ -201,11 +203,26 @@ def lead_ins(s: "Sentence", text: str) -> list[tuple[int, int, str]]:
         if any(ln.strip() and not _LIST_ITEM.match(ln) for ln in window[lead.end() :].split("\n")):
             break
         lead_line = lead.group(0).strip()
+        if _LIST_ITEM.match(lead_line) and _indent(text, base + lead.start()) == indent and siblings < 40:
+            # an earlier item of the same list that opens a list of its own ("3. Any threat, including:"): a
+            # sibling, not the lead-in; the list's lead-in is above it
+            siblings += 1
+            line_start = base + lead.start()
+            continue
         leads.append((base + lead.start(), base + lead.end(), lead_line))
         if not _LIST_ITEM.match(lead_line):
             break
         line_start = base + lead.start()  # a nested list: look at its own lead-in
+        indent = _indent(text, line_start)
     return leads
+
+
+def _indent(text: str, line_start: int) -> int:
+    """The width of the blank at the start of the line that starts at ``line_start``."""
+    end = line_start
+    while end < len(text) and text[end] in " \t":
+        end += 1
+    return end - line_start
 
 
 def prohibited_list_item(s: "Sentence", text: str) -> bool:
