@@ -841,3 +841,12 @@ def test_an_item_of_a_prohibited_list_is_read_under_its_lead_in():
     leads = [lead for _, _, lead in lead_ins(item, text)]
     assert leads and leads[0].startswith("In particular, our Users are prohibited from posting any content"), leads
     assert prohibited_list_item(item, text)
+
+
+def test_a_survival_clause_reaches_a_licence_in_an_indented_subsection():
+    """Myspace: the licence is "    1." and "    2." under "6.  Proprietary Rights in Content on Myspace" (the
+    segmenter gives those items no parent), and "Sections 5-23" survive termination. The survival clause once
+    counted only because a false alteration finding (device settings, s. 13) was taken for the licence."""
+    report = scan(CORPUS / "regress_tos_myspace.txt")
+    quotes = [e.quote for f in report.findings if f.gap == "unbounded_term_scope" for e in f.evidence]
+    assert any("Even after Membership is terminated" in q for q in quotes), quotes

@@ -816,9 +816,11 @@ _BOUNDED_SURVIVAL = re.compile(r"\buntil\b|\bfor\s+(?:a\s+period\s+of\s+)?\w+\s+
 _BY_THEIR_NATURE = re.compile(r"\bby\s+(?:their|its)\s+nature\b|\bby\s+their\s+terms\b", re.I)
 
 
-def _section_numbers(clause: Clause, by_id: dict[str, Clause]) -> set[str]:
+def _section_numbers(clause: Clause, by_id: dict[str, Clause], doc_text: str = "", order: tuple[Clause, ...] = ()) -> set[str]:
     """The numbers a clause can be cited by: its own ("4.1") and those of the sections it sits in ("4"), read
-    from the number, else from a heading such as "##### **5\\. Your Content**"."""
+    from the number, else from a heading such as "##### **5\\. Your Content**". A clause the segmenter gave no
+    parent sits in the nearest numbered clause before it that is indented less ("6.  Proprietary Rights" over
+    "    1.  Myspace does not claim ...")."""
     out: set[str] = set()
     c: Clause | None = clause
     while c is not None:
@@ -827,8 +829,35 @@ def _section_numbers(clause: Clause, by_id: dict[str, Clause]) -> set[str]:
             if m:
                 out.add(m.group(1))
                 break
-        c = by_id.get(c.parent) if c.parent else None
+        if c.parent:
+            c = by_id.get(c.parent)
+        else:
+            c = _enclosing_by_indent(c, doc_text, order) if doc_text and order else None
     return out
+
+
+def _indent_of(text: str, at: int) -> int:
+    """The indentation of the line a clause starting at ``at`` begins; -1 when it begins in mid-line."""
+    line = text.rfind("\n", 0, at) + 1
+    end = line
+    while end < len(text) and text[end] in " \t":
+        end += 1
+    return end - line if end >= at else -1
+
+
+def _enclosing_by_indent(clause: Clause, text: str, order: tuple[Clause, ...]) -> Clause | None:
+    """The nearest numbered clause before ``clause`` (at most 60 back) whose first line is indented less."""
+    mine = _indent_of(text, clause.start)
+    if mine <= 0:
+        return None
+    at = next((i for i, c in enumerate(order) if c.id == clause.id), None)
+    if at is None:
+        return None
+    for prev in reversed(order[max(0, at - 60) : at]):
+        theirs = _indent_of(text, prev.start)
+        if prev.number and 0 <= theirs < mine:
+            return prev
+    return None
 
 
 def _refs(text: str) -> set[str]:
@@ -859,7 +888,7 @@ def _surviving_licence(doc: Document, clauses: tuple[Clause, ...], hits: list[Cl
     licence = {h.clause_id for h in hits if h.label in _LICENCE_READINGS}
     if not licence:
         return []
-    sections = set().union(*(_section_numbers(by_id[c], by_id) for c in licence if c in by_id))
+    sections = set().union(*(_section_numbers(by_id[c], by_id, doc.text, clauses) for c in licence if c in by_id))
     out: list[ClauseHit] = []
     for clause in clauses:
         for s0, s1 in clause.sentences or ((clause.start, clause.end),):
