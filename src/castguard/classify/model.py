@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -27,7 +28,7 @@ from ..errors import CastguardError
 from ..model import Clause, Document
 from .clause_rules import ClauseHit, RuleDetector
 from .concepts import Concepts
-from .features import transform_one
+from .features import _WORD, _normalise
 from .sentences import Sentence
 
 if TYPE_CHECKING:
@@ -50,6 +51,91 @@ def models_dir() -> Path:
     return packaged
 
 
+class _RowBuilder:
+    """TF-IDF rows of many texts, as :func:`castguard.classify.features.transform_one` makes them one at a time.
+
+    ``transform_one`` builds every feature as a string ("w:voice", "c: voi", ...), counts the strings, looks each
+    one up in the 60,000-term vocabulary and weights it in Python. Here each distinct word is analysed once per
+    process -- its vocabulary index as a word and the indices of its character n-grams, kept in a bounded cache
+    -- so a text's row is a count of small integers in the order ``analyze`` would have produced the terms
+    (word unigrams, bigrams, then each distinct word in sorted order, its 3-, 4- and 5-grams by position), and
+    its weights are computed with numpy, elementwise, with the same operations: ``1 + log(count)`` from a table
+    made with ``math.log``, times the IDF, divided by the same ``math.fsum`` norm.
+    """
+
+    _MAX_WORDS = 200_000  # cached words before the cache is emptied (a few tens of MB at most)
+
+    def __init__(self, vocab: dict[str, int], idf):
+        import numpy as np
+
+        self.vocab = vocab
+        self.idf = np.asarray(idf, dtype=np.float64)
+        self.words: dict[str, int] = {}  # word -> index of "w:word" (-1: not in the vocabulary)
+        self.grams: dict[str, tuple[int, ...]] = {}  # word -> indices of its in-vocabulary character n-grams
+        self.tf = np.array([0.0, 1.0])  # tf[c] = 1 + log(c), made with math.log
+
+    def _word(self, w: str) -> None:
+        self.words[w] = self.vocab.get(f"w:{w}", -1)
+        get = self.vocab.get
+        padded = f" {w} "
+        found = []
+        for n in (3, 4, 5):
+            for a in range(len(padded) - n + 1):
+                j = get(f"c:{padded[a : a + n]}")
+                if j is not None:
+                    found.append(j)
+        self.grams[w] = tuple(found)
+
+    @cached_property
+    def bigrams(self) -> dict[tuple[str, str], int]:
+        """(word, next word) -> index of "w:word next" (words never contain a space)."""
+        return {
+            (t[2:].split(" ", 1)[0], t[2:].split(" ", 1)[1]): i
+            for t, i in self.vocab.items()
+            if t.startswith("w:") and " " in t
+        }
+
+    def _tf(self, top: int):
+        import numpy as np
+
+        if top >= len(self.tf):
+            self.tf = np.array([0.0] + [1.0 + math.log(c) for c in range(1, 2 * top + 1)])
+        return self.tf
+
+    def rows(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """(indices int64, weights float32) of each text, indices in ``transform_one``'s order."""
+        import numpy as np
+
+        words_of, grams_of, bigram = self.words, self.grams, self.bigrams.get
+        out = []
+        for text in texts:
+            words = _WORD.findall(_normalise(text))
+            if len(words_of) + len(words) > self._MAX_WORDS:
+                words_of.clear()
+                grams_of.clear()
+            for w in set(words).difference(words_of):
+                self._word(w)
+            # the terms in analyze's order: words, bigrams, then each distinct word's n-grams (-1, None: not in
+            # the vocabulary, dropped after counting)
+            seq: list[int | None] = list(map(words_of.__getitem__, words))
+            seq += map(bigram, zip(words, words[1:]))
+            counts = Counter(words)
+            for w in sorted(counts):
+                seq += grams_of[w] * counts[w]
+            terms = Counter(seq)  # first occurrence order, as Counter(analyze(text)) has it
+            terms.pop(-1, None)
+            terms.pop(None, None)
+            if not terms:
+                out.append((np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)))
+                continue
+            idx = np.fromiter(terms.keys(), dtype=np.int64, count=len(terms))
+            cnt = np.fromiter(terms.values(), dtype=np.int64, count=len(terms))
+            v = self._tf(int(cnt.max()))[cnt] * self.idf[idx]
+            norm = math.sqrt(math.fsum((v * v).tolist())) or 1.0
+            out.append((idx, (v / norm).astype(np.float32)))
+        return out
+
+
 @dataclass
 class ClauseModel:
     id: str
@@ -65,31 +151,53 @@ class ClauseModel:
     meta: dict
 
     @cached_property
-    def _idf_values(self) -> list[float]:
-        # the IDF weights as Python floats for features._weights: the same doubles, without a numpy scalar
-        # made for every feature of every clause
+    def _rows(self) -> _RowBuilder:
+        return _RowBuilder(self.vocab, self.idf)
+
+    @cached_property
+    def _coef32(self) -> np.ndarray:
+        # the coefficients as float32 once, not a float16 slice converted for every clause (the same values)
         import numpy as np
 
-        return np.asarray(self.idf, dtype=np.float64).tolist()
+        return np.asarray(self.coef, dtype=np.float32)
 
     def predict_proba(self, text: str, rule_labels: set[str] | frozenset[str] = frozenset()) -> list[float]:
+        return self.predict_proba_many([text], [rule_labels])[0]
+
+    def predict_proba_many(
+        self, texts: Sequence[str], rule_labels: Sequence[set[str] | frozenset[str]] | None = None
+    ) -> list[list[float]]:
+        """Calibrated probabilities of every label for each of ``texts`` (the clauses of one document at once).
+
+        The same numbers, to the last bit, as :func:`castguard.classify.features.transform_one` and one
+        matrix-vector product per text give (``tests/test_model_rows.py``): each row's terms in the same order,
+        weighted with the same floating-point operations, and each text's scores the same float32 product of
+        the same coefficients and weights, so a label or a rounded score can never differ from the one-text path.
+        """
         import numpy as np
 
-        row = transform_one(text, self.vocab, self._idf_values)
+        rows = self._rows.rows(texts)
         base = len(self.vocab)
-        for j, lab in enumerate(self.rule_features):
-            if lab in rule_labels:
-                row[base + j] = self.rule_weight
-        if row:
-            idx = np.fromiter(row.keys(), dtype=np.int64, count=len(row))
-            val = np.fromiter(row.values(), dtype=np.float32, count=len(row))
-            scores = self.coef[:, idx].astype(np.float32) @ val + self.intercept
-        else:
-            scores = self.intercept.copy()
+        coef, intercept, platt = self._coef32, self.intercept, self.platt
+        extra = [(base + j, lab) for j, lab in enumerate(self.rule_features)]
+        weight = np.float32(self.rule_weight)
         out = []
-        for s, (a, b) in zip(scores.tolist(), self.platt):
-            z = a * s + b
-            out.append(1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0)
+        for k, (idx, val) in enumerate(rows):
+            labels = rule_labels[k] if rule_labels is not None else ()
+            if labels:
+                more = [i for i, lab in extra if lab in labels]
+                if more:
+                    idx = np.concatenate([idx, np.asarray(more, dtype=np.int64)])
+                    val = np.concatenate([val, np.full(len(more), weight, dtype=np.float32)])
+            if len(idx):
+                scores = coef[:, idx] @ val + intercept
+            else:
+                scores = intercept.copy()
+            probs = []
+            for s, (a, b) in zip(scores.tolist(), platt):
+                z = a * s + b
+                probs.append(1.0 / (1.0 + math.exp(-z)) if z > -500 else 0.0)
+            out.append(probs)
         return out
 
     def predict(self, text: str, rule_labels: set[str] | frozenset[str] = frozenset()) -> dict[str, float]:
@@ -159,7 +267,7 @@ def _best_sentence(
         cache = {}
     if clause.id not in cache:
         cache.clear()  # one clause at a time
-        cache[clause.id] = [model.predict_proba(doc.text[s:e]) for s, e in spans]
+        cache[clause.id] = model.predict_proba_many([doc.text[s:e] for s, e in spans])
     k = model.labels.index(label)
     probs = cache[clause.id]
     return spans[max(range(len(spans)), key=lambda i: probs[i][k])]
@@ -188,10 +296,13 @@ class ModelDetector:
             by_clause.setdefault(h.clause_id, set()).add(h.label)
         out = []
         cache: dict = {}
-        for clause in clauses:
-            if len(clause.text) < 20:
-                continue
-            for label, p in self.model.predict(clause.text, by_clause.get(clause.id, set())).items():
+        model = self.model
+        read = [c for c in clauses if len(c.text) >= 20]
+        # every clause of the document at once (one row builder pass); the same numbers as one clause at a time
+        probs = model.predict_proba_many([c.text for c in read], [by_clause.get(c.id, set()) for c in read])
+        for clause, clause_probs in zip(read, probs):
+            predicted = {lab: p for lab, p, t in zip(model.labels, clause_probs, model.thresholds) if p >= t}
+            for label, p in predicted.items():
                 if keep is not None and not keep(clause.id, label, p):
                     continue
                 start, end = _best_sentence(clause, doc, self.model, label, cache)
