@@ -1,9 +1,11 @@
 """Wall time of `castguard scan` on a 10-page text contract, process start to exit.
 
-    .venv/bin/python benchmarks/scan_startup.py [--runs 7]
+    .venv/bin/python benchmarks/scan_startup.py [--runs 7] [--src DIR]
 
 Builds a ~10-page plain-text contract (about 5,000 words, 500 words a page) from the sample contracts
-in a temporary folder, runs the installed `castguard` command on it several times, and reports the
+in a temporary folder, runs `castguard` on it several times -- ``python -m castguard`` with this checkout's
+``src`` (or ``--src DIR``, another checkout's) first on PYTHONPATH, so the code measured is the code of the
+checkout, whatever the environment has installed -- and reports the
 median and worst wall time and the median CPU time (user + system, of the process itself). Beside it, in
 the same run and with the same interpreter, it times `python -c pass` (starting Python alone),
 `python -c "import spacy"` (the one import a scan cannot do without) and `castguard --version` (Python
@@ -18,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -41,7 +42,6 @@ def build_contract(words: int = 5000) -> str:
     ):
         path = ROOT / "sample_contracts" / name
         if path.suffix == ".pdf":
-            sys.path.insert(0, str(ROOT / "src"))
             from castguard.ingest import read_document
 
             parts.append(read_document(path).text)
@@ -52,6 +52,12 @@ def build_contract(words: int = 5000) -> str:
 
 
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def use_source(src: Path) -> None:
+    """Run the castguard of ``src`` (a checkout's ``src`` folder): first on PYTHONPATH, here and in the commands."""
+    ENV["PYTHONPATH"] = os.pathsep.join(p for p in (str(src), os.environ.get("PYTHONPATH", "")) if p)
+    sys.path.insert(0, str(src))
 
 
 def run_once(cmd: list[str]) -> tuple[float, float]:
@@ -81,11 +87,15 @@ def timed(commands: dict[str, list[str]], runs: int) -> dict[str, list[tuple[flo
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--src", type=Path, default=ROOT / "src", help="the castguard source folder to run")
     args = ap.parse_args(argv)
-    exe = shutil.which("castguard", path=str(Path(sys.executable).parent)) or shutil.which("castguard")
-    if not exe:
-        print("castguard is not installed in this environment (make demo installs it)", file=sys.stderr)
+    src = args.src.resolve()
+    if not (src / "castguard" / "__main__.py").exists():
+        print(f"{src}: no castguard package here (--src names a checkout's src folder)", file=sys.stderr)
         return 2
+    use_source(src)
+    exe = [sys.executable, "-m", "castguard"]
+    print(f"castguard from {src}")
     with tempfile.TemporaryDirectory() as tmp:
         contract = Path(tmp) / "ten_pages.txt"
         text = build_contract()
@@ -95,8 +105,8 @@ def main(argv=None) -> int:
             {
                 "python -c pass": [sys.executable, "-c", "pass"],
                 'python -c "import spacy"': [sys.executable, "-c", "import spacy"],
-                "castguard --version": [exe, "--version"],
-                "castguard scan": [exe, "scan", str(contract)],
+                "castguard --version": [*exe, "--version"],
+                "castguard scan": [*exe, "scan", str(contract)],
             },
             args.runs,
         )

@@ -22,6 +22,7 @@ BASES = frozenset(
         "escape",
         "jurisdictions",
         "lazyre",
+        "prefilter",
         "limits",
         "metrics",
         "model",

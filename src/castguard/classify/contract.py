@@ -18,6 +18,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from ..model import Clause, Document, Evidence, Finding
+from ..prefilter import prefilter_module
 from .clause_rules import ClauseHit
 from .concepts import Concepts
 from .evidence import clause_ref, evidence_of, quote
@@ -532,3 +533,5 @@ def _clause_at(by_id: dict[str, Clause], offset: int) -> str:
                 best = c
     return (best or next(iter(by_id.values()))).id
 
+
+prefilter_module(globals())  # each pattern above skips a text lacking every word it needs (castguard.prefilter)

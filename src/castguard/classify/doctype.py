@@ -12,6 +12,7 @@ READMEs named like deals.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..model import Clause, Document
@@ -82,6 +83,19 @@ _CONSENT_STATEMENT = re.compile(
 )
 
 
+class _Count:
+    """A number computed the first time it is asked for."""
+
+    def __init__(self, compute: Callable[[], float]):
+        self.compute = compute
+        self.value: float | None = None
+
+    def __call__(self) -> float:
+        if self.value is None:
+            self.value = self.compute()
+        return self.value
+
+
 def decide_document_type(doc: Document, clauses: tuple[Clause, ...] = ()) -> DocumentType:
     text = doc.text
     words = max(1, len(re.findall(r"\w+", text)))
@@ -107,13 +121,14 @@ def decide_document_type(doc: Document, clauses: tuple[Clause, ...] = ()) -> Doc
             "contract", f"not read (the text is in {language.name}): taken as an agreement until a person reads it", language.name
         )
     first_person_consent = _CONSENT_STATEMENT.search(text[:20000])
-    binding = len(_BINDING.findall(text))
-    density = binding / words * 1000  # binding words per thousand words; contracts run 15-60, prose 0-5
-
-    readme = len(_README.findall(text))
-    letter = len(_LETTER.findall(text))
-    urls = len(_URL.findall(text))
-    if first_person_consent and (binding < 3 or density < 6):
+    # each count over the whole text is made only when a decision below needs it (an ordinary contract, with
+    # its parties in the first lines, needs none of them); the decisions are those the counts always gave
+    binding = _Count(lambda: len(_BINDING.findall(text)))
+    # binding words per thousand words; contracts run 15-60, prose 0-5
+    density = _Count(lambda: binding() / words * 1000)
+    readme = _Count(lambda: len(_README.findall(text)))
+    letter = _Count(lambda: len(_LETTER.findall(text)))
+    if first_person_consent and (binding() < 3 or density() < 6):
         return DocumentType(
             "release_or_consent",
             f"a statement in the first person by which the person consents (“{_clip(first_person_consent.group(0))}”)",
@@ -121,29 +136,29 @@ def decide_document_type(doc: Document, clauses: tuple[Clause, ...] = ()) -> Doc
     looks_like_agreement = bool(
         _PARTIES.search(head) or _TITLE_TOS.search(head) or _AGREEMENT_TITLE.search(text.lstrip()[:600])
     )
-    if (binding < 3 or density < 6) and not looks_like_agreement:
+    if not looks_like_agreement and (binding() < 3 or density() < 6):
         what = (
             "a README or technical notes"
-            if readme >= 2
+            if readme() >= 2
             else "a letter"
-            if letter
+            if letter()
             else "a list of sources or links"
-            if urls >= 5
+            if len(_URL.findall(text)) >= 5
             else "prose that binds no one"
         )
         return DocumentType(
             "not_a_contract",
-            f"it reads as {what}: {binding} binding word(s) such as 'shall', 'grants' or 'agrees' in {words:,} words",
+            f"it reads as {what}: {binding()} binding word(s) such as 'shall', 'grants' or 'agrees' in {words:,} words",
         )
-    if (readme >= 3 or letter >= 2) and density < 10 and not _PARTIES.search(head):
+    if not _PARTIES.search(head) and (readme() >= 3 or letter() >= 2) and density() < 10:
         return DocumentType(
             "not_a_contract", "it reads as a README or a letter, with few binding words and no parties"
         )
 
     tos_title = _TITLE_TOS.search(head)
     accept = _ACCEPT_BY_USE.search(text[:20000])
-    you = len(re.findall(r"\byou(?:r)?\b", text, re.I)) / words * 1000
-    if (tos_title and (accept or you > 15)) or (accept and you > 20 and not _PARTIES.search(head[:1500])):
+    you = _Count(lambda: len(re.findall(r"\byou(?:r)?\b", text, re.I)) / words * 1000)
+    if (tos_title and (accept or you() > 15)) or (accept and you() > 20 and not _PARTIES.search(head[:1500])):
         cue = tos_title or accept
         assert cue is not None  # the condition above holds only with one of them
         return DocumentType(
@@ -159,9 +174,12 @@ def decide_document_type(doc: Document, clauses: tuple[Clause, ...] = ()) -> Doc
         )
     if first_person > 25 and re.search(r"\bI (?:consent|agree|understand|acknowledge|authori[sz]e|give)\b", text):
         return DocumentType("release_or_consent", "a statement in the first person by which the person consents")
-    signed = _SIGNATURE.search(text)
-    title = _AGREEMENT_TITLE.search(text.lstrip()[:300])
-    if not (_PARTIES.search(head) or signed or title or density >= 15):
+    if not (
+        _PARTIES.search(head)
+        or _SIGNATURE.search(text)
+        or _AGREEMENT_TITLE.search(text.lstrip()[:300])
+        or density() >= 15
+    ):
         return DocumentType(
             "not_a_contract",
             "it talks about agreements but is not one: no parties, no title, no signature block, few binding words",

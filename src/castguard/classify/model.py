@@ -86,15 +86,6 @@ class _RowBuilder:
                     found.append(j)
         self.grams[w] = tuple(found)
 
-    @cached_property
-    def bigrams(self) -> dict[tuple[str, str], int]:
-        """(word, next word) -> index of "w:word next" (words never contain a space)."""
-        return {
-            (t[2:].split(" ", 1)[0], t[2:].split(" ", 1)[1]): i
-            for t, i in self.vocab.items()
-            if t.startswith("w:") and " " in t
-        }
-
     def _tf(self, top: int):
         import numpy as np
 
@@ -106,7 +97,7 @@ class _RowBuilder:
         """(indices int64, weights float32) of each text, indices in ``transform_one``'s order."""
         import numpy as np
 
-        words_of, grams_of, bigram = self.words, self.grams, self.bigrams.get
+        words_of, grams_of, get = self.words, self.grams, self.vocab.get
         out = []
         for text in texts:
             words = _WORD.findall(_normalise(text))
@@ -118,7 +109,7 @@ class _RowBuilder:
             # the terms in analyze's order: words, bigrams, then each distinct word's n-grams (-1, None: not in
             # the vocabulary, dropped after counting)
             seq: list[int | None] = list(map(words_of.__getitem__, words))
-            seq += map(bigram, zip(words, words[1:]))
+            seq += [get(f"w:{a} {b}") for a, b in zip(words, words[1:])]
             counts = Counter(words)
             for w in sorted(counts):
                 seq += grams_of[w] * counts[w]
@@ -222,7 +213,7 @@ def load_model(path: str | Path | None = None) -> ClauseModel:
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     with np.load(arrays_path, allow_pickle=False) as arrays:
         coef, intercept, idf = arrays["coef"], arrays["intercept"], arrays["idf"]
-    vocab = {t: i for i, t in enumerate(meta["vocabulary"])}
+    vocab = dict(zip(meta["vocabulary"], range(len(meta["vocabulary"]))))
     return ClauseModel(
         id=meta["id"],
         labels=meta["labels"],

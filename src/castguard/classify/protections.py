@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, fields
 from typing import NamedTuple
 
 from ..model import Clause, Document, Protection
+from ..prefilter import prefilter_module
 from ..vocabulary import APPROVING_ROLES, REVOKING_ROLES, alternation
 from .clause_rules import HOLLOWED, ClauseHit, deemed_window_is_short
 from .concepts import Concepts
@@ -387,3 +388,6 @@ def build_protections(doc: Document, clauses: tuple[Clause, ...], hits: list[Cla
         out.append(Protection(gap, tuple(clause_ids), tuple(evidence), explanation, hollowed, "+".join(detectors)))
     out.sort(key=lambda p: (list(GAPS).index(p.gap), p.hollowed))
     return tuple(out)
+
+
+prefilter_module(globals())  # each pattern above skips a text lacking every word it needs (castguard.prefilter)

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import Clause, Document
+from ..prefilter import prefilter_module
 from ..vocabulary import COMPANY_WORDS, alternation, owner_roles_pattern
 from .concepts import DEFINITION_END, Concepts
 from .sentences import Sentence
@@ -436,3 +437,6 @@ _AI_TOOL = re.compile(r"\b(?:prompts?|outputs?|inputs?|generat\w+|completions?|c
 # users putting their media in, not listening to it ("content that you can stream" is a listener's)
 _PUTS_IN = re.compile(r"\b(?:upload|post|submit|share|record|provid|creat|store|publish|broadcast|livestream|distribut)\w*", re.I)
 _USERS = re.compile(r"\b(?:you|your|users?|creators?)\b", re.I)
+
+
+prefilter_module(globals())  # each pattern above skips a text lacking every word it needs (castguard.prefilter)

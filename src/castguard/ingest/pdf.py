@@ -29,8 +29,15 @@ _PAGE_NUMBER = re.compile(
 )
 _PAGE_OF = re.compile(r"\bpage\s+\d{1,4}\s*(?:of|/)\s*\d{1,4}\b", re.IGNORECASE)
 _CID = re.compile(r"\(cid:\d+\)")
+# unmapped glyphs: U+FFFD, private-use characters, control characters but tab and newline
+_JUNK = re.compile("[\ufffd\ue000-\uf8ff\x00-\x08\x0b-\x1f]")
 _SOFT_HYPHEN_WORD = re.compile(r"([a-z])\ufffe([a-z])")
 _HYPHEN_END = re.compile(r"([A-Za-z]{2,})[-\u00ad\x02]$")
+
+
+def _visible(text: str) -> int:
+    """Characters that are not white space (str.split splits on exactly the characters str.isspace names)."""
+    return sum(map(len, text.split()))
 
 
 def _undouble(line: str) -> str:
@@ -95,8 +102,7 @@ def _join_hyphenated(lines: list[str]) -> list[str]:
 
 def _garbage(text: str) -> tuple[int, int]:
     """('(cid:N)' codes, unmapped glyphs) in ``text``: U+FFFD, private-use characters, control characters."""
-    junk = sum(1 for c in text if c == "\ufffd" or "\ue000" <= c <= "\uf8ff" or (ord(c) < 32 and c not in "\n\t"))
-    return len(_CID.findall(text)), junk
+    return len(_CID.findall(text)), len(_JUNK.findall(text))
 
 
 def _hidden_ranges(fields: dict, hidden_pages: dict[int, list[tuple[str, str]]]) -> tuple:
@@ -161,7 +167,7 @@ def read_pdf(data: bytes, source: str, *, max_pages: int | None = None) -> dict:
     if n_pages == 0:
         raise InputError("the PDF has no pages", path=source)
     all_text = "\n".join("\n".join(p) for p in raw_pages)
-    visible = sum(1 for c in all_text if not c.isspace())
+    visible = _visible(all_text)
     if visible < 40:
         raise NoTextLayer(
             f"the PDF has no text layer ({n_pages} page(s), {visible} characters of text): it is probably a scan; "
@@ -181,7 +187,7 @@ def read_pdf(data: bytes, source: str, *, max_pages: int | None = None) -> dict:
     for number, lines in enumerate(raw_pages, start=1):
         page_text = "\n".join(lines)
         page_cid, page_junk = _garbage(page_text)
-        if page_cid * 6 + page_junk > 0.3 * max(1, sum(1 for c in page_text if not c.isspace())):
+        if page_cid * 6 + page_junk > 0.3 * max(1, _visible(page_text)):
             garbled.append(number)
             raw_pages[number - 1] = []
     if garbled:

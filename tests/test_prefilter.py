@@ -1,0 +1,110 @@
+"""Patterns that skip a text lacking every word they need (castguard.prefilter) find exactly what they found.
+
+The claims the skip rests on are checked here over every Unicode character, and every wrapped pattern of the
+package is run both ways -- the pattern alone and behind its filter -- over the sentences of the sample
+contracts and tests/corpus, and over the same sentences with their letters swapped for the characters that
+``re.IGNORECASE`` also accepts ("İ", "ı", "ſ", "K", capitals).
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import string
+
+import pytest
+from conftest import CORPUS, SAMPLES
+
+from castguard.prefilter import _FOLD, Prefiltered, folded, required_words
+
+MODULES = (
+    "castguard.classify.clause_rules",
+    "castguard.classify.sentences",
+    "castguard.classify.scope",
+    "castguard.classify.protections",
+    "castguard.classify.contract",
+)
+
+
+def test_folding_keeps_every_character_in_place_and_lowers_what_ignorecase_matches():
+    every = "".join(chr(i) for i in range(0x110000) if not 0xD800 <= i < 0xE000)
+    assert len(every.translate(_FOLD).lower()) == len(every)
+    for c in string.printable:
+        for m in re.finditer(re.escape(c), every, re.I):
+            assert folded(m.group(0)) == c.lower(), (c, m.group(0))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "words"),
+    [
+        (r"\bwarrants? (?:and represents )?that\b|\bindemnif", ("indemnif", "warrant")),
+        (r"\bmay\b|\bhereby\b", ("hereby", "may")),
+        (r"\bno\b|\bhereby\b", None),  # "no" is too short to look for: never skipped
+        (r"(?-i:such Content)|\bYour Content\b", ("such content", "your content")),
+        (r"(?<=member of )Equity\b", ("equity",)),
+        (r"[a-z]+ing\b", ("ing",)),
+        (r"[a-z]+in\b", None),
+        (r"(?:fee|fees)?\s*paid", ("paid",)),
+    ],
+)
+def test_the_words_a_pattern_needs(pattern, words):
+    assert required_words(pattern, re.I) == words
+
+
+def _texts() -> list[str]:
+    from castguard.ingest import read_document
+    from castguard.segment import segment
+
+    out = []
+    for path in sorted(SAMPLES.glob("*.txt")) + sorted(CORPUS.glob("*.txt"))[:4]:
+        doc = read_document(path)
+        for clause in segment(doc):
+            out += [doc.text[s:e] for s, e in clause.sentences] or [clause.text]
+    return out
+
+
+_LOOKALIKE = str.maketrans({"i": "İ", "s": "ſ", "k": "K", "I": "ı", "e": "E", "a": "A"})
+
+
+def test_every_wrapped_pattern_finds_what_it_finds_alone():
+    wrapped = {}
+    for name in MODULES:
+        module = importlib.import_module(name)
+        for attr, value in vars(module).items():
+            if isinstance(value, Prefiltered):
+                wrapped[f"{name}.{attr}"] = value
+    assert len(wrapped) > 40
+    texts = _texts()
+    texts += [t.translate(_LOOKALIKE) for t in texts[::4]] + [t.upper() for t in texts[::8]]
+    skipped = 0
+    for label, p in wrapped.items():
+        for t in texts:
+            got, alone = p.search(t), p.compiled.search(t)
+            assert (got and got.span()) == (alone and alone.span()), (label, t[:80])
+            assert [m.span() for m in p.finditer(t)] == [m.span() for m in p.compiled.finditer(t)], label
+            skipped += not p._may_match(t)
+    assert skipped > len(texts)  # the filter does skip texts (else it is only a cost)
+
+
+def test_every_union_the_facts_know_is_named_with_one_of_the_words_looked_for_first():
+    """facts._union runs its expression only on a text with one of _UNION_WORDS in it."""
+    from castguard.facts import _UNION_RE, _UNION_WORDS, _UNIONS
+
+    mentions = {
+        "SAG-AFTRA": ["SAG-AFTRA", "SAG AFTRA"],
+        "SAG": ["SAG", "Screen Actors Guild"],
+        "AFTRA": ["AFTRA", "American Federation of Television and Radio Artists"],
+        "Equity": ["Actors' Equity", "British Equity", "UK Equity", "member of Equity", "Equity's terms",
+                   "Equity agreement"],  # fmt: skip
+        "AFM": ["AFM", "American Federation of Musicians"],
+        "ACTRA": ["ACTRA"],
+        "MEAA": ["MEAA", "Media, Entertainment & Arts Alliance"],
+        "Musicians' Union": ["Musicians' Union"],
+        "WGA": ["WGA", "Writers Guild of America"],
+        "DGA": ["DGA", "Directors Guild of America"],
+    }
+    assert set(mentions) == {name for name, _ in _UNIONS}  # a union added to _UNIONS needs its words here
+    for name, texts in mentions.items():
+        for text in texts:
+            assert _UNION_RE.search(f"a member of {text} rules"), text
+            assert any(w in text for w in _UNION_WORDS), text
