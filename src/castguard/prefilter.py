@@ -20,7 +20,7 @@ import re
 import sys
 from collections.abc import Iterator
 
-__all__ = ["Prefiltered", "folded", "prefilter_module", "prefiltered", "required_words"]
+__all__ = ["Prefiltered", "folded", "prefilter_module", "prefiltered", "required_words", "rx"]
 
 _FOLD = {0x130: "i", 0x131: "i", 0x17F: "s", 0x212A: "k"}
 _MIN = 3
@@ -33,7 +33,8 @@ def folded(text: str) -> str:
     if got is None:
         if len(_cache) > 256:
             _cache.clear()
-        got = _cache[text] = text.lower() if text.isascii() else text.translate(_FOLD).lower()
+        special = not text.isascii() and any(c in text for c in "\u0130\u0131\u017f\u212a")
+        got = _cache[text] = text.translate(_FOLD).lower() if special else text.lower()
     return got
 
 
@@ -133,6 +134,39 @@ class Prefiltered:
 
 def prefiltered(compiled: re.Pattern[str]) -> Prefiltered:
     return Prefiltered(compiled)
+
+
+class _Functions:
+    """``re.search(pattern, string, flags)`` and its siblings, with the pattern prefiltered (compiled once)."""
+
+    def __init__(self) -> None:
+        self._patterns: dict[tuple[str, int], Prefiltered] = {}
+
+    def _get(self, pattern: str, flags: int) -> Prefiltered:
+        got = self._patterns.get((pattern, flags))
+        if got is None:
+            if len(self._patterns) >= 1000:  # meant for the literal patterns of the rules, but bounded all the same
+                self._patterns.clear()
+            got = self._patterns[(pattern, flags)] = Prefiltered(re.compile(pattern, flags))
+        return got
+
+    def search(self, pattern: str, string: str, flags: int = 0) -> re.Match[str] | None:
+        return self._get(pattern, flags).search(string)
+
+    def match(self, pattern: str, string: str, flags: int = 0) -> re.Match[str] | None:
+        return self._get(pattern, flags).match(string)
+
+    def fullmatch(self, pattern: str, string: str, flags: int = 0) -> re.Match[str] | None:
+        return self._get(pattern, flags).fullmatch(string)
+
+    def finditer(self, pattern: str, string: str, flags: int = 0) -> Iterator[re.Match[str]]:
+        return self._get(pattern, flags).finditer(string)
+
+    def findall(self, pattern: str, string: str, flags: int = 0) -> list:
+        return self._get(pattern, flags).findall(string)
+
+
+rx = _Functions()  # rx.search(r"\bindemnif", text, re.I): re.search, skipping texts without "indemnif"
 
 
 def prefilter_module(namespace: dict) -> None:

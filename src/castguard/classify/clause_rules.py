@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from ..model import Clause, Document
+from ..prefilter import prefilter_module, rx
 from ..vocabulary import ASSIGNING_ROLES, REVERSION_ROLES, RIGHT_HOLDER_ROLES, alternation
 from .concepts import Concepts, Hit
 from .sentences import (
@@ -126,7 +127,7 @@ class RuleDetector:
             return []
         merged = Sentence(s.start, s.end, lead + " " + s.text, concepts.within(a, b) + s.hits)
         r = _ai_training(merged)
-        if not r or polarity(s, r[1], text) != "grant" or re.search(r"\b(?:not|never|no)\b", s.text, re.I):
+        if not r or polarity(s, r[1], text) != "grant" or rx.search(r"\b(?:not|never|no)\b", s.text, re.I):
             return []
         gap, key, cues, score = r
         return [ClauseHit(clause.id, gap, min(score, 0.7), s.start, s.end, tuple(cues), "")]
@@ -135,7 +136,9 @@ class RuleDetector:
     def _sentence(self, clause: Clause, s: Sentence, text: str):
         results: list[ClauseHit] = []
         if _NOT_OPERATIVE.search(s.text) or HEADING.match(s.text) or USER_DUTY.search(s.text):
-            # headings name a topic; "you will not copy or alter our materials" binds the user, not the company
+            # taxonomy v1.1: recitals, warranties, indemnities and duties to police "imitations by others" grant
+            # nothing; headings name a topic; "you will not copy or alter our materials" binds the user, not the
+            # company
             return results
         if prohibited_list_item(s, text):
             # "You agree that you will not use the Services to: ... 10. collect, ... or otherwise use NoAI Content
@@ -151,9 +154,6 @@ class RuleDetector:
             # "T&B shall remain the owner of all right, title and interest in ... the Derivative Works": the
             # owner keeps what it had; a reservation grants nothing
             return results
-        if _NOT_OPERATIVE.search(s.text):
-            # taxonomy v1.1: recitals, warranties, indemnities and duties to police "imitations by others" grant nothing
-            return results
         if (
             _ENDS_USE.search(s.text)
             and not s.has("PERPETUAL", "IRREVOCABLE")
@@ -164,7 +164,7 @@ class RuleDetector:
             return [
                 ClauseHit(clause.id, "protective:unbounded_term_scope", 0.8, s.start, s.end, ("cease",), "use ends")
             ]
-        if _REVERTS.search(s.text) and not re.search(r"\b(?:not|never|no|nor)\b[^.;]{0,25}\brevert", s.text, re.I):
+        if _REVERTS.search(s.text) and not rx.search(r"\b(?:not|never|no|nor)\b[^.;]{0,25}\brevert", s.text, re.I):
             # "upon expiration all rights revert to Talent": the term and the company's rights end there
             return [
                 ClauseHit(clause.id, f"protective:{gap}", 0.8, s.start, s.end, ("revert",), "rights revert to the person")
@@ -181,7 +181,7 @@ class RuleDetector:
         if _PERSON_RIGHT.search(s.text) or _OBLIGATION.search(s.text) and not _GRANT_MODAL.search(s.text):
             # a right the performer holds, or a duty the company owes, is not a grant to the company
             return results
-        if s.has("NOT_CONDITION") and re.search(r"refus|declin|withhold", s.text, re.I):
+        if s.has("NOT_CONDITION") and rx.search(r"refus|declin|withhold", s.text, re.I):
             return results  # "refusal to consent shall not affect the engagement": the protection itself
         for rule in _RULES:
             r = rule(s)
@@ -195,7 +195,7 @@ class RuleDetector:
                 and s.has("RESTRICT")
                 and (
                     s.has("NOTICE", "PAY_SPECIFIC", "SEPARATE_CONSENT")
-                    or re.search(r"notice|paid|session|purpose", s.text, re.I)
+                    or rx.search(r"notice|paid|session|purpose", s.text, re.I)
                 )
                 and not any(
                     h.text.lower() in {"any and all purposes", "any purpose", "all purposes"}
@@ -232,7 +232,7 @@ def _ai_training(s: Sentence):
         train_cues
         and all(t.lower() == "machine learning" for t in train_cues)
         and not s.has("PERSON_STRONG", "PERSON_WEAK", "DATA_OBJECT", "RESULTS")
-        and not re.search(r"\b(?:train|training|trained|dataset|data set)\b", s.text, re.I)
+        and not rx.search(r"\b(?:train|training|trained|dataset|data set)\b", s.text, re.I)
     ):
         # "we use artificial intelligence and machine learning to provide you with simultaneous translations": the
         # service's own tools, used on nobody's material; "you" alone is not the material a model learns from
@@ -246,12 +246,12 @@ def _ai_training(s: Sentence):
         )
     if s.has("AI") and s.has("TRAIN_WEAK", "TRAIN_STRONG") and material:
         return "ai_training_grant", s.get("AI", "TRAIN_WEAK"), s.texts("TRAIN_WEAK") + s.texts("AI"), 0.85
-    if s.has("AI") and re.search(r"\bdata\s?sets?\b|\btraining data\b|\bas data\b", s.text, re.I) and material:
+    if s.has("AI") and rx.search(r"\bdata\s?sets?\b|\btraining data\b|\bas data\b", s.text, re.I) and material:
         return "ai_training_grant", s.get("AI"), s.texts("AI"), 0.8
     if (
         s.has("REPLICA_STRONG")
-        and re.search(r"voice|vocal|clone|likeness model", " ".join(s.texts("REPLICA_STRONG", limit=6)))
-        and re.search(
+        and rx.search(r"voice|vocal|clone|likeness model", " ".join(s.texts("REPLICA_STRONG", limit=6)))
+        and rx.search(
             r"\b(?:from|on|using)\s+(?:the\s+|his\s+|her\s+|their\s+|[A-Z]\w+['’]s\s+)?(?:recordings|performances|sessions|vocals|"
             r"stems|audio|voice data|catalog|catalogue|masters|session materials)",
             s.text,
@@ -260,8 +260,8 @@ def _ai_training(s: Sentence):
     ) or (
         # "recordings of my voice will be used by [the company] to create and use a synthetic version of my voice"
         s.has("REPLICA_STRONG")
-        and re.search(r"\bvoice|\bvocal|\bclone", s.text, re.I)
-        and re.search(
+        and rx.search(r"\bvoice|\bvocal|\bclone", s.text, re.I)
+        and rx.search(
             r"\brecordings?\b[^.;]{0,60}\b(?:will|shall|may) be used\b[^.;]{0,60}\bto (?:create|build|train|make|develop)",
             s.text,
             re.I,
@@ -278,7 +278,7 @@ def _ai_training(s: Sentence):
             s.has("PERSON_STRONG")
             or (
                 s.has("PERSON_WEAK")
-                and re.search(r"research and development|development of|to (?:develop|improve|train)", s.text, re.I)
+                and rx.search(r"research and development|development of|to (?:develop|improve|train)", s.text, re.I)
             )
         )
         and s.has("GRANT")
@@ -309,10 +309,10 @@ _GRANTS_TOO = re.compile(
 
 
 def _replica_creation(s: Sentence):
-    if re.match(r"\s*#", s.text) or s.text.isupper():  # a title, not a grant
+    if rx.match(r"\s*#", s.text) or s.text.isupper():  # a title, not a grant
         return None
     if (s.has("NO_COMP") and not _GRANTS_TOO.search(s.text)) or (
-        re.search(r"\bterminates?\b|\bexpires?\b|\bshall cease\b", s.text, re.I) and not re.search(r"\bmay\b", s.text)
+        rx.search(r"\bterminates?\b|\bexpires?\b|\bshall cease\b", s.text, re.I) and not rx.search(r"\bmay\b", s.text)
     ):
         return None  # a pay term or the end of a licence, judged by its own rules
     person = s.has("ROLE", "PARTY_PERSON", "PERSON_STRONG") or any(
@@ -331,7 +331,7 @@ def _replica_creation(s: Sentence):
         )
     if (
         s.has("AI")
-        and re.search(r"\b(generat|creat|produc|mak)\w*\b", s.text, re.I)
+        and rx.search(r"\b(generat|creat|produc|mak)\w*\b", s.text, re.I)
         and s.has("PERSON_STRONG")
         and s.has("GRANT")
     ):
@@ -356,26 +356,26 @@ def _replica_use(s: Sentence):
 
 
 def _unbounded(s: Sentence):
-    if re.search(r"confidential|indemnif|hold harmless", s.text, re.I):
+    if rx.search(r"confidential|indemnif|hold harmless", s.text, re.I):
         return None
-    if s.has("PERPETUAL") and s.has("DATA_OBJECT") and re.search(r"\buse", s.text, re.I):
+    if s.has("PERPETUAL") and s.has("DATA_OBJECT") and rx.search(r"\buse", s.text, re.I):
         return "unbounded_term_scope", s.get("PERPETUAL"), s.texts("PERPETUAL") + s.texts("DATA_OBJECT"), 0.7
     subject = (
         s.person()
         or s.has("PERSON_WEAK", "RESULTS", "REPLICA_STRONG")
         # "The license which you grant to us under sub-section 10(b) above is perpetual": the user's own licence
-        or re.search(r"\blicen[cs]es? (?:which |that )?you (?:grant|give)", s.text, re.I)
+        or rx.search(r"\blicen[cs]es? (?:which |that )?you (?:grant|give)", s.text, re.I)
         # "any file or content you upload ..., you grant Imgur a ... perpetual, irrevocable worldwide license"
-        or (s.has("ROLE") and re.search(r"\byou (?:upload|post|submit|share|provide)\b", s.text, re.I))
+        or (s.has("ROLE") and rx.search(r"\byou (?:upload|post|submit|share|provide)\b", s.text, re.I))
         # "You grant Zoom a perpetual, worldwide ... license ... for the Permitted Uses": what a person grants a
         # platform is their own content
-        or (s.has("ROLE") and re.search(r"\b[Yy]ou (?:hereby )?grant\b", s.text))
+        or (s.has("ROLE") and rx.search(r"\b[Yy]ou (?:hereby )?grant\b", s.text))
     )
     if not subject or not s.has("GRANT"):
         return None
     cont = _continuing(s)
     if cont:
-        if not re.search(r"\bafter\b|\bends?\b|\bexpir", cont.group(0), re.I):
+        if not rx.search(r"\bafter\b|\bends?\b|\bexpir", cont.group(0), re.I):
             # "will automatically terminate, but will not be revoked with respect to ... already copied": the
             # no-revocation rule's case; read here, "not ... revoked" would pass for a protection
             return None
@@ -388,7 +388,7 @@ def _unbounded(s: Sentence):
             s.texts("PERPETUAL", "IRREVOCABLE") + s.texts("PERSON_STRONG", "PERSON_WEAK"),
             0.85,
         )
-    open_ended = re.search(
+    open_ended = rx.search(
         r"as long as (?:\w+ ){1,2}(?:wishes|desires|chooses|sees fit|determines|likes)", s.text, re.I
     )
     if open_ended and (subject or s.has("ROLE", "PARTY_PERSON")):
@@ -397,8 +397,8 @@ def _unbounded(s: Sentence):
     lasting = [h for h in s.get("SURVIVE") if h.text.lower() != "thereafter"]
     if (
         lasting
-        and re.search(r"\blicen[cs]e|\brights?\b|\buse\b", s.text, re.I)
-        and not re.search(
+        and rx.search(r"\blicen[cs]e|\brights?\b|\buse\b", s.text, re.I)
+        and not rx.search(
             r"\b(?:for a period of|days|months|sell[- ]off)\b|surviv\w*\s+(?:\w+\s+){0,3}death", s.text, re.I
         )
     ):
@@ -444,24 +444,24 @@ def _reuse(s: Sentence):
         or s.has("PERSON_WEAK", "RESULTS", "REPLICA_STRONG")
         or (
             s.has("ROLE", "PARTY_PERSON")
-            and re.search(r"material|\bdata\b|captur|footage|recording|content", s.text, re.I)
+            and rx.search(r"material|\bdata\b|captur|footage|recording|content", s.text, re.I)
         )
     )
     wide = _ANY_BUSINESS_USE.search(s.text)
-    if wide and re.search(r"\b(?-i:[A-Z][\w&'’-]*\s+)+(?-i:Business)\b", wide.group(0)):
+    if wide and rx.search(r"\b(?-i:[A-Z][\w&'’-]*\s+)+(?-i:Business)\b", wide.group(0)):
         wide = None  # "in connection with the Playboy Commerce Business": a defined business is a named purpose
     if (
         wide
         and subject
-        and re.search(r"\bgrants?\b|\blicen[cs]e\b|\bright to\b|\bhereby\b", s.text, re.I)
-        and not re.search(r"\b(?:solely|only)\b", s.text, re.I)
+        and rx.search(r"\bgrants?\b|\blicen[cs]e\b|\bright to\b|\bhereby\b", s.text, re.I)
+        and not rx.search(r"\b(?:solely|only)\b", s.text, re.I)
     ):
         # a content licence for any purpose, for the company's business, or to syndicate to partners: the
         # person's recordings and likeness may go into anything the company or its partners make
         hit = Hit("REUSE", s.start + wide.start(), s.start + wide.end(), wide.group(0))
         return "reuse_other_projects", [hit], [wide.group(0).lower()[:60]], 0.65
     cues = [h for h in s.get("REUSE") if h.text.lower() != "other products" or _IN_OTHER_PRODUCTS.search(s.text)]
-    if cues and all(re.fullmatch(r"derivative works?", h.text, re.I) for h in cues) and re.search(
+    if cues and all(rx.fullmatch(r"derivative works?", h.text, re.I) for h in cues) and rx.search(
         r"\breproduce\b|\bdistribut|\bdisplay", s.text, re.I
     ):
         return None  # the standard copyright list of a content licence: adaptation, not reuse in other projects
@@ -491,11 +491,11 @@ _CHANGES_SERVICE = re.compile(
 def _alteration(s: Sentence):
     subject = s.has("PERSON_STRONG", "PERSON_WEAK", "RESULTS", "REPLICA_STRONG") or (
         s.has("ROLE", "PARTY_PERSON")
-        and re.search(r"\bwords\b|dialog|\blines\b|spoken|\blip|phrases|vocals?", s.text, re.I)
+        and rx.search(r"\bwords\b|dialog|\blines\b|spoken|\blip|phrases|vocals?", s.text, re.I)
     )
     # what the user does ("labels ... that you add to those photos") alters nothing of theirs
-    alters = [h for h in s.get("ALTER") if not re.search(r"\b(?:you|users?|I)\s+(?:\w+\s+)?$", s.text[: h.start - s.start])]
-    if re.search(
+    alters = [h for h in s.get("ALTER") if not rx.search(r"\b(?:you|users?|I)\s+(?:\w+\s+)?$", s.text[: h.start - s.start])]
+    if rx.search(
         r"\bas (?:may be |is )?(?:reasonably )?(?:required|necessary) (?:to|for) (?:satisfy|fulfil|fulfill|complete|process)\w* "
         r"(?:a|an|the|your|each) (?:particular )?(?:order|purchase|request)",
         s.text,
@@ -504,7 +504,7 @@ def _alteration(s: Sentence):
         return None  # "format, manipulate or otherwise modify photos as may be required to satisfy a particular order"
     alters = [
         h for h in alters
-        if not re.match(r"(?:\s+(?:and|or)\s+[\w-]+)?\s+of\s+(?:the\s+)?(?:[A-Z][\w&'’-]*\s+)*(?:marks|trademarks|logos?)\b",
+        if not rx.match(r"(?:\s+(?:and|or)\s+[\w-]+)?\s+of\s+(?:the\s+)?(?:[A-Z][\w&'’-]*\s+)*(?:marks|trademarks|logos?)\b",
                         s.text[h.end - s.start : h.end - s.start + 80], re.I)
     ]  # "manipulation and adaptation of the Playboy Marks": a brand's mark, not a performance
     alters = [h for h in alters if not _alters_other_things(s, h)]
@@ -586,21 +586,21 @@ _BESIDE_ADS = re.compile(
 
 
 def _depiction(s: Sentence):
-    if re.search(r"indemnif|hold harmless|\bretains?\b", s.text, re.I):
+    if rx.search(r"indemnif|hold harmless|\bretains?\b", s.text, re.I):
         return None
-    if re.search(r"\bno (?:ability|obligation)\b|\bnot (?:have )?(?:any )?(?:ability|obligat)", s.text, re.I):
+    if rx.search(r"\bno (?:ability|obligation)\b|\bnot (?:have )?(?:any )?(?:ability|obligat)", s.text, re.I):
         return None  # "has no ability to control the Content ... no obligation to monitor it for any purpose"
-    if re.search(
+    if rx.search(
         r"\b(?:may|reserves? the right|right to|discretion to)\b[^.;]{0,40}?"
         r"\b(?:review|screen|remove|take down|moderate|reject|terminate|suspend)\b",
         s.text,
         re.I,
-    ) and not re.search(
+    ) and not rx.search(
         r"\b(?:advertis|promot|endors|sponsor|commercial)", s.text, re.I
     ):
         return None  # moderation "at our sole discretion" is about taking content down, not how the person is shown
     subject = s.has("PERSON_STRONG", "REPLICA_STRONG") or (s.has("PERSON_WEAK") and s.has("ROLE", "PARTY_PERSON"))
-    if subject and s.has("NO_CONSENT_NEEDED") and re.search(r"approv", s.text, re.I) and s.has("GRANT"):
+    if subject and s.has("NO_CONSENT_NEEDED") and rx.search(r"approv", s.text, re.I) and s.has("GRANT"):
         return (
             "objectionable_depiction",
             s.get("NO_CONSENT_NEEDED"),
@@ -610,7 +610,7 @@ def _depiction(s: Sentence):
     if (
         (subject or s.has("ROLE", "PARTY_PERSON"))
         and s.has("WAIVE")
-        and re.search(
+        and rx.search(
             r"inspect or approve|right (?:to|of) approv|approval right|right to inspect|"
             r"not subject to any (?:right of )?approval",
             s.text,
@@ -618,7 +618,7 @@ def _depiction(s: Sentence):
         )
     ):
         return "objectionable_depiction", s.get("WAIVE"), s.texts("WAIVE") + ["right to approve"], 0.8
-    wide = re.search(
+    wide = rx.search(
         r"any and all (?:other )?purposes|any (?:other )?purpose|any (?:other )?context|sensitive subjects|"
         r"whatever (?:setting|products?|messaging|context|manner)|"
         r"\bany\b[^.;]{0,60}\bwhatsoever|not subject to any (?:right of )?approval",
@@ -628,7 +628,7 @@ def _depiction(s: Sentence):
     if wide and subject and s.has("GRANT") and not s.has("DEPICT_ANY"):
         hit = Hit("DEPICT_ANY", s.start + wide.start(), s.start + wide.end(), wide.group(0))
         if not (
-            s.has("APPROVAL") and not re.search(r"without\s+(?:[\w'’]+\s+){0,3}approv|not subject to", s.text, re.I)
+            s.has("APPROVAL") and not rx.search(r"without\s+(?:[\w'’]+\s+){0,3}approv|not subject to", s.text, re.I)
         ):
             return (
                 "objectionable_depiction",
@@ -639,7 +639,7 @@ def _depiction(s: Sentence):
     if s.has("DEPICT_ANY") and subject and s.has("GRANT"):
         if s.has("APPROVAL") and not s.has("DEEMED"):
             # "without approval" is itself the problem; "subject to Talent's approval" is not
-            if not re.search(r"without\s+(?:[\w'’]+\s+){0,3}approv", s.text, re.I):
+            if not rx.search(r"without\s+(?:[\w'’]+\s+){0,3}approv", s.text, re.I):
                 return None
         return (
             "objectionable_depiction",
@@ -650,8 +650,8 @@ def _depiction(s: Sentence):
     ads = _BESIDE_ADS.search(s.text)
     if (
         ads
-        and (s.has("PERSON_STRONG") or (s.has("ROLE") and re.search(r"username|profile|\bname\b|picture|\byou\b", s.text, re.I)))
-        and re.search(r"\bpermission\b|\bmay\b|\bgrants?\b|\bauthori[sz]e|\binclude", s.text, re.I)
+        and (s.has("PERSON_STRONG") or (s.has("ROLE") and rx.search(r"username|profile|\bname\b|picture|\byou\b", s.text, re.I)))
+        and rx.search(r"\bpermission\b|\bmay\b|\bgrants?\b|\bauthori[sz]e|\binclude", s.text, re.I)
         and not s.has("APPROVAL")
     ):
         # "permission to show your username, profile picture ... next to or in connection with ... ads, offers, and
@@ -660,7 +660,7 @@ def _depiction(s: Sentence):
         return "objectionable_depiction", [hit], [ads.group(0).lower()[:60]], 0.7
     if (
         s.has("DEEMED")
-        and re.search(r"approv", s.text, re.I)
+        and rx.search(r"approv", s.text, re.I)
         and deemed_window_is_short(s.text)
         and (s.person() or s.has("PERSON_WEAK", "ROLE", "PARTY_PERSON"))
     ):
@@ -671,7 +671,7 @@ def _depiction(s: Sentence):
 def _compensation(s: Sentence):
     if (
         s.has("NO_COMP")
-        and re.search(
+        and rx.search(
             r"\b(?:all|every) (?:rights?|uses?)\b|rights granted|avatar|voice model|"
             r"narrator voice|these terms",
             s.text,
@@ -709,7 +709,7 @@ def _bundled(s: Sentence):
     if (
         s.has("CONSENT_BUNDLED")
         and s.has("REPLICA_STRONG", "AI", "SYNTHETIC")
-        and re.search(
+        and rx.search(
             r"by (?:signing|executing|submitting|participating|accepting)|signature|deemed|execution|constitut\w* consent|"
             r"acceptance|continued participation|further consents|acknowledges that by",
             s.text,
@@ -726,23 +726,23 @@ def _bundled(s: Sentence):
 
 
 def _waiver(s: Sentence):
-    if re.search(r"indemnif", s.text, re.I) and re.search(r"third[- ]party claims|claims (?:of|by|from) (?:any )?third", s.text, re.I):
+    if rx.search(r"indemnif", s.text, re.I) and rx.search(r"third[- ]party claims|claims (?:of|by|from) (?:any )?third", s.text, re.I):
         return None  # "release, indemnify, and defend Quora from all third-party claims": an indemnity, not a waiver
-    if re.search(r"indemnif|hold\s+\w*\s*harmless|defend", s.text, re.I) and not re.search(
+    if rx.search(r"indemnif|hold\s+\w*\s*harmless|defend", s.text, re.I) and not rx.search(
         r"\bwaives?\b|\breleases?\b", s.text, re.I
     ):
         return None
     # "press releases" and "news releases" release nothing
-    waives = [h for h in s.get("WAIVE") if not re.search(r"(?:press|news)\s*$", s.text[: h.start - s.start], re.I)]
+    waives = [h for h in s.get("WAIVE") if not rx.search(r"(?:press|news)\s*$", s.text[: h.start - s.start], re.I)]
     if waives and s.has("WAIVE_OBJ"):
         return "consent_conditioned_or_waived", waives, [h.text for h in waives] + s.texts("WAIVE_OBJ"), 0.85
-    claims = [h for h in waives if re.search(r"claim|sue|release|discharge", h.text, re.I)]
+    claims = [h for h in waives if rx.search(r"claim|sue|release|discharge", h.text, re.I)]
     if (
         claims
         and (s.has("PERSON_STRONG") or (s.has("PERSON_WEAK") and s.has("ROLE", "PARTY_PERSON", "ALTER")))
-        and not re.search(r"\bliabilit|\bnot responsible\b|\bdispute with\b", s.text, re.I)
-        and re.search(r"arising (?:out of|from)|in respect of|in connection with|relating to", s.text, re.I)
-        and re.search(r"\buse|distort|alter|composite|blur|depict|exploit", s.text, re.I)
+        and not rx.search(r"\bliabilit|\bnot responsible\b|\bdispute with\b", s.text, re.I)
+        and rx.search(r"arising (?:out of|from)|in respect of|in connection with|relating to", s.text, re.I)
+        and rx.search(r"\buse|distort|alter|composite|blur|depict|exploit", s.text, re.I)
     ):
         return (
             "consent_conditioned_or_waived",
@@ -754,7 +754,7 @@ def _waiver(s: Sentence):
         s.has("CONDITION")
         and (s.has("REPLICA_STRONG", "AI", "SYNTHETIC") or (s.has("CONSENT_WORD") and s.has("PERSON_STRONG")))
         and not s.has("NOT_CONDITION")
-        and not re.search(r"\bsubject to (?:the )?(?:prior )?(?:written )?approval of\b", s.text, re.I)
+        and not rx.search(r"\bsubject to (?:the )?(?:prior )?(?:written )?approval of\b", s.text, re.I)
     ):
         return (
             "consent_conditioned_or_waived",
@@ -908,7 +908,7 @@ def _surviving_licence(doc: Document, clauses: tuple[Clause, ...], hits: list[Cl
                 why = "the licence survives"
             elif _WHOLE_TERMS_SURVIVE.search(listed) and not _BY_THEIR_NATURE.search(listed):
                 why = "the whole terms survive"
-            elif re.search(r"\bsections?\b|:", listed, re.I) and _cited(sections, _refs(listed)):
+            elif rx.search(r"\bsections?\b|:", listed, re.I) and _cited(sections, _refs(listed)):
                 why = "the section holding the licence survives"
             if why:
                 out += [
@@ -924,7 +924,7 @@ def _continuing(s: Sentence):
     a licence that continues only in the cases listed next ("... will continue after you have removed your content
     if:") does not count."""
     cont = _CONTINUES.search(s.text)
-    if cont and re.search(r"\b(?:if|only|where)\b[^.;]{0,20}:?\s*$", s.text[cont.end() :]):
+    if cont and rx.search(r"\b(?:if|only|where)\b[^.;]{0,20}:?\s*$", s.text[cont.end() :]):
         return None
     return cont
 
@@ -932,15 +932,15 @@ def _continuing(s: Sentence):
 def _irrevocable(s: Sentence):
     subject = s.person() or s.has("PERSON_WEAK", "RESULTS", "REPLICA_STRONG", "ROLE", "PARTY_PERSON")
     cont = _continuing(s)
-    if cont and not re.search(r"\b(?:not|no)\b[^.;]{0,20}\b(?:continue|survive)", s.text, re.I) and (
-        subject or re.search(r"\bterms\b", cont.group(0), re.I)
+    if cont and not rx.search(r"\b(?:not|no)\b[^.;]{0,20}\b(?:continue|survive)", s.text, re.I) and (
+        subject or rx.search(r"\bterms\b", cont.group(0), re.I)
     ):
         hit = Hit("IRREVOCABLE", s.start + cont.start(), s.start + cont.end(), cont.group(0))
         return "no_revocation_or_suspension", [hit], [cont.group(0).lower()[:60]], 0.7
     if (
         s.has("IRREVOCABLE")
         and subject
-        and (s.has("GRANT") or re.search(r"consent|licen[cs]e|permission|release", s.text, re.I))
+        and (s.has("GRANT") or rx.search(r"consent|licen[cs]e|permission|release", s.text, re.I))
     ):
         return (
             "no_revocation_or_suspension",
@@ -950,10 +950,10 @@ def _irrevocable(s: Sentence):
         )
     if (
         s.has("SURVIVE")
-        and not re.search(r"\b(?:not|no) guarantee", s.text, re.I)  # "does not guarantee ... available after"
+        and not rx.search(r"\b(?:not|no) guarantee", s.text, re.I)  # "does not guarantee ... available after"
         and s.has("PERSON_STRONG", "REPLICA_STRONG", "PERSON_WEAK")
-        and re.search(r"licen[cs]e|consent|right|use", s.text, re.I)
-        and not re.search(r"\b(?:for a period of|days|months)\b|surviv\w*\s+(?:\w+\s+){0,3}death", s.text, re.I)
+        and rx.search(r"licen[cs]e|consent|right|use", s.text, re.I)
+        and not rx.search(r"\b(?:for a period of|days|months)\b|surviv\w*\s+(?:\w+\s+){0,3}death", s.text, re.I)
     ):
         hits = [h for h in s.get("SURVIVE") if h.text.lower() != "thereafter"]
         if hits:
@@ -995,26 +995,26 @@ _ONLY_WITH_CONSENT = re.compile(
 
 
 def _assignment(s: Sentence):
-    if re.search(r"\bretains?\b|\breserves?\b", s.text, re.I):  # what the person keeps is not a grant
+    if rx.search(r"\bretains?\b|\breserves?\b", s.text, re.I):  # what the person keeps is not a grant
         return None
     free = _COMPANY_FREE_ASSIGN.search(s.text)
     if free and not s.has("BOTH_PARTIES") and not _ONLY_WITH_CONSENT.search(s.text[free.start() :]):
         hit = Hit("ASSIGN", s.start + free.start(), s.start + free.end(), free.group(0))
         return "assignment_sublicensing", [hit], [free.group(0).lower()[:60]], 0.7
-    share = re.search(
+    share = rx.search(
         r"\bshar\w*\b[^.;]{0,80}\bwith\b[^.;]{0,40}\b(?:third part|researchers|partners|affiliates|others|"
         r"any person|licensees|the public)",
         s.text,
         re.I,
     )
-    if share and re.search(r"\b(?:you|users?|I)\s+(?:\w+\s+){0,2}$", s.text[: share.start()], re.I):
+    if share and rx.search(r"\b(?:you|users?|I)\s+(?:\w+\s+){0,2}$", s.text[: share.start()], re.I):
         share = None  # "if you already shared your content with others": the person's own act, not a transfer
     if share and (
-        s.has("PERSON_STRONG", "PERSON_WEAK") or re.search(r"recording|material|video|footage", s.text, re.I)
+        s.has("PERSON_STRONG", "PERSON_WEAK") or rx.search(r"recording|material|video|footage", s.text, re.I)
     ):
         hit = Hit("ASSIGN", s.start + share.start(), s.start + share.end(), share.group(0))
         return "assignment_sublicensing", [hit], [share.group(0).lower()[:60]], 0.6
-    others = re.search(
+    others = rx.search(
         r"\b(?:permit|authori[sz]e|allow|enable)\s+(?:its\s+|their\s+)?(?:[\w-]+,?\s+(?:and\s+|or\s+)?){0,4}?"
         r"(?:agencies|partners|retailers|licensees|affiliates|others|third parties|sponsors|distributors|clients)\s+to\s+use|"
         r"licen[cs](?:e|es|ed|ing)?\b[^.;]{0,40}?\bto\s+(?:others|third parties|any third party|affiliated|other\s|"
@@ -1032,13 +1032,13 @@ def _assignment(s: Sentence):
         )
     if not s.has("ASSIGN") or s.has("BOTH_PARTIES") or _PERSON_ASSIGNS.search(s.text):
         return None
-    if s.has("BINDING") and not re.search(r"sub-?licen", s.text, re.I):
+    if s.has("BINDING") and not rx.search(r"sub-?licen", s.text, re.I):
         return None
-    sub = [h for h in s.get("ASSIGN", "ASSIGN_STRONG") if re.match(r"sub-?licen", h.text, re.I)]
+    sub = [h for h in s.get("ASSIGN", "ASSIGN_STRONG") if rx.match(r"sub-?licen", h.text, re.I)]
     subject = (
         s.person()
         or s.has("PERSON_WEAK", "RESULTS", "REPLICA_STRONG")
-        or re.search(r"\brights?\b|\bthis agreement\b", s.text, re.I)
+        or rx.search(r"\brights?\b|\bthis agreement\b", s.text, re.I)
     )
     if not subject:
         return None
@@ -1049,7 +1049,7 @@ def _assignment(s: Sentence):
             [h.text.lower() for h in sub][:2] + s.texts("PERSON_STRONG", "PERSON_WEAK"),
             0.85,
         )
-    passive = re.search(
+    passive = rx.search(
         r"\bmay be (?:freely )?(?:assigned|transferred|sublicensed|sub-licensed|licensed)\b[^.;]{0,20}\bto\b",
         s.text,
         re.I,
@@ -1061,14 +1061,14 @@ def _assignment(s: Sentence):
     ):
         hit = Hit("ASSIGN", s.start + passive.start(), s.start + passive.end(), passive.group(0))
         return "assignment_sublicensing", [hit], [passive.group(0).lower()], 0.7
-    if re.search(
+    if rx.search(
         r"\bonly to\b|\bonly with\b|\bassumes?\b[^.;]{0,60}\bobligations|agrees? in writing to (?:assume|be bound)",
         s.text,
         re.I,
     ):
         return None  # a restricted assignment is the protection, not the gap
-    if s.has("COMPANY_MAY") and re.search(r"\bassign|\btransfer", s.text, re.I):
-        verbs = [h for h in s.get("ASSIGN") if re.match(r"assign|transfer", h.text, re.I)]
+    if s.has("COMPANY_MAY") and rx.search(r"\bassign|\btransfer", s.text, re.I):
+        verbs = [h for h in s.get("ASSIGN") if rx.match(r"assign|transfer", h.text, re.I)]
         return (
             "assignment_sublicensing",
             verbs or s.get("ASSIGN"),
@@ -1079,7 +1079,7 @@ def _assignment(s: Sentence):
         h
         for h in s.get("ASSIGN_STRONG")
         # "successors and assigns" is a noun; "EFS hereby assigns to Client" is the verb
-        if (h.text.lower() != "assigns" or re.search(r"(?:successors|licensees|heirs|designees|and|or|its|their|permitted),?\s*$",
+        if (h.text.lower() != "assigns" or rx.search(r"(?:successors|licensees|heirs|designees|and|or|its|their|permitted),?\s*$",
                                                       s.text[max(0, h.start - s.start - 25) : h.start - s.start], re.I))
         and h.text.lower()
         in {
@@ -1099,7 +1099,7 @@ def _assignment(s: Sentence):
         third
         and s.has("GRANT")
         and (s.person(strong_only=True) or s.has("PERSON_WEAK") or persons_rights)
-        and re.search(r"\bgrant|\bpermi|\bauthori|\blicen[cs](?:e|es|ed|ing)\b|\bsub-?licen|\bassign", s.text, re.I)
+        and rx.search(r"\bgrant|\bpermi|\bauthori|\blicen[cs](?:e|es|ed|ing)\b|\bsub-?licen|\bassign", s.text, re.I)
     ):
         return (
             "assignment_sublicensing",
@@ -1116,16 +1116,16 @@ def _post_mortem(s: Sentence):
         return None
     continues = (
         s.has("SURVIVE", "PERPETUAL", "HEIRS")
-        or re.search(r"\bcontinu|\bremain|\bnot terminate|\bafter\b|\bfollowing\b|\bthereafter\b", s.text, re.I)
+        or rx.search(r"\bcontinu|\bremain|\bnot terminate|\bafter\b|\bfollowing\b|\bthereafter\b", s.text, re.I)
         or (
-            re.search(
+            rx.search(
                 r"\b(?:should|if|upon|in the event of)\b[^.;]{0,40}\b(?:die|dies|death|deceased|passing)", s.text, re.I
             )
-            and re.search(r"\bmay\b[^.;]{0,30}\b(?:use|complete|exploit|finish|continue)", s.text, re.I)
+            and rx.search(r"\bmay\b[^.;]{0,30}\b(?:use|complete|exploit|finish|continue)", s.text, re.I)
         )
     )
     if continues and (s.has("PERSON_STRONG", "PERSON_WEAK", "REPLICA_STRONG", "RESULTS") or s.has("GRANT")):
-        if re.search(r"\bterminat", s.text, re.I) and not re.search(
+        if rx.search(r"\bterminat", s.text, re.I) and not rx.search(
             r"\bcontinu|\bsurviv|\bnot terminate|\bremain", s.text, re.I
         ):
             return None
@@ -1164,7 +1164,7 @@ def _synthetic(s: Sentence):
         novel
         and (
             s.has("REPLICA_STRONG", "AI", "SYNTHETIC", "DERIVED")
-            or re.search(r"derive|inspired|patterned|modell?ed", s.text, re.I)
+            or rx.search(r"derive|inspired|patterned|modell?ed", s.text, re.I)
         )
         and _PERMITS.search(s.text)
     ):
@@ -1177,7 +1177,7 @@ def _synthetic(s: Sentence):
         s.has("SYNTHETIC_WEAK")
         and s.has("AI", "REPLICA_STRONG")
         and s.has("PERSON_STRONG", "ROLE", "PARTY_PERSON")
-        and re.search(r"\bsubstitut|\breplac|\bin lieu|\binstead of", s.text, re.I)
+        and rx.search(r"\bsubstitut|\breplac|\bin lieu|\binstead of", s.text, re.I)
     ):
         return (
             "synthetic_substitution",
@@ -1193,7 +1193,7 @@ def _synthetic(s: Sentence):
     if (
         derived_from_person
         and s.has("AI", "REPLICA_STRONG", "SYNTHETIC")
-        and re.search(
+        and rx.search(
             r"characters?\b|performers?\b|vocalists?\b|presenters?\b|personas?\b|humans?\b|influencers?\b|spokes|"
             r"synthetic voices?|new voices?",
             s.text,
@@ -1220,3 +1220,6 @@ _RULES = [
     _post_mortem,
     _synthetic,
 ]
+
+
+prefilter_module(globals())  # each pattern above skips a text lacking every word it needs (castguard.prefilter)

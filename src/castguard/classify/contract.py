@@ -18,7 +18,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from ..model import Clause, Document, Evidence, Finding
-from ..prefilter import prefilter_module
+from ..prefilter import prefilter_module, rx
 from .clause_rules import ClauseHit
 from .concepts import Concepts
 from .evidence import clause_ref, evidence_of, quote
@@ -58,7 +58,7 @@ _NOT_A_GRANT = re.compile(r"indemnif|hold harmless|confidential|warrant|^\W*(?:w
 def _broad_qualifier(s: Sentence) -> bool:
     if _NOT_A_GRANT.search(s.text) or s.is_definition or RESERVES.search(s.text):
         return False
-    if re.search(r"\b(?:right to|may)\b[^.;]{0,160}\bterminat", s.text, re.I) and not re.search(
+    if rx.search(r"\b(?:right to|may)\b[^.;]{0,160}\bterminat", s.text, re.I) and not rx.search(
         r"\blicen[cs]e|\bgrants?\b", s.text, re.I
     ):
         return False  # "shall have the right ... at any time thereafter to terminate this Agreement" ends, not widens
@@ -66,10 +66,10 @@ def _broad_qualifier(s: Sentence) -> bool:
         return True
     if any(h.text.lower() in _BROAD_PURPOSE for h in s.get("ANY_PURPOSE")):
         return True
-    if s.has("IRREVOCABLE") and re.search(r"licen[cs]e|grant|right|consent|permission", s.text, re.I):
+    if s.has("IRREVOCABLE") and rx.search(r"licen[cs]e|grant|right|consent|permission", s.text, re.I):
         return True
     # ownership of what was produced is broad unless its use is confined ("solely as outlined in Paragraph 9")
-    return bool(_OWN_PRODUCED.search(s.text)) and not re.search(r"\bsolely\b|\bonly (?:as|for|in)\b", s.text, re.I)
+    return bool(_OWN_PRODUCED.search(s.text)) and not rx.search(r"\bsolely\b|\bonly (?:as|for|in)\b", s.text, re.I)
 
 
 def _broad_grants(doc: Document, clauses, concepts: Concepts) -> list[Span]:
@@ -90,7 +90,7 @@ def _broad_grants(doc: Document, clauses, concepts: Concepts) -> list[Span]:
             for i, s in enumerate(sents)
             if s.has("GRANT")
             and not USER_DUTY.search(s.text)
-            and not re.search(r"\bgrants? you\b", s.text, re.I)  # conditions on a licence to the user
+            and not rx.search(r"\bgrants? you\b", s.text, re.I)  # conditions on a licence to the user
             and len(BULLET.findall(s.text)) < 3  # "* Use the Service in any manner that could ..." grants nothing
             and not s.is_definition
             and not _NOT_A_GRANT.search(s.text)
@@ -111,7 +111,7 @@ def _broad_grants(doc: Document, clauses, concepts: Concepts) -> list[Span]:
             if (
                 _broad_qualifier(s)
                 and not USER_DUTY.search(s.text)
-                and not re.match(r"^\W*(?:use|do|don.t|post|upload|impersonate|attempt)\b", s.text, re.I)
+                and not rx.match(r"^\W*(?:use|do|don.t|post|upload|impersonate|attempt)\b", s.text, re.I)
                 and len(BULLET.findall(s.text)) < 3
                 and polarity(s, s.get("PERPETUAL", "ALL_MEDIA", "RESULTS", "ANY_PURPOSE", "IRREVOCABLE"), doc.text)
                 != "protect"
@@ -127,7 +127,7 @@ def _broad_grants(doc: Document, clauses, concepts: Concepts) -> list[Span]:
             if (
                 s.has("PERPETUAL")
                 and s.has("DATA_OBJECT", "PERSON_WEAK")
-                and re.search(r"\buse", s.text, re.I)
+                and rx.search(r"\buse", s.text, re.I)
                 and not _NOT_A_GRANT.search(s.text)
             ):
                 return [Span(clause.id, s.start, s.end)]
@@ -191,7 +191,7 @@ def _build_findings(
             continue
         if (
             h.label in ("no_revocation_or_suspension", "unbounded_term_scope")
-            and not any(re.search(r"perpetu|irrevoc|forever|hereafter|universe", c, re.I) for c in h.cues)
+            and not any(rx.search(r"perpetu|irrevoc|forever|hereafter|universe", c, re.I) for c in h.cues)
             and _FORBIDS_AFTER.search(doc.text[h.start : h.end])
         ):
             # "following termination ..., Company shall not advertise ... in connection with ... the Duval
@@ -200,7 +200,7 @@ def _build_findings(
         if (
             h.label == "unbounded_term_scope"
             and use_ends
-            and not any(re.search(r"perpetu|irrevoc|forever|surviv|hereafter|universe", c, re.I) for c in h.cues)
+            and not any(rx.search(r"perpetu|irrevoc|forever|surviv|hereafter|universe", c, re.I) for c in h.cues)
         ):
             continue
         if (
@@ -317,7 +317,7 @@ def _specific_uses(s: Sentence) -> bool:
             for h in s.get("ANY_PURPOSE")
         )
         or s.has("ALL_MEDIA", "PERPETUAL")
-        or re.search(r"\b(?:and|or) otherwise\b", s.text)
+        or rx.search(r"\b(?:and|or) otherwise\b", s.text)
     ):
         return False
     return s.has("RESTRICT") or bool(_PROJECT.search(s.text))
@@ -338,7 +338,7 @@ def _clause_finding(doc, by_id, gap, ghits: list[ClauseHit], detector, minor) ->
     evidence = sorted(evidence[:5], key=lambda e: e.start)
     notes = sorted({h.note for h in ghits if h.note})
     strong = any(
-        re.search(r"likeness|voice|persona|replica|vocal|face|biometric", " ".join(h.cues), re.I) for h in ghits
+        rx.search(r"likeness|voice|persona|replica|vocal|face|biometric", " ".join(h.cues), re.I) for h in ghits
     )
     where = ", ".join(clause_ref(by_id[c]) for c in clause_ids[:4])
     # quotation marks only around words the document contains; a cue the detector wrote itself ("learned

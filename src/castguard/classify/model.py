@@ -145,13 +145,6 @@ class ClauseModel:
     def _rows(self) -> _RowBuilder:
         return _RowBuilder(self.vocab, self.idf)
 
-    @cached_property
-    def _coef32(self) -> np.ndarray:
-        # the coefficients as float32 once, not a float16 slice converted for every clause (the same values)
-        import numpy as np
-
-        return np.asarray(self.coef, dtype=np.float32)
-
     def predict_proba(self, text: str, rule_labels: set[str] | frozenset[str] = frozenset()) -> list[float]:
         return self.predict_proba_many([text], [rule_labels])[0]
 
@@ -169,7 +162,9 @@ class ClauseModel:
 
         rows = self._rows.rows(texts)
         base = len(self.vocab)
-        coef, intercept, platt = self._coef32, self.intercept, self.platt
+        # each clause's columns converted to float32 (converting the whole float16 matrix once would cost a
+        # one-contract scan 25 ms, more than all its clauses' slices)
+        coef, intercept, platt = self.coef, self.intercept, self.platt
         extra = [(base + j, lab) for j, lab in enumerate(self.rule_features)]
         weight = np.float32(self.rule_weight)
         out = []
@@ -181,7 +176,7 @@ class ClauseModel:
                     idx = np.concatenate([idx, np.asarray(more, dtype=np.int64)])
                     val = np.concatenate([val, np.full(len(more), weight, dtype=np.float32)])
             if len(idx):
-                scores = coef[:, idx] @ val + intercept
+                scores = coef[:, idx].astype(np.float32) @ val + intercept
             else:
                 scores = intercept.copy()
             probs = []

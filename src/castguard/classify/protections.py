@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, fields
 from typing import NamedTuple
 
 from ..model import Clause, Document, Protection
-from ..prefilter import prefilter_module
+from ..prefilter import prefilter_module, rx
 from ..vocabulary import APPROVING_ROLES, REVOKING_ROLES, alternation
 from .clause_rules import HOLLOWED, ClauseHit, deemed_window_is_short
 from .concepts import Concepts
@@ -153,7 +153,7 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
                 s.has("RESTRICT")
                 and s.has("REPLICA_STRONG", "SYNTHETIC", "AI")
                 and not any(h.text.lower() in _BROAD_PURPOSE for h in s.get("ANY_PURPOSE"))
-                and re.search(
+                and rx.search(
                     r"permitted uses?|schedule of|uses? (?:listed|set out|set forth|described)|only the uses|"
                     r"new (?:separate )?(?:written )?consent",
                     s.text,
@@ -172,12 +172,12 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
                 f.replica_pay = True
                 f.protect(clause, s, "replica_compensation_missing")
             if (
-                re.search(
+                rx.search(
                     r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s*(?:\(\d+\)\s*)?[- ]?(?:years?|months?)\b",
                     s.text,
                     re.I,
                 )
-                and re.search(r"\bterm\b|\bperiod\b|\bexpir|\blimited\b|\bend", s.text, re.I)
+                and rx.search(r"\bterm\b|\bperiod\b|\bexpir|\blimited\b|\bend", s.text, re.I)
                 and not s.has("PERPETUAL")
             ):
                 f.ai_term_limited = True
@@ -185,7 +185,7 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
         if s.has("REUSE") and s.has("PAY_SPECIFIC") and not s.has("NO_COMP"):
             f.replica_pay = True
             f.protect(clause, s, "replica_compensation_missing")
-        if re.search(
+        if rx.search(
             r"usage reports?|\blabel(?:l)?(?:ed|ing)?\b.*\b(?:synthetic|ai|generated|replica)|watermark", s.text, re.I
         ):
             f.notice = True
@@ -193,9 +193,9 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
         if (
             s.has("DATA_SEC")
             and (s.has("DATA_OBJECT", "REPLICA_STRONG", "PERSON_STRONG", "AI"))
-            and not re.search(r"confidential information", s.text, re.I)
+            and not rx.search(r"confidential information", s.text, re.I)
         ):
-            if s.has("DATA_OBJECT", "REPLICA_STRONG", "AI") or re.search(
+            if s.has("DATA_OBJECT", "REPLICA_STRONG", "AI") or rx.search(
                 r"delet|destr|eras|purg|retention|encrypt|secur", s.text, re.I
             ):
                 f.data_security = True
@@ -205,21 +205,21 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
             f.protect(clause, s, "representation_or_minor_gap")
         if (
             s.has("UNION")
-            and not re.search(r"european union|credit union", s.text, re.I)
+            and not rx.search(r"european union|credit union", s.text, re.I)
             and polarity(s, s.get("UNION"), doc.text) == "grant"
-            and not re.search(r"(?:not|no|neither)\b[^.;]{0,60}\b(?:union|guild|collective|sag|equity)", s.text, re.I)
+            and not rx.search(r"(?:not|no|neither)\b[^.;]{0,60}\b(?:union|guild|collective|sag|equity)", s.text, re.I)
         ):
             f.union = True
             f.protect(clause, s, "representation_or_minor_gap")
         if (
             s.has("MINOR")
             and not HEADING.match(s.text)  # a heading names a topic; the sentence under it is the evidence
-            and re.search(
+            and rx.search(
                 r"\bminor\b|guardian|under (?:the age of )?(?:18|eighteen)|child|coogan|\b1[0-7] years of age",
                 s.text,
                 re.I,
             )
-            and not re.search(
+            and not rx.search(
                 r"\bminor (?:changes|modifications|edits|adjustments|amendments|variations|defects|deviations|corrections|"
                 r"(?:negative |positive )?(?:impacts?|effects?)|issues?|breach(?:es)?|errors?|repairs?|discrepanc\w*|"
                 r"inaccurac\w*|details?|matters?|parts?|roles?)|"
@@ -234,7 +234,7 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
         elif (
             not HEADING.match(s.text)
             and _AGE_FLOOR_UNDER_18.search(s.text)
-            and not re.search(r"not knowingly collect|coppa|children['’]s online privacy", s.text, re.I)
+            and not rx.search(r"not knowingly collect|coppa|children['’]s online privacy", s.text, re.I)
         ):
             # "You can only use the Platform if you are 13 years or older": users of 13 to 17 are minors
             f.says_minor(clause, s)
@@ -244,21 +244,21 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
             and (not s.has("DEEMED") or not deemed_window_is_short(s.text))
         ):
             persons = [h for h in s.get("ROLE", "PARTY_PERSON") if h.text.lower() not in {"i", "me", "you"}]
-            approvals = [m.start() + s.start for m in re.finditer(r"approv", s.text, re.I)]
+            approvals = [m.start() + s.start for m in rx.finditer(r"approv", s.text, re.I)]
             near = any(0 < a - p.end < 60 for p in persons for a in approvals)
-            if near and not re.search(r"without\s+(?:\w+\s+){0,3}approv|waive|not subject to", s.text, re.I):
+            if near and not rx.search(r"without\s+(?:\w+\s+){0,3}approv|waive|not subject to", s.text, re.I):
                 f.person_approval = True
                 f.protect(clause, s, "objectionable_depiction")
                 if s.has("REPLICA_STRONG", "AI", "SYNTHETIC"):
                     f.approval_covers_ai = True
-            elif not re.search(r"without\s+(?:\w+\s+){0,3}approv|waive", s.text, re.I) and _PERSON_APPROVES.search(
+            elif not rx.search(r"without\s+(?:\w+\s+){0,3}approv|waive", s.text, re.I) and _PERSON_APPROVES.search(
                 s.text
             ):
                 f.person_approval = True
                 f.protect(clause, s, "objectionable_depiction")
         if (
             s.has("NEG", "SEPARATE_CONSENT")
-            and re.search(
+            and rx.search(
                 r"\bnude|sexual|pornograph|political|religious|derogatory|"
                 r"defamatory|disparag|obscene",
                 s.text,
@@ -268,7 +268,7 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
             # what users may not post ("* is patently offensive ... * exploits people ...") limits the users, not
             # the company's use of the person
             and not USER_DUTY.search(s.text)
-            and not re.search(r"\bgrants? you\b", s.text, re.I)  # conditions on a licence to the user
+            and not rx.search(r"\bgrants? you\b", s.text, re.I)  # conditions on a licence to the user
             and len(BULLET.findall(s.text)) < 3
             and not prohibited_list_item(s, doc.text)
         ):
@@ -277,24 +277,24 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
         if (
             s.has("REVOKE_OK")
             and s.has("ROLE", "PARTY_PERSON", "PERSON_STRONG")
-            and re.search(r"consent|licen[cs]e|permission|use|authori", s.text, re.I)
+            and rx.search(r"consent|licen[cs]e|permission|use|authori", s.text, re.I)
             and not s.has("IRREVOCABLE")
         ):
             if (
-                re.search(r"revo|withdraw|opt[- ]out|suspen", s.text, re.I)
-                and not re.search(r"(?:not|no)\s+(?:\w+\s+){0,2}(?:revo|withdraw)", s.text, re.I)
+                rx.search(r"revo|withdraw|opt[- ]out|suspen", s.text, re.I)
+                and not rx.search(r"(?:not|no)\s+(?:\w+\s+){0,2}(?:revo|withdraw)", s.text, re.I)
                 and not _COMPANY_REVOKES.search(s.text)
-                and not (_ACCOUNT_ENDS.search(s.text) and not re.search(r"licen[cs]e|consent", s.text, re.I))
+                and not (_ACCOUNT_ENDS.search(s.text) and not rx.search(r"licen[cs]e|consent", s.text, re.I))
                 and _PERSON_REVOKES.search(s.text)
                 # an opt-out of one feature ("opt out of translation") does not end the licence or the AI uses
-                and (not re.search(r"opt[- ]out", s.text, re.I) or _OPT_OUT_REACHES.search(s.text))
+                and (not rx.search(r"opt[- ]out", s.text, re.I) or _OPT_OUT_REACHES.search(s.text))
             ):
                 f.revocable = True
                 f.protect(clause, s, "no_revocation_or_suspension")
         if f.data_collection is None and (
             s.has("REPLICA_STRONG")
             or (s.has("AI") and s.has("DATA_OBJECT", "PERSON_STRONG"))
-            or re.search(r"biometric|\bscans?\b.*\b(?:body|face|likeness)|voice data", s.text, re.I)
+            or rx.search(r"biometric|\bscans?\b.*\b(?:body|face|likeness)|voice data", s.text, re.I)
         ):
             f.data_collection = Span(clause.id, s.start, s.end)
     return f.done()

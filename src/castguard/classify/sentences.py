@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Document
+from ..prefilter import prefilter_module, rx
 from ..vocabulary import COMPANY_ROLES, alternation
 from .concepts import Concepts, Hit
 
@@ -60,8 +61,8 @@ class Sentence:
     def is_pointer(self) -> bool:
         """'Any use of a Digital Replica is governed by the Rider.': refers elsewhere, grants nothing itself."""
         return bool(
-            re.search(r"\bgoverned by\b|\bsubject to the terms of\b|\bas set (?:out|forth) in\b", self.text, re.I)
-        ) and not re.search(
+            rx.search(r"\bgoverned by\b|\bsubject to the terms of\b|\bas set (?:out|forth) in\b", self.text, re.I)
+        ) and not rx.search(
             r"\bmay\b|\bhereby\b|\bgrants?\b|\bshall have\b|\bright to\b|\bshall own\b|\bconsents?\b|"
             r"\bagrees?\b|\bauthori[sz]",
             self.text,
@@ -72,7 +73,7 @@ class Sentence:
     def is_definition(self) -> bool:
         m = _DEFINITION_LEAD.search(self.text[:200])
         # "By Sensitive Content, we mean any video that ...": a definition in the second person
-        return bool(m) or bool(re.match(r"\W*by [^,]{1,60}, we mean\b", self.text, re.I))
+        return bool(m) or bool(rx.match(r"\W*by [^,]{1,60}, we mean\b", self.text, re.I))
 
     def person(self, strong_only: bool = False) -> bool:
         if self.has("PERSON_STRONG"):
@@ -109,14 +110,14 @@ def polarity(sent: Sentence, key: list[Hit], doc_text: str) -> str:
     for neg in sent.get("NEG"):
         if neg.start >= first.start:
             continue
-        if re.match(r"prohibited by (?:applicable |any )?(?:law|statute)", doc_text[neg.start : neg.end + 30], re.I):
+        if rx.match(r"prohibited by (?:applicable |any )?(?:law|statute)", doc_text[neg.start : neg.end + 30], re.I):
             continue  # "Except as prohibited by law, you hereby waive ...": the law's limit, not a negated grant
         gap = _between(doc_text, neg.end, first.start)
-        if ";" in gap or len(gap) > 260 or re.search(r"\bbut\b|\bprovided\b|\bexcept\b", gap):
+        if ";" in gap or len(gap) > 260 or rx.search(r"\bbut\b|\bprovided\b|\bexcept\b", gap):
             continue
         # "will not be compensated for the use ... to train", "shall not be prevented from": the negation
         # governs another predicate, not the grant
-        if re.match(
+        if rx.match(
             r"\s*(?:be\s+)?(?:\w+\s+){0,2}?(?:compensat|paid|pay|liable|responsible|required|obligat|entitled|affect|"
             r"restrict|limit|prevent|prejudice|unreasonabl)",
             gap,
@@ -127,18 +128,18 @@ def polarity(sent: Sentence, key: list[Hit], doc_text: str) -> str:
         for exc in sent.get("EXCEPT"):
             if exc.start > neg.start:
                 tail = doc_text[exc.end : min(sent.end, exc.end + 160)].lower()
-                if _HOLLOWING.search(tail) and not re.search(
+                if _HOLLOWING.search(tail) and not rx.search(
                     r"consent|approv|authori[sz]|permission|agree|rider|separate|signed|writing", tail
                 ):
                     return "hollow"
         return "protect"
-    if re.search(r"provided(?:,)? (?:however,? )?that (?:none|no)\b|none of which is\b", sent.text, re.I):
+    if rx.search(r"provided(?:,)? (?:however,? )?that (?:none|no)\b|none of which is\b", sent.text, re.I):
         return "protect"
     if sent.has("SEPARATE_CONSENT") and not sent.has("NO_CONSENT_NEEDED"):
         for sc in sent.get("SEPARATE_CONSENT"):
             low = sc.text.lower()
             before = doc_text[max(sent.start, sc.start - 40) : sc.start].lower()
-            if re.search(
+            if rx.search(
                 r"not require|no need|need for no|without (?:the )?need|not (?:be )?required|dispens|instead of", before
             ):
                 continue  # "does not require any separate consent": the protection is waived, not given
@@ -195,7 +196,7 @@ def lead_ins(s: "Sentence", text: str) -> list[tuple[int, int, str]]:
         base = max(0, line_start - 6000)
         window = text[base:line_start]
         lead = None
-        for m in re.finditer(r"[^\n]*:[ \t]*\n", window):
+        for m in rx.finditer(r"[^\n]*:[ \t]*\n", window):
             lead = m
         if lead is None:
             break
@@ -230,3 +231,5 @@ def prohibited_list_item(s: "Sentence", text: str) -> bool:
     ("You must not: ... (d) use the Services to do any of the following: ... 10. collect ... NoAI Content")."""
     return any(PROHIBITING_LEAD.search(lead) for _, _, lead in lead_ins(s, text))
 
+
+prefilter_module(globals())  # each pattern above skips a text lacking every word it needs (castguard.prefilter)
