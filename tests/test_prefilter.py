@@ -108,3 +108,25 @@ def test_every_union_the_facts_know_is_named_with_one_of_the_words_looked_for_fi
         for text in texts:
             assert _UNION_RE.search(f"a member of {text} rules"), text
             assert any(w in text for w in _UNION_WORDS), text
+
+
+def test_union_matches_are_the_expressions_matches():
+    """facts._union_matches tries _UNION_RE only where a match can begin; it finds what finditer finds."""
+    from castguard.facts import _UNION_RE, _union_matches
+    from castguard.ingest import read_document
+
+    crafted = (
+        "SAG-AFTRA SAG AFTRA xSAG SAGx Screen Actors Guild American Federation of Television and Radio Artists "
+        "Actors' Equity British Equity UK Equity member of Equity rules, a member in good standing of Equity. "
+        "Equity's terms; private Equity agreement; stockholders’ Equity contract; the Equity agreement; AFM; "
+        "American Federation of Musicians; ACTRA, MEAA, Media, Entertainment & Arts Alliance; Musicians' Union; "
+        "WGA, Writers Guild of America; DGA and the Directors Guild of America"
+    )
+    texts = [crafted, crafted.replace(" ", "\n"), crafted.lower(), crafted.upper()]
+    texts += [read_document(p).text for p in sorted(CORPUS.iterdir()) if p.suffix in (".txt", ".pdf")]
+    found = 0
+    for text in texts:
+        expected = [(m.span(), m.lastgroup) for m in _UNION_RE.finditer(text)]
+        assert [(m.span(), m.lastgroup) for m in _union_matches(text)] == expected
+        found += len(expected)
+    assert found > 20

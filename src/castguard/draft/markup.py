@@ -18,6 +18,8 @@ from ..escape.markdown import md_escape
 
 __all__ = ["Block", "Run", "md_escape", "parse_markdown", "plain_text"]
 
+_SPECIAL = re.compile(r"[\\*]")
+
 
 
 @dataclass(frozen=True)
@@ -69,8 +71,11 @@ def _inline(text: str) -> tuple[Run, ...]:
                 italic = not italic
                 i += 1
             continue
-        buf.append(ch)
-        i += 1
+        # plain text up to the next backslash or asterisk, appended at once (as one character at a time would)
+        nxt = _SPECIAL.search(text, i + 1)
+        end = nxt.start() if nxt else len(text)
+        buf.append(text[i:end])
+        i = end
     flush()
     # merge neighbours with the same style (an escape splits nothing visible)
     merged: list[Run] = []
