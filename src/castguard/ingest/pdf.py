@@ -35,6 +35,10 @@ _SOFT_HYPHEN_WORD = re.compile(r"([a-z])\ufffe([a-z])")
 _HYPHEN_END = re.compile(r"([A-Za-z]{2,})[-\u00ad\x02]$")
 
 
+# a run of letters whose first four are two doubled letters: the only runs _undouble can change
+_DOUBLED_START = re.compile(r"(?<![A-Za-z])([A-Za-z])\1([A-Za-z])\2")
+
+
 def _visible(text: str) -> int:
     """Characters that are not white space (str.split splits on exactly the characters str.isspace names)."""
     return sum(map(len, text.split()))
@@ -45,6 +49,9 @@ def _undouble(line: str) -> str:
     s = line.strip()
     if len(s) >= 4 and len(s) % 2 == 0 and s[0::2] == s[1::2] and any(c.isalpha() for c in s):
         return s[0::2]
+
+    if not _DOUBLED_START.search(line):
+        return line  # no word starts "aabb...": re.sub below would change nothing
 
     def fix(m: re.Match) -> str:
         w = m.group(0)
