@@ -63,7 +63,7 @@ class _RowBuilder:
     made with ``math.log``, times the IDF, divided by the same ``math.fsum`` norm.
     """
 
-    _MAX_WORDS = 200_000  # cached words before the cache is emptied (a few tens of MB at most)
+    _MAX_WORDS = 50_000  # cached words before the cache is emptied (about 15 MB when full)
 
     def __init__(self, vocab: dict[str, int], idf):
         import numpy as np
