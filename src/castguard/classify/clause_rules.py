@@ -538,7 +538,7 @@ def _alters_other_things(s: Sentence, h) -> bool:
     if m is None:
         return False
     # nothing of the performance named before the other thing ("modify your Content and its tags" alters content)
-    return not re.search(r"\bcontent\b|recording|performance|voice|likeness|image|photo|video|footage", m.group(0), re.I)
+    return not rx.search(r"\bcontent\b|recording|performance|voice|likeness|image|photo|video|footage", m.group(0), re.I)
 
 
 _SHORT_WINDOW = re.compile(
