@@ -850,3 +850,15 @@ def test_a_survival_clause_reaches_a_licence_in_an_indented_subsection():
     report = scan(CORPUS / "regress_tos_myspace.txt")
     quotes = [e.quote for f in report.findings if f.gap == "unbounded_term_scope" for e in f.evidence]
     assert any("Even after Membership is terminated" in q for q in quotes), quotes
+
+
+def test_what_protects_no_one_is_not_a_protection():
+    """Myspace's terms once showed five protections, all false: a $50-a-day charge inside a 6,000-character list
+    of prohibited activity (as notice of AI uses, a use schedule and data security), the law's liability "for death
+    or personal injury" (as the estate's consent), a change in "European Data Protection Laws" and the company's
+    right to delete inactive profiles (as data security), a disclaimer of damages from "any security breach", and
+    the parties' right to an attorney in an arbitration (as counsel for these terms)."""
+    report = scan(CORPUS / "regress_tos_myspace.txt")
+    assert report.protections == (), [(p.gap, [e.quote[:60] for e in p.evidence]) for p in report.protections]
+    labels = _labels(report)
+    assert "protective:post_mortem_use" not in labels

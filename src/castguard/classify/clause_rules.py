@@ -1111,7 +1111,13 @@ def _assignment(s: Sentence):
 
 
 def _post_mortem(s: Sentence):
-    deaths = [h for h in s.get("DEATH") if h.text.lower() != "estate"]
+    deaths = [
+        h for h in s.get("DEATH")
+        if h.text.lower() != "estate"
+        # "liability for death or personal injury caused by its negligence": a liability clause, not a use after death
+        and not re.match(r"\s+(?:or|and)\s+(?:personal|bodily)\s+injur", s.text[h.end - s.start :], re.I)
+        and not re.search(r"\binjur(?:y|ies)\s+(?:or|and|including)\s+$", s.text[: h.start - s.start], re.I)
+    ]
     if not deaths:
         return None
     continues = (

@@ -132,6 +132,34 @@ _ADMITS_MINORS = re.compile(
 )
 
 
+_DISCLAIMS = re.compile(
+    r"\bin no event\b|\b(?:shall|will|is|are) not (?:be )?(?:held )?(?:liable|responsible)\b|\bdisclaims?\b|"
+    r"\bwithout (?:any )?liability\b|\blimitation of liability\b",
+    re.I,
+)
+# "the European Data Protection Laws" names a law, not a security measure
+_NAMES_A_LAW = re.compile(r"\W*(?:laws?|legislation|regulations?|acts?|authorit\w*|directive|rules?)\b", re.I)
+# "Myspace also retains the right to delete your profile ... if it remains inactive": the company's right to delete
+# protects no one's data; a duty to delete ("will delete", "shall destroy") does
+_MAY_DELETE = re.compile(
+    r"\b(?:may|can|(?:reserves?|retains?) the right to|(?:is|are) entitled to)\s+(?:\w+\s+){0,3}?"
+    r"(?:delete|remove|purge|erase|destroy)",
+    re.I,
+)
+_MUST_DELETE = re.compile(
+    r"\b(?:shall|will|must|agrees? to|undertakes? to)\s+(?:\w+\s+){0,3}?(?:delete|destroy|erase|purge|securely)", re.I
+)
+
+
+def _data_security_terms(s: Sentence) -> bool:
+    """The sentence speaks of the security, retention or deletion of data (not of a data protection law, and not
+    of the company's right to delete)."""
+    terms = [h for h in s.get("DATA_SEC") if not _NAMES_A_LAW.match(s.text[h.end - s.start :])]
+    if not terms:
+        return False
+    return not (_MAY_DELETE.search(s.text) and not _MUST_DELETE.search(s.text))
+
+
 def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -> ContractFacts:
     """The protections and contract-wide facts of an in-scope contract, from its sentences and its clause labels."""
     f = _Reading()
@@ -144,8 +172,13 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
         ai_here = s.has("AI", "REPLICA_STRONG", "SYNTHETIC") or (s.has("REPLICA_WEAK") and s.has("PERSON_STRONG"))
         if ai_here and _EXPRESS_AI.search(s.text):
             f.deals_with_ai = True
+        # no protection in: a list read as one sentence ("* spamming; * scraping; ...", Myspace's prohibited activity,
+        # 6,000 characters), which forbids the users things and in which no reader could find the words; a
+        # disclaimer of liability ("IN NO EVENT SHALL MYSPACE BE LIABLE ... DAMAGE FROM ANY SECURITY BREACH")
+        listy = len(BULLET.findall(s.text)) >= 3 or prohibited_list_item(s, doc.text) or bool(_DISCLAIMS.search(s.text))
         if ai_here:
             f.mentions_ai = True
+        if ai_here and not listy:
             if s.has("NOTICE"):
                 f.notice = True
                 f.protect(clause, s, "ai_disclosure_missing")
@@ -182,16 +215,17 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
             ):
                 f.ai_term_limited = True
                 f.protect(clause, s, "unbounded_term_scope")
-        if s.has("REUSE") and s.has("PAY_SPECIFIC") and not s.has("NO_COMP"):
+        if not listy and s.has("REUSE") and s.has("PAY_SPECIFIC") and not s.has("NO_COMP"):
             f.replica_pay = True
             f.protect(clause, s, "replica_compensation_missing")
-        if rx.search(
+        if not listy and rx.search(
             r"usage reports?|\blabel(?:l)?(?:ed|ing)?\b.*\b(?:synthetic|ai|generated|replica)|watermark", s.text, re.I
         ):
             f.notice = True
             f.protect(clause, s, "ai_disclosure_missing")
         if (
-            s.has("DATA_SEC")
+            not listy
+            and _data_security_terms(s)
             and (s.has("DATA_OBJECT", "REPLICA_STRONG", "PERSON_STRONG", "AI"))
             and not rx.search(r"confidential information", s.text, re.I)
         ):
@@ -200,11 +234,19 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
             ):
                 f.data_security = True
                 f.protect(clause, s, "data_security_deletion_missing")
-        if s.has("COUNSEL") and polarity(s, s.get("COUNSEL"), doc.text) == "grant":
+        if (
+            not listy
+            and s.has("COUNSEL")
+            and polarity(s, s.get("COUNSEL"), doc.text) == "grant"
+            # "all parties to the arbitration will have the right ... to be represented by an attorney": counsel in a
+            # dispute, not counsel who negotiated these terms
+            and not rx.search(r"arbitrat|dispute|litigation|proceeding|lawsuit|\bcourt\b|hearing", s.text, re.I)
+        ):
             f.counsel = True
             f.protect(clause, s, "representation_or_minor_gap")
         if (
-            s.has("UNION")
+            not listy
+            and s.has("UNION")
             and not rx.search(r"european union|credit union", s.text, re.I)
             and polarity(s, s.get("UNION"), doc.text) == "grant"
             and not rx.search(r"(?:not|no|neither)\b[^.;]{0,60}\b(?:union|guild|collective|sag|equity)", s.text, re.I)
@@ -239,7 +281,8 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
             # "You can only use the Platform if you are 13 years or older": users of 13 to 17 are minors
             f.says_minor(clause, s)
         if (
-            s.has("APPROVAL")
+            not listy
+            and s.has("APPROVAL")
             and s.has("ROLE", "PARTY_PERSON")
             and (not s.has("DEEMED") or not deemed_window_is_short(s.text))
         ):
@@ -257,7 +300,8 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
                 f.person_approval = True
                 f.protect(clause, s, "objectionable_depiction")
         if (
-            s.has("NEG", "SEPARATE_CONSENT")
+            not listy
+            and s.has("NEG", "SEPARATE_CONSENT")
             and rx.search(
                 r"\bnude|sexual|pornograph|political|religious|derogatory|"
                 r"defamatory|disparag|obscene",
@@ -275,7 +319,8 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
             f.excluded_categories = True
             f.protect(clause, s, "objectionable_depiction")
         if (
-            s.has("REVOKE_OK")
+            not listy
+            and s.has("REVOKE_OK")
             and s.has("ROLE", "PARTY_PERSON", "PERSON_STRONG")
             and rx.search(r"consent|licen[cs]e|permission|use|authori", s.text, re.I)
             and not s.has("IRREVOCABLE")

@@ -166,6 +166,7 @@ BULLET = re.compile(r"(?:^|\s)[*•]\s+\S")
 USER_DUTY = re.compile(
     r"\byou (?:will|shall|may|must|agree) not\b[^.;]{0,60}\b(?:use|modify|alter|copy|create|reproduce|post|upload|"
     r"decompile|access|distribute|scrape|sell)\b|\byou agree not to\b|\byou are not (?:allowed|permitted) to\b|"
+    r"\byou (?:will|shall|may|must) not (?:do|engage in) (?:any of )?the following\b|"
     r"^\W*(?:also,?\s+)?(?:don['’]t|do not|never)\s+(?:use|post|upload|share|impersonate|host|copy|reproduce|modify|"
     r"distribute|sell|exploit|publish|translate)\b",
     re.I,
