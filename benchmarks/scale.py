@@ -101,13 +101,13 @@ def _broken(kind: str, i: int, pools: dict[str, list[Path]], dest: Path, rng: ra
         src = pools[".pdf"][i % len(pools[".pdf"])]
         data = src.read_bytes()
         out = dest / f"{i:05d}-broken-truncated-{src.name}"
-        out.write_bytes(data[: len(data) * rng.randint(20, 60) // 100])
+        out.write_bytes(data[: len(data) * rng.randint(20, 60) // 100] + f"\n% copy {i}\n".encode())
     elif kind == "corrupt-docx":
         src = pools[".docx"][i % len(pools[".docx"])]
         data = bytearray(src.read_bytes())
         out = dest / f"{i:05d}-broken-corrupt-{src.name}"
-        if i % 2:  # the zip cut short: no central directory
-            data = data[: len(data) // 2]
+        if i % 2:  # the zip cut short: no central directory (and i after it: distinct)
+            data = data[: len(data) // 2] + str(i).encode()
         else:  # the central directory there, the members overwritten
             at = len(data) // 4
             data[at : at + 2048] = rng.randbytes(2048)
@@ -232,7 +232,8 @@ class Sampler:
         self.thread.join()
 
 
-def run_batch(archive: Path, out: Path, jobs: int, checkpoints: list[int], extra: list[str] = ()) -> dict:
+def run_batch(archive: Path, out: Path, jobs: int, checkpoints: list[int], extra: list[str] = (),
+              quiet: bool = False) -> dict:
     import psutil  # noqa: F401 - fail early if missing
 
     log = out.parent / (out.name + ".log")
@@ -248,13 +249,13 @@ def run_batch(archive: Path, out: Path, jobs: int, checkpoints: list[int], extra
         shown: set[int] = set()
         while proc.poll() is None:
             time.sleep(2)
-            for c in sorted(set(sampler.at) - shown):  # as it goes, so a run stopped early still tells
+            for c in sorted(set(sampler.at) - shown) if not quiet else ():  # as it goes, so a run stopped early still tells
                 shown.add(c)
                 at = sampler.at[c]
                 peaks = ", ".join(f"{sampler.role.get(p, '?')} {mb:.0f}" for p, mb in sorted(at["peak"].items())
                                   if sampler.role.get(p) != "resource tracker")  # fmt: skip
                 print(f"  checkpoint {c:,} files at {at['seconds']:.0f} s: peak RSS MB {peaks}", flush=True)
-            if sampler.finished - last >= max(100, checkpoints[-1] // 20):
+            if not quiet and sampler.finished - last >= max(100, checkpoints[-1] // 20):
                 last = sampler.finished
                 el = time.perf_counter() - started
                 print(f"  ... {last} files finished in {el:.0f} s ({last / el:.2f} files/s)", flush=True)
@@ -443,7 +444,7 @@ def main(argv=None) -> int:
             failures.append(f"castguard batch --summary failed: {proc.stderr[-500:]}")
         print(f"    castguard batch --summary {time.perf_counter() - s:6.1f} s  (a fresh process, as a user rewrites them)")
         s = time.perf_counter()
-        again = run_batch(work / "archive", out, args.jobs, [len(made)], ["--resume"])
+        again = run_batch(work / "archive", out, args.jobs, [len(made)], ["--resume"], quiet=True)
         text = again["log"].read_text(encoding="utf-8", errors="replace")
         print(f"    castguard batch --resume {time.perf_counter() - s:7.1f} s  (hash every file, nothing to analyse, "
               "summaries rewritten)")  # fmt: skip
