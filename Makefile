@@ -42,7 +42,7 @@ bench: $(STAMP)
 bench-batch: $(STAMP)  # about 6 minutes on 2 cores: 500 files x 2 runs, PDFs, then 100 and 1,000
 	$(BIN)/python benchmarks/batch.py
 
-bench-scale: $(STAMP)  # 10,000 files (mixed formats, 2% broken), --jobs 2: about 25-30 min on 2 idle cores (CPU-bound: 0.3 CPU s/file); FILES=1000 for a 3-minute run
+bench-scale: $(STAMP)  # 10,000 files (mixed formats, 2% broken), --jobs 2: about 25 min on 2 idle cores (0.25 CPU s/file; 57 min on the shared machine); FILES=1000: about 4 min
 	$(BIN)/python benchmarks/scale.py --files $(or $(FILES),10000)
 
 bench-dask: $(STAMP)  # about 3 minutes on 2 idle cores: the same 500 files locally and on a Dask scheduler + 2 workers, compared

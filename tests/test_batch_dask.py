@@ -25,7 +25,8 @@ if importlib.util.find_spec("distributed") is None:  # found, not imported: the 
 
 
 def _archive(dest):
-    """About 40 files: each real contract once, a distinct copy of some, four broken files and one duplicate."""
+    """40 files: the samples, the test corpus's PDFs and DOCX and half its texts, two distinct copies, four broken
+    files and one duplicate."""
     dest.mkdir()
     good = [p for p in sorted(SAMPLES.iterdir()) if p.suffix in (".pdf", ".docx", ".txt", ".md")]
     good = [p for p in good if p.name != "README.md"]
