@@ -45,9 +45,15 @@ def test_every_error_code_is_listed_once_with_what_to_do():
 
     classes = [c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.CastguardError)]
     codes = [c.code for c in classes]
-    assert len(codes) == len(set(codes)) and set(codes) | {errors.INTERNAL_ERROR} == set(errors.CODES)
+    assert len(codes) == len(set(codes))
+    assert set(codes) | set(errors.WORKER_CODES) | {errors.INTERNAL_ERROR} == set(errors.CODES)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert all(f"| `{code}` |" in readme for code in errors.CODES)
+    # every code the source writes out ("E902" recorded for a file a worker could not finish) is in the table
+    import re
+
+    used = {m for p in (ROOT / "src" / "castguard").rglob("*.py") for m in re.findall(r"\bE\d{3}\b", p.read_text())}
+    assert used <= set(errors.CODES), sorted(used - set(errors.CODES))
 
 
 def test_user_errors_carry_their_code_and_exit_2(tmp_path):

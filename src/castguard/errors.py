@@ -27,6 +27,7 @@ from __future__ import annotations
 
 __all__ = [
     "CODES",
+    "WORKER_CODES",
     "INTERNAL_ERROR",
     "CastguardError",
     "DealError",
@@ -150,6 +151,17 @@ def full_disk_error(exc: BaseException, path: str | None) -> DiskFull | None:
 
 INTERNAL_ERROR = "E999"
 
+# codes of a file a worker could not finish (castguard batch and castguard serve): not raised as exceptions, recorded
+# as the file's outcome (the run store, skipped_and_failed.csv, the serve error page)
+WORKER_CODES = {
+    "E900": "the file needed more memory than one file may use (--memory-mb); check it is what it claims to be, or "
+    "raise the limit",
+    "E901": "the file is nested too deeply to read; re-save it from the program that made it",
+    "E902": "the worker ran out of time (--time-limit) or died while reading the file; run again, and report it "
+    "with the file if it fails again",
+    "E903": "the Dask task failed (the cluster lost the worker or raised); run the batch again with --resume",
+}
+
 # every code a user can see, with what to do: the README's table is this one
 CODES = {
     "E000": "a usage problem (a wrong option or value); the line says which",
@@ -170,5 +182,6 @@ CODES = {
     "E700": "a playbook file (--playbook) is not valid; fix what the line names (castguard playbook check FILE)",
     "E800": "castguard track: the file is not one the batch run recorded, or matches several; give its path as "
     "in contracts.csv (or relative to the folder given to the batch), or run the batch on it first",
+    **WORKER_CODES,
     INTERNAL_ERROR: "a bug in castguard (exit status 3): report it with the traceback file the line names",
 }

@@ -103,6 +103,7 @@ _TODO = {
     "E900": "check the file is what it claims to be; if it is, raise --memory-mb",
     "E901": "re-save the file from the program that made it, then run the batch again",
     "E902": "run the batch again; if it fails again, report it with the file if you can share it",
+    "E903": "run the batch again with --resume; if the Dask cluster keeps failing, run it with the local executor",
     "E999": "a bug in castguard: report it (with the file, if you can share it)",
 }
 _OUTCOMES = ("failed", "refused", "not read", "not a contract", "skipped")  # the order of the sheet
