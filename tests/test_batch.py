@@ -572,3 +572,19 @@ def _wait_until_done(db: Path, n: int, timeout: float = 120) -> int:
         if done >= n:
             break
     return done
+
+
+def test_a_worker_is_replaced_after_its_share_of_files(tmp_path):
+    """spaCy keeps every new word a worker meets, so over thousands of different contracts a long-lived worker
+    grows into its memory limit: after ``recycle_after`` files it hands over to a fresh one, and no file is lost."""
+    names = ["influencer_glowup.txt", "music_session_bluefinch.txt", "influencer_glowup.txt", "music_session_bluefinch.txt",
+             "influencer_glowup.txt"]  # fmt: skip
+    pool = LocalPool(1, time_limit=120, recycle_after=2)
+    pids, results = [], {}
+    tasks = ((f"k{i}", n, (SAMPLES / n).read_bytes() + f"\n{i}\n".encode(), ".txt") for i, n in enumerate(names))
+    for key, result in pool.map(tasks):
+        results[key] = result
+        pids.append(pool.worker_pids()[0])
+    assert sorted(results) == [f"k{i}" for i in range(5)]
+    assert all(r["status"] == "done" for r in results.values())
+    assert len(set(pids)) == 3, pids  # files 1-2, 3-4, then 5: three workers

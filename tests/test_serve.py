@@ -479,3 +479,21 @@ def test_which_hosts_a_server_answers():
             assert not state.origin_ok("null")
         finally:
             state.stop()
+
+
+def test_a_worker_is_replaced_after_its_share_of_uploads():
+    """A server that runs for weeks would otherwise keep every word spaCy met in every upload: after
+    ``recycle_after`` uploads a worker hands over to a fresh one, and each upload still gets its report."""
+    from castguard.serve.pool import WorkerPool
+
+    pool = WorkerPool(1, time_limit=120, recycle_after=2)
+    pool.start()
+    try:
+        small = SAMPLES / "music_session_bluefinch.txt"
+        pids = []
+        for _ in range(3):
+            assert pool.call(("scan", str(small), small.name, "accept"))["status"] == "done"
+            pids.append(pool.workers[0].process.pid)
+        assert pids[0] != pids[1] == pids[2], pids  # replaced after the second upload
+    finally:
+        pool.close()

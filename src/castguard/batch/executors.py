@@ -33,6 +33,10 @@ __all__ = ["DaskPool", "LocalPool", "analyse_bytes", "failure_of", "limit_memory
 
 DEFAULT_TIME_LIMIT = 120.0
 DEFAULT_MEMORY_MB = 2048
+# a worker is replaced by a fresh one after this many files: spaCy keeps every new word it meets for the life of the
+# process (160 different CUAD contracts took one from 124 to 162 MB), so over an archive of thousands of different
+# contracts a long-lived worker would grow without end, and into its --memory-mb limit
+RECYCLE_AFTER = 1000
 _WARM_UP = (
     b"PERFORMER AGREEMENT\n1. Grant. Performer, an individual, grants Company the right to use Performer's "
     b"name, likeness and voice in perpetuity, and to create a digital replica of Performer.\n"
@@ -223,9 +227,22 @@ class _Worker:
         self.process.start()
         child.close()
         self.task: tuple | None = None  # the task in flight: (key, ...)
+        self.done = 0  # files analysed
         self.deadline = 0.0
         self.ready = False
         self.pid = self.process.pid
+
+    def retire(self) -> None:
+        """Let an idle worker finish (it exits when told there is no more work), or kill it if it does not."""
+        try:
+            self.parent.send(None)
+        except (OSError, BrokenPipeError):
+            pass
+        self.process.join(5)
+        if self.process.is_alive():
+            self.kill()
+        else:
+            self.parent.close()
 
     def kill(self) -> None:
         try:
@@ -241,7 +258,7 @@ class LocalPool:
 
     def __init__(
         self, jobs: int = 1, *, time_limit: float = DEFAULT_TIME_LIMIT, memory_mb: int = DEFAULT_MEMORY_MB,
-        playbook=None,
+        playbook=None, recycle_after: int = RECYCLE_AFTER,
     ):  # fmt: skip
         import multiprocessing as mp
 
@@ -250,6 +267,7 @@ class LocalPool:
         self.jobs = max(1, jobs)
         self.time_limit = time_limit
         self.memory_mb = memory_mb
+        self.recycle_after = max(1, recycle_after)
         self.workers: list[_Worker] = []
 
     def worker_pids(self) -> list[int]:
@@ -292,8 +310,12 @@ class LocalPool:
                         if msg is not None and w.task is not None and msg[0] == w.task[0]:
                             key = w.task[0]
                             w.task = None
+                            w.done += 1
                             if msg[1].get("error_code") == "E900":  # its heap is spent: a fresh worker
                                 w.kill()
+                                self.workers[i] = _Worker(self.ctx, self.memory_mb, self.playbook)
+                            elif w.done >= self.recycle_after and not exhausted:
+                                w.retire()  # what it has grown by is given back; a fresh worker goes on
                                 self.workers[i] = _Worker(self.ctx, self.memory_mb, self.playbook)
                             yield key, msg[1]
                             continue

@@ -21,7 +21,7 @@ import queue
 import threading
 import time
 
-from ..batch.executors import failure_of, limit_memory
+from ..batch.executors import RECYCLE_AFTER, failure_of, limit_memory
 
 __all__ = ["WorkerPool"]
 
@@ -110,6 +110,7 @@ class _Worker:
         self.process.start()
         child.close()
         self.ready = False
+        self.done = 0  # uploads analysed
 
     def wait_ready(self, timeout: float) -> None:
         if self.ready:
@@ -148,13 +149,17 @@ class WorkerPool:
     """``jobs`` warm worker processes; :meth:`call` is blocking and thread-safe (the server calls it from its
     thread pool, so a slow file holds one thread and one worker, not the event loop)."""
 
-    def __init__(self, jobs: int = 1, *, time_limit: float = 60.0, memory_mb: int = 2048, playbook=None):
+    def __init__(
+        self, jobs: int = 1, *, time_limit: float = 60.0, memory_mb: int = 2048, playbook=None,
+        recycle_after: int = RECYCLE_AFTER,
+    ):  # fmt: skip
         import multiprocessing as mp
 
         self.ctx = mp.get_context("spawn")
         self.jobs = max(1, jobs)
         self.time_limit = time_limit
         self.memory_mb = memory_mb
+        self.recycle_after = max(1, recycle_after)
         self.playbook = None if playbook is None or playbook.is_default else playbook
         self.idle: queue.Queue[_Worker] = queue.Queue()
         self.workers: list[_Worker] = []
@@ -196,7 +201,10 @@ class WorkerPool:
                     result = {"status": "failed", "reason": w.died(), "error_code": "E902"}
                     w = self._replace(w)
                     return result
+                w.done += 1
                 if result.get("error_code") == "E900":  # its heap is spent: a fresh worker
+                    w = self._replace(w)
+                elif w.done >= self.recycle_after:  # what it has grown by (spaCy's words) is given back
                     w = self._replace(w)
                 return result
             reason = (
