@@ -220,29 +220,31 @@ def _worker_main(conn, memory_mb: int, playbook=None) -> None:  # pragma: no cov
         conn.send((key, analyse_bytes(name, data, suffix, playbook)))
 
 
-class _Worker:
-    def __init__(self, ctx, memory_mb: int, playbook=None):
-        self.parent, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, memory_mb, playbook), daemon=True)
+class WorkerProcess:
+    """A spawned worker process and the client's end of its pipe (the batch's workers and castguard serve's).
+
+    The process runs ``target(conn, *args)``; it takes tasks from the pipe until it receives None."""
+
+    def __init__(self, ctx, target, *args):
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=target, args=(child, *args), daemon=True)
         self.process.start()
         child.close()
-        self.task: tuple | None = None  # the task in flight: (key, ...)
-        self.done = 0  # files analysed
-        self.deadline = 0.0
-        self.ready = False
         self.pid = self.process.pid
+        self.ready = False
+        self.done = 0  # files analysed
 
-    def retire(self) -> None:
+    def retire(self, wait: float = 5.0) -> None:
         """Let an idle worker finish (it exits when told there is no more work), or kill it if it does not."""
         try:
-            self.parent.send(None)
+            self.conn.send(None)
         except (OSError, BrokenPipeError):
             pass
-        self.process.join(5)
+        self.process.join(wait)
         if self.process.is_alive():
             self.kill()
         else:
-            self.parent.close()
+            self.conn.close()
 
     def kill(self) -> None:
         try:
@@ -250,7 +252,14 @@ class _Worker:
         except Exception:
             pass
         self.process.join(5)
-        self.parent.close()
+        self.conn.close()
+
+
+class _Worker(WorkerProcess):
+    def __init__(self, ctx, memory_mb: int, playbook=None):
+        super().__init__(ctx, _worker_main, memory_mb, playbook)
+        self.task: tuple | None = None  # the task in flight: (key, ...)
+        self.deadline = 0.0
 
 
 class LocalPool:
@@ -290,18 +299,18 @@ class LocalPool:
                             break
                         w.task = task
                         w.deadline = time.monotonic() + self.time_limit
-                        w.parent.send(task)
+                        w.conn.send(task)
                 if exhausted and all(w.task is None for w in self.workers):
                     return
                 now = time.monotonic()
                 busy = [w.deadline - now for w in self.workers if w.task is not None]
                 timeout = max(0.05, min(busy)) if busy else 0.5
-                ready = wait([w.parent for w in self.workers] + [w.process.sentinel for w in self.workers], timeout)
+                ready = wait([w.conn for w in self.workers] + [w.process.sentinel for w in self.workers], timeout)
                 for i, w in enumerate(list(self.workers)):
                     failure = None
-                    if w.parent in ready:
+                    if w.conn in ready:
                         try:
-                            msg = w.parent.recv()
+                            msg = w.conn.recv()
                         except (EOFError, OSError):
                             msg = None
                         if msg is not None and msg[0] == "ready":
@@ -336,7 +345,7 @@ class LocalPool:
         finally:
             for w in self.workers:
                 try:
-                    w.parent.send(None)
+                    w.conn.send(None)
                 except (OSError, BrokenPipeError):
                     pass
             for w in self.workers:

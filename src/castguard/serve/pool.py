@@ -21,7 +21,7 @@ import queue
 import threading
 import time
 
-from ..batch.executors import RECYCLE_AFTER, failure_of, limit_memory
+from ..batch.executors import RECYCLE_AFTER, WorkerProcess, failure_of, limit_memory
 
 __all__ = ["WorkerPool"]
 
@@ -103,14 +103,9 @@ def _worker_main(conn, memory_mb: int, playbook=None) -> None:  # pragma: no cov
         conn.send(_run(task, playbook))
 
 
-class _Worker:
+class _Worker(WorkerProcess):
     def __init__(self, ctx, memory_mb: int, playbook):
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, memory_mb, playbook), daemon=True)
-        self.process.start()
-        child.close()
-        self.ready = False
-        self.done = 0  # uploads analysed
+        super().__init__(ctx, _worker_main, memory_mb, playbook)
 
     def wait_ready(self, timeout: float) -> None:
         if self.ready:
@@ -127,22 +122,8 @@ class _Worker:
         how = f"signal {-code}" if code is not None and code < 0 else f"exit status {code}"
         return f"the worker process died ({how}) while reading this file; the file may be hostile"
 
-    def kill(self) -> None:
-        try:
-            self.process.kill()
-        except Exception:
-            pass
-        self.process.join(5)
-        self.conn.close()
-
     def stop(self) -> None:
-        try:
-            self.conn.send(None)
-        except (OSError, BrokenPipeError):
-            pass
-        self.process.join(2)
-        if self.process.is_alive():
-            self.kill()
+        self.retire(2)
 
 
 class WorkerPool:
