@@ -63,8 +63,22 @@ def base_files() -> list[Path]:
     return out
 
 
+def distinct_copy(src: Path, out: Path, i: int) -> None:
+    """A copy of ``src`` whose bytes differ from every other copy (so the batch analyses it instead of skipping a
+    duplicate): text gets a first line, a PDF a comment after %%EOF, a DOCX a core property."""
+    if src.suffix == ".pdf":
+        out.write_bytes(src.read_bytes() + f"\n% castguard benchmark copy {i}\n".encode())
+    elif src.suffix == ".docx":
+        import docx
+
+        d = docx.Document(str(src))
+        d.core_properties.comments = f"castguard benchmark copy {i}"
+        d.save(str(out))
+    else:
+        out.write_text(f"Copy {i}\n" + src.read_text(encoding="utf-8", errors="replace"), encoding="utf-8")
+
+
 def make_corpus(dest: Path, n: int) -> list[Path]:
-    import docx
 
     dest.mkdir(parents=True, exist_ok=True)
     bases = base_files()
@@ -72,14 +86,7 @@ def make_corpus(dest: Path, n: int) -> list[Path]:
     for i in range(n):
         src = bases[i % len(bases)]
         out = dest / f"{i:05d}-{src.name}"
-        if src.suffix == ".pdf":
-            out.write_bytes(src.read_bytes() + f"\n% castguard benchmark copy {i}\n".encode())
-        elif src.suffix == ".docx":
-            d = docx.Document(str(src))
-            d.core_properties.comments = f"castguard benchmark copy {i}"
-            d.save(str(out))
-        else:
-            out.write_text(f"Copy {i}\n" + src.read_text(encoding="utf-8", errors="replace"), encoding="utf-8")
+        distinct_copy(src, out, i)
         made.append(out)
     return made
 

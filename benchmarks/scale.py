@@ -42,6 +42,8 @@ import threading
 import time
 from pathlib import Path
 
+from batch import distinct_copy  # benchmarks/batch.py: the same distinct copies as the batch benchmark
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "corpus"
 FORMATS = (".pdf", ".docx", ".txt", ".md")
@@ -80,19 +82,6 @@ def base_files() -> dict[str, list[Path]]:
         if not pool:
             raise SystemExit(f"no {ext} contract found in {', '.join(map(str, folders))}")
     return pools
-
-
-def _distinct_copy(src: Path, out: Path, i: int) -> None:
-    if src.suffix == ".pdf":
-        out.write_bytes(src.read_bytes() + f"\n% castguard benchmark copy {i}\n".encode())
-    elif src.suffix == ".docx":
-        import docx
-
-        d = docx.Document(str(src))
-        d.core_properties.comments = f"castguard benchmark copy {i}"
-        d.save(str(out))
-    else:
-        out.write_text(f"Copy {i}\n" + src.read_text(encoding="utf-8", errors="replace"), encoding="utf-8")
 
 
 def _broken(kind: str, i: int, pools: dict[str, list[Path]], dest: Path, rng: random.Random) -> Path:
@@ -152,7 +141,7 @@ def make_archive(dest: Path, n: int, seed: int = 16) -> tuple[list[Path], dict[s
             used[ext] += 1
             first_use.setdefault(src, i + 1)
             out = dest / f"{i:05d}-{src.name}"
-            _distinct_copy(src, out, i)
+            distinct_copy(src, out, i)
         made.append(out)
     cycle = max(first_use.values()) if len(first_use) == sum(len(p) for p in pools.values()) else n + 1
     return made, broken, cycle

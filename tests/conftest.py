@@ -74,3 +74,26 @@ def scan_clause(tmp_path, clause: str):
     path = tmp_path / "deal.txt"
     path.write_text(PREAMBLE + "2. Further Terms. " + clause + "\n", encoding="utf-8")
     return scan(path)
+
+
+def docx_memory_bomb(path, mb: int = 60) -> None:
+    """A real DOCX whose 60 MB document.xml deflates to about 250 KB: parsing it needs far more memory than a
+    100 MB worker limit (the zip-bomb check refuses it first unless CASTGUARD_MAX_ZIP_RATIO is lifted)."""
+    import io
+    import zipfile
+
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("PERFORMER AGREEMENT")
+    buf = io.BytesIO()
+    d.save(buf)
+    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    para = b"<w:p><w:r><w:t>Performer grants Company the right to use Performer's likeness.</w:t></w:r></w:p>"
+    body = para * (mb * 1024 * 1024 // len(para))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"<w:body>", b"<w:body>" + body, 1)
+            out.writestr(item, data)

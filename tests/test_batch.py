@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS, FIXTURES, SAMPLES, SCHEMA
+from conftest import CORPUS, FIXTURES, SAMPLES, SCHEMA, docx_memory_bomb
 
 from castguard.batch import run_batch, write_summaries
 from castguard.batch.executors import LocalPool
@@ -490,33 +490,12 @@ def test_live_progress_line_on_a_terminal():
     assert "1 failed" in text and text.endswith("\n")  # the line is finished when the batch is
 
 
-def _docx_bomb(path: Path, mb: int = 60) -> None:
-    """A real DOCX whose 60 MB document.xml deflates to about 250 KB: parsing it needs far more memory."""
-    import io
-
-    import docx
-
-    d = docx.Document()
-    d.add_paragraph("PERFORMER AGREEMENT")
-    buf = io.BytesIO()
-    d.save(buf)
-    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
-    para = b"<w:p><w:r><w:t>Performer grants Company the right to use Performer's likeness.</w:t></w:r></w:p>"
-    body = para * (mb * 1024 * 1024 // len(para))
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == "word/document.xml":
-                data = data.replace(b"<w:body>", b"<w:body>" + body, 1)
-            out.writestr(item, data)
-
-
 def test_memory_limit_stops_one_file_not_the_batch(tmp_path, monkeypatch):
     # lift the zip-bomb check (it would refuse this file before parsing) to reach the memory guard behind it
     monkeypatch.setenv("CASTGUARD_MAX_ZIP_RATIO", "100000")
     monkeypatch.setenv("CASTGUARD_MAX_UNZIPPED_MB", "100000")
     bomb = tmp_path / "bomb.docx"
-    _docx_bomb(bomb)
+    docx_memory_bomb(bomb)
     small = SAMPLES / "influencer_glowup.txt"
     pool = LocalPool(1, time_limit=120, memory_mb=100)  # 100 MB beyond the loaded worker
     tasks = [("bomb", bomb.name, bomb.read_bytes(), ".docx"), ("small", small.name, small.read_bytes(), ".txt")]

@@ -25,7 +25,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLES, require_tool, skip_or_fail
+from conftest import ROOT, SAMPLES, docx_memory_bomb, require_tool, skip_or_fail
 
 httpx = pytest.importorskip("httpx")
 pytest.importorskip("starlette", reason="castguard serve needs the serve extra: pip install 'castguard[serve]'")
@@ -404,24 +404,6 @@ def test_another_address_is_only_served_when_asked_and_with_a_warning():
 # --------------------------------------------------------------------------- the worker pool
 
 
-def _memory_bomb(path: Path, mb: int = 60) -> None:
-    """A real DOCX whose 60 MB document.xml deflates to about 250 KB: reading it needs far more than 100 MB."""
-    import docx
-
-    d = docx.Document()
-    d.add_paragraph("PERFORMER AGREEMENT")
-    buf = io.BytesIO()
-    d.save(buf)
-    src = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
-    para = b"<w:p><w:r><w:t>Performer grants Company the right to use Performer's likeness.</w:t></w:r></w:p>"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == "word/document.xml":
-                data = data.replace(b"<w:body>", b"<w:body>" + para * (mb * 2**20 // len(para)), 1)
-            out.writestr(item, data)
-
-
 def test_a_file_over_the_time_or_memory_limit_costs_one_worker_not_the_server(tmp_path, monkeypatch):
     from castguard.serve.pool import WorkerPool
 
@@ -429,7 +411,7 @@ def test_a_file_over_the_time_or_memory_limit_costs_one_worker_not_the_server(tm
     slow = tmp_path / "deal.txt"
     slow.write_text((SAMPLES / "videogame_performer_ironpeak.txt").read_text(encoding="utf-8") * 20)
     bomb = tmp_path / "bomb.docx"
-    _memory_bomb(bomb)
+    docx_memory_bomb(bomb)
     pool = WorkerPool(1, time_limit=0.05, memory_mb=100)  # 100 MB beyond the loaded worker
     pool.start()
     try:
