@@ -955,18 +955,23 @@ def playbook_check(file: Path):
 
 @playbook.command("show")
 @_playbook_option
-def playbook_show(playbook_file: Path | None):
+@click.option("--patterns", "with_patterns", is_flag=True,
+              help="List every rule pattern (module, name, what it finds, the expression) instead.")  # fmt: skip
+def playbook_show(playbook_file: Path | None, with_patterns: bool):
     """Print the effective rules: each gap's severity, whether it is on and its remedy template, the
-    lexicon's concepts, and the extra rules (the default playbook, or yours over it with --playbook FILE).
+    lexicon's concepts, the rule patterns and the extra rules (the default playbook, or yours over it with
+    --playbook FILE).
 
     \b
     Examples:
       castguard playbook show
       castguard playbook show --playbook union.toml
+      castguard playbook show --patterns
     """
-    from .playbooks import load_playbook, show_playbook
+    from .playbooks import load_playbook, show_patterns, show_playbook
 
-    _echo(show_playbook(load_playbook(playbook_file)), nl=False)
+    book = load_playbook(playbook_file)
+    _echo((show_patterns if with_patterns else show_playbook)(book), nl=False)
 
 
 def main() -> None:  # pragma: no cover - entry point

@@ -143,3 +143,22 @@ def owner_roles_pattern() -> str:
         else:
             parts.append(w + "s?")
     return alternation(parts)
+
+
+def regex_vocabulary() -> dict[str, str]:
+    """The word lists a rule pattern may name as ``{{vocab.NAME}}`` (``playbooks/patterns/*.toml``), each as
+    regex alternatives in its list's order; ``OWNER_ROLES`` with the plurals of :func:`owner_roles_pattern`."""
+    lists = {
+        "RIGHT_HOLDER_ROLES": RIGHT_HOLDER_ROLES,
+        "ASSIGNING_ROLES": ASSIGNING_ROLES,
+        "REVERSION_ROLES": REVERSION_ROLES,
+        "APPROVING_ROLES": APPROVING_ROLES,
+        "REVOKING_ROLES": REVOKING_ROLES,
+        "COMPANY_ROLES": COMPANY_ROLES,
+        "COMPANY_WORDS": COMPANY_WORDS,
+        "CORPORATE_NAME_WORDS": CORPORATE_NAME_WORDS,
+        "CORPORATE_SUFFIXES": CORPORATE_SUFFIXES,
+    }
+    out = {name: alternation(words) for name, words in lists.items()}
+    out["OWNER_ROLES"] = owner_roles_pattern()
+    return out

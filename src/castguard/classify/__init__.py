@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from ..model import NOT_READ, Clause, Document, Finding, Label, Protection
+from ..playbooks.rulepatterns import rule_patterns
 from .clause_rules import ClauseHit, RuleDetector
 from .concepts import Concepts, Hit, find_concepts
 from .contract import build_findings
@@ -63,8 +64,15 @@ def analyze(
     doc: Document, clauses: tuple[Clause, ...], sdoc, detector: Detector | None = None, playbook: Playbook | None = None
 ) -> Analysis:
     """Scope, clause labels, findings and protections of one contract. ``playbook`` (default: the built-in one)
-    gives the lexicon, each gap's severity, remedy and whether it is raised, and any extra rules."""
-    detector = detector or RuleDetector()
+    gives the lexicon, the rule patterns, each gap's severity, remedy and whether it is raised, and any extra
+    rules."""
+    with rule_patterns(playbook):
+        return _analyze(doc, clauses, sdoc, detector or RuleDetector(), playbook)
+
+
+def _analyze(
+    doc: Document, clauses: tuple[Clause, ...], sdoc, detector: Detector, playbook: Playbook | None
+) -> Analysis:
     concepts = find_concepts(doc.text, sdoc, playbook)
     doctype = decide_document_type(doc, clauses)
     if doctype.language != "English":
@@ -118,7 +126,9 @@ def analyze(
         for cid, d in labels.items()
     }
     return Analysis(
-        scope=scope, labels=label_tuples, findings=findings,
+        scope=scope,
+        labels=label_tuples,
+        findings=findings,
         detector=detector.name,
         protections=protections,
         document_type=doctype,

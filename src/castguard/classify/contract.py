@@ -13,12 +13,11 @@ Order matters and follows ``taxonomy.md``:
 
 from __future__ import annotations
 
-import re
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from ..model import Clause, Document, Evidence, Finding
-from ..prefilter import prefilter_module, rx
+from ..playbooks.rulepatterns import patterns_of
 from .clause_rules import ClauseHit
 from .concepts import Concepts
 from .evidence import clause_ref, evidence_of, quote
@@ -35,41 +34,25 @@ __all__ = ["build_findings"]
 
 # the gaps of the playbook in use while build_findings runs (severity, remedy, enabled); the default's otherwise
 _BOOK: ContextVar[dict[str, Gap]] = ContextVar("castguard_playbook_gaps", default=GAPS)
-
-
-_WHO_STRICT = re.compile(
-    r"\b(?:[Pp]erformers?|[Aa]rtists?|[Tt]alent|[Aa]ctor|[Aa]ctress|Models?|[Aa]thletes?|[Mm]usicians?|[Vv]ocalists?|"
-    r"[Ss]ingers?|[Dd]ancers?|[Pp]articipants?|[Ii]nfluencers?|[Cc]reators?|[Ee]ndorsers?|[Cc]elebrity|"
-    r"[Ss]pokesperson|[Nn]arrator|[Vv]oice [Aa]ctor|[Yy]ou|[Yy]our|me|[Mm]y|the undersigned|lab members?|[Cc]oach|"
-    r"[Gg]olfer|depicted individuals?)\b|\bI\b"
-)
+P = patterns_of("contract")  # the rule patterns: playbooks/patterns/contract.toml
 
 
 _BROAD_PURPOSE: set[str] = set(BROAD_PURPOSE)
-_OWN_PRODUCED = re.compile(
-    r"(?:sole|exclusive)\s+(?:and\s+exclusive\s+)?owners?|property of|right,? title and interest|"
-    r"all (?:related )?rights\b.*\b(?:produced|created|made|recorded|taken)|"
-    r"(?:produced|created|made|recorded|taken)\b.*\b(?:sole|exclusive)\s+owner",
-    re.I,
-)
-_NOT_A_GRANT = re.compile(r"indemnif|hold harmless|confidential|warrant|^\W*(?:witnesseth\W*)?whereas\b|\bimitations?\b", re.I)
 
 
 def _broad_qualifier(s: Sentence) -> bool:
-    if _NOT_A_GRANT.search(s.text) or s.is_definition or RESERVES.search(s.text):
+    if P.NOT_A_GRANT.search(s.text) or s.is_definition or RESERVES.search(s.text):
         return False
-    if rx.search(r"\b(?:right to|may)\b[^.;]{0,160}\bterminat", s.text, re.I) and not rx.search(
-        r"\blicen[cs]e|\bgrants?\b", s.text, re.I
-    ):
+    if P.TERMINATION_RIGHT.search(s.text) and not P.LICENCE_WORD.search(s.text):
         return False  # "shall have the right ... at any time thereafter to terminate this Agreement" ends, not widens
     if s.has("PERPETUAL", "ALL_MEDIA", "RESULTS"):
         return True
     if any(h.text.lower() in _BROAD_PURPOSE for h in s.get("ANY_PURPOSE")):
         return True
-    if s.has("IRREVOCABLE") and rx.search(r"licen[cs]e|grant|right|consent|permission", s.text, re.I):
+    if s.has("IRREVOCABLE") and P.PERMISSION_WORD.search(s.text):
         return True
     # ownership of what was produced is broad unless its use is confined ("solely as outlined in Paragraph 9")
-    return bool(_OWN_PRODUCED.search(s.text)) and not rx.search(r"\bsolely\b|\bonly (?:as|for|in)\b", s.text, re.I)
+    return bool(P.OWN_PRODUCED.search(s.text)) and not P.CONFINED_USE.search(s.text)
 
 
 def _broad_grants(doc: Document, clauses, concepts: Concepts) -> list[Span]:
@@ -90,13 +73,13 @@ def _broad_grants(doc: Document, clauses, concepts: Concepts) -> list[Span]:
             for i, s in enumerate(sents)
             if s.has("GRANT")
             and not USER_DUTY.search(s.text)
-            and not rx.search(r"\bgrants? you\b", s.text, re.I)  # conditions on a licence to the user
+            and not P.GRANTS_THE_USER.search(s.text)  # conditions on a licence to the user
             and len(BULLET.findall(s.text)) < 3  # "* Use the Service in any manner that could ..." grants nothing
             and not s.is_definition
-            and not _NOT_A_GRANT.search(s.text)
+            and not P.NOT_A_GRANT.search(s.text)
             and (
                 [h for h in s.get("PERSON_STRONG") if h.defined or STRONG.search(h.text)]
-                or (s.has("PERSON_WEAK", "RESULTS") and (s.has("PARTY_PERSON") or _WHO_STRICT.search(s.text)))
+                or (s.has("PERSON_WEAK", "RESULTS") and (s.has("PARTY_PERSON") or P.WHO_STRICT.search(s.text)))
             )
             and polarity(s, s.get("PERSON_STRONG", "PERSON_WEAK"), doc.text) != "protect"
         ]
@@ -111,7 +94,7 @@ def _broad_grants(doc: Document, clauses, concepts: Concepts) -> list[Span]:
             if (
                 _broad_qualifier(s)
                 and not USER_DUTY.search(s.text)
-                and not rx.match(r"^\W*(?:use|do|don.t|post|upload|impersonate|attempt)\b", s.text, re.I)
+                and not P.USER_DO_LEAD.match(s.text)
                 and len(BULLET.findall(s.text)) < 3
                 and polarity(s, s.get("PERPETUAL", "ALL_MEDIA", "RESULTS", "ANY_PURPOSE", "IRREVOCABLE"), doc.text)
                 != "protect"
@@ -127,8 +110,8 @@ def _broad_grants(doc: Document, clauses, concepts: Concepts) -> list[Span]:
             if (
                 s.has("PERPETUAL")
                 and s.has("DATA_OBJECT", "PERSON_WEAK")
-                and rx.search(r"\buse", s.text, re.I)
-                and not _NOT_A_GRANT.search(s.text)
+                and P.USE_WORD.search(s.text)
+                and not P.NOT_A_GRANT.search(s.text)
             ):
                 return [Span(clause.id, s.start, s.end)]
     return []
@@ -191,8 +174,8 @@ def _build_findings(
             continue
         if (
             h.label in ("no_revocation_or_suspension", "unbounded_term_scope")
-            and not any(rx.search(r"perpetu|irrevoc|forever|hereafter|universe", c, re.I) for c in h.cues)
-            and _FORBIDS_AFTER.search(doc.text[h.start : h.end])
+            and not any(P.UNBOUNDED_CUE.search(c) for c in h.cues)
+            and P.FORBIDS_AFTER.search(doc.text[h.start : h.end])
         ):
             # "following termination ..., Company shall not advertise ... in connection with ... the Duval
             # Identification": what happens after the term is forbidden, not kept alive
@@ -200,7 +183,7 @@ def _build_findings(
         if (
             h.label == "unbounded_term_scope"
             and use_ends
-            and not any(rx.search(r"perpetu|irrevoc|forever|surviv|hereafter|universe", c, re.I) for c in h.cues)
+            and not any(P.UNBOUNDED_OR_SURVIVING_CUE.search(c) for c in h.cues)
         ):
             continue
         if (
@@ -295,18 +278,10 @@ def _build_findings(
     return tuple(findings)
 
 
-_FORBIDS_AFTER = re.compile(
-    r"\b(?:following|after|upon|from and after) (?:the )?(?:termination|expiration|expiry)\b[^.;]{0,80}\b(?:shall|will|may) not\b|"
-    r"\b(?:shall|will|may) not\b[^.;]{0,80}\b(?:following|after) (?:the )?(?:termination|expiration|expiry)\b",
-    re.I,
-)
 _PAID_USES = {
     "replica_creation_grant", "ai_training_grant", "synthetic_substitution", "replica_use_unspecified",
     "reuse_other_projects",
 }  # fmt: skip
-_PROJECT = re.compile(
-    r"\b(?:in|for|during)\s+(?:use\s+in\s+)?(?:the|its|this)\s+(?:[A-Z][\w-]*|online catalogue|campaign)"
-)
 
 
 def _specific_uses(s: Sentence) -> bool:
@@ -317,11 +292,10 @@ def _specific_uses(s: Sentence) -> bool:
             for h in s.get("ANY_PURPOSE")
         )
         or s.has("ALL_MEDIA", "PERPETUAL")
-        or rx.search(r"\b(?:and|or) otherwise\b", s.text)
+        or P.AND_OTHERWISE.search(s.text)
     ):
         return False
-    return s.has("RESTRICT") or bool(_PROJECT.search(s.text))
-
+    return s.has("RESTRICT") or bool(P.PROJECT.search(s.text))
 
 
 def _severity(gap: str, minor: bool, strong_subject: bool = True) -> str:
@@ -337,9 +311,7 @@ def _clause_finding(doc, by_id, gap, ghits: list[ClauseHit], detector, minor) ->
     evidence, clause_ids, cues = evidence_of(doc, ghits, key=lambda h: (-h.score, h.start))
     evidence = sorted(evidence[:5], key=lambda e: e.start)
     notes = sorted({h.note for h in ghits if h.note})
-    strong = any(
-        rx.search(r"likeness|voice|persona|replica|vocal|face|biometric", " ".join(h.cues), re.I) for h in ghits
-    )
+    strong = any(P.LIKENESS_CUE.search(" ".join(h.cues)) for h in ghits)
     where = ", ".join(clause_ref(by_id[c]) for c in clause_ids[:4])
     # quotation marks only around words the document contains; a cue the detector wrote itself ("learned
     # classifier, p=0.97") is named without them
@@ -361,7 +333,6 @@ def _clause_finding(doc, by_id, gap, ghits: list[ClauseHit], detector, minor) ->
         confidence=max(h.score for h in ghits),
         detector="+".join(detectors),
     )
-
 
 
 def _contract_finding(doc, by_id, gap, spans, detector, minor, missing: str, confidence: float) -> Finding:
@@ -503,11 +474,11 @@ def _contract_gaps(
         )
         if uses_ai and not (facts.counsel or facts.union):
             missing += " Replica or AI rights are also granted, with neither counsel nor union coverage shown for them."
-            minor_spans = minor_spans[:3] + [sp for sp in ai_spans if sp.clause_id not in {m.clause_id for m in minor_spans}]
+            minor_spans = minor_spans[:3] + [
+                sp for sp in ai_spans if sp.clause_id not in {m.clause_id for m in minor_spans}
+            ]
         out.append(
-            _contract_finding(
-                doc, by_id, "representation_or_minor_gap", minor_spans, detector, minor, missing, 0.8
-            )
+            _contract_finding(doc, by_id, "representation_or_minor_gap", minor_spans, detector, minor, missing, 0.8)
         )
     elif uses_ai and not (facts.counsel or facts.union):
         out.append(
@@ -532,6 +503,3 @@ def _clause_at(by_id: dict[str, Clause], offset: int) -> str:
             if best is None or c.start >= best.start:
                 best = c
     return (best or next(iter(by_id.values()))).id
-
-
-prefilter_module(globals())  # each pattern above skips a text lacking every word it needs (castguard.prefilter)

@@ -246,17 +246,20 @@ CODE_FILES = (
     "classify/clause_rules.py", "classify/lexicon.py", "classify/taxonomy.py", "segment/sentences.py", "vocabulary.py",
     "playbooks/default.toml",  # the lexicon and the gaps the rules read
 )  # fmt: skip
+CODE_GLOBS = ("playbooks/patterns/*.toml",)  # the rules' regular expressions
 
 
 def code_fingerprint() -> str:
-    """SHA-256 of the code that decides the model's bytes (:data:`CODE_FILES`, line ends normalised).
+    """SHA-256 of the code that decides the model's bytes (:data:`CODE_FILES` and the files of
+    :data:`CODE_GLOBS`, line ends normalised).
 
     Written into the model's metadata, so a test can tell in milliseconds that the shipped model was trained
     by this code from this data (``castguard train`` after a change to any of these files); the full rebuild
     and byte comparison is ``make check-model``."""
     root = Path(__file__).resolve().parent.parent
     h = hashlib.sha256()
-    for name in CODE_FILES:
+    names = [*CODE_FILES, *(p.relative_to(root).as_posix() for g in CODE_GLOBS for p in sorted(root.glob(g)))]
+    for name in names:
         h.update(name.encode() + b"\0" + (root / name).read_bytes().replace(b"\r\n", b"\n") + b"\0")
     return h.hexdigest()
 

@@ -2,8 +2,10 @@
 
 The default playbook (``default.toml`` beside this module, shipped in the package) holds what the rules read:
 every gap's kind, severity, remedy template and the words the reports show, the phrase concepts and the spaCy
-token patterns. The Python rules (``classify/clause_rules.py``, ``protections.py``, ``contract.py``) keep the
-logic; the data is here.
+token patterns. The rules' own regular expressions are named patterns in ``patterns/<module>.toml``, one file
+per rule module (``classify/clause_rules.py`` reads ``patterns/clause_rules.toml`` through
+:func:`castguard.playbooks.rulepatterns.patterns_of`). The Python rules keep the logic (which patterns combine,
+in what order); the data is here.
 
 An organisation's playbook (``--playbook FILE``) overlays the default::
 
@@ -31,6 +33,10 @@ An organisation's playbook (``--playbook FILE``) overlays the default::
     suppress = true
     phrases = ["colour correction only"]
 
+    [patterns.clause_rules.NAME]         # replaces one built-in rule pattern (playbook show --patterns)
+    regex = '''...'''
+    flags = "i"
+
 Everything is checked when the file is loaded; a problem is one :class:`~castguard.errors.PlaybookError` naming
 the file, the line and what is wrong. Parsing TOML costs tens of milliseconds, so the default is read from
 ``default.compiled.json`` (the same data, written by ``python -m castguard.playbooks``) whenever that file was
@@ -56,10 +62,12 @@ __all__ = [
     "Gap",
     "Playbook",
     "PlaybookRule",
+    "RulePattern",
     "SEVERITIES",
     "compile_default",
     "default_playbook",
     "load_playbook",
+    "show_patterns",
     "show_playbook",
 ]
 
@@ -80,6 +88,11 @@ _RULE_KEYS = ("gap", "phrases", "regex", "concepts", "suppress", "scope", "why")
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._+-]{0,59}")
 _REMEDY = re.compile(r"[a-z][a-z0-9_]{0,60}")
 _CONCEPT = re.compile(r"[A-Z][A-Z0-9_]{0,40}")
+PATTERNS_DIR = _HERE / "patterns"
+_PATTERN_KEYS = ("why", "flags", "regex", "fragment")
+_PATTERN_KEYS_USER = ("why", "flags", "regex")
+_FLAGS = {"i": re.I, "m": re.M, "s": re.S, "x": re.X}
+_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_.]+)\s*\}\}")
 
 
 @dataclass(frozen=True)
@@ -136,6 +149,24 @@ class PlaybookRule:
 
 
 @dataclass(frozen=True)
+class RulePattern:
+    """One named regular expression of a rule module (``patterns/<module>.toml``), placeholders expanded."""
+
+    module: str
+    name: str
+    regex: str  # as compiled: {{FRAGMENT}} and {{vocab.NAME}} replaced
+    flags: str  # letters of "imsx"
+    why: str  # what it finds, for a person reading the playbook
+    fragment: bool = False  # a part of other patterns, never compiled alone
+
+    def flag_bits(self) -> int:
+        bits = 0
+        for letter in self.flags:
+            bits |= _FLAGS[letter]
+        return bits
+
+
+@dataclass(frozen=True)
 class Playbook:
     name: str
     version: str
@@ -149,6 +180,8 @@ class Playbook:
     rules: tuple[PlaybookRule, ...] = ()
     templates: dict[str, Path] = field(default_factory=dict)  # custom remedy -> its template file
     matcher_key: str = DEFAULT_NAME  # equal keys: the same concepts and token patterns
+    patterns: dict[str, dict[str, RulePattern]] = field(default_factory=dict)  # module -> name -> pattern
+    pattern_key: str = DEFAULT_NAME  # equal keys: the same rule patterns
     changes: tuple[str, ...] = ()  # what a user playbook changes, one line each (for ``show``)
 
     @property
@@ -299,8 +332,128 @@ def _read_text(path: Path) -> str:
         ) from None
 
 
-def _default_data(text: str, source: str) -> dict:
-    """The default playbook's tables, checked: the whole taxonomy and lexicon."""
+def _pattern_files() -> list[tuple[str, Path, bytes]]:
+    """(module, path, bytes) of every ``patterns/<module>.toml``, by module."""
+    return [(p.stem, p, p.read_bytes()) for p in sorted(PATTERNS_DIR.glob("*.toml"))]
+
+
+def _source_sha(raw: bytes, files: list[tuple[str, Path, bytes]]) -> str:
+    """What the compiled JSON was made from: default.toml, every pattern file and the vocabulary they name."""
+    from ..vocabulary import regex_vocabulary
+
+    h = hashlib.sha256(raw)
+    for module, _, data in files:
+        h.update(b"\0" + module.encode() + b"\0" + data.replace(b"\r\n", b"\n"))
+    h.update(json.dumps(regex_vocabulary(), sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def _expand(raw: str, fragment_of, fail, path: tuple, seen: frozenset[str] = frozenset()) -> str:
+    """``raw`` with each ``{{NAME}}`` (a fragment of the same file, ``fragment_of(NAME)`` its text) and each
+    ``{{vocab.NAME}}`` (a word list of castguard.vocabulary as alternatives) written out."""
+    from ..vocabulary import regex_vocabulary
+
+    vocab = regex_vocabulary()
+
+    def sub(m: re.Match[str]) -> str:
+        key = m.group(1)
+        if key.startswith("vocab."):
+            words = vocab.get(key[6:])
+            if words is None:
+                hint = difflib.get_close_matches(key[6:], list(vocab), n=1)
+                raise fail(
+                    path,
+                    f"unknown placeholder {{{{{key}}}}}"
+                    + (
+                        f"; did you mean vocab.{hint[0]}?"
+                        if hint
+                        else f"; the word lists are {', '.join(sorted(vocab))}"
+                    ),
+                )
+            return words
+        text = fragment_of(key)
+        if text is None:
+            raise fail(path, f"{{{{{key}}}}} names no fragment of this file (a table with fragment = '...')")
+        if key in seen:
+            raise fail(path, f"the fragment {key} contains itself ({' -> '.join((*seen, key))})")
+        return _expand(text, fragment_of, fail, path, seen | {key})
+
+    return _PLACEHOLDER.sub(sub, raw)
+
+
+def _pattern_entry(ck: _Checker, module: str, name: str, entry, *, user: bool) -> dict:
+    """One pattern table checked (keys, why, flags, one of regex or fragment); returns it."""
+    path = ("patterns", module, name) if user else (name,)
+    what = f"[patterns.{module}.{name}]" if user else f"[{name}]"
+    ck.table(entry, path, what)
+    ck.keys(entry, _PATTERN_KEYS_USER if user else _PATTERN_KEYS, path, what)
+    if not user or "why" in entry:
+        ck.string(entry.get("why"), path + ("why",), f"{what} why", limit=500)
+    flags = entry.get("flags", "")
+    if not isinstance(flags, str) or any(c not in _FLAGS for c in flags):
+        raise ck.fail(
+            path + ("flags",),
+            f'{what} flags must be letters of "imsx" (i: any case, m: ^ and $ at each line, s: . matches a line end, x: verbose)',
+        )
+    kinds = [k for k in ("regex", "fragment") if k in entry]
+    if len(kinds) != 1:
+        raise ck.fail(path, f"{what} needs exactly one of regex = '...'" + ("" if user else " or fragment = '...'"))
+    value = entry[kinds[0]]
+    if not isinstance(value, str) or not value.strip():
+        raise ck.fail(path + (kinds[0],), f"{what} {kinds[0]} must be a non-empty string")
+    if len(value) > 20 * MAX_REGEX:
+        raise ck.fail(path + (kinds[0],), f"{what} {kinds[0]} is longer than {20 * MAX_REGEX} characters")
+    return entry
+
+
+def _read_patterns(files: list[tuple[str, Path, bytes]]) -> dict[str, dict[str, dict]]:
+    """Every pattern file of the default playbook, checked: names, keys, placeholders, and each regex compiles."""
+    out: dict[str, dict[str, dict]] = {}
+    for module, path, raw in files:
+        source = str(path)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise PlaybookError(f"not UTF-8 text (byte {exc.start})", path=source) from None
+        data = _parse(text, source)
+        ck = _Checker(source, text)
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", module):
+            raise PlaybookError(
+                "a pattern file is named after its rule module: lower-case letters, digits, _", path=source
+            )
+        for name, entry in data.items():
+            if not _CONCEPT.fullmatch(name):
+                raise ck.fail((name,), f"pattern name {name!r} must be in capitals (A-Z, 0-9, _)")
+            _pattern_entry(ck, module, name, entry, user=False)
+        built = _build_patterns(module, data, ck.fail)
+        for name, pat in built.items():
+            if pat.fragment:
+                continue
+            try:
+                re.compile(pat.regex, pat.flag_bits())
+            except re.error as exc:
+                raise ck.fail((name, "regex"), f"[{name}] regex does not compile ({exc})") from None
+        out[module] = data
+    return out
+
+
+def _build_patterns(module: str, data: dict[str, dict], fail) -> dict[str, RulePattern]:
+    """A pattern file's tables as :class:`RulePattern`, placeholders expanded."""
+
+    def fragment_of(key: str) -> str | None:
+        e = data.get(key)
+        return e.get("fragment") if isinstance(e, dict) else None
+
+    out = {}
+    for name, e in data.items():
+        kind = "fragment" if "fragment" in e else "regex"
+        regex = _expand(e[kind], fragment_of, fail, (name, kind))
+        out[name] = RulePattern(module, name, regex, e.get("flags", ""), e.get("why", ""), kind == "fragment")
+    return out
+
+
+def _default_data(text: str, source: str, files: list[tuple[str, Path, bytes]] | None = None) -> dict:
+    """The default playbook's tables, checked: the whole taxonomy and lexicon, and the rule patterns."""
     data = _parse(text, source)
     ck = _Checker(source, text)
     ck.keys(data, ("playbook", "gaps", "concepts", "token_patterns"), (), "the default playbook")
@@ -343,6 +496,7 @@ def _default_data(text: str, source: str) -> dict:
             raise ck.fail(path + ("concept",), "[[token_patterns]] concept must be a concept name in capitals")
         if not isinstance(tp.get("pattern"), list) or not all(isinstance(t, dict) for t in tp["pattern"]):
             raise ck.fail(path + ("pattern",), "[[token_patterns]] pattern must be a list of token tables")
+    data["patterns"] = _read_patterns(_pattern_files() if files is None else files)
     return data
 
 
@@ -367,6 +521,11 @@ def _build_default(data: dict, sha256: str | None) -> Playbook:
     concept_parts = {name: {part: tuple(p) for part, p in parts.items()} for name, parts in data["concepts"].items()}
     concepts = {name: _join(parts) for name, parts in concept_parts.items()}
     token_patterns = tuple((tp["concept"], tp["pattern"]) for tp in data.get("token_patterns", []))
+
+    def fail(path: tuple, message: str) -> PlaybookError:  # checked when read: only a corrupt compiled JSON
+        return PlaybookError(message, path=str(PATTERNS_DIR))
+
+    patterns = {module: _build_patterns(module, entries, fail) for module, entries in data.get("patterns", {}).items()}
     book = Playbook(
         name=head["name"],
         version=str(head.get("version", "")),
@@ -377,6 +536,7 @@ def _build_default(data: dict, sha256: str | None) -> Playbook:
         concepts=concepts,
         concept_parts=concept_parts,
         token_patterns=token_patterns,
+        patterns=patterns,
     )
     return _with_digest(book, sha256)
 
@@ -414,6 +574,10 @@ def _canonical(book: Playbook) -> dict:
         "concepts": {c: sorted(set(p)) for c, p in book.concepts.items()},
         "concept_parts": {c: {k: sorted(set(v)) for k, v in parts.items()} for c, parts in book.concept_parts.items()},
         "token_patterns": [[c, p] for c, p in book.token_patterns],
+        "patterns": {
+            module: {n: [p.regex, p.flags] for n, p in table.items() if not p.fragment}
+            for module, table in book.patterns.items()
+        },
         "rules": [r.to_dict() for r in book.rules],
         "templates": {
             name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in sorted(book.templates.items())
@@ -436,22 +600,24 @@ def _with_digest(book: Playbook, sha256: str | None) -> Playbook:
 def default_playbook() -> Playbook:
     """The built-in playbook, read once per process (from the compiled JSON when it is current)."""
     raw = DEFAULT_TOML.read_bytes()
-    source_sha = hashlib.sha256(raw).hexdigest()
+    files = _pattern_files()
+    source_sha = _source_sha(raw, files)
     try:
         compiled = json.loads(COMPILED_JSON.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         compiled = None
     if isinstance(compiled, dict) and compiled.get("source_sha256") == source_sha:
         return _build_default(compiled["data"], compiled["sha256"])
-    return _build_default(_default_data(raw.decode("utf-8"), str(DEFAULT_TOML)), None)
+    return _build_default(_default_data(raw.decode("utf-8"), str(DEFAULT_TOML), files), None)
 
 
 def compile_default() -> dict:
-    """What ``default.compiled.json`` holds for the current ``default.toml``."""
+    """What ``default.compiled.json`` holds for the current ``default.toml`` and pattern files."""
     raw = DEFAULT_TOML.read_bytes()
-    data = _default_data(raw.decode("utf-8"), str(DEFAULT_TOML))
+    files = _pattern_files()
+    data = _default_data(raw.decode("utf-8"), str(DEFAULT_TOML), files)
     book = _build_default(data, None)
-    return {"source_sha256": hashlib.sha256(raw).hexdigest(), "sha256": book.sha256, "data": data}
+    return {"source_sha256": _source_sha(raw, files), "sha256": book.sha256, "data": data}
 
 
 # --------------------------------------------------------------------------- user playbooks
@@ -472,7 +638,7 @@ def _overlay(base: Playbook, data: dict, text: str, path: Path) -> Playbook:
 
     source = str(path)
     ck = _Checker(source, text)
-    ck.keys(data, ("playbook", "gaps", "concepts", "rules"), (), "a playbook (top level)")
+    ck.keys(data, ("playbook", "gaps", "concepts", "rules", "patterns"), (), "a playbook (top level)")
     if "playbook" not in data:
         raise ck.fail((), 'a playbook starts with a [playbook] table giving its name: [playbook] name = "..."')
     head = ck.table(data["playbook"], ("playbook",), "[playbook]")
@@ -633,7 +799,56 @@ def _overlay(base: Playbook, data: dict, text: str, path: Path) -> Playbook:
         )
         changes.append(f"rule line {ck.lines.line(*path_)}: {'suppresses' if suppress else 'raises'} {gid}")
 
+    # built-in rule patterns replaced
+    patterns = {module: dict(table) for module, table in base.patterns.items()}
+    for module, table in ck.table(data.get("patterns", {}), ("patterns",), "[patterns]").items():
+        path_ = ("patterns", module)
+        if module not in patterns:
+            if isinstance(table, dict) and table:
+                path_ += (next(iter(table)),)  # [patterns.module.NAME]: the line of its header
+            hint = difflib.get_close_matches(module, list(patterns), n=1)
+            raise ck.fail(
+                path_,
+                f"[patterns.{module}]: no rule module {module!r}"
+                + (f"; did you mean {hint[0]}?" if hint else f"; the modules are {', '.join(sorted(patterns))}"),
+            )
+        for pname, entry in ck.table(table, path_, f"[patterns.{module}]").items():
+            pp = path_ + (pname,)
+            old_pattern = patterns[module].get(pname)
+            if old_pattern is None:
+                hint = difflib.get_close_matches(pname, list(patterns[module]), n=1)
+                raise ck.fail(
+                    pp,
+                    f"[patterns.{module}.{pname}]: the rules read no pattern {pname!r} of {module} (a playbook replaces "
+                    "a built-in pattern; to raise a gap on new words use [[rules]])"
+                    + (f"; did you mean {hint[0]}?" if hint else ""),
+                )
+            if old_pattern.fragment:
+                raise ck.fail(pp, f"[patterns.{module}.{pname}] is a fragment of other patterns; replace those instead")
+            _pattern_entry(ck, module, pname, entry, user=True)
+            base_table = base.patterns[module]
+
+            def fragment_of(key: str, _t=base_table) -> str | None:
+                f = _t.get(key)
+                return f.regex if f is not None and f.fragment else None
+
+            regex = _expand(entry["regex"], fragment_of, ck.fail, pp + ("regex",))
+            flags = entry.get("flags", "")
+            new_pattern = RulePattern(module, pname, regex, flags, entry.get("why", old_pattern.why))
+            try:
+                compiled = re.compile(regex, new_pattern.flag_bits())
+            except re.error as exc:
+                raise ck.fail(pp + ("regex",), f"[patterns.{module}.{pname}] regex does not compile ({exc})") from None
+            if compiled.search("") and not re.compile(old_pattern.regex, old_pattern.flag_bits()).search(""):
+                raise ck.fail(
+                    pp + ("regex",),
+                    f"[patterns.{module}.{pname}] regex matches empty text, so it would match everywhere",
+                )
+            patterns[module][pname] = new_pattern
+            changes.append(f"pattern {module}.{pname}: replaced (line {ck.lines.line(*pp)})")
+
     same_lexicon = concepts == {c: list(p) for c, p in base.concepts.items()}
+    same_patterns = patterns == base.patterns
     book = Playbook(
         name=name,
         version=str(version),
@@ -646,10 +861,15 @@ def _overlay(base: Playbook, data: dict, text: str, path: Path) -> Playbook:
         token_patterns=base.token_patterns,
         rules=tuple(rules),
         templates=templates,
+        patterns=patterns,
         changes=tuple(changes),
     )
     book = _with_digest(book, None)
-    return replace(book, matcher_key=base.matcher_key if same_lexicon else book.sha256)
+    return replace(
+        book,
+        matcher_key=base.matcher_key if same_lexicon else book.sha256,
+        pattern_key=base.pattern_key if same_patterns else book.sha256,
+    )
 
 
 def _phrase_regex(phrase: str) -> str:
@@ -689,6 +909,9 @@ def show_playbook(book: Playbook) -> str:
     for i in range(0, len(row), 5):
         lines.append("  " + ", ".join(row[i : i + 5]))
     lines.append(f"token patterns: {len(book.token_patterns)}")
+    counts = [f"{m} {sum(not p.fragment for p in t.values())}" for m, t in sorted(book.patterns.items())]
+    lines.append(f"rule patterns ({sum(not p.fragment for t in book.patterns.values() for p in t.values())}; "
+                 f"castguard playbook show --patterns lists them): " + ", ".join(counts))  # fmt: skip
     lines.append("")
     if book.rules:
         lines.append("extra rules:")
@@ -708,6 +931,23 @@ def show_playbook(book: Playbook) -> str:
         lines.append("")
         lines.append("changes from the default:")
         lines += [f"  {c}" for c in book.changes]
+    return "\n".join(lines) + "\n"
+
+
+def show_patterns(book: Playbook) -> str:
+    """Every rule pattern of ``book``: module, name, flags, what it finds and the expression as compiled."""
+    base = default_playbook()
+    lines = [f"playbook: {book.name} ({book.source}); rule patterns by module (* replaced by this playbook)"]
+    for module, table in sorted(book.patterns.items()):
+        lines.append("")
+        lines.append(f"[{module}]  (patterns/{module}.toml)")
+        for name, p in table.items():
+            if p.fragment:
+                continue
+            mark = " *" if not book.is_default and base.patterns.get(module, {}).get(name) != p else ""
+            flags = f" flags={p.flags}" if p.flags else ""
+            lines.append(f"  {name}{flags}{mark}: {p.why}")
+            lines.append(f"    {p.regex}")
     return "\n".join(lines) + "\n"
 
 
