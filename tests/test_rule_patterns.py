@@ -241,3 +241,18 @@ def test_a_malformed_replacement_gets_one_clear_error_line(tmp_path, body, line,
     message = str(err.value)
     assert "\n" not in message and "org.toml" in message and words in message, message
     assert f"line {line}:" in message, message
+
+
+def test_the_readme_example_replacement_loads(tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```toml\n(\[patterns\.contract\.PROJECT\].*?)```", readme, re.S)
+    assert block, "README: the [patterns.contract.PROJECT] example is gone"
+    book = _book(tmp_path, block.group(1))
+    project = book.patterns["contract"]["PROJECT"]
+    assert re.compile(project.regex, project.flag_bits()).search("solely for this production")
+    assert not re.compile(*_default_project()).search("solely for this production")
+
+
+def _default_project():
+    p = default_playbook().patterns["contract"]["PROJECT"]
+    return p.regex, p.flag_bits()
