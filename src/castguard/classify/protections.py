@@ -13,13 +13,11 @@ into the report's ``protections``: one entry per gap, quoting the sentences that
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, fields
 from typing import NamedTuple
 
 from ..model import Clause, Document, Protection
-from ..prefilter import prefilter_module, rx
-from ..vocabulary import APPROVING_ROLES, REVOKING_ROLES, alternation
+from ..playbooks.rulepatterns import patterns_of
 from .clause_rules import HOLLOWED, ClauseHit, deemed_window_is_short
 from .concepts import Concepts
 from .evidence import clause_ref, evidence_of
@@ -28,6 +26,10 @@ from .sentences import BULLET, HEADING, USER_DUTY, Sentence, polarity, prohibite
 from .taxonomy import GAPS
 
 __all__ = ["ContractFacts", "Span", "build_protections", "read_contract"]
+
+P = patterns_of("protections")  # playbooks/patterns/protections.toml
+
+_BROAD_PURPOSE: set[str] = set(BROAD_PURPOSE)
 
 
 class Span(NamedTuple):
@@ -100,7 +102,7 @@ class _Reading:
         sentence of up to four other clauses is kept beside it."""
         if self.minor is None:
             self.minor = (s.start, s.end)
-        elif clause.id not in self.minor_clauses and len(self.minor_more) < 4 and _ADMITS_MINORS.search(s.text):
+        elif clause.id not in self.minor_clauses and len(self.minor_more) < 4 and P.ADMITS_MINORS.search(s.text):
             self.minor_more.append((s.start, s.end))
         self.minor_clauses.add(clause.id)
 
@@ -111,53 +113,13 @@ class _Reading:
         return ContractFacts(**values)
 
 
-_UNDER_18 = r"(?:1[0-7]|thirteen|fourteen|fifteen|sixteen|seventeen)"
-# an age floor below majority: "at least 13 years old", "if you are 13 years or older", "over the age of 16"
-_AGE_FLOOR_UNDER_18 = re.compile(
-    r"\b(?:at least|over|older than)\s+(?:the age of|age)\s+" + _UNDER_18 + r"\b(?!\s*(?:-|to)\s*\d)|"
-    r"\b(?:at least|over|older than)\s+" + _UNDER_18 + r"(?:\s*\(\d+\))?\s+years?\s+(?:of age|old)\b|"
-    r"\b" + _UNDER_18 + r"(?:\s*\(\d+\))?\s+years?\s+(?:of age\s+|old\s+)?or (?:older|over)\b",
-    re.I,
-)
-
-
-# the further sentences cited beside the first: only those that plainly let a minor in (an age floor under 18, a
-# guardian's permission, "if you are under ..."), never a ban on content about children or a passing mention
-_ADMITS_MINORS = re.compile(
-    r"(?!.*\b(?:sexual|exploit|abus|harm|danger|audience)\w*)"
-    r"(?:" + _AGE_FLOOR_UNDER_18.pattern + r"|"
-    r"\b(?:parent|guardian)s?['’]?s?\b[^.;]{0,80}\b(?:permission|consent|agree|review|approv)|"
-    r"\bif you are (?:a minor|under (?:the age of )?(?:18|eighteen|the age of majority)))",
-    re.I | re.S,
-)
-
-
-_DISCLAIMS = re.compile(
-    r"\bin no event\b|\b(?:shall|will|is|are) not (?:be )?(?:held )?(?:liable|responsible)\b|\bdisclaims?\b|"
-    r"\bwithout (?:any )?liability\b|\blimitation of liability\b",
-    re.I,
-)
-# "the European Data Protection Laws" names a law, not a security measure
-_NAMES_A_LAW = re.compile(r"\W*(?:laws?|legislation|regulations?|acts?|authorit\w*|directive|rules?)\b", re.I)
-# "Myspace also retains the right to delete your profile ... if it remains inactive": the company's right to delete
-# protects no one's data; a duty to delete ("will delete", "shall destroy") does
-_MAY_DELETE = re.compile(
-    r"\b(?:may|can|(?:reserves?|retains?) the right to|(?:is|are) entitled to)\s+(?:\w+\s+){0,3}?"
-    r"(?:delete|remove|purge|erase|destroy)",
-    re.I,
-)
-_MUST_DELETE = re.compile(
-    r"\b(?:shall|will|must|agrees? to|undertakes? to)\s+(?:\w+\s+){0,3}?(?:delete|destroy|erase|purge|securely)", re.I
-)
-
-
 def _data_security_terms(s: Sentence) -> bool:
     """The sentence speaks of the security, retention or deletion of data (not of a data protection law, and not
     of the company's right to delete)."""
-    terms = [h for h in s.get("DATA_SEC") if not _NAMES_A_LAW.match(s.text[h.end - s.start :])]
+    terms = [h for h in s.get("DATA_SEC") if not P.NAMES_A_LAW.match(s.text[h.end - s.start :])]
     if not terms:
         return False
-    return not (_MAY_DELETE.search(s.text) and not _MUST_DELETE.search(s.text))
+    return not (P.COMPANY_MAY_DELETE.search(s.text) and not P.DUTY_TO_DELETE.search(s.text))
 
 
 def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseHit]) -> ContractFacts:
@@ -170,12 +132,16 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
     )
     for clause, s in sentences_of(doc, clauses, concepts):
         ai_here = s.has("AI", "REPLICA_STRONG", "SYNTHETIC") or (s.has("REPLICA_WEAK") and s.has("PERSON_STRONG"))
-        if ai_here and _EXPRESS_AI.search(s.text):
+        if ai_here and P.EXPRESS_AI.search(s.text):
             f.deals_with_ai = True
         # no protection in: a list read as one sentence ("* spamming; * scraping; ...", Myspace's prohibited activity,
         # 6,000 characters), which forbids the users things and in which no reader could find the words; a
         # disclaimer of liability ("IN NO EVENT SHALL MYSPACE BE LIABLE ... DAMAGE FROM ANY SECURITY BREACH")
-        listy = len(BULLET.findall(s.text)) >= 3 or prohibited_list_item(s, doc.text) or bool(_DISCLAIMS.search(s.text))
+        listy = (
+            len(BULLET.findall(s.text)) >= 3
+            or prohibited_list_item(s, doc.text)
+            or bool(P.DISCLAIMS_LIABILITY.search(s.text))
+        )
         if ai_here:
             f.mentions_ai = True
         if ai_here and not listy:
@@ -186,17 +152,12 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
                 s.has("RESTRICT")
                 and s.has("REPLICA_STRONG", "SYNTHETIC", "AI")
                 and not any(h.text.lower() in _BROAD_PURPOSE for h in s.get("ANY_PURPOSE"))
-                and rx.search(
-                    r"permitted uses?|schedule of|uses? (?:listed|set out|set forth|described)|only the uses|"
-                    r"new (?:separate )?(?:written )?consent",
-                    s.text,
-                    re.I,
-                )
+                and P.USE_SCHEDULE.search(s.text)
             ):
                 f.use_schedule = True
                 f.protect(clause, s, "replica_use_unspecified")
             if (
-                _SEPARATE_RIDER.search(s.text)
+                P.SEPARATE_RIDER.search(s.text)
                 and polarity(s, s.get("AI", "REPLICA_STRONG", "SYNTHETIC"), doc.text) != "protect"
             ):
                 f.separate_rider = True
@@ -204,34 +165,22 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
             if s.has("PAY_SPECIFIC") and not s.has("NO_COMP"):
                 f.replica_pay = True
                 f.protect(clause, s, "replica_compensation_missing")
-            if (
-                rx.search(
-                    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s*(?:\(\d+\)\s*)?[- ]?(?:years?|months?)\b",
-                    s.text,
-                    re.I,
-                )
-                and rx.search(r"\bterm\b|\bperiod\b|\bexpir|\blimited\b|\bend", s.text, re.I)
-                and not s.has("PERPETUAL")
-            ):
+            if P.FIXED_DURATION.search(s.text) and P.TERM_WORD.search(s.text) and not s.has("PERPETUAL"):
                 f.ai_term_limited = True
                 f.protect(clause, s, "unbounded_term_scope")
         if not listy and s.has("REUSE") and s.has("PAY_SPECIFIC") and not s.has("NO_COMP"):
             f.replica_pay = True
             f.protect(clause, s, "replica_compensation_missing")
-        if not listy and rx.search(
-            r"usage reports?|\blabel(?:l)?(?:ed|ing)?\b.*\b(?:synthetic|ai|generated|replica)|watermark", s.text, re.I
-        ):
+        if not listy and P.USAGE_REPORT_OR_LABEL.search(s.text):
             f.notice = True
             f.protect(clause, s, "ai_disclosure_missing")
         if (
             not listy
             and _data_security_terms(s)
             and (s.has("DATA_OBJECT", "REPLICA_STRONG", "PERSON_STRONG", "AI"))
-            and not rx.search(r"confidential information", s.text, re.I)
+            and not P.CONFIDENTIAL_INFORMATION.search(s.text)
         ):
-            if s.has("DATA_OBJECT", "REPLICA_STRONG", "AI") or rx.search(
-                r"delet|destr|eras|purg|retention|encrypt|secur", s.text, re.I
-            ):
+            if s.has("DATA_OBJECT", "REPLICA_STRONG", "AI") or P.DATA_HANDLING_WORD.search(s.text):
                 f.data_security = True
                 f.protect(clause, s, "data_security_deletion_missing")
         if (
@@ -240,43 +189,30 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
             and polarity(s, s.get("COUNSEL"), doc.text) == "grant"
             # "all parties to the arbitration will have the right ... to be represented by an attorney": counsel in a
             # dispute, not counsel who negotiated these terms
-            and not rx.search(r"arbitrat|dispute|litigation|proceeding|lawsuit|\bcourt\b|hearing", s.text, re.I)
+            and not P.DISPUTE_CONTEXT.search(s.text)
         ):
             f.counsel = True
             f.protect(clause, s, "representation_or_minor_gap")
         if (
             not listy
             and s.has("UNION")
-            and not rx.search(r"european union|credit union", s.text, re.I)
+            and not P.OTHER_UNIONS.search(s.text)
             and polarity(s, s.get("UNION"), doc.text) == "grant"
-            and not rx.search(r"(?:not|no|neither)\b[^.;]{0,60}\b(?:union|guild|collective|sag|equity)", s.text, re.I)
+            and not P.NO_UNION.search(s.text)
         ):
             f.union = True
             f.protect(clause, s, "representation_or_minor_gap")
         if (
             s.has("MINOR")
             and not HEADING.match(s.text)  # a heading names a topic; the sentence under it is the evidence
-            and rx.search(
-                r"\bminor\b|guardian|under (?:the age of )?(?:18|eighteen)|child|coogan|\b1[0-7] years of age",
-                s.text,
-                re.I,
-            )
-            and not rx.search(
-                r"\bminor (?:changes|modifications|edits|adjustments|amendments|variations|defects|deviations|corrections|"
-                r"(?:negative |positive )?(?:impacts?|effects?)|issues?|breach(?:es)?|errors?|repairs?|discrepanc\w*|"
-                r"inaccurac\w*|details?|matters?|parts?|roles?)|"
-                r"not (?:targeted|intended|directed|permitted|allowed|available)|must be (?:at least|over)|"
-                r"(?:do not|don['’]t) (?:attempt to )?(?:register|sign up|use)|not knowingly collect|"
-                r"harm minors|child (?:pornography|sexual)|sexual exploitation|coppa|children['’]s online privacy",
-                s.text,
-                re.I,
-            )
+            and P.MINOR_WORD.search(s.text)
+            and not P.NOT_ABOUT_A_MINOR_PERFORMER.search(s.text)
         ):
             f.says_minor(clause, s)
         elif (
             not HEADING.match(s.text)
-            and _AGE_FLOOR_UNDER_18.search(s.text)
-            and not rx.search(r"not knowingly collect|coppa|children['’]s online privacy", s.text, re.I)
+            and P.AGE_FLOOR_UNDER_18.search(s.text)
+            and not P.CHILD_PRIVACY_LAW.search(s.text)
         ):
             # "You can only use the Platform if you are 13 years or older": users of 13 to 17 are minors
             f.says_minor(clause, s)
@@ -287,32 +223,25 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
             and (not s.has("DEEMED") or not deemed_window_is_short(s.text))
         ):
             persons = [h for h in s.get("ROLE", "PARTY_PERSON") if h.text.lower() not in {"i", "me", "you"}]
-            approvals = [m.start() + s.start for m in rx.finditer(r"approv", s.text, re.I)]
+            approvals = [m.start() + s.start for m in P.APPROV_WORD.finditer(s.text)]
             near = any(0 < a - p.end < 60 for p in persons for a in approvals)
-            if near and not rx.search(r"without\s+(?:\w+\s+){0,3}approv|waive|not subject to", s.text, re.I):
+            if near and not P.APPROVAL_WAIVED_OR_EXEMPT.search(s.text):
                 f.person_approval = True
                 f.protect(clause, s, "objectionable_depiction")
                 if s.has("REPLICA_STRONG", "AI", "SYNTHETIC"):
                     f.approval_covers_ai = True
-            elif not rx.search(r"without\s+(?:\w+\s+){0,3}approv|waive", s.text, re.I) and _PERSON_APPROVES.search(
-                s.text
-            ):
+            elif not P.APPROVAL_WAIVED.search(s.text) and P.PERSON_APPROVES.search(s.text):
                 f.person_approval = True
                 f.protect(clause, s, "objectionable_depiction")
         if (
             not listy
             and s.has("NEG", "SEPARATE_CONSENT")
-            and rx.search(
-                r"\bnude|sexual|pornograph|political|religious|derogatory|"
-                r"defamatory|disparag|obscene",
-                s.text,
-                re.I,
-            )
+            and P.EXCLUDED_CATEGORY.search(s.text)
             and (s.has("PERSON_STRONG", "REPLICA_STRONG") or s.has("ROLE", "PARTY_PERSON"))
             # what users may not post ("* is patently offensive ... * exploits people ...") limits the users, not
             # the company's use of the person
             and not USER_DUTY.search(s.text)
-            and not rx.search(r"\bgrants? you\b", s.text, re.I)  # conditions on a licence to the user
+            and not P.GRANTS_THE_USER.search(s.text)  # conditions on a licence to the user
             and len(BULLET.findall(s.text)) < 3
             and not prohibited_list_item(s, doc.text)
         ):
@@ -322,85 +251,27 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
             not listy
             and s.has("REVOKE_OK")
             and s.has("ROLE", "PARTY_PERSON", "PERSON_STRONG")
-            and rx.search(r"consent|licen[cs]e|permission|use|authori", s.text, re.I)
+            and P.PERMISSION_OR_USE_WORD.search(s.text)
             and not s.has("IRREVOCABLE")
         ):
             if (
-                rx.search(r"revo|withdraw|opt[- ]out|suspen", s.text, re.I)
-                and not rx.search(r"(?:not|no)\s+(?:\w+\s+){0,2}(?:revo|withdraw)", s.text, re.I)
-                and not _COMPANY_REVOKES.search(s.text)
-                and not (_ACCOUNT_ENDS.search(s.text) and not rx.search(r"licen[cs]e|consent", s.text, re.I))
-                and _PERSON_REVOKES.search(s.text)
+                P.REVOKE_WORD.search(s.text)
+                and not P.NOT_REVOCABLE.search(s.text)
+                and not P.COMPANY_REVOKES.search(s.text)
+                and not (P.ACCOUNT_ENDS.search(s.text) and not P.LICENCE_OR_CONSENT.search(s.text))
+                and P.PERSON_REVOKES.search(s.text)
                 # an opt-out of one feature ("opt out of translation") does not end the licence or the AI uses
-                and (not rx.search(r"opt[- ]out", s.text, re.I) or _OPT_OUT_REACHES.search(s.text))
+                and (not P.OPT_OUT.search(s.text) or P.OPT_OUT_REACHES.search(s.text))
             ):
                 f.revocable = True
                 f.protect(clause, s, "no_revocation_or_suspension")
         if f.data_collection is None and (
             s.has("REPLICA_STRONG")
             or (s.has("AI") and s.has("DATA_OBJECT", "PERSON_STRONG"))
-            or rx.search(r"biometric|\bscans?\b.*\b(?:body|face|likeness)|voice data", s.text, re.I)
+            or P.BIOMETRIC_DATA.search(s.text)
         ):
             f.data_collection = Span(clause.id, s.start, s.end)
     return f.done()
-
-
-
-
-# the person's own approval right: "Talent's prior approval", "approved by the Performer", "Artist shall have the
-# right to approve"
-_PERSON_APPROVES = re.compile(
-    r"(?:" + alternation(APPROVING_ROLES) + r"|"
-    r"endorser|his|her|their|your|my)['’]?s?\s+(?:\w+\s+){0,3}approv|approv\w*\s+(?:\w+\s+){0,3}by\s+(?:the\s+)?"
-    r"(?:" + alternation(APPROVING_ROLES) + r")|"
-    r"(?:" + alternation(APPROVING_ROLES) + r")\s+"
-    r"(?:shall|will|may)\s+have\s+(?:the\s+)?(?:right|opportunity)\s+to\s+(?:\w+\s+){0,3}approv",
-    re.I,
-)
-# the revocation must be the person's: "you may withdraw your consent", "Performer may revoke"; a revocable licence
-# the company grants the user, or the company's right to suspend access, protects no one
-_PERSON_REVOKES = re.compile(
-    r"\b(?:you|" + alternation(REVOKING_ROLES) + r"|i|he|she|lab member)\b"
-    r"[^.;]{0,50}\b(?:may|can|have the right to|has the right to|are entitled to|is entitled to|at any time)\b[^.;]{0,40}"
-    r"\b(?:revoke|withdraw|opt[- ]out|cancel|suspend|terminate)|\b(?:consent|permission|authori[sz]ation|licen[cs]e)\b"
-    r"[^.;]{0,40}\b(?:may|can) be (?:revoked|withdrawn|cancelled)|\brevocable (?:by|at the (?:option|request) of) "
-    r"(?:you|the (?:performer|talent|artist|participant))",
-    re.I,
-)
-# "Streamable may remove that Content, suspend or terminate the account of the user", "Epic may also terminate or
-# suspend any or all of the Services": an account or a service ends; the licence in the person's content does not
-_ACCOUNT_ENDS = re.compile(
-    r"\b(?:suspend|terminat|delet|clos|disabl)\w*\b[^.;]{0,40}?\b(?:accounts?|services|access|subscriptions?)\b",
-    re.I,
-)
-_OPT_OUT_REACHES = re.compile(
-    r"\btrain|\bartificial intelligence\b|\bAI\b|machine[- ]learning|\bmodels?\b|\blicen[cs]e|\bconsent|\bpermission|"
-    r"\buse of (?:your|the) (?:content|data|recordings|voice|likeness|image)",
-    re.I,
-)
-_COMPANY_REVOKES = re.compile(
-    r"\bgrants? you\b|\bwe (?:may|can|reserve)\b|\bwe (?:have|retain) the right to\b|\bsuspend (?:access|your)|\b(?:our|its) (?:sole )?discretion\b|"
-    r"\bis free to (?:terminate|suspend)",
-    re.I,
-)
-_SEPARATE_RIDER = re.compile(
-    r"\brider\b|separately (?:signed|executed|initial(?:l)?ed)|separate (?:signed )?(?:rider|schedule|addendum|agreement|"
-    r"instrument|consent form)|signed separately|initial(?:s|ed|led)? (?:here|below|each)|clear and conspicuous|"
-    r"separate(?:ly)? signature",
-    re.I,
-)
-_BROAD_PURPOSE: set[str] = set(BROAD_PURPOSE)
-
-
-
-# taxonomy: "no clause that expressly deals with AI, machine learning, digital replicas, voice synthesis or synthetic
-# performers" -- a recommender algorithm, a ban on impersonating others or an avatar picture is not such a clause
-_EXPRESS_AI = re.compile(
-    r"artificial intelligence|\bA\.?I\.?\b|machine[- ]learning|\bdeep[- ]?fakes?\b|\bneural\b|\bgenerative\b|"
-    r"\btrain(?:s|ed|ing)?\b[^.;]{0,60}\b(?:models?|algorithms?|systems?|AI)\b|\bmodels?\b[^.;]{0,30}\btrain|"
-    r"digital (?:replicas?|doubles?|twins?|likeness|recreations?|simulations?)|\breplicas?\b|voice (?:synthesis|clon\w*|models?)|"
-    r"\bsynthe(?:tic|si[sz]\w*)\b|computer[- ]generated|\bsimulat\w*|\bclon(?:e|ed|es|ing)\b|\bre-?creat\w* (?:of )?(?:the |his |her )?(?:likeness|voice|image)"
-)
 
 
 def build_protections(doc: Document, clauses: tuple[Clause, ...], hits: list[ClauseHit]) -> tuple[Protection, ...]:
@@ -433,6 +304,3 @@ def build_protections(doc: Document, clauses: tuple[Clause, ...], hits: list[Cla
         out.append(Protection(gap, tuple(clause_ids), tuple(evidence), explanation, hollowed, "+".join(detectors)))
     out.sort(key=lambda p: (list(GAPS).index(p.gap), p.hollowed))
     return tuple(out)
-
-
-prefilter_module(globals())  # each pattern above skips a text lacking every word it needs (castguard.prefilter)
