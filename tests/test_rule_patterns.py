@@ -32,7 +32,11 @@ PACKAGE = ROOT / "src" / "castguard"
 PLAYBOY = CORPUS / "cuad_contentlicense_playboy_efashion.txt"  # CUAD (CC BY 4.0), see tests/corpus/NOTICE.md
 
 # the rule modules whose patterns all live in playbooks/patterns/ (no re.compile, no rx.search(r"..."))
-RULE_MODULES = ("classify/contract.py",)
+RULE_MODULES = (
+    "classify/contract.py",
+    "classify/clause_rules.py",
+    "classify/sentences.py",
+)
 
 
 def _uses() -> dict[str, dict[str, list[str]]]:

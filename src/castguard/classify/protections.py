@@ -18,16 +18,19 @@ from dataclasses import dataclass, field, fields
 from typing import NamedTuple
 
 from ..model import Clause, Document, Protection
+from ..playbooks.rulepatterns import patterns_of
 from ..prefilter import prefilter_module, rx
 from ..vocabulary import APPROVING_ROLES, REVOKING_ROLES, alternation
 from .clause_rules import HOLLOWED, ClauseHit, deemed_window_is_short
 from .concepts import Concepts
 from .evidence import clause_ref, evidence_of
 from .lexicon import BROAD_PURPOSE
-from .sentences import BULLET, HEADING, USER_DUTY, Sentence, polarity, prohibited_list_item, sentences_of
+from .sentences import Sentence, polarity, prohibited_list_item, sentences_of
 from .taxonomy import GAPS
 
 __all__ = ["ContractFacts", "Span", "build_protections", "read_contract"]
+
+S = patterns_of("sentences")  # the sentence shapes that never grant: playbooks/patterns/sentences.toml
 
 
 class Span(NamedTuple):
@@ -175,7 +178,7 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
         # no protection in: a list read as one sentence ("* spamming; * scraping; ...", Myspace's prohibited activity,
         # 6,000 characters), which forbids the users things and in which no reader could find the words; a
         # disclaimer of liability ("IN NO EVENT SHALL MYSPACE BE LIABLE ... DAMAGE FROM ANY SECURITY BREACH")
-        listy = len(BULLET.findall(s.text)) >= 3 or prohibited_list_item(s, doc.text) or bool(_DISCLAIMS.search(s.text))
+        listy = len(S.BULLET.findall(s.text)) >= 3 or prohibited_list_item(s, doc.text) or bool(_DISCLAIMS.search(s.text))
         if ai_here:
             f.mentions_ai = True
         if ai_here and not listy:
@@ -255,7 +258,7 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
             f.protect(clause, s, "representation_or_minor_gap")
         if (
             s.has("MINOR")
-            and not HEADING.match(s.text)  # a heading names a topic; the sentence under it is the evidence
+            and not S.HEADING.match(s.text)  # a heading names a topic; the sentence under it is the evidence
             and rx.search(
                 r"\bminor\b|guardian|under (?:the age of )?(?:18|eighteen)|child|coogan|\b1[0-7] years of age",
                 s.text,
@@ -274,7 +277,7 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
         ):
             f.says_minor(clause, s)
         elif (
-            not HEADING.match(s.text)
+            not S.HEADING.match(s.text)
             and _AGE_FLOOR_UNDER_18.search(s.text)
             and not rx.search(r"not knowingly collect|coppa|children['’]s online privacy", s.text, re.I)
         ):
@@ -311,9 +314,9 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
             and (s.has("PERSON_STRONG", "REPLICA_STRONG") or s.has("ROLE", "PARTY_PERSON"))
             # what users may not post ("* is patently offensive ... * exploits people ...") limits the users, not
             # the company's use of the person
-            and not USER_DUTY.search(s.text)
+            and not S.USER_DUTY.search(s.text)
             and not rx.search(r"\bgrants? you\b", s.text, re.I)  # conditions on a licence to the user
-            and len(BULLET.findall(s.text)) < 3
+            and len(S.BULLET.findall(s.text)) < 3
             and not prohibited_list_item(s, doc.text)
         ):
             f.excluded_categories = True
