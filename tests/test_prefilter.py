@@ -15,6 +15,8 @@ import string
 import pytest
 from conftest import CORPUS, SAMPLES
 
+from castguard.playbooks import default_playbook
+from castguard.playbooks.rulepatterns import patterns_of
 from castguard.prefilter import _FOLD, Prefiltered, folded, required_words
 
 MODULES = (
@@ -73,6 +75,10 @@ def test_every_wrapped_pattern_finds_what_it_finds_alone():
         for attr, value in vars(module).items():
             if isinstance(value, Prefiltered):
                 wrapped[f"{name}.{attr}"] = value
+    # the rule modules' named patterns (playbooks/patterns/<module>.toml), as the rules read them
+    for module, table in default_playbook().patterns.items():
+        named = patterns_of(module)
+        wrapped |= {f"patterns/{module}.{n}": getattr(named, n) for n, p in table.items() if not p.fragment}
     assert len(wrapped) > 40
     texts = _texts()
     texts += [t.translate(_LOOKALIKE) for t in texts[::4]] + [t.upper() for t in texts[::8]]

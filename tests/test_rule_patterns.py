@@ -34,9 +34,11 @@ PLAYBOY = CORPUS / "cuad_contentlicense_playboy_efashion.txt"  # CUAD (CC BY 4.0
 # the rule modules whose patterns all live in playbooks/patterns/ (no re.compile, no rx.search(r"..."))
 RULE_MODULES = (
     "classify/contract.py",
+    "classify/clause_rules.py",
     "classify/evidence.py",
     "classify/playbook_rules.py",
     "classify/protections.py",
+    "classify/sentences.py",
 )
 
 

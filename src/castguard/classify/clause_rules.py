@@ -12,28 +12,19 @@ it (see ``classify.Detector``). Its output, a list of frozen :class:`ClauseHit`,
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ..model import Clause, Document
-from ..prefilter import prefilter_module, rx
-from ..vocabulary import ASSIGNING_ROLES, REVERSION_ROLES, RIGHT_HOLDER_ROLES, alternation
+from ..playbooks.rulepatterns import patterns_of
 from .concepts import Concepts, Hit
-from .sentences import (
-    BULLET,
-    HEADING,
-    PROHIBITING_LEAD,
-    RESERVES,
-    USER_DUTY,
-    Sentence,
-    lead_ins,
-    polarity,
-    prohibited_list_item,
-)
+from .sentences import Sentence, lead_ins, polarity, prohibited_list_item
 
 __all__ = ["DETECTOR_ID", "HOLLOWED", "ClauseHit", "RuleDetector", "deemed_window_is_short"]
 
 DETECTOR_ID = "rules.v1"
+
+P = patterns_of("clause_rules")  # playbooks/patterns/clause_rules.toml
+S = patterns_of("sentences")  # the sentence shapes that never grant (headings, bullet lists, the user's duties)
 
 
 @dataclass(frozen=True)
@@ -49,50 +40,8 @@ class ClauseHit:
     note: str = ""
     detector: str = DETECTOR_ID  # which detector produced it
 
-_PERSON_RIGHT = re.compile(
-    r"\b(?:" + alternation(RIGHT_HOLDER_ROLES) + r"|you|I)\s+"
-    r"(?:(?:may|shall have the right to|has the right to|is entitled to|can)\s+(?:at any time\s+)?"
-    r"(?:revoke|withdraw|approve|object|refuse|decline|opt[- ]out|require|terminate|withhold|veto)|retains?\b)",
-    re.I,
-)
-# "Company shall label ...", "Studio shall delete ...": duties owed to the performer
-_OBLIGATION = re.compile(
-    r"\b(?:shall|will|must|agrees to)\s+(?:promptly\s+|clearly\s+)?(?:label|notify|send|disclose|report|"
-    r"delete|destroy|store|encrypt|inform)\b",
-    re.I,
-)
-_GRANT_MODAL = re.compile(r"\bmay\b|\bhereby\b|\bgrants?\b|\bright to\b|\bentitled\b", re.I)
-
 
 HOLLOWED = "a protection hollowed out by an exception"
-
-_NOT_OPERATIVE = re.compile(
-    r"^\W*(?:witnesseth\W*)?(?:whereas|recitals?)\b|\brepresents?(?:,)? (?:and|&) warrants?\b|\bwarrants? (?:and represents )?that\b|"
-    r"\bimitations?\b|\bcounterfeit|\binfring|\bpassing off\b|\bshall indemnify\b|\bagrees? to (?:defend,? (?:and )?)?indemnify\b|"
-    r"\bindemnify,? (?:defend,? )?and hold\b[^.;]{0,80}\bharmless\b|\bconfirms? that (?:you|it|he|she|they) (?:own|ha(?:s|ve) obtained)\b|"
-    r"\b(?:is|are) (?:solely )?responsible for\b[^.;]{0,60}\bcompliance with\b",
-    re.I,
-)
-
-
-_ENDS_USE = re.compile(
-    r"\b(?:shall|will|must) (?:immediately |absolutely |automatically )?(?:cease|terminate|end)\b[^.;]{0,80}\b(?:use|rights?|licen[cs]e)|"
-    r"\b(?:rights?|licen[cs]e|use)\b[^.;]{0,120}\b(?:shall|will) (?:immediately |automatically )?(?:cease|terminate|end|expire)\b|"
-    r"\bshall not thereafter use\b|\bcease (?:all |any )?(?:further )?use\b",
-    re.I,
-)
-# the user stops using the service: "you will immediately cease all use of the Site" ends nothing the company holds
-_USER_STOPS = re.compile(
-    r"\byou (?:shall|will|must) (?:immediately )?(?:cease|stop)\b|"
-    r"\byour (?:licen[cs]e|rights?|access)\b(?:[^.;]{0,20}\bto (?:use|access)\b)?[^.;]{0,60}\b(?:cease|terminate|end)|"
-    r"\b(?:terminate|end)\w*\b[^.;]{0,60}\byour (?:licen[cs]e|rights?|access) to (?:use|access)\b|"
-    r"\b(?:cease|stop) (?:all |any )?use of (?:the )?(?:[A-Z]\w+ ){0,2}(?:site|services?|platform|apps?|software|tools?)\b",
-    re.I,
-)
-_FEEDBACK = re.compile(r"\b(?:feedback|suggestions? (?:for|about|regarding)|ideas for improv\w*)\b", re.I)
-_REVERTS = re.compile(
-    r"\brevert\w*\b[^.;]{0,80}\bto\s+(?:the\s+)?(?:" + alternation(REVERSION_ROLES) + r"|you|him|her|[A-Z][\w&.'’\-]*)",
-)
 
 
 class RuleDetector:
@@ -120,14 +69,14 @@ class RuleDetector:
         ... for purposes ..., namely: ... * Research and development, including fostering AI development." The
         item and its lead-in are read together; the evidence is the item."""
         leads = lead_ins(s, text)
-        if not leads or any(PROHIBITING_LEAD.search(lead) for _, _, lead in leads):
+        if not leads or any(S.PROHIBITING_LEAD.search(lead) for _, _, lead in leads):
             return []
         a, b, lead = leads[0]
-        if not _PERMITS.search(lead):
+        if not P.PERMITS.search(lead):
             return []
         merged = Sentence(s.start, s.end, lead + " " + s.text, concepts.within(a, b) + s.hits)
         r = _ai_training(merged)
-        if not r or polarity(s, r[1], text) != "grant" or rx.search(r"\b(?:not|never|no)\b", s.text, re.I):
+        if not r or polarity(s, r[1], text) != "grant" or P.NOT_NEVER_NO.search(s.text):
             return []
         gap, key, cues, score = r
         return [ClauseHit(clause.id, gap, min(score, 0.7), s.start, s.end, tuple(cues), "")]
@@ -135,7 +84,7 @@ class RuleDetector:
     # each rule returns (gap, key hits, cues, score) or None
     def _sentence(self, clause: Clause, s: Sentence, text: str):
         results: list[ClauseHit] = []
-        if _NOT_OPERATIVE.search(s.text) or HEADING.match(s.text) or USER_DUTY.search(s.text):
+        if P.NOT_OPERATIVE.search(s.text) or S.HEADING.match(s.text) or S.USER_DUTY.search(s.text):
             # taxonomy v1.1: recitals, warranties, indemnities and duties to police "imitations by others" grant
             # nothing; headings name a topic; "you will not copy or alter our materials" binds the user, not the
             # company
@@ -144,33 +93,33 @@ class RuleDetector:
             # "You agree that you will not use the Services to: ... 10. collect, ... or otherwise use NoAI Content
             # in datasets utilized by Generative AI Programs": a duty of the user, not a grant to the company
             return results
-        if _FEEDBACK.search(s.text) and not s.has("PERSON_STRONG"):
+        if P.FEEDBACK.search(s.text) and not s.has("PERSON_STRONG"):
             # "an irrevocable license in and to any feedback": the user's suggestions, not their performance
             return results
-        if len(BULLET.findall(s.text)) >= 3:
+        if len(S.BULLET.findall(s.text)) >= 3:
             # a list of forbidden conduct read as one sentence ("* do anything illegal; * ...") grants nothing
             return results
-        if RESERVES.search(s.text):
+        if S.RESERVES.search(s.text):
             # "T&B shall remain the owner of all right, title and interest in ... the Derivative Works": the
             # owner keeps what it had; a reservation grants nothing
             return results
         if (
-            _ENDS_USE.search(s.text)
+            P.ENDS_USE.search(s.text)
             and not s.has("PERPETUAL", "IRREVOCABLE")
-            and not _USER_STOPS.search(s.text)
+            and not P.USER_STOPS.search(s.text)
             and not _continuing(s)  # "will automatically terminate, but will not be revoked with respect to ..."
         ):
             # "all rights of Company to use the Identification shall cease absolutely": the licence ends with the term
             return [
                 ClauseHit(clause.id, "protective:unbounded_term_scope", 0.8, s.start, s.end, ("cease",), "use ends")
             ]
-        if _REVERTS.search(s.text) and not rx.search(r"\b(?:not|never|no|nor)\b[^.;]{0,25}\brevert", s.text, re.I):
+        if P.REVERTS.search(s.text) and not P.DOES_NOT_REVERT.search(s.text):
             # "upon expiration all rights revert to Talent": the term and the company's rights end there
             return [
                 ClauseHit(clause.id, f"protective:{gap}", 0.8, s.start, s.end, ("revert",), "rights revert to the person")
                 for gap in ("unbounded_term_scope", "no_revocation_or_suspension", "assignment_sublicensing")
             ]
-        if _NO_SUBSTANTIVE_CHANGES.search(s.text):
+        if P.NO_SUBSTANTIVE_CHANGES.search(s.text):
             # "is not intended to give Tumblr a right to make substantive editorial changes or derivations"
             return [
                 ClauseHit(
@@ -178,10 +127,10 @@ class RuleDetector:
                     "no substantive changes",
                 )
             ]
-        if _PERSON_RIGHT.search(s.text) or _OBLIGATION.search(s.text) and not _GRANT_MODAL.search(s.text):
+        if P.PERSON_RIGHT.search(s.text) or P.COMPANY_DUTY.search(s.text) and not P.GRANT_MODAL.search(s.text):
             # a right the performer holds, or a duty the company owes, is not a grant to the company
             return results
-        if s.has("NOT_CONDITION") and rx.search(r"refus|declin|withhold", s.text, re.I):
+        if s.has("NOT_CONDITION") and P.REFUSES.search(s.text):
             return results  # "refusal to consent shall not affect the engagement": the protection itself
         for rule in _RULES:
             r = rule(s)
@@ -195,7 +144,7 @@ class RuleDetector:
                 and s.has("RESTRICT")
                 and (
                     s.has("NOTICE", "PAY_SPECIFIC", "SEPARATE_CONSENT")
-                    or rx.search(r"notice|paid|session|purpose", s.text, re.I)
+                    or P.NOTICE_PAID_SESSION.search(s.text)
                 )
                 and not any(
                     h.text.lower() in {"any and all purposes", "any purpose", "all purposes"}
@@ -232,7 +181,7 @@ def _ai_training(s: Sentence):
         train_cues
         and all(t.lower() == "machine learning" for t in train_cues)
         and not s.has("PERSON_STRONG", "PERSON_WEAK", "DATA_OBJECT", "RESULTS")
-        and not rx.search(r"\b(?:train|training|trained|dataset|data set)\b", s.text, re.I)
+        and not P.TRAINING_WORD.search(s.text)
     ):
         # "we use artificial intelligence and machine learning to provide you with simultaneous translations": the
         # service's own tools, used on nobody's material; "you" alone is not the material a model learns from
@@ -246,26 +195,18 @@ def _ai_training(s: Sentence):
         )
     if s.has("AI") and s.has("TRAIN_WEAK", "TRAIN_STRONG") and material:
         return "ai_training_grant", s.get("AI", "TRAIN_WEAK"), s.texts("TRAIN_WEAK") + s.texts("AI"), 0.85
-    if s.has("AI") and rx.search(r"\bdata\s?sets?\b|\btraining data\b|\bas data\b", s.text, re.I) and material:
+    if s.has("AI") and P.AS_DATA.search(s.text) and material:
         return "ai_training_grant", s.get("AI"), s.texts("AI"), 0.8
     if (
         s.has("REPLICA_STRONG")
-        and rx.search(r"voice|vocal|clone|likeness model", " ".join(s.texts("REPLICA_STRONG", limit=6)))
-        and rx.search(
-            r"\b(?:from|on|using)\s+(?:the\s+|his\s+|her\s+|their\s+|[A-Z]\w+['’]s\s+)?(?:recordings|performances|sessions|vocals|"
-            r"stems|audio|voice data|catalog|catalogue|masters|session materials)",
-            s.text,
-        )
-        and _PERMITS.search(s.text)
+        and P.VOICE_REPLICA_CUE.search(" ".join(s.texts("REPLICA_STRONG", limit=6)))
+        and P.FROM_RECORDINGS.search(s.text)
+        and P.PERMITS.search(s.text)
     ) or (
         # "recordings of my voice will be used by [the company] to create and use a synthetic version of my voice"
         s.has("REPLICA_STRONG")
-        and rx.search(r"\bvoice|\bvocal|\bclone", s.text, re.I)
-        and rx.search(
-            r"\brecordings?\b[^.;]{0,60}\b(?:will|shall|may) be used\b[^.;]{0,60}\bto (?:create|build|train|make|develop)",
-            s.text,
-            re.I,
-        )
+        and P.VOICE_WORD.search(s.text)
+        and P.RECORDINGS_USED_TO_CREATE.search(s.text)
     ):
         return "ai_training_grant", s.get("REPLICA_STRONG"), s.texts("REPLICA_STRONG") + ["built from recordings"], 0.7
     # "to develop ... future products and services", "improve the platform": product development, not training;
@@ -278,7 +219,7 @@ def _ai_training(s: Sentence):
             s.has("PERSON_STRONG")
             or (
                 s.has("PERSON_WEAK")
-                and rx.search(r"research and development|development of|to (?:develop|improve|train)", s.text, re.I)
+                and P.DEVELOPS.search(s.text)
             )
         )
         and s.has("GRANT")
@@ -294,33 +235,20 @@ def _ai_training(s: Sentence):
 
 _LEARNING_TECH = {"model", "models", "algorithms", "neural", "engine", "engines", "technology", "technologies"}
 
-_PERMITS = re.compile(
-    r"\b[Mm]ay\b|\b[Rr]ight to|\b[Hh]ereby\b|\b[Gg]rants?\b|\b[Aa]uthori[sz]|\b[Cc]onsents?\b|"
-    r"\b[Ee]ntitled\b|\b[Ll]icen[cs]e(?:s|d)?\b|\bpermi(?:ts?|tted|ssion)\b|"
-    r"\b(?:will|shall) (?:create|make|produce|scan|capture|generate|build|develop)\b|\b[Aa]grees? (?:that|to)\b|"
-    r"\b(?:will|shall|may) be used (?:by [^.;]{1,60} )?to (?:create|make|produce|generate|build|develop|train)\b"
-)
-
-
-# a pay term that is also the grant: "Company may create ... replicas ..., and no additional compensation ..."
-_GRANTS_TOO = re.compile(
-    r"\b[Mm]ay (?:\w+, )*(?:\w+ )?(?:create|make|use|generate|produce|develop|build)\b|\b[Hh]ereby grants?\b"
-)
-
 
 def _replica_creation(s: Sentence):
-    if rx.match(r"\s*#", s.text) or s.text.isupper():  # a title, not a grant
+    if P.TITLE_MARK.match(s.text) or s.text.isupper():  # a title, not a grant
         return None
-    if (s.has("NO_COMP") and not _GRANTS_TOO.search(s.text)) or (
-        rx.search(r"\bterminates?\b|\bexpires?\b|\bshall cease\b", s.text, re.I) and not rx.search(r"\bmay\b", s.text)
+    if (s.has("NO_COMP") and not P.GRANTS_TOO.search(s.text)) or (
+        P.TERMINATES_OR_EXPIRES.search(s.text) and not P.MAY_LOWER.search(s.text)
     ):
         return None  # a pay term or the end of a licence, judged by its own rules
     person = s.has("ROLE", "PARTY_PERSON", "PERSON_STRONG") or any(
         h.text[:1].isupper() for h in s.get("REPLICA_STRONG")
     )
-    if s.has("REPLICA_STRONG") and person and _PERMITS.search(s.text):
+    if s.has("REPLICA_STRONG") and person and P.PERMITS.search(s.text):
         return "replica_creation_grant", s.get("REPLICA_STRONG"), s.texts("REPLICA_STRONG"), 0.9
-    if not _PERMITS.search(s.text):
+    if not P.PERMITS.search(s.text):
         return None
     if s.has("REPLICA_WEAK") and (s.has("PERSON_STRONG") or (s.has("PERSON_WEAK") and s.has("ROLE", "PARTY_PERSON"))):
         return (
@@ -331,7 +259,7 @@ def _replica_creation(s: Sentence):
         )
     if (
         s.has("AI")
-        and rx.search(r"\b(generat|creat|produc|mak)\w*\b", s.text, re.I)
+        and P.MAKING_WORD.search(s.text)
         and s.has("PERSON_STRONG")
         and s.has("GRANT")
     ):
@@ -340,7 +268,7 @@ def _replica_creation(s: Sentence):
 
 
 def _replica_use(s: Sentence):
-    if s.has("NO_COMP") and not _GRANTS_TOO.search(s.text):
+    if s.has("NO_COMP") and not P.GRANTS_TOO.search(s.text):
         return None
     replica = s.has("REPLICA_STRONG", "SYNTHETIC") or (
         s.has("REPLICA_WEAK") and s.has("PERSON_STRONG", "ROLE", "PARTY_PERSON")
@@ -356,26 +284,26 @@ def _replica_use(s: Sentence):
 
 
 def _unbounded(s: Sentence):
-    if rx.search(r"confidential|indemnif|hold harmless", s.text, re.I):
+    if P.CONFIDENTIAL_OR_INDEMNITY.search(s.text):
         return None
-    if s.has("PERPETUAL") and s.has("DATA_OBJECT") and rx.search(r"\buse", s.text, re.I):
+    if s.has("PERPETUAL") and s.has("DATA_OBJECT") and P.USE_WORD.search(s.text):
         return "unbounded_term_scope", s.get("PERPETUAL"), s.texts("PERPETUAL") + s.texts("DATA_OBJECT"), 0.7
     subject = (
         s.person()
         or s.has("PERSON_WEAK", "RESULTS", "REPLICA_STRONG")
         # "The license which you grant to us under sub-section 10(b) above is perpetual": the user's own licence
-        or rx.search(r"\blicen[cs]es? (?:which |that )?you (?:grant|give)", s.text, re.I)
+        or P.LICENCE_YOU_GRANT.search(s.text)
         # "any file or content you upload ..., you grant Imgur a ... perpetual, irrevocable worldwide license"
-        or (s.has("ROLE") and rx.search(r"\byou (?:upload|post|submit|share|provide)\b", s.text, re.I))
+        or (s.has("ROLE") and P.YOU_UPLOAD.search(s.text))
         # "You grant Zoom a perpetual, worldwide ... license ... for the Permitted Uses": what a person grants a
         # platform is their own content
-        or (s.has("ROLE") and rx.search(r"\b[Yy]ou (?:hereby )?grant\b", s.text))
+        or (s.has("ROLE") and P.YOU_GRANT.search(s.text))
     )
     if not subject or not s.has("GRANT"):
         return None
     cont = _continuing(s)
     if cont:
-        if not rx.search(r"\bafter\b|\bends?\b|\bexpir", cont.group(0), re.I):
+        if not P.AFTER_OR_END.search(cont.group(0)):
             # "will automatically terminate, but will not be revoked with respect to ... already copied": the
             # no-revocation rule's case; read here, "not ... revoked" would pass for a protection
             return None
@@ -388,19 +316,15 @@ def _unbounded(s: Sentence):
             s.texts("PERPETUAL", "IRREVOCABLE") + s.texts("PERSON_STRONG", "PERSON_WEAK"),
             0.85,
         )
-    open_ended = rx.search(
-        r"as long as (?:\w+ ){1,2}(?:wishes|desires|chooses|sees fit|determines|likes)", s.text, re.I
-    )
+    open_ended = P.AS_LONG_AS_IT_WISHES.search(s.text)
     if open_ended and (subject or s.has("ROLE", "PARTY_PERSON")):
         hit = Hit("PERPETUAL", s.start + open_ended.start(), s.start + open_ended.end(), open_ended.group(0))
         return "unbounded_term_scope", [hit], [open_ended.group(0).lower()], 0.75
     lasting = [h for h in s.get("SURVIVE") if h.text.lower() != "thereafter"]
     if (
         lasting
-        and rx.search(r"\blicen[cs]e|\brights?\b|\buse\b", s.text, re.I)
-        and not rx.search(
-            r"\b(?:for a period of|days|months|sell[- ]off)\b|surviv\w*\s+(?:\w+\s+){0,3}death", s.text, re.I
-        )
+        and P.LICENCE_RIGHTS_USE.search(s.text)
+        and not P.FOR_A_PERIOD_SELL_OFF_OR_DEATH.search(s.text)
     ):
         return (
             "unbounded_term_scope",
@@ -419,133 +343,72 @@ def _unbounded(s: Sentence):
     return None
 
 
-# "other products" is reuse only when the person's material is what goes into them ("use your Content in our other
-# products"), not where a tool runs ("we use Safety Tools on Epic's other products") or what a buyer orders
-_IN_OTHER_PRODUCTS = re.compile(
-    r"\b(?:use|include|incorporat|feature|exploit|integrat)\w*\b[^.;]{0,80}?"
-    r"\b(?:content|likeness|name|image|voice|recordings?|photos?|videos?|performances?|materials?)\b[^.;]{0,40}?"
-    r"\b(?:in|on|for|across|into|within)\s+(?:\w+['’]s\s+|our\s+|its\s+|any\s+|the\s+|their\s+)?(?:\w+\s+)?"
-    r"other products",
-    re.I,
-)
-
-
-_ANY_BUSINESS_USE = re.compile(
-    r"\bfor any purpose\b(?! (?:reasonably |directly )?(?:related|relating|necessary|connected|in connection))|\bfor (?:our|its|their) (?:own )?(?:business|commercial)(?: and marketing)? purposes\b|"
-    r"\bin connection with\b[^.;]{0,80}\bbusiness\b|\bsyndicat\w*|"
-    r"\bavailable to other (?:companies|organi[sz]ations|businesses)\b",
-    re.I,
-)
-
-
 def _reuse(s: Sentence):
     subject = (
         s.person()
         or s.has("PERSON_WEAK", "RESULTS", "REPLICA_STRONG")
         or (
             s.has("ROLE", "PARTY_PERSON")
-            and rx.search(r"material|\bdata\b|captur|footage|recording|content", s.text, re.I)
+            and P.MATERIAL_WORD.search(s.text)
         )
     )
-    wide = _ANY_BUSINESS_USE.search(s.text)
-    if wide and rx.search(r"\b(?-i:[A-Z][\w&'’-]*\s+)+(?-i:Business)\b", wide.group(0)):
+    wide = P.ANY_BUSINESS_USE.search(s.text)
+    if wide and P.NAMED_BUSINESS.search(wide.group(0)):
         wide = None  # "in connection with the Playboy Commerce Business": a defined business is a named purpose
     if (
         wide
         and subject
-        and rx.search(r"\bgrants?\b|\blicen[cs]e\b|\bright to\b|\bhereby\b", s.text, re.I)
-        and not rx.search(r"\b(?:solely|only)\b", s.text, re.I)
+        and P.GRANT_WORD.search(s.text)
+        and not P.SOLELY_OR_ONLY.search(s.text)
     ):
         # a content licence for any purpose, for the company's business, or to syndicate to partners: the
         # person's recordings and likeness may go into anything the company or its partners make
         hit = Hit("REUSE", s.start + wide.start(), s.start + wide.end(), wide.group(0))
         return "reuse_other_projects", [hit], [wide.group(0).lower()[:60]], 0.65
-    cues = [h for h in s.get("REUSE") if h.text.lower() != "other products" or _IN_OTHER_PRODUCTS.search(s.text)]
-    if cues and all(rx.fullmatch(r"derivative works?", h.text, re.I) for h in cues) and rx.search(
-        r"\breproduce\b|\bdistribut|\bdisplay", s.text, re.I
-    ):
+    cues = [h for h in s.get("REUSE") if h.text.lower() != "other products" or P.IN_OTHER_PRODUCTS.search(s.text)]
+    if cues and all(P.DERIVATIVE_WORKS.fullmatch(h.text) for h in cues) and P.COPYRIGHT_LIST.search(s.text):
         return None  # the standard copyright list of a content licence: adaptation, not reuse in other projects
     if cues and subject and s.has("GRANT"):
         return "reuse_other_projects", cues, s.texts("REUSE") + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.75
     return None
 
 
-_NO_SUBSTANTIVE_CHANGES = re.compile(
-    r"\bnot\b[^.;]{0,80}\b(?:right|licen[cs]e|permission)\b[^.;]{0,30}\b(?:to make )?(?:any )?(?:substantive|material)\s+"
-    r"(?:editorial\s+)?(?:changes|alterations|modifications|edits)",
-    re.I,
-)
-
-
-_MODERATES = re.compile(r"\b(?:remov|block|reject|refus|delet|disabl|take\s+down)\w*", re.I)
-_AGAINST_RULES = re.compile(
-    r"\bviolat\w*|\bbreach\w*|inappropriate|offensive|objectionable|unlawful|\bpolic(?:y|ies)\b|guidelines", re.I
-)
-_CHANGES_SERVICE = re.compile(
-    r"\b(?:modif\w+|chang\w+|alter)\s+(?:or\s+\w+\s+)?\(?(?:to\s+(?:all\s+or\s+part\s+of\s+)?)?(?:the|our)\s+"
-    r"(?:Service|Services|Site|Platform)\b|\buser\s?names?\b",
-    re.I,
-)
-
-
 def _alteration(s: Sentence):
     subject = s.has("PERSON_STRONG", "PERSON_WEAK", "RESULTS", "REPLICA_STRONG") or (
         s.has("ROLE", "PARTY_PERSON")
-        and rx.search(r"\bwords\b|dialog|\blines\b|spoken|\blip|phrases|vocals?", s.text, re.I)
+        and P.SPOKEN_WORDS.search(s.text)
     )
     # what the user does ("labels ... that you add to those photos") alters nothing of theirs
-    alters = [h for h in s.get("ALTER") if not rx.search(r"\b(?:you|users?|I)\s+(?:\w+\s+)?$", s.text[: h.start - s.start])]
-    if rx.search(
-        r"\bas (?:may be |is )?(?:reasonably )?(?:required|necessary) (?:to|for) (?:satisfy|fulfil|fulfill|complete|process)\w* "
-        r"(?:a|an|the|your|each) (?:particular )?(?:order|purchase|request)",
-        s.text,
-        re.I,
-    ):
+    alters = [h for h in s.get("ALTER") if not P.USER_ALTERS.search(s.text[: h.start - s.start])]
+    if P.AS_AN_ORDER_REQUIRES.search(s.text):
         return None  # "format, manipulate or otherwise modify photos as may be required to satisfy a particular order"
     alters = [
         h for h in alters
-        if not rx.match(r"(?:\s+(?:and|or)\s+[\w-]+)?\s+of\s+(?:the\s+)?(?:[A-Z][\w&'’-]*\s+)*(?:marks|trademarks|logos?)\b",
-                        s.text[h.end - s.start : h.end - s.start + 80], re.I)
+        if not P.OF_MARKS.match(s.text[h.end - s.start : h.end - s.start + 80])
     ]  # "manipulation and adaptation of the Playboy Marks": a brand's mark, not a performance
     alters = [h for h in alters if not _alters_other_things(s, h)]
-    if _MODERATES.search(s.text) and _AGAINST_RULES.search(s.text) and not s.has("PERSON_STRONG"):
+    if P.MODERATES.search(s.text) and P.AGAINST_RULES.search(s.text) and not s.has("PERSON_STRONG"):
         return None  # "remove, block, or modify your Content if we believe it violates these Terms": moderation
-    if _CHANGES_SERVICE.search(s.text) and not s.has("PERSON_STRONG"):
+    if P.CHANGES_SERVICE.search(s.text) and not s.has("PERSON_STRONG"):
         return None  # "we may make modifications or changes (to all or part of the Service)": the service changes
     if alters and subject and not s.has("CUSTOMARY"):
         return "digital_alteration", alters, s.texts("ALTER") + s.texts("PERSON_STRONG", "PERSON_WEAK"), 0.75
     return None
 
 
-# what is changed is not a performance: "may change, alter, or modify the settings or configurations on your Device",
-# "edit ... all or part of the descriptions, comments and/or annotations", "a time stamp ... can be modified"
-_OTHER_THINGS = r"settings?|configurations?|descriptions?|comments?|annotations?|time ?stamps?|timestamps?|metadata|tags?"
-_OBJECT_AFTER = re.compile(
-    r"(?:[\s,]+(?:and/or|and|or|otherwise|to)?\s*(?:[a-z-]+(?:\s+|,\s*)){0,8}?)?"
-    r"(?:all or (?:any )?part of\s+)?(?:the|your|any|such)\s+(?:" + _OTHER_THINGS + r")\b",
-    re.I,
-)
-_OBJECT_BEFORE = re.compile(r"\b(?:" + _OTHER_THINGS + r")\b[^.;]{0,50}\b(?:is|are|be|been)\s+$", re.I)
-
-
 def _alters_other_things(s: Sentence, h) -> bool:
     """The word of alteration ``h`` acts on a thing that is no performance (settings, comments, a time stamp)."""
     after = s.text[h.end - s.start : h.end - s.start + 120]
     before = s.text[max(0, h.start - s.start - 80) : h.start - s.start]
-    if _OBJECT_BEFORE.search(before):
+    if P.OTHER_THING_BEFORE.search(before):
         return True
-    m = _OBJECT_AFTER.match(after)
+    m = P.OTHER_THING_AFTER.match(after)
     if m is None:
         return False
     # nothing of the performance named before the other thing ("modify your Content and its tags" alters content)
-    return not rx.search(r"\bcontent\b|recording|performance|voice|likeness|image|photo|video|footage", m.group(0), re.I)
+    return not P.PERFORMANCE_WORD.search(m.group(0))
 
 
-_SHORT_WINDOW = re.compile(
-    r"(\d+|one|two|three|four|five|six|seven|ten|twelve|fourteen|fifteen|twenty|thirty)\s*\)?\s*"
-    r"(?:\(\d+\)\s*)?(business\s+|working\s+|calendar\s+)?(hours?|days?|weeks?|months?)",
-    re.I,
-)
 _NUMBER_WORDS = {
     "one": 1,
     "two": 2,
@@ -565,7 +428,7 @@ _NUMBER_WORDS = {
 
 def deemed_window_is_short(text: str) -> bool:
     """'deemed approved if no response within 48 hours' is a hollow approval; after 14 days it is a real one."""
-    m = _SHORT_WINDOW.search(text)
+    m = P.SHORT_WINDOW.search(text)
     if not m:
         return True
     n = int(m.group(1)) if m.group(1).isdigit() else _NUMBER_WORDS[m.group(1).lower()]
@@ -577,30 +440,15 @@ def deemed_window_is_short(text: str) -> bool:
     return False
 
 
-# the person shown beside advertising they never approved: platform terms' sponsored-content licences
-_BESIDE_ADS = re.compile(
-    r"\bnext to or in connection with\b[^.;]{0,80}\b(?:ads|advertisements|sponsored)\b|"
-    r"\bassociat\w* you with\b[^.;]{0,40}\b(?:commercial|sponsored|advertis\w*)\b",
-    re.I,
-)
-
-
 def _depiction(s: Sentence):
-    if rx.search(r"indemnif|hold harmless|\bretains?\b", s.text, re.I):
+    if P.INDEMNITY_OR_RETAINS.search(s.text):
         return None
-    if rx.search(r"\bno (?:ability|obligation)\b|\bnot (?:have )?(?:any )?(?:ability|obligat)", s.text, re.I):
+    if P.NO_ABILITY_OR_OBLIGATION.search(s.text):
         return None  # "has no ability to control the Content ... no obligation to monitor it for any purpose"
-    if rx.search(
-        r"\b(?:may|reserves? the right|right to|discretion to)\b[^.;]{0,40}?"
-        r"\b(?:review|screen|remove|take down|moderate|reject|terminate|suspend)\b",
-        s.text,
-        re.I,
-    ) and not rx.search(
-        r"\b(?:advertis|promot|endors|sponsor|commercial)", s.text, re.I
-    ):
+    if P.MODERATION_RIGHT.search(s.text) and not P.COMMERCIAL_WORD.search(s.text):
         return None  # moderation "at our sole discretion" is about taking content down, not how the person is shown
     subject = s.has("PERSON_STRONG", "REPLICA_STRONG") or (s.has("PERSON_WEAK") and s.has("ROLE", "PARTY_PERSON"))
-    if subject and s.has("NO_CONSENT_NEEDED") and rx.search(r"approv", s.text, re.I) and s.has("GRANT"):
+    if subject and s.has("NO_CONSENT_NEEDED") and P.APPROVAL_WORD.search(s.text) and s.has("GRANT"):
         return (
             "objectionable_depiction",
             s.get("NO_CONSENT_NEEDED"),
@@ -610,25 +458,14 @@ def _depiction(s: Sentence):
     if (
         (subject or s.has("ROLE", "PARTY_PERSON"))
         and s.has("WAIVE")
-        and rx.search(
-            r"inspect or approve|right (?:to|of) approv|approval right|right to inspect|"
-            r"not subject to any (?:right of )?approval",
-            s.text,
-            re.I,
-        )
+        and P.INSPECT_OR_APPROVE.search(s.text)
     ):
         return "objectionable_depiction", s.get("WAIVE"), s.texts("WAIVE") + ["right to approve"], 0.8
-    wide = rx.search(
-        r"any and all (?:other )?purposes|any (?:other )?purpose|any (?:other )?context|sensitive subjects|"
-        r"whatever (?:setting|products?|messaging|context|manner)|"
-        r"\bany\b[^.;]{0,60}\bwhatsoever|not subject to any (?:right of )?approval",
-        s.text,
-        re.I,
-    )
+    wide = P.ANY_CONTEXT.search(s.text)
     if wide and subject and s.has("GRANT") and not s.has("DEPICT_ANY"):
         hit = Hit("DEPICT_ANY", s.start + wide.start(), s.start + wide.end(), wide.group(0))
         if not (
-            s.has("APPROVAL") and not rx.search(r"without\s+(?:[\w'’]+\s+){0,3}approv|not subject to", s.text, re.I)
+            s.has("APPROVAL") and not P.WITHOUT_APPROVAL_OR_NOT_SUBJECT.search(s.text)
         ):
             return (
                 "objectionable_depiction",
@@ -639,7 +476,7 @@ def _depiction(s: Sentence):
     if s.has("DEPICT_ANY") and subject and s.has("GRANT"):
         if s.has("APPROVAL") and not s.has("DEEMED"):
             # "without approval" is itself the problem; "subject to Talent's approval" is not
-            if not rx.search(r"without\s+(?:[\w'’]+\s+){0,3}approv", s.text, re.I):
+            if not P.WITHOUT_APPROVAL.search(s.text):
                 return None
         return (
             "objectionable_depiction",
@@ -647,11 +484,11 @@ def _depiction(s: Sentence):
             s.texts("DEPICT_ANY") + s.texts("PERSON_STRONG", "PERSON_WEAK"),
             0.7,
         )
-    ads = _BESIDE_ADS.search(s.text)
+    ads = P.BESIDE_ADS.search(s.text)
     if (
         ads
-        and (s.has("PERSON_STRONG") or (s.has("ROLE") and rx.search(r"username|profile|\bname\b|picture|\byou\b", s.text, re.I)))
-        and rx.search(r"\bpermission\b|\bmay\b|\bgrants?\b|\bauthori[sz]e|\binclude", s.text, re.I)
+        and (s.has("PERSON_STRONG") or (s.has("ROLE") and P.PROFILE_WORD.search(s.text)))
+        and P.MAY_SHOW.search(s.text)
         and not s.has("APPROVAL")
     ):
         # "permission to show your username, profile picture ... next to or in connection with ... ads, offers, and
@@ -660,7 +497,7 @@ def _depiction(s: Sentence):
         return "objectionable_depiction", [hit], [ads.group(0).lower()[:60]], 0.7
     if (
         s.has("DEEMED")
-        and rx.search(r"approv", s.text, re.I)
+        and P.APPROVAL_WORD.search(s.text)
         and deemed_window_is_short(s.text)
         and (s.person() or s.has("PERSON_WEAK", "ROLE", "PARTY_PERSON"))
     ):
@@ -671,12 +508,7 @@ def _depiction(s: Sentence):
 def _compensation(s: Sentence):
     if (
         s.has("NO_COMP")
-        and rx.search(
-            r"\b(?:all|every) (?:rights?|uses?)\b|rights granted|avatar|voice model|"
-            r"narrator voice|these terms",
-            s.text,
-            re.I,
-        )
+        and P.ALL_RIGHTS_OR_USES.search(s.text)
         and s.has("REPLICA_STRONG", "REPLICA_WEAK", "AI", "SYNTHETIC", "REUSE", "PERPETUAL", "IRREVOCABLE")
     ):
         return "replica_compensation_missing", s.get("NO_COMP"), s.texts("NO_COMP"), 0.75
@@ -692,29 +524,15 @@ def _compensation(s: Sentence):
     return None
 
 
-_BUNDLING = re.compile(
-    r"(?:consents?|agreement to|approval)\b[^.;]{0,80}\b(?:is|are|shall be)?\s*(?:given|deemed given|treated as given)\s+by\s+"
-    r"(?:signing|executing|signature|acceptance|accepting)|signature on this agreement is the only consent|"
-    r"rather than (?:in )?a separate (?:rider|consent|agreement)|(?:do|does|shall) not require any separate (?:consent|rider)|"
-    r"approval of [^.;]{0,60} (?:shall be )?treated as [^.;]{0,30}approval of all",
-    re.I,
-)
-
-
 def _bundled(s: Sentence):
-    cue = _BUNDLING.search(s.text)
+    cue = P.BUNDLING.search(s.text)
     if cue and s.has("ROLE", "PARTY_PERSON"):
         hit = Hit("CONSENT_BUNDLED", s.start + cue.start(), s.start + cue.end(), cue.group(0))
         return "consent_buried_or_bundled", [hit], [cue.group(0).lower()[:60]], 0.75
     if (
         s.has("CONSENT_BUNDLED")
         and s.has("REPLICA_STRONG", "AI", "SYNTHETIC")
-        and rx.search(
-            r"by (?:signing|executing|submitting|participating|accepting)|signature|deemed|execution|constitut\w* consent|"
-            r"acceptance|continued participation|further consents|acknowledges that by",
-            s.text,
-            re.I,
-        )
+        and P.CONSENT_BY_SIGNING.search(s.text)
     ):
         return (
             "consent_buried_or_bundled",
@@ -726,23 +544,21 @@ def _bundled(s: Sentence):
 
 
 def _waiver(s: Sentence):
-    if rx.search(r"indemnif", s.text, re.I) and rx.search(r"third[- ]party claims|claims (?:of|by|from) (?:any )?third", s.text, re.I):
+    if P.INDEMNIFY.search(s.text) and P.THIRD_PARTY_CLAIMS.search(s.text):
         return None  # "release, indemnify, and defend Quora from all third-party claims": an indemnity, not a waiver
-    if rx.search(r"indemnif|hold\s+\w*\s*harmless|defend", s.text, re.I) and not rx.search(
-        r"\bwaives?\b|\breleases?\b", s.text, re.I
-    ):
+    if P.INDEMNITY_OR_DEFENCE.search(s.text) and not P.WAIVES_OR_RELEASES.search(s.text):
         return None
     # "press releases" and "news releases" release nothing
-    waives = [h for h in s.get("WAIVE") if not rx.search(r"(?:press|news)\s*$", s.text[: h.start - s.start], re.I)]
+    waives = [h for h in s.get("WAIVE") if not P.PRESS_OR_NEWS_BEFORE.search(s.text[: h.start - s.start])]
     if waives and s.has("WAIVE_OBJ"):
         return "consent_conditioned_or_waived", waives, [h.text for h in waives] + s.texts("WAIVE_OBJ"), 0.85
-    claims = [h for h in waives if rx.search(r"claim|sue|release|discharge", h.text, re.I)]
+    claims = [h for h in waives if P.CLAIM_WORD.search(h.text)]
     if (
         claims
         and (s.has("PERSON_STRONG") or (s.has("PERSON_WEAK") and s.has("ROLE", "PARTY_PERSON", "ALTER")))
-        and not rx.search(r"\bliabilit|\bnot responsible\b|\bdispute with\b", s.text, re.I)
-        and rx.search(r"arising (?:out of|from)|in respect of|in connection with|relating to", s.text, re.I)
-        and rx.search(r"\buse|distort|alter|composite|blur|depict|exploit", s.text, re.I)
+        and not P.LIABILITY_WORD.search(s.text)
+        and P.ARISING_FROM.search(s.text)
+        and P.USE_OR_DISTORTION.search(s.text)
     ):
         return (
             "consent_conditioned_or_waived",
@@ -754,7 +570,7 @@ def _waiver(s: Sentence):
         s.has("CONDITION")
         and (s.has("REPLICA_STRONG", "AI", "SYNTHETIC") or (s.has("CONSENT_WORD") and s.has("PERSON_STRONG")))
         and not s.has("NOT_CONDITION")
-        and not rx.search(r"\bsubject to (?:the )?(?:prior )?(?:written )?approval of\b", s.text, re.I)
+        and not P.SUBJECT_TO_APPROVAL.search(s.text)
     ):
         return (
             "consent_conditioned_or_waived",
@@ -765,55 +581,10 @@ def _waiver(s: Sentence):
     return None
 
 
-# the licence outlives the user's choice: "the License will continue in full force and effect for all of Your Content,
-# including content the Site deletes", "will not be revoked with respect to any file ... already copied", "the licence
-# will continue even after your agreement with us ends", "these Terms survive the deactivation of your account"
-_CONTINUES = re.compile(
-    r"\blicen[cs]e\b[^.;]{0,60}\b(?:will|shall) (?:continue|remain|survive)\b[^.;]{0,60}"
-    r"\b(?:delet|remov|ends?\b|terminat|expir|after|even)|"
-    r"\b(?:will|shall) not be revoked\b|"
-    # the whole terms, not "the terms ... which by their nature are intended to survive" (indemnities, warranties)
-    r"\b(?:these|the|all of the) terms\b(?![^.;]{0,40}\b(?:which|that)\b)[^.;]{0,60}\bsurviv\w*\b[^.;]{0,40}\b(?:deactivation|termination|deletion)\b",
-    re.I,
-)
-
-
-# "The following sections will survive any termination ...: 5 (Your Content), 7 ...", "Sections 3, 8 and 9 will
-# continue to be operative", "these Terms survive the termination of your account"
-_SURVIVES = re.compile(
-    r"\bsurviv(?:e|es|ing|al)\b|\b(?:continue|remain)s?\s+(?:to\s+be\s+operative|to\s+apply|in\s+(?:full\s+)?(?:force|effect))",
-    re.I,
-)
-_NOT_SURVIVING = re.compile(r"\b(?:not|never|no longer)\s+(?:\w+\s+){0,2}(?:surviv|continue|remain)", re.I)
-_WHOLE_TERMS_SURVIVE = re.compile(
-    r"\b(?:these|this|the)\s+(?:User\s+)?(?:Terms|Agreement)\s+(?:of\s+\w+\s+)?(?:shall\s+|will\s+)?surviv|"
-    r"\ball\s+(?:of\s+)?(?:the\s+)?(?:terms|provisions|sections)\s+of\s+(?:these|this)\s+(?:Terms|Agreement)\b",
-    re.I,
-)
 _LICENCE_READINGS = frozenset(
     {"unbounded_term_scope", "no_revocation_or_suspension", "reuse_other_projects", "digital_alteration",
      "replica_compensation_missing"}
 )
-_ENDING = re.compile(r"terminat|expir|delet|deactivat|cancel", re.I)
-_EXCLUDING = re.compile(r"\((?:excluding|except)[^)]*\)", re.I)
-# what a survival list names when it keeps the licence in the person's material: "5 (Your Content)", "license
-# rights granted by you to Zoom", "any terms regarding ownership or intellectual property rights"
-_SURVIVING_LICENCE = re.compile(
-    r"\b(?:your|user)\s+content\b|\blicen[cs]es?\s+(?:rights\s+)?granted\s+by\s+you|\blicen[cs]es?\s+(?:you\s+)?grant|"
-    r"\bownership\s+or\s+intellectual\s+property",
-    re.I,
-)
-# a section reference, dotted ("4.2", "10(b)") or a range ("11 - 22", "6.1 through 6.10"); not "30 days"
-_SECTION_REF = re.compile(
-    r"\b(\d{1,2}(?:\.\d{1,2})*)(?:\s*(?:-|–|to|through)\s*(\d{1,2}(?:\.\d{1,2})*))?\b"
-    r"(?!\s*(?:days?|months?|years?|%|hours?|business))",
-    re.I,
-)
-_TOP_NUMBER = re.compile(r"^[\s#*_]*(?:section\s+|article\s+)?(\d{1,2}(?:\.\d{1,2})*)\\?[.)]?(?:\s|\*|$)", re.I)
-# a survival for a while ("until all amounts due are paid", "for two years") keeps nothing alive without limit
-_BOUNDED_SURVIVAL = re.compile(r"\buntil\b|\bfor\s+(?:a\s+period\s+of\s+)?\w+\s+(?:\(\d+\)\s+)?(?:days|months|years)\b", re.I)
-# "all provisions that by their nature should survive": which ones is not said
-_BY_THEIR_NATURE = re.compile(r"\bby\s+(?:their|its)\s+nature\b|\bby\s+their\s+terms\b", re.I)
 
 
 def _section_numbers(clause: Clause, by_id: dict[str, Clause], doc_text: str = "", order: tuple[Clause, ...] = ()) -> set[str]:
@@ -825,7 +596,7 @@ def _section_numbers(clause: Clause, by_id: dict[str, Clause], doc_text: str = "
     c: Clause | None = clause
     while c is not None:
         for text in (c.number or "", c.heading or "", c.text[:40]):
-            m = _TOP_NUMBER.match(text)
+            m = P.TOP_NUMBER.match(text)
             if m:
                 out.add(m.group(1))
                 break
@@ -863,7 +634,7 @@ def _enclosing_by_indent(clause: Clause, text: str, order: tuple[Clause, ...]) -
 def _refs(text: str) -> set[str]:
     """The section numbers a survival sentence lists, ranges expanded ("11 - 22", "6.1 through 6.10")."""
     refs: set[str] = set()
-    for m in _SECTION_REF.finditer(text):
+    for m in P.SECTION_REF.finditer(text):
         a, b = m.group(1), m.group(2)
         refs.add(a)
         if b:
@@ -893,22 +664,22 @@ def _surviving_licence(doc: Document, clauses: tuple[Clause, ...], hits: list[Cl
     for clause in clauses:
         for s0, s1 in clause.sentences or ((clause.start, clause.end),):
             text = doc.text[s0:s1]
-            found = _SURVIVES.search(text)
+            found = P.SURVIVES.search(text)
             if (
                 not found
-                or _NOT_SURVIVING.search(text)
-                or HEADING.match(text)
-                or not _ENDING.search(text)
-                or _BOUNDED_SURVIVAL.search(text)
+                or P.NOT_SURVIVING.search(text)
+                or S.HEADING.match(text)
+                or not P.ENDING_EVENT.search(text)
+                or P.BOUNDED_SURVIVAL.search(text)
             ):
                 continue
-            listed = _EXCLUDING.sub(" ", text)
+            listed = P.EXCLUDED_SECTIONS.sub(" ", text)
             why = ""
-            if _SURVIVING_LICENCE.search(listed):
+            if P.SURVIVING_LICENCE.search(listed):
                 why = "the licence survives"
-            elif _WHOLE_TERMS_SURVIVE.search(listed) and not _BY_THEIR_NATURE.search(listed):
+            elif P.WHOLE_TERMS_SURVIVE.search(listed) and not P.BY_THEIR_NATURE.search(listed):
                 why = "the whole terms survive"
-            elif rx.search(r"\bsections?\b|:", listed, re.I) and _cited(sections, _refs(listed)):
+            elif P.SECTIONS_OR_COLON.search(listed) and _cited(sections, _refs(listed)):
                 why = "the section holding the licence survives"
             if why:
                 out += [
@@ -920,11 +691,11 @@ def _surviving_licence(doc: Document, clauses: tuple[Clause, ...], hits: list[Cl
 
 
 def _continuing(s: Sentence):
-    """The words by which a licence outlives deletion or the agreement (a match of :data:`_CONTINUES`), or None;
+    """The words by which a licence outlives deletion or the agreement (a match of ``P.CONTINUES``), or None;
     a licence that continues only in the cases listed next ("... will continue after you have removed your content
     if:") does not count."""
-    cont = _CONTINUES.search(s.text)
-    if cont and rx.search(r"\b(?:if|only|where)\b[^.;]{0,20}:?\s*$", s.text[cont.end() :]):
+    cont = P.CONTINUES.search(s.text)
+    if cont and P.ONLY_IN_CASES_LISTED.search(s.text[cont.end() :]):
         return None
     return cont
 
@@ -932,15 +703,15 @@ def _continuing(s: Sentence):
 def _irrevocable(s: Sentence):
     subject = s.person() or s.has("PERSON_WEAK", "RESULTS", "REPLICA_STRONG", "ROLE", "PARTY_PERSON")
     cont = _continuing(s)
-    if cont and not rx.search(r"\b(?:not|no)\b[^.;]{0,20}\b(?:continue|survive)", s.text, re.I) and (
-        subject or rx.search(r"\bterms\b", cont.group(0), re.I)
+    if cont and not P.NOT_CONTINUE.search(s.text) and (
+        subject or P.TERMS_WORD.search(cont.group(0))
     ):
         hit = Hit("IRREVOCABLE", s.start + cont.start(), s.start + cont.end(), cont.group(0))
         return "no_revocation_or_suspension", [hit], [cont.group(0).lower()[:60]], 0.7
     if (
         s.has("IRREVOCABLE")
         and subject
-        and (s.has("GRANT") or rx.search(r"consent|licen[cs]e|permission|release", s.text, re.I))
+        and (s.has("GRANT") or P.CONSENT_LICENCE_WORD.search(s.text))
     ):
         return (
             "no_revocation_or_suspension",
@@ -950,10 +721,10 @@ def _irrevocable(s: Sentence):
         )
     if (
         s.has("SURVIVE")
-        and not rx.search(r"\b(?:not|no) guarantee", s.text, re.I)  # "does not guarantee ... available after"
+        and not P.NO_GUARANTEE.search(s.text)  # "does not guarantee ... available after"
         and s.has("PERSON_STRONG", "REPLICA_STRONG", "PERSON_WEAK")
-        and rx.search(r"licen[cs]e|consent|right|use", s.text, re.I)
-        and not rx.search(r"\b(?:for a period of|days|months)\b|surviv\w*\s+(?:\w+\s+){0,3}death", s.text, re.I)
+        and P.LICENCE_CONSENT_RIGHT_USE.search(s.text)
+        and not P.FOR_A_PERIOD_OR_DEATH.search(s.text)
     ):
         hits = [h for h in s.get("SURVIVE") if h.text.lower() != "thereafter"]
         if hits:
@@ -966,62 +737,22 @@ def _irrevocable(s: Sentence):
     return None
 
 
-_PERSON_ASSIGNS = re.compile(
-    r"\b(?:" + alternation(ASSIGNING_ROLES) + r"|i|you|he|she)\s+(?:may|shall have the right to|can|hereby|irrevocably|hereby irrevocably)\s+(?:not\s+)?"
-    r"(?:assigns?|transfers?)",
-    re.I,
-)
-
-
-_PERSONS_RIGHTS = re.compile(r"(?:" + alternation(RIGHT_HOLDER_ROLES) + r")['’]s rights", re.I)
-
-
-# the company's own free assignment of its rights (and with them the licence): "We may assign or transfer our
-# rights ... to any affiliate", "may be assigned by us without restriction", "can be transferred by TikTok",
-# "Myspace may assign its rights ... to any party", "Our rights and obligations can be assigned to others"
-_COMPANY_FREE_ASSIGN = re.compile(
-    r"\b(?i:we\s+may\s+(?:freely\s+)?(?:transfer|assign))\b|"
-    r"\b(?:may|can)\s+be\s+(?:freely\s+)?(?:assigned|transferred)(?:\s+(?:or|and)\s+(?:assigned|transferred))?\s+"
-    r"(?:by\s+(?:us\b|(?!you\b)[A-Z][\w&.-]+)|to\s+others\b)|"
-    r"\b[A-Z][\w&.-]+\s+may\s+(?:freely\s+)?assign\s+(?:its|all\s+of\s+its|any\s+of\s+its)\s+rights|"
-    r"\b(?i:our\s+rights(?:\s+and\s+obligations)?\s+(?:under\s+[^.;]{0,40}?)?(?:may|can)\s+be\s+(?:freely\s+)?"
-    r"(?:assigned|transferred))"
-)
-_ONLY_WITH_CONSENT = re.compile(
-    r"\b(?:only\s+)?with\s+(?:your|the\s+(?:other\s+party|user|member)['’]?s?)\s+(?:prior\s+)?(?:written\s+)?consent|"
-    r"\bmay\s+not\s+be\s+(?:assigned|transferred)\s+by\s+us",
-    re.I,
-)
-
-
 def _assignment(s: Sentence):
-    if rx.search(r"\bretains?\b|\breserves?\b", s.text, re.I):  # what the person keeps is not a grant
+    if P.RETAINS_OR_RESERVES.search(s.text):  # what the person keeps is not a grant
         return None
-    free = _COMPANY_FREE_ASSIGN.search(s.text)
-    if free and not s.has("BOTH_PARTIES") and not _ONLY_WITH_CONSENT.search(s.text[free.start() :]):
+    free = P.COMPANY_FREE_ASSIGN.search(s.text)
+    if free and not s.has("BOTH_PARTIES") and not P.ONLY_WITH_CONSENT.search(s.text[free.start() :]):
         hit = Hit("ASSIGN", s.start + free.start(), s.start + free.end(), free.group(0))
         return "assignment_sublicensing", [hit], [free.group(0).lower()[:60]], 0.7
-    share = rx.search(
-        r"\bshar\w*\b[^.;]{0,80}\bwith\b[^.;]{0,40}\b(?:third part|researchers|partners|affiliates|others|"
-        r"any person|licensees|the public)",
-        s.text,
-        re.I,
-    )
-    if share and rx.search(r"\b(?:you|users?|I)\s+(?:\w+\s+){0,2}$", s.text[: share.start()], re.I):
+    share = P.SHARED_WITH_OTHERS.search(s.text)
+    if share and P.USER_SHARED.search(s.text[: share.start()]):
         share = None  # "if you already shared your content with others": the person's own act, not a transfer
     if share and (
-        s.has("PERSON_STRONG", "PERSON_WEAK") or rx.search(r"recording|material|video|footage", s.text, re.I)
+        s.has("PERSON_STRONG", "PERSON_WEAK") or P.RECORDING_WORD.search(s.text)
     ):
         hit = Hit("ASSIGN", s.start + share.start(), s.start + share.end(), share.group(0))
         return "assignment_sublicensing", [hit], [share.group(0).lower()[:60]], 0.6
-    others = rx.search(
-        r"\b(?:permit|authori[sz]e|allow|enable)\s+(?:its\s+|their\s+)?(?:[\w-]+,?\s+(?:and\s+|or\s+)?){0,4}?"
-        r"(?:agencies|partners|retailers|licensees|affiliates|others|third parties|sponsors|distributors|clients)\s+to\s+use|"
-        r"licen[cs](?:e|es|ed|ing)?\b[^.;]{0,40}?\bto\s+(?:others|third parties|any third party|affiliated|other\s|"
-        r"its affiliates|any person)",
-        s.text,
-        re.I,
-    )
+    others = P.OTHERS_MAY_USE.search(s.text)
     if others and (s.has("PERSON_STRONG", "PERSON_WEAK", "REPLICA_STRONG")):
         hit = Hit("ASSIGN", s.start + others.start(), s.start + others.end(), others.group(0))
         return (
@@ -1030,15 +761,15 @@ def _assignment(s: Sentence):
             [others.group(0).lower()[:60]] + s.texts("PERSON_STRONG", "REPLICA_STRONG"),
             0.75,
         )
-    if not s.has("ASSIGN") or s.has("BOTH_PARTIES") or _PERSON_ASSIGNS.search(s.text):
+    if not s.has("ASSIGN") or s.has("BOTH_PARTIES") or P.PERSON_ASSIGNS.search(s.text):
         return None
-    if s.has("BINDING") and not rx.search(r"sub-?licen", s.text, re.I):
+    if s.has("BINDING") and not P.SUBLICENSE.search(s.text):
         return None
-    sub = [h for h in s.get("ASSIGN", "ASSIGN_STRONG") if rx.match(r"sub-?licen", h.text, re.I)]
+    sub = [h for h in s.get("ASSIGN", "ASSIGN_STRONG") if P.SUBLICENSE.match(h.text)]
     subject = (
         s.person()
         or s.has("PERSON_WEAK", "RESULTS", "REPLICA_STRONG")
-        or rx.search(r"\brights?\b|\bthis agreement\b", s.text, re.I)
+        or P.RIGHTS_OR_AGREEMENT.search(s.text)
     )
     if not subject:
         return None
@@ -1049,11 +780,7 @@ def _assignment(s: Sentence):
             [h.text.lower() for h in sub][:2] + s.texts("PERSON_STRONG", "PERSON_WEAK"),
             0.85,
         )
-    passive = rx.search(
-        r"\bmay be (?:freely )?(?:assigned|transferred|sublicensed|sub-licensed|licensed)\b[^.;]{0,20}\bto\b",
-        s.text,
-        re.I,
-    )
+    passive = P.MAY_BE_ASSIGNED_TO.search(s.text)
     if (
         passive
         and (s.has("PERSON_STRONG", "PERSON_WEAK", "REPLICA_STRONG", "RESULTS"))
@@ -1061,14 +788,10 @@ def _assignment(s: Sentence):
     ):
         hit = Hit("ASSIGN", s.start + passive.start(), s.start + passive.end(), passive.group(0))
         return "assignment_sublicensing", [hit], [passive.group(0).lower()], 0.7
-    if rx.search(
-        r"\bonly to\b|\bonly with\b|\bassumes?\b[^.;]{0,60}\bobligations|agrees? in writing to (?:assume|be bound)",
-        s.text,
-        re.I,
-    ):
+    if P.RESTRICTED_ASSIGNMENT.search(s.text):
         return None  # a restricted assignment is the protection, not the gap
-    if s.has("COMPANY_MAY") and rx.search(r"\bassign|\btransfer", s.text, re.I):
-        verbs = [h for h in s.get("ASSIGN") if rx.match(r"assign|transfer", h.text, re.I)]
+    if s.has("COMPANY_MAY") and P.ASSIGN_OR_TRANSFER.search(s.text):
+        verbs = [h for h in s.get("ASSIGN") if P.ASSIGN_VERB.match(h.text)]
         return (
             "assignment_sublicensing",
             verbs or s.get("ASSIGN"),
@@ -1079,8 +802,7 @@ def _assignment(s: Sentence):
         h
         for h in s.get("ASSIGN_STRONG")
         # "successors and assigns" is a noun; "EFS hereby assigns to Client" is the verb
-        if (h.text.lower() != "assigns" or rx.search(r"(?:successors|licensees|heirs|designees|and|or|its|their|permitted),?\s*$",
-                                                      s.text[max(0, h.start - s.start - 25) : h.start - s.start], re.I))
+        if (h.text.lower() != "assigns" or P.ASSIGNS_AS_NOUN.search(s.text[max(0, h.start - s.start - 25) : h.start - s.start]))
         and h.text.lower()
         in {
             "licensees",
@@ -1094,12 +816,12 @@ def _assignment(s: Sentence):
             "affiliates",
         }
     ]
-    persons_rights = _PERSONS_RIGHTS.search(s.text)
+    persons_rights = P.PERSONS_RIGHTS.search(s.text)
     if (
         third
         and s.has("GRANT")
         and (s.person(strong_only=True) or s.has("PERSON_WEAK") or persons_rights)
-        and rx.search(r"\bgrant|\bpermi|\bauthori|\blicen[cs](?:e|es|ed|ing)\b|\bsub-?licen|\bassign", s.text, re.I)
+        and P.GRANT_OR_ASSIGN_WORD.search(s.text)
     ):
         return (
             "assignment_sublicensing",
@@ -1115,25 +837,21 @@ def _post_mortem(s: Sentence):
         h for h in s.get("DEATH")
         if h.text.lower() != "estate"
         # "liability for death or personal injury caused by its negligence": a liability clause, not a use after death
-        and not re.match(r"\s+(?:or|and)\s+(?:personal|bodily)\s+injur", s.text[h.end - s.start :], re.I)
-        and not re.search(r"\binjur(?:y|ies)\s+(?:or|and|including)\s+$", s.text[: h.start - s.start], re.I)
+        and not P.OR_PERSONAL_INJURY.match(s.text[h.end - s.start :])
+        and not P.INJURY_OR.search(s.text[: h.start - s.start])
     ]
     if not deaths:
         return None
     continues = (
         s.has("SURVIVE", "PERPETUAL", "HEIRS")
-        or rx.search(r"\bcontinu|\bremain|\bnot terminate|\bafter\b|\bfollowing\b|\bthereafter\b", s.text, re.I)
+        or P.GOES_ON.search(s.text)
         or (
-            rx.search(
-                r"\b(?:should|if|upon|in the event of)\b[^.;]{0,40}\b(?:die|dies|death|deceased|passing)", s.text, re.I
-            )
-            and rx.search(r"\bmay\b[^.;]{0,30}\b(?:use|complete|exploit|finish|continue)", s.text, re.I)
+            P.IF_THE_PERSON_DIES.search(s.text)
+            and P.MAY_GO_ON_USING.search(s.text)
         )
     )
     if continues and (s.has("PERSON_STRONG", "PERSON_WEAK", "REPLICA_STRONG", "RESULTS") or s.has("GRANT")):
-        if rx.search(r"\bterminat", s.text, re.I) and not rx.search(
-            r"\bcontinu|\bsurviv|\bnot terminate|\bremain", s.text, re.I
-        ):
+        if P.TERMINATES.search(s.text) and not P.CONTINUES_OR_SURVIVES.search(s.text):
             return None
         return (
             "post_mortem_use",
@@ -1144,46 +862,26 @@ def _post_mortem(s: Sentence):
     return None
 
 
-_NEW_PERFORMERS = re.compile(
-    r"derive[sd]? new (?:\w+ )?voices?|new (?:\w+ )?voices?\b|voices? for other|other characters|stock avatars?|"
-    r"virtual (?:brand )?ambassador|(?:given|under) a different name|voice[- ]conversion",
-    re.I,
-)
-
-
-# the company may make or use something: "may create", "the right to use", "hereby grants ... to produce"; a content
-# policy's "whether real or generated using artificial intelligence" or "any video that may offend" grants nothing
-_MAY_MAKE = re.compile(
-    r"\b(?:may|right to|hereby|grants?|authori[sz]\w*|permit\w*|licen[cs]e\w*|consents? to|agrees? that|will|shall)\s+"
-    r"(?:\w+\s+){0,3}(?:use|create|make|produce|generate|develop|exploit|build|employ|substitute|replace|"
-    r"synthesi[sz]e|simulate|train)\b|"
-    # an item of a granted list ("licence to: ... (b) use any Voice Model and Synthetic Output for any purpose");
-    # items under a prohibiting lead-in never reach the rules (prohibited_list_item)
-    r"^\W*(?:\(?[a-z0-9]{1,3}[.)]\s*)?(?:use|create|make|produce|generate|develop|exploit|synthesi[sz]e)\b",
-    re.I,
-)
-
-
 def _synthetic(s: Sentence):
-    novel = _NEW_PERFORMERS.search(s.text)
+    novel = P.NEW_PERFORMERS.search(s.text)
     if (
         novel
         and (
             s.has("REPLICA_STRONG", "AI", "SYNTHETIC", "DERIVED")
-            or rx.search(r"derive|inspired|patterned|modell?ed", s.text, re.I)
+            or P.DERIVED_WORD.search(s.text)
         )
-        and _PERMITS.search(s.text)
+        and P.PERMITS.search(s.text)
     ):
         hit = Hit("SYNTHETIC", s.start + novel.start(), s.start + novel.end(), novel.group(0))
         return "synthetic_substitution", [hit], [novel.group(0).lower()], 0.7
     person = s.has("ROLE", "PARTY_PERSON", "PERSON_STRONG", "PERSON_WEAK", "DERIVED")
-    if s.has("SYNTHETIC") and person and _MAY_MAKE.search(s.text):
+    if s.has("SYNTHETIC") and person and P.MAY_MAKE.search(s.text):
         return "synthetic_substitution", s.get("SYNTHETIC"), s.texts("SYNTHETIC") + s.texts("DERIVED"), 0.85
     if (
         s.has("SYNTHETIC_WEAK")
         and s.has("AI", "REPLICA_STRONG")
         and s.has("PERSON_STRONG", "ROLE", "PARTY_PERSON")
-        and rx.search(r"\bsubstitut|\breplac|\bin lieu|\binstead of", s.text, re.I)
+        and P.SUBSTITUTES.search(s.text)
     ):
         return (
             "synthetic_substitution",
@@ -1199,12 +897,7 @@ def _synthetic(s: Sentence):
     if (
         derived_from_person
         and s.has("AI", "REPLICA_STRONG", "SYNTHETIC")
-        and rx.search(
-            r"characters?\b|performers?\b|vocalists?\b|presenters?\b|personas?\b|humans?\b|influencers?\b|spokes|"
-            r"synthetic voices?|new voices?",
-            s.text,
-            re.I,
-        )
+        and P.SYNTHETIC_PERFORMER.search(s.text)
     ):
         return "synthetic_substitution", s.get("DERIVED"), s.texts("DERIVED") + s.texts("AI", "REPLICA_STRONG"), 0.7
     return None
@@ -1226,6 +919,3 @@ _RULES = [
     _post_mortem,
     _synthetic,
 ]
-
-
-prefilter_module(globals())  # each pattern above skips a text lacking every word it needs (castguard.prefilter)

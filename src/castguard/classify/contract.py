@@ -24,7 +24,7 @@ from .evidence import clause_ref, evidence_of, quote
 from .lexicon import BROAD_PURPOSE
 from .protections import ContractFacts, Span
 from .scope import STRONG
-from .sentences import BULLET, RESERVES, USER_DUTY, Sentence, polarity
+from .sentences import Sentence, polarity
 from .taxonomy import GAPS, SEVERITY_ORDER, Gap, raise_severity
 
 if TYPE_CHECKING:
@@ -35,13 +35,14 @@ __all__ = ["build_findings"]
 # the gaps of the playbook in use while build_findings runs (severity, remedy, enabled); the default's otherwise
 _BOOK: ContextVar[dict[str, Gap]] = ContextVar("castguard_playbook_gaps", default=GAPS)
 P = patterns_of("contract")  # the rule patterns: playbooks/patterns/contract.toml
+S = patterns_of("sentences")  # the sentence shapes that never grant: playbooks/patterns/sentences.toml
 
 
 _BROAD_PURPOSE: set[str] = set(BROAD_PURPOSE)
 
 
 def _broad_qualifier(s: Sentence) -> bool:
-    if P.NOT_A_GRANT.search(s.text) or s.is_definition or RESERVES.search(s.text):
+    if P.NOT_A_GRANT.search(s.text) or s.is_definition or S.RESERVES.search(s.text):
         return False
     if P.TERMINATION_RIGHT.search(s.text) and not P.LICENCE_WORD.search(s.text):
         return False  # "shall have the right ... at any time thereafter to terminate this Agreement" ends, not widens
@@ -72,9 +73,9 @@ def _broad_grants(doc: Document, clauses, concepts: Concepts) -> list[Span]:
             i
             for i, s in enumerate(sents)
             if s.has("GRANT")
-            and not USER_DUTY.search(s.text)
+            and not S.USER_DUTY.search(s.text)
             and not P.GRANTS_THE_USER.search(s.text)  # conditions on a licence to the user
-            and len(BULLET.findall(s.text)) < 3  # "* Use the Service in any manner that could ..." grants nothing
+            and len(S.BULLET.findall(s.text)) < 3  # "* Use the Service in any manner that could ..." grants nothing
             and not s.is_definition
             and not P.NOT_A_GRANT.search(s.text)
             and (
@@ -93,9 +94,9 @@ def _broad_grants(doc: Document, clauses, concepts: Concepts) -> list[Span]:
                 continue
             if (
                 _broad_qualifier(s)
-                and not USER_DUTY.search(s.text)
+                and not S.USER_DUTY.search(s.text)
                 and not P.USER_DO_LEAD.match(s.text)
-                and len(BULLET.findall(s.text)) < 3
+                and len(S.BULLET.findall(s.text)) < 3
                 and polarity(s, s.get("PERPETUAL", "ALL_MEDIA", "RESULTS", "ANY_PURPOSE", "IRREVOCABLE"), doc.text)
                 != "protect"
             ):

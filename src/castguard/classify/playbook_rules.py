@@ -14,14 +14,17 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..model import Clause, Document, Finding
+from ..playbooks.rulepatterns import patterns_of
 from .clause_rules import DETECTOR_ID, HOLLOWED, ClauseHit
 from .concepts import Concepts, Hit
-from .sentences import HEADING, polarity, sentences_of
+from .sentences import polarity, sentences_of
 
 if TYPE_CHECKING:
     from ..playbooks import Playbook, PlaybookRule
 
 __all__ = ["apply_rules", "finish_findings"]
+
+S = patterns_of("sentences")  # HEADING: playbooks/patterns/sentences.toml
 
 SCORE = 0.8
 
@@ -53,7 +56,7 @@ def apply_rules(
     if not raising:
         return out
     for clause, s in sentences_of(doc, clauses, concepts):
-        if s.is_definition or s.is_pointer or HEADING.match(s.text):
+        if s.is_definition or s.is_pointer or S.HEADING.match(s.text):
             continue
         for rule in raising:
             if rule.gap in whole:

@@ -22,12 +22,13 @@ from .clause_rules import HOLLOWED, ClauseHit, deemed_window_is_short
 from .concepts import Concepts
 from .evidence import clause_ref, evidence_of
 from .lexicon import BROAD_PURPOSE
-from .sentences import BULLET, HEADING, USER_DUTY, Sentence, polarity, prohibited_list_item, sentences_of
+from .sentences import Sentence, polarity, prohibited_list_item, sentences_of
 from .taxonomy import GAPS
 
 __all__ = ["ContractFacts", "Span", "build_protections", "read_contract"]
 
 P = patterns_of("protections")  # playbooks/patterns/protections.toml
+S = patterns_of("sentences")  # the sentence shapes that never grant: playbooks/patterns/sentences.toml
 
 _BROAD_PURPOSE: set[str] = set(BROAD_PURPOSE)
 
@@ -138,7 +139,7 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
         # 6,000 characters), which forbids the users things and in which no reader could find the words; a
         # disclaimer of liability ("IN NO EVENT SHALL MYSPACE BE LIABLE ... DAMAGE FROM ANY SECURITY BREACH")
         listy = (
-            len(BULLET.findall(s.text)) >= 3
+            len(S.BULLET.findall(s.text)) >= 3
             or prohibited_list_item(s, doc.text)
             or bool(P.DISCLAIMS_LIABILITY.search(s.text))
         )
@@ -204,13 +205,13 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
             f.protect(clause, s, "representation_or_minor_gap")
         if (
             s.has("MINOR")
-            and not HEADING.match(s.text)  # a heading names a topic; the sentence under it is the evidence
+            and not S.HEADING.match(s.text)  # a heading names a topic; the sentence under it is the evidence
             and P.MINOR_WORD.search(s.text)
             and not P.NOT_ABOUT_A_MINOR_PERFORMER.search(s.text)
         ):
             f.says_minor(clause, s)
         elif (
-            not HEADING.match(s.text)
+            not S.HEADING.match(s.text)
             and P.AGE_FLOOR_UNDER_18.search(s.text)
             and not P.CHILD_PRIVACY_LAW.search(s.text)
         ):
@@ -240,9 +241,9 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
             and (s.has("PERSON_STRONG", "REPLICA_STRONG") or s.has("ROLE", "PARTY_PERSON"))
             # what users may not post ("* is patently offensive ... * exploits people ...") limits the users, not
             # the company's use of the person
-            and not USER_DUTY.search(s.text)
+            and not S.USER_DUTY.search(s.text)
             and not P.GRANTS_THE_USER.search(s.text)  # conditions on a licence to the user
-            and len(BULLET.findall(s.text)) < 3
+            and len(S.BULLET.findall(s.text)) < 3
             and not prohibited_list_item(s, doc.text)
         ):
             f.excluded_categories = True
