@@ -32,7 +32,14 @@ PACKAGE = ROOT / "src" / "castguard"
 PLAYBOY = CORPUS / "cuad_contentlicense_playboy_efashion.txt"  # CUAD (CC BY 4.0), see tests/corpus/NOTICE.md
 
 # the rule modules whose patterns all live in playbooks/patterns/ (no re.compile, no rx.search(r"..."))
-RULE_MODULES = ("classify/contract.py",)
+RULE_MODULES = (
+    "classify/__init__.py",
+    "classify/concepts.py",
+    "classify/contract.py",
+    "classify/doctype.py",
+    "classify/language.py",
+    "classify/scope.py",
+)
 
 
 def _uses() -> dict[str, dict[str, list[str]]]:
