@@ -33,11 +33,16 @@ PLAYBOY = CORPUS / "cuad_contentlicense_playboy_efashion.txt"  # CUAD (CC BY 4.0
 
 # the rule modules whose patterns all live in playbooks/patterns/ (no re.compile, no rx.search(r"..."))
 RULE_MODULES = (
-    "classify/contract.py",
+    "classify/__init__.py",
     "classify/clause_rules.py",
+    "classify/concepts.py",
+    "classify/contract.py",
+    "classify/doctype.py",
     "classify/evidence.py",
+    "classify/language.py",
     "classify/playbook_rules.py",
     "classify/protections.py",
+    "classify/scope.py",
     "classify/sentences.py",
 )
 

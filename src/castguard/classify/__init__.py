@@ -22,12 +22,11 @@ never the reverse:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from ..model import NOT_READ, Clause, Document, Finding, Label, Protection
-from ..playbooks.rulepatterns import rule_patterns
+from ..playbooks.rulepatterns import patterns_of, rule_patterns
 from .clause_rules import ClauseHit, RuleDetector
 from .concepts import Concepts, Hit, find_concepts
 from .contract import build_findings
@@ -41,6 +40,8 @@ if TYPE_CHECKING:
     from ..playbooks import Playbook
 
 __all__ = ["Analysis", "Detector", "GAPS", "RuleDetector", "TAXONOMY_VERSION", "analyze"]
+
+P = patterns_of("classify")  # the rule patterns: playbooks/patterns/classify.toml
 
 
 class Detector(Protocol):
@@ -135,16 +136,6 @@ def _analyze(
     )
 
 
-_USER_CONTENT = re.compile(
-    r"\b(?:your|user|member|creator)\s+content\b|"
-    # "In choosing to submit, input, create, generate, post, or display Content ..., you grant us"
-    r"\b(?:submit|input|post|upload|share|display|provid)\w*,? (?:(?:or |and )?\w+,? ){0,6}(?-i:Content)\b|"
-    r"\b(?-i:such Content)\b|\bcontent (?:that )?you (?:post|upload|submit|share|provide|create)\w*\b|"
-    r"\byour (?:posts|videos|photos|uploads|submissions|recordings|music|livestreams)\b",
-    re.I,
-)
-
-
 def user_content_hits(text: str) -> list[Hit]:
     """'Your Content', 'User Content', 'content you upload' as the person's own material, for the rules."""
-    return [Hit("PERSON_WEAK", m.start(), m.end(), m.group(0)) for m in _USER_CONTENT.finditer(text)]
+    return [Hit("PERSON_WEAK", m.start(), m.end(), m.group(0)) for m in P.USER_CONTENT.finditer(text)]

@@ -22,16 +22,16 @@ party it has no role term or possessive for: "Dr. Murray", "Cabrera"). They shar
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from ..vocabulary import CORPORATE_SUFFIXES, DEFINED_PERSON_ROLES, NOT_A_PERSON, alternation
+from ..playbooks.rulepatterns import patterns_of
+from ..prefilter import folded
+from ..vocabulary import DEFINED_PERSON_ROLES, NOT_A_PERSON
 from .lexicon import matchers
 
-__all__ = ["DEFINITION_END", "Concepts", "Hit", "find_concepts"]
-
+__all__ = ["Concepts", "Hit", "find_concepts"]
 
 
 @dataclass(frozen=True)
@@ -57,8 +57,34 @@ _SUPPRESSED_BY = {
     "CONSENT_WORD": ("SEPARATE_CONSENT",),
 }
 
-_DEFINED_TERM = re.compile(r"[\"“]([A-Z][A-Za-z0-9'’\- ]{1,48}?)[\"”]")
-_CORPORATE = re.compile(r"\b(?:" + alternation(CORPORATE_SUFFIXES) + r")\b\.?", re.I)
+P = patterns_of("concepts")  # the rule patterns: playbooks/patterns/concepts.toml
+
+
+def _words(text: str, word: str, any_case: bool = False, possessive: bool = False) -> Iterator[tuple[int, int]]:
+    """Where ``word`` (not empty) stands as a whole word in ``text``, in order and not overlapping, as (start, end):
+    what the pattern ``\\b`` + the word + ``\\b`` finds (``any_case``: in any case, as the pattern does with
+    re.IGNORECASE; ``possessive``: with "'s" or "’s" after it when there is one). A term or a name is known only
+    at run time, so it is looked up as text, its edges checked with WORD_EDGE."""
+    hay, needle = (folded(text), word.lower()) if any_case else (text, word)
+    n = len(needle)
+    i = hay.find(needle)
+    while i >= 0:
+        if P.WORD_EDGE.match(text, i):
+            end = i + n
+            if possessive and text[end : end + 2] in ("'s", "’s") and P.WORD_EDGE.match(text, end + 2):
+                yield i, end + 2
+                i = hay.find(needle, end + 2)
+                continue
+            if P.WORD_EDGE.match(text, end):
+                yield i, end
+                i = hay.find(needle, end)
+                continue
+        i = hay.find(needle, i + 1)
+
+
+def _has_word(text: str, word: str) -> bool:
+    """``word`` stands as a whole word in ``text``, in this case."""
+    return next(_words(text, word), None) is not None
 
 
 @dataclass(frozen=True, init=False)
@@ -112,46 +138,36 @@ def _person_parties(text: str) -> set[str]:
     """Defined names of parties who are natural persons: '... Joseph Theismann, an individual ... (“Theismann”)'."""
     names = set()
     head = text[:6000]
-    for m in re.finditer(r"\((?:[^()“\"]{0,40})?[\"“]([A-Z][A-Za-z'’\- ]{1,30})[\"”]\)", head):
+    for m in P.PARTY_DEFINED_NAME.finditer(head):
         before = head[max(0, m.start() - 220) : m.start()]
         # only the text since the previous party definition belongs to this one
-        before = re.split(r"[\"”]\)", before)[-1]
-        if re.search(
-            r"\ban individual\b|\bindividually\b|\bp/k/a\b|\bprofessionally known as\b|\bf/s/o\b", before, re.I
-        ) and not _CORPORATE.search(before[-60:]):
+        before = P.DEFINITION_CLOSE.split(before)[-1]
+        if P.AN_INDIVIDUAL.search(before) and not P.CORPORATE.search(before[-60:]):
             names.add(m.group(1).strip())
     # "Brett Ogle (hereinafter referred to as "Ogle")", "GENO AURIEMMA (“Auriemma”)": a surname defined as a party
-    for m in re.finditer(
-        r"\b([A-Z][a-zA-Z'’\-]+)\s+([A-Z][a-zA-Z'’\-]+)\b([^\"“”]{0,120}?)[\"“]([A-Z][A-Za-z'’\-]{1,30})[\"”]", head
-    ):
+    for m in P.SURNAME_DEFINED.finditer(head):
         first, last, between, term = m.groups()
         # a surname is never written in lower case; "Agreement", "Sponsor" or "Network" are
         if (
             term.lower() == last.lower()
-            and not _CORPORATE.search(between)
-            and not _CORPORATE.search(last)
-            and not re.search(r"\b" + re.escape(term.lower()) + r"\b", text)
+            and not P.CORPORATE.search(between)
+            and not P.CORPORATE.search(last)
+            and not _has_word(text, term.lower())
         ):
             names.add(term)
     # "Theismann's name, likeness and voice": whoever has a likeness or a voice is a person
-    for m in re.finditer(
-        r"\b([A-Z][A-Za-z\-]{2,30})['’]s\s+(?:(?:full\s+)?names?,?\s+(?:and\s+)?)?(?:likeness|voice|persona|autograph|biograph)",
-        text,
-    ):
+    for m in P.POSSESSIVE_ATTRIBUTE.finditer(text):
         if (
-            not _CORPORATE.search(m.group(1))
-            and not re.search(r"\b" + re.escape(m.group(1).lower()) + r"\b", text)
+            not P.CORPORATE.search(m.group(1))
+            and not _has_word(text, m.group(1).lower())
             and m.group(1).lower() not in NOT_A_PERSON
         ):
             names.add(m.group(1))
-    for m in re.finditer(r"[\"“]([A-Z][A-Za-z'’\-]{1,30})[\"”]", head):
+    for m in P.QUOTED_WORD.finditer(head):
         term = m.group(1)
         if term.lower() in DEFINED_PERSON_ROLES:
             names.add(term)
     return names
-
-
-DEFINITION_END = re.compile(r"\.(?:[ \t]*\n|\s+(?=\d+(?:\.\d+)*\.?\s|\([a-z0-9]+\)\s|[A-Z][a-z]+\s))")
 
 
 def _defined_terms(text: str, hits: list[Hit]) -> dict[str, set[str]]:
@@ -160,24 +176,19 @@ def _defined_terms(text: str, hits: list[Hit]) -> dict[str, set[str]]:
     starts = sorted((h.start, h.concept) for h in hits if h.concept in wanted)
     pos_list = [s for s, _ in starts]
     out: dict[str, set[str]] = {}
-    for m in _DEFINED_TERM.finditer(text):
+    for m in P.DEFINED_TERM.finditer(text):
         term = m.group(1).strip()
         if len(term) < 3 or term.lower() in {"agreement", "effective date", "term", "territory", "company"}:
             continue
         after = text[m.end() : m.end() + 30]
         after = text[m.end() : m.end() + 60]
-        if re.match(
-            r"\s+(?:(?:as\s+)?(?:used|stated|defined)\s+(?:herein|in this agreement)\s+)?(?:shall\s+)?"
-            r"(?:means?|refers?\s+to|include[s]?|shall\s+include)\b",
-            after,
-            re.I,
-        ):
+        if P.DEFINITION_VERB.match(after):
             # to the end of the definition's sentence: "... and (b) the name, image, and likeness of the T&B
             # Personality. 1.9." ends 700 characters in
             lo, hi = m.end(), min(len(text), m.end() + 400)
             end_line = text.find(".\n", lo, hi)
             hi = end_line if end_line > 0 else hi
-            end_sent = DEFINITION_END.search(text, lo, min(len(text), lo + 1200))
+            end_sent = P.DEFINITION_END.search(text, lo, min(len(text), lo + 1200))
             hi = max(hi, end_sent.start()) if end_sent else hi
         elif (
             text[max(0, m.start() - 40) : m.start()].rstrip().endswith(("(", "collectively,", "collectively", "the"))
@@ -200,9 +211,6 @@ def _defined_terms(text: str, hits: list[Hit]) -> dict[str, set[str]]:
     return out
 
 
-_URL = re.compile(r"https?://[^\s)\]]+|\bwww\.[^\s)\]]+|\]\([^)\s]*\)")
-
-
 def _inside(spans: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
     i = bisect_left(starts, pos + 1) - 1
     return i >= 0 and spans[i][0] <= pos < spans[i][1]
@@ -221,7 +229,7 @@ def find_concepts(text: str, sdoc, playbook=None) -> Concepts:
         hits.append(Hit(vocab.strings[match_id].split("#")[0], span.start_char, span.end_char, span.text))
     hits = _suppress(hits)
     # words inside a web address ("cdn-cgi/l/email-protection") are not the contract's words
-    urls = [(m.start(), m.end()) for m in _URL.finditer(text)]
+    urls = [(m.start(), m.end()) for m in P.URL.finditer(text)]
     if urls:
         starts = [a for a, _ in urls]
         hits = [h for h in hits if not _inside(urls, starts, h.start)]
@@ -234,11 +242,10 @@ def find_concepts(text: str, sdoc, playbook=None) -> Concepts:
                     continue
                 done.add((term, c))
                 # a term defined in capitals ("AURIEMMA IDENTIFICATION") is used in title case too
-                flags = re.I if term.isupper() else 0
-                for m in re.finditer(r"\b" + re.escape(term) + r"\b", text, flags):
-                    extra.append(Hit(c, m.start(), m.end(), m.group(0), defined=True))
+                for a, b in _words(text, term, any_case=term.isupper()):
+                    extra.append(Hit(c, a, b, text[a:b], defined=True))
     for name in sorted(_person_parties(text)):
-        for m in re.finditer(r"\b" + re.escape(name) + r"(?:['’]s)?\b", text):
-            extra.append(Hit("ROLE", m.start(), m.end(), m.group(0)))
-            extra.append(Hit("PARTY_PERSON", m.start(), m.end(), m.group(0)))
+        for a, b in _words(text, name, possessive=True):
+            extra.append(Hit("ROLE", a, b, text[a:b]))
+            extra.append(Hit("PARTY_PERSON", a, b, text[a:b]))
     return Concepts(hits + extra)

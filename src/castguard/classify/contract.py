@@ -23,7 +23,6 @@ from .concepts import Concepts
 from .evidence import clause_ref, evidence_of, quote
 from .lexicon import BROAD_PURPOSE
 from .protections import ContractFacts, Span
-from .scope import STRONG
 from .sentences import Sentence, polarity
 from .taxonomy import GAPS, SEVERITY_ORDER, Gap, raise_severity
 
@@ -36,6 +35,7 @@ __all__ = ["build_findings"]
 _BOOK: ContextVar[dict[str, Gap]] = ContextVar("castguard_playbook_gaps", default=GAPS)
 P = patterns_of("contract")  # the rule patterns: playbooks/patterns/contract.toml
 S = patterns_of("sentences")  # the sentence shapes that never grant: playbooks/patterns/sentences.toml
+SC = patterns_of("scope")  # STRONG: the attributes that are always a person's (playbooks/patterns/scope.toml)
 
 
 _BROAD_PURPOSE: set[str] = set(BROAD_PURPOSE)
@@ -79,7 +79,7 @@ def _broad_grants(doc: Document, clauses, concepts: Concepts) -> list[Span]:
             and not s.is_definition
             and not P.NOT_A_GRANT.search(s.text)
             and (
-                [h for h in s.get("PERSON_STRONG") if h.defined or STRONG.search(h.text)]
+                [h for h in s.get("PERSON_STRONG") if h.defined or SC.STRONG.search(h.text)]
                 or (s.has("PERSON_WEAK", "RESULTS") and (s.has("PARTY_PERSON") or P.WHO_STRICT.search(s.text)))
             )
             and polarity(s, s.get("PERSON_STRONG", "PERSON_WEAK"), doc.text) != "protect"

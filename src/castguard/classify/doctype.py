@@ -11,11 +11,11 @@ READMEs named like deals.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..model import Clause, Document
+from ..playbooks.rulepatterns import patterns_of
 from .language import main_language
 
 __all__ = ["DocumentType", "decide_document_type"]
@@ -28,59 +28,7 @@ class DocumentType:
     language: str = "English"  # the text's main language (castguard reads English; see language.py)
 
 
-# words that bind someone: their density separates a contract from prose about one
-_BINDING = re.compile(
-    r"\b(?:shall|hereby|hereunder|herein|agrees?|agreed|grants?|licen[cs]es?|warrants?|undertakes?|consents?|"
-    r"releases?|waives?|indemnif\w*|terminat\w*|obligations?|binding|you must|you may not|we may|you will|you grant)\b",
-    re.I,
-)
-_TITLE_TOS = re.compile(
-    r"terms\s+of\s+(?:service|use)|terms\s+and\s+conditions|user\s+agreement|(?:community|platform)\s+(?:terms|guidelines)|"
-    r"(?:creator|commercial|developer|consumer|service|usage)\s+terms|acceptable\s+use\s+policy|end[- ]user\s+licen[cs]e",
-    re.I,
-)
-_ACCEPT_BY_USE = re.compile(
-    r"\bby\s+(?:accessing|using|downloading|registering|creating an account|clicking|signing up)|"
-    r"\b(?:you|users?)\s+(?:agree|accept)\s+(?:to\s+)?(?:be bound by\s+)?(?:these|the|our)\s+(?:terms|conditions|agreement)|"
-    r"\bif you do not agree\b[^.]{0,80}\b(?:do not|don['’]t|may not)\s+(?:use|access)",
-    re.I,
-)
-_TITLE_RELEASE = re.compile(
-    r"\b(?:release|consent|permission|authori[sz]ation|waiver|verbal\s+statement|acknowledg(?:e)?ment)\b(?:\s+(?:form|and|of|to))?",
-    re.I,
-)
-_FIRST_PERSON = re.compile(r"\b(?:I|my|me)\b")
-_AGREEMENT_TITLE = re.compile(
-    r"\bagreement\b|\bcontract\b|\bdeal memo\b|\bmemorandum of (?:agreement|understanding)\b|\bletter agreement\b|"
-    r"\baddendum\b|\bamendment\b|\brider\b|\bschedule\b|\bexhibit\b|\bterm sheet\b",
-    re.I,
-)
-_PARTIES = re.compile(
-    r"\b(?:between|by and between|entered into|made (?:as of|on|this))\b|\bthe parties\b|\b(?:party|parties) hereto\b",
-    re.I,
-)
-# prose about software or a repository, a letter, a list of sources
-_README = re.compile(
-    r"^\s*(?:```|\$ |pip install|npm |make |git clone)|\b(?:this repository|installation|usage:|getting started|"
-    r"quick ?start|pull request|open an issue)\b",
-    re.I | re.M,
-)
-_LETTER = re.compile(r"^\s*(?:dear\s+\w+|sincerely|best regards|kind regards|yours (?:truly|faithfully|sincerely))\b", re.I | re.M)
-_SIGNATURE = re.compile(
-    r"in witness whereof|\bsignature\b|^\s*(?:by|name|title|signed|date)\s*:|_{6,}|\baccepted and agreed\b",
-    re.I | re.M,
-)
-_URL = re.compile(r"https?://\S+")
-_TITLE_TOS_OTHER = re.compile(  # the same titles in the languages platforms most often publish in
-    r"conditions\s+(?:de\s+service|d['’]utilisation|g[ée]n[ée]rales)|t[ée]rminos\s+(?:de\s+(?:servicio|uso)|y\s+condiciones)|"
-    r"nutzungsbedingungen|allgemeine\s+gesch[äa]ftsbedingungen|termini\s+(?:di\s+servizio|e\s+condizioni)|"
-    r"termos\s+(?:de\s+(?:servi[çc]o|uso)|e\s+condi[çc][õo]es)",
-    re.I,
-)
-_CONSENT_STATEMENT = re.compile(
-    r"\bI\b[^.]{0,120}\b(?:consent|agree|authori[sz]e|give (?:my )?(?:permission|consent)|am aware|understand|acknowledge|"
-    r"release|grant)\b",
-)
+P = patterns_of("doctype")  # the rule patterns: playbooks/patterns/doctype.toml
 
 
 class _Count:
@@ -98,19 +46,19 @@ class _Count:
 
 def decide_document_type(doc: Document, clauses: tuple[Clause, ...] = ()) -> DocumentType:
     text = doc.text
-    words = max(1, len(re.findall(r"\w+", text)))
+    words = max(1, len(P.WORD.findall(text)))
     head = text[:3000]
     stripped = text.lstrip()
-    if stripped[:1] in "{[" and re.match(r"[{\[]\s*[\"{\[]", stripped):
+    if stripped[:1] in "{[" and P.STRUCTURED_DATA.match(stripped):
         return DocumentType("not_a_contract", "it is structured data (JSON), not the text of an agreement")
     lines = [ln for ln in text.splitlines() if ln.strip()]
     table_lines = sum(1 for ln in lines if ln.lstrip().startswith("|"))
-    if lines and table_lines / len(lines) > 0.2 and not _PARTIES.search(head):
+    if lines and table_lines / len(lines) > 0.2 and not P.PARTIES.search(head):
         return DocumentType("not_a_contract", "it is mostly a table or list (notes, a sources list), not an agreement")
     language = main_language(text)
     if language.name != "English":
         # castguard reads English: only a title it knows in other languages says what the document is
-        other = _TITLE_TOS_OTHER.search(head)
+        other = P.TITLE_TOS_OTHER.search(head)
         if other:
             return DocumentType(
                 "terms_of_service",
@@ -120,21 +68,21 @@ def decide_document_type(doc: Document, clauses: tuple[Clause, ...] = ()) -> Doc
         return DocumentType(
             "contract", f"not read (the text is in {language.name}): taken as an agreement until a person reads it", language.name
         )
-    first_person_consent = _CONSENT_STATEMENT.search(text[:20000])
+    first_person_consent = P.CONSENT_STATEMENT.search(text[:20000])
     # each count over the whole text is made only when a decision below needs it (an ordinary contract, with
     # its parties in the first lines, needs none of them); the decisions are those the counts always gave
-    binding = _Count(lambda: len(_BINDING.findall(text)))
+    binding = _Count(lambda: len(P.BINDING.findall(text)))
     # binding words per thousand words; contracts run 15-60, prose 0-5
     density = _Count(lambda: binding() / words * 1000)
-    readme = _Count(lambda: len(_README.findall(text)))
-    letter = _Count(lambda: len(_LETTER.findall(text)))
+    readme = _Count(lambda: len(P.README.findall(text)))
+    letter = _Count(lambda: len(P.LETTER.findall(text)))
     if first_person_consent and (binding() < 3 or density() < 6):
         return DocumentType(
             "release_or_consent",
             f"a statement in the first person by which the person consents (“{_clip(first_person_consent.group(0))}”)",
         )
     looks_like_agreement = bool(
-        _PARTIES.search(head) or _TITLE_TOS.search(head) or _AGREEMENT_TITLE.search(text.lstrip()[:600])
+        P.PARTIES.search(head) or P.TITLE_TOS.search(head) or P.AGREEMENT_TITLE.search(text.lstrip()[:600])
     )
     if not looks_like_agreement and (binding() < 3 or density() < 6):
         what = (
@@ -143,48 +91,48 @@ def decide_document_type(doc: Document, clauses: tuple[Clause, ...] = ()) -> Doc
             else "a letter"
             if letter()
             else "a list of sources or links"
-            if len(_URL.findall(text)) >= 5
+            if len(P.URL.findall(text)) >= 5
             else "prose that binds no one"
         )
         return DocumentType(
             "not_a_contract",
             f"it reads as {what}: {binding()} binding word(s) such as 'shall', 'grants' or 'agrees' in {words:,} words",
         )
-    if not _PARTIES.search(head) and (readme() >= 3 or letter() >= 2) and density() < 10:
+    if not P.PARTIES.search(head) and (readme() >= 3 or letter() >= 2) and density() < 10:
         return DocumentType(
             "not_a_contract", "it reads as a README or a letter, with few binding words and no parties"
         )
 
-    tos_title = _TITLE_TOS.search(head)
-    accept = _ACCEPT_BY_USE.search(text[:20000])
-    you = _Count(lambda: len(re.findall(r"\byou(?:r)?\b", text, re.I)) / words * 1000)
-    if (tos_title and (accept or you() > 15)) or (accept and you() > 20 and not _PARTIES.search(head[:1500])):
+    tos_title = P.TITLE_TOS.search(head)
+    accept = P.ACCEPT_BY_USE.search(text[:20000])
+    you = _Count(lambda: len(P.YOU_WORD.findall(text)) / words * 1000)
+    if (tos_title and (accept or you() > 15)) or (accept and you() > 20 and not P.PARTIES.search(head[:1500])):
         cue = tos_title or accept
         assert cue is not None  # the condition above holds only with one of them
         return DocumentType(
             "terms_of_service", f"terms that users accept by using a service (“{' '.join(cue.group(0).split())}”)"
         )
 
-    release_title = _TITLE_RELEASE.search(head[:400])
-    first_person = len(_FIRST_PERSON.findall(text)) / words * 1000
-    if release_title and (first_person > 8 or not _AGREEMENT_TITLE.search(head[:400])):
+    release_title = P.TITLE_RELEASE.search(head[:400])
+    first_person = len(P.FIRST_PERSON.findall(text)) / words * 1000
+    if release_title and (first_person > 8 or not P.AGREEMENT_TITLE.search(head[:400])):
         return DocumentType(
             "release_or_consent",
             f"a release or consent given by the person (“{' '.join(release_title.group(0).split())}”)",
         )
-    if first_person > 25 and re.search(r"\bI (?:consent|agree|understand|acknowledge|authori[sz]e|give)\b", text):
+    if first_person > 25 and P.I_CONSENT.search(text):
         return DocumentType("release_or_consent", "a statement in the first person by which the person consents")
     if not (
-        _PARTIES.search(head)
-        or _SIGNATURE.search(text)
-        or _AGREEMENT_TITLE.search(text.lstrip()[:300])
+        P.PARTIES.search(head)
+        or P.SIGNATURE.search(text)
+        or P.AGREEMENT_TITLE.search(text.lstrip()[:300])
         or density() >= 15
     ):
         return DocumentType(
             "not_a_contract",
             "it talks about agreements but is not one: no parties, no title, no signature block, few binding words",
         )
-    cue = re.search(r"(?:\b(?!AGREEMENT\b|Agreement\b|THIS\b|This\b|THE\b|The\b|LLC\b|INC\b|Inc\b)[A-Z][\w&-]*[ \t]+){0,4}(?:AGREEMENT|Agreement)\b", head) or _AGREEMENT_TITLE.search(head) or _PARTIES.search(head)
+    cue = P.AGREEMENT_NAME.search(head) or P.AGREEMENT_TITLE.search(head) or P.PARTIES.search(head)
     return DocumentType(
         "contract", f"an agreement between parties (“{' '.join(cue.group(0).split())}”)" if cue else "binding terms"
     )

@@ -8,9 +8,10 @@ one whose short words it shares most, which is enough to say it is not English.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
+
+from ..playbooks.rulepatterns import patterns_of
 
 __all__ = ["Language", "main_language"]
 
@@ -24,7 +25,7 @@ _WORDS = {
     "Dutch": "de het een en van is zijn voor met dat niet op je jouw wij ons onze deze",
 }
 _WORD_SETS = {name: set(words.split()) for name, words in _WORDS.items()}
-_TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
+P = patterns_of("language")  # the rule pattern: playbooks/patterns/language.toml
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ def main_language(text: str, sample: int = 200_000) -> Language:
     """The document's main language. Short texts (under 40 function words) count as English: too little to say."""
     # each distinct word counted once (at C speed); the languages enter ``counts`` in the order of their first
     # word in the text, as counting token by token would put them (most_common breaks ties by that order)
-    tokens = Counter(map(str.lower, _TOKEN.findall(text[:sample])))
+    tokens = Counter(map(str.lower, P.TOKEN.findall(text[:sample])))
     counts: Counter[str] = Counter()
     for w, n in tokens.items():
         for name, words in _WORD_SETS.items():
