@@ -408,6 +408,41 @@ CASES += [
 ]
 
 
+CASES += [
+    (
+        "a_licence_to_every_other_user_is_a_grant_to_third_parties",
+        # Dailymotion terms of service, s. 3.2 "License granted to other users" (eighth session)
+        "You also grant Users of the Dailymotion Service a worldwide, non-exclusive, free, royalty-free license "
+        "(under the conditions set forth in section 3.3 below) to access Your Content, reproduce, modify, adapt, and "
+        "create derivative works based on Your Content for entertainment purposes, subject to the settings you select "
+        "for all or part of your Content.",
+        {"assignment_sublicensing"},
+        set(),
+    ),
+    (
+        "a_licence_to_us_and_to_other_users",
+        # DistroKid terms of service, "User Content and Activity", abridged: its definition of User Content first,
+        # and without the warranty written into the grant ("and you represent and warrant that you have the right
+        # to grant"), which makes the rules read the sentence as a warranty (noticed, left as it is)
+        "Users may submit audio recordings, musical compositions, images and photographs of themselves (User "
+        "Content). By uploading, publishing, modifying, displaying or otherwise submitting User Content to any part "
+        "of the Services, you automatically grant to us, "
+        "as well as to other users of the Services, a non-exclusive, fully paid, worldwide license to use, copy, "
+        "reproduce, publicly perform, publicly display, stream and distribute such User Content.",
+        {"assignment_sublicensing"},
+        set(),
+    ),
+    (
+        "a_licence_the_platform_gives_the_user_assigns_nothing",
+        # YouTube terms of service, the software licence to the user
+        "By posting Your Content you grant us a licence to show your videos. YouTube gives you a personal, "
+        "worldwide, royalty-free, non-assignable and non-exclusive license to use the software provided to you.",
+        set(),
+        {"assignment_sublicensing"},
+    ),
+]
+
+
 @pytest.mark.parametrize("name,text,present,absent", CASES, ids=[c[0] for c in CASES])
 def test_real_clause(tmp_path, name, text, present, absent):
     report = scan_clause(tmp_path, text)

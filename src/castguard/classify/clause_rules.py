@@ -752,6 +752,10 @@ def _assignment(s: Sentence):
     ):
         hit = Hit("ASSIGN", s.start + share.start(), s.start + share.end(), share.group(0))
         return "assignment_sublicensing", [hit], [share.group(0).lower()[:60]], 0.6
+    users = P.LICENCE_TO_OTHER_USERS.search(s.text)
+    if users:  # every other user of a platform is a class of third parties (data/README.md, Substack, TikTok)
+        hit = Hit("ASSIGN", s.start + users.start(), s.start + users.end(), users.group(0))
+        return "assignment_sublicensing", [hit], [users.group(0).lower()[:60]], 0.7
     others = P.OTHERS_MAY_USE.search(s.text)
     if others and (s.has("PERSON_STRONG", "PERSON_WEAK", "REPLICA_STRONG")):
         hit = Hit("ASSIGN", s.start + others.start(), s.start + others.end(), others.group(0))
