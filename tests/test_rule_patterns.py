@@ -268,3 +268,29 @@ def test_the_readme_example_replacement_loads(tmp_path):
 def _default_project():
     p = default_playbook().patterns["contract"]["PROJECT"]
     return p.regex, p.flag_bits()
+
+
+def test_playbook_show_patterns_lists_every_pattern_through_the_cli(tmp_path):
+    from click.testing import CliRunner
+
+    from castguard.cli import cli
+
+    result = CliRunner().invoke(cli, ["playbook", "show", "--patterns"])
+    assert result.exit_code == 0, result.output
+    book = default_playbook()
+    for module, table in book.patterns.items():
+        assert f"[{module}]  (patterns/{module}.toml)" in result.output
+        for name, p in table.items():
+            if not p.fragment:
+                assert f"  {name}" in result.output and p.regex in result.output, f"{module}.{name} not listed"
+    path = tmp_path / "org.toml"
+    path.write_text('[playbook]\nname = "org"\n[patterns.contract.AND_OTHERWISE]\nregex = \'\'\'\\bor otherwise\\b\'\'\'\n')
+    shown = CliRunner().invoke(cli, ["playbook", "show", "--playbook", str(path)])
+    assert shown.exit_code == 0 and "pattern contract.AND_OTHERWISE: replaced" in shown.output, shown.output
+
+
+def test_the_readme_counts_the_patterns():
+    book = default_playbook()
+    total = sum(not p.fragment for t in book.patterns.values() for p in t.values())
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"{total} of them in {len(book.patterns)}" in readme.replace("nine", "9"), "README: update the count"
