@@ -506,7 +506,9 @@ def test_memory_limit_stops_one_file_not_the_batch(tmp_path, monkeypatch):
 
 def test_ctrl_c_stops_cleanly_and_resume_finishes(tmp_path):
     inbox = tmp_path / "in"
-    _distinct_copies(inbox, 3)
+    # enough work that the batch is still running when the signal arrives (with 3 copies a fast machine once
+    # finished all of them between the poll that saw 2 done and the signal: exit 0, not 130)
+    _distinct_copies(inbox, 6)
     out = tmp_path / "out"
     proc = _start_batch(inbox, out, stderr=subprocess.PIPE)
     db = out / STORE_NAME
