@@ -14,6 +14,8 @@ in 2, and the party reader's corporate-name words in 14 (it would stop reading "
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 __all__ = [
     "APPROVING_ROLES", "ASSIGNING_ROLES", "COMPANY_ROLES", "COMPANY_WORDS", "CORPORATE_NAME_WORDS", "CORPORATE_SUFFIXES",
     "DEFINED_PERSON_ROLES", "GRANTEE_ROLES", "GRANTOR_ROLES", "GUARDIAN_ROLES", "NOT_A_PERSON", "OWNER_ROLES",
@@ -145,9 +147,11 @@ def owner_roles_pattern() -> str:
     return alternation(parts)
 
 
+@lru_cache(maxsize=1)
 def regex_vocabulary() -> dict[str, str]:
     """The word lists a rule pattern may name as ``{{vocab.NAME}}`` (``playbooks/patterns/*.toml``), each as
-    regex alternatives in its list's order; ``OWNER_ROLES`` with the plurals of :func:`owner_roles_pattern`."""
+    regex alternatives in its list's order; ``OWNER_ROLES`` with the plurals of :func:`owner_roles_pattern`.
+    Built once per process (every placeholder of every pattern file reads it); callers must not change it."""
     lists = {
         "RIGHT_HOLDER_ROLES": RIGHT_HOLDER_ROLES,
         "ASSIGNING_ROLES": ASSIGNING_ROLES,
