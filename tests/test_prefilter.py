@@ -151,3 +151,23 @@ def test_union_matches_are_the_expressions_matches():
         assert [(m.span(), m.lastgroup) for m in _union_matches(text)] == expected
         found += len(expected)
     assert found > 20
+
+
+def test_the_built_in_patterns_carry_their_words_and_compile_only_when_a_text_may_match():
+    # default.compiled.json stores each named pattern's words (computed when it is written), so a scan neither
+    # parses a pattern to find them nor compiles one that no sentence can match
+    stored = [(module, p) for module, table in default_playbook().patterns.items() for p in table.values()]
+    stored = [(module, p) for module, p in stored if not p.fragment]
+    assert len(stored) > 250
+    for module, p in stored:
+        assert p.words is not False, f"{module}.{p.name}: words not stored (run python -m castguard.playbooks)"
+        assert p.words == required_words(p.regex, p.flag_bits()), f"{module}.{p.name}"
+    lazy = Prefiltered.lazy(r"\bwarrants? that\b|\bindemnif", re.I, ("indemnif", "warrant"))
+    assert lazy.search("The Talent shall appear at two events.") is None
+    assert lazy._compiled is None  # no text could match yet: never compiled
+    m = lazy.search("Talent WARRANTS THAT it owns the rights.")
+    assert m is not None and m.group(0) == "WARRANTS THAT" and lazy._compiled is not None
+    # words left to be read on first use, as a user's replacement pattern has them
+    fresh = Prefiltered.lazy(r"\bwarrants? that\b|\bindemnif", re.I)
+    assert fresh.search("no such words") is None and fresh._words == ("indemnif", "warrant")
+    assert fresh.pattern == r"\bwarrants? that\b|\bindemnif" and fresh.flags & re.I

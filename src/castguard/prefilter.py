@@ -85,18 +85,42 @@ def _sequence(items: list) -> set[str] | None:
 
 
 class Prefiltered:
-    """A compiled pattern that is not run on a text lacking every word it needs (see the module's note)."""
+    """A compiled pattern that is not run on a text lacking every word it needs (see the module's note).
 
-    __slots__ = ("_words", "compiled")
+    Made from a compiled pattern, or with :meth:`lazy` from its text: then it is compiled only when a text first
+    passes the word test, and the words may come precomputed (the default playbook stores them), so a pattern
+    that no text of a run can match costs neither a compile nor a parse."""
+
+    __slots__ = ("_compiled", "_flags", "_pattern", "_words")
 
     def __init__(self, compiled: re.Pattern[str]):
-        self.compiled = compiled
+        self._compiled: re.Pattern[str] | None = compiled
+        self._pattern = compiled.pattern
+        self._flags = compiled.flags
         self._words: tuple[str, ...] | None | bool = False  # False: not read yet
+
+    @classmethod
+    def lazy(cls, pattern: str, flags: int = 0, words: tuple[str, ...] | None | bool = False) -> Prefiltered:
+        """``pattern`` compiled on first need; ``words`` as :func:`required_words` gives them (False: read them
+        from the pattern on first use)."""
+        self = cls.__new__(cls)
+        self._compiled = None
+        self._pattern = pattern
+        self._flags = flags
+        self._words = words
+        return self
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        got = self._compiled
+        if got is None:
+            got = self._compiled = re.compile(self._pattern, self._flags)
+        return got
 
     def _may_match(self, string: str) -> bool:
         words = self._words
         if words is False:
-            words = self._words = required_words(self.compiled.pattern, self.compiled.flags)
+            words = self._words = required_words(self._pattern, self._flags)
         if not words:
             return True
         text = folded(string)
@@ -104,7 +128,7 @@ class Prefiltered:
 
     @property
     def pattern(self) -> str:
-        return self.compiled.pattern
+        return self._pattern
 
     @property
     def flags(self) -> int:

@@ -11,6 +11,7 @@ too, for the clause rules, the protections and the contract-level gaps alike.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..model import Document
@@ -141,9 +142,7 @@ def lead_ins(s: "Sentence", text: str) -> list[tuple[int, int, str]]:
     while len(leads) < 3:
         base = max(0, line_start - 6000)
         window = text[base:line_start]
-        lead = None
-        for m in P.LINE_ENDING_IN_COLON.finditer(window):
-            lead = m
+        lead = _last_line_ending_in_colon(window)
         if lead is None:
             break
         # every line between the lead-in and the item is itself a list item (or blank): the item is in that list
@@ -162,6 +161,21 @@ def lead_ins(s: "Sentence", text: str) -> list[tuple[int, int, str]]:
         line_start = base + lead.start()  # a nested list: look at its own lead-in
         indent = _indent(text, line_start)
     return leads
+
+
+def _last_line_ending_in_colon(window: str) -> re.Match[str] | None:
+    """The last line of ``window`` that ends with a colon, as ``LINE_ENDING_IN_COLON.finditer`` would find it
+    last: the lines are tried from the end, each from its start, so a long window costs one pass and not a failed
+    search from every position of every line."""
+    line = P.LINE_ENDING_IN_COLON
+    end = len(window)
+    while end > 0:
+        start = window.rfind("\n", 0, end - 1) + 1
+        m = line.match(window, start)
+        if m is not None:
+            return m
+        end = start
+    return None
 
 
 def _indent(text: str, line_start: int) -> int:

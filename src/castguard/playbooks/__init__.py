@@ -158,6 +158,9 @@ class RulePattern:
     flags: str  # letters of "imsx"
     why: str  # what it finds, for a person reading the playbook
     fragment: bool = False  # a part of other patterns, never compiled alone
+    # the words one of which every match contains (castguard.prefilter.required_words), stored in
+    # default.compiled.json for the built-in patterns; False: not known yet, read from the regex on first use
+    words: tuple[str, ...] | None | bool = field(default=False, compare=False, repr=False)
 
     def flag_bits(self) -> int:
         bits = 0
@@ -437,8 +440,11 @@ def _read_patterns(files: list[tuple[str, Path, bytes]]) -> dict[str, dict[str, 
     return out
 
 
-def _build_patterns(module: str, data: dict[str, dict], fail) -> dict[str, RulePattern]:
-    """A pattern file's tables as :class:`RulePattern`, placeholders expanded."""
+def _build_patterns(
+    module: str, data: dict[str, dict], fail, words: dict[str, list[str] | None] | None = None
+) -> dict[str, RulePattern]:
+    """A pattern file's tables as :class:`RulePattern`, placeholders expanded; ``words``: the prefilter's words of
+    each pattern, as ``default.compiled.json`` stores them."""
 
     def fragment_of(key: str) -> str | None:
         e = data.get(key)
@@ -448,7 +454,11 @@ def _build_patterns(module: str, data: dict[str, dict], fail) -> dict[str, RuleP
     for name, e in data.items():
         kind = "fragment" if "fragment" in e else "regex"
         regex = _expand(e[kind], fragment_of, fail, (name, kind))
-        out[name] = RulePattern(module, name, regex, e.get("flags", ""), e.get("why", ""), kind == "fragment")
+        known: tuple[str, ...] | None | bool = False
+        if words is not None and name in words:
+            w = words[name]
+            known = None if w is None else tuple(w)
+        out[name] = RulePattern(module, name, regex, e.get("flags", ""), e.get("why", ""), kind == "fragment", known)
     return out
 
 
@@ -500,7 +510,7 @@ def _default_data(text: str, source: str, files: list[tuple[str, Path, bytes]] |
     return data
 
 
-def _build_default(data: dict, sha256: str | None) -> Playbook:
+def _build_default(data: dict, sha256: str | None, words: dict[str, dict[str, list[str] | None]] | None = None) -> Playbook:
     head = data["playbook"]
     gaps = {
         gid: Gap(
@@ -525,7 +535,10 @@ def _build_default(data: dict, sha256: str | None) -> Playbook:
     def fail(path: tuple, message: str) -> PlaybookError:  # checked when read: only a corrupt compiled JSON
         return PlaybookError(message, path=str(PATTERNS_DIR))
 
-    patterns = {module: _build_patterns(module, entries, fail) for module, entries in data.get("patterns", {}).items()}
+    patterns = {
+        module: _build_patterns(module, entries, fail, (words or {}).get(module))
+        for module, entries in data.get("patterns", {}).items()
+    }
     book = Playbook(
         name=head["name"],
         version=str(head.get("version", "")),
@@ -607,7 +620,7 @@ def default_playbook() -> Playbook:
     except (OSError, ValueError):
         compiled = None
     if isinstance(compiled, dict) and compiled.get("source_sha256") == source_sha:
-        return _build_default(compiled["data"], compiled["sha256"])
+        return _build_default(compiled["data"], compiled["sha256"], compiled.get("prefilter_words"))
     return _build_default(_default_data(raw.decode("utf-8"), str(DEFAULT_TOML), files), None)
 
 
@@ -617,7 +630,17 @@ def compile_default() -> dict:
     files = _pattern_files()
     data = _default_data(raw.decode("utf-8"), str(DEFAULT_TOML), files)
     book = _build_default(data, None)
-    return {"source_sha256": _source_sha(raw, files), "sha256": book.sha256, "data": data}
+    from ..prefilter import required_words
+
+    words = {
+        module: {n: _list_or_none(required_words(p.regex, p.flag_bits())) for n, p in table.items() if not p.fragment}
+        for module, table in book.patterns.items()
+    }
+    return {"source_sha256": _source_sha(raw, files), "sha256": book.sha256, "data": data, "prefilter_words": words}
+
+
+def _list_or_none(words: tuple[str, ...] | None) -> list[str] | None:
+    return None if words is None else list(words)
 
 
 # --------------------------------------------------------------------------- user playbooks

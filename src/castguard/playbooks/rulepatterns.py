@@ -9,15 +9,15 @@ A rule module names its patterns instead of writing them::
     if P.PERSON_RIGHT.search(sentence): ...
 
 ``P.NAME`` is the compiled pattern of the playbook that :func:`rule_patterns` made current (``analyze`` does, for
-the playbook given to scan, batch, draft or redline), or of the default playbook. Each is compiled on its first
-use, once per set of patterns, so a pattern that only a rare document reaches costs nothing at start-up.
+the playbook given to scan, batch, draft or redline), or of the default playbook. Each is compiled when a text
+first passes its prefilter (the words every match needs, stored in ``default.compiled.json`` for the built-in
+patterns), once per set of patterns, so a pattern that no sentence of a run can match costs nothing at start-up.
 A name the file does not define is a bug in the rule module: ``tests/test_rule_patterns.py`` checks every
 ``P.NAME`` of the package against the files, and every pattern of the files is used somewhere.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -63,7 +63,8 @@ class RulePatterns:
                 f"castguard/playbooks/patterns/{self.module}.toml defines no pattern {name!r}"
                 + (" (it is a fragment: a part of other patterns)" if pattern is not None else "")
             )
-        compiled = cache[name] = Prefiltered(re.compile(pattern.regex, pattern.flag_bits()))
+        # compiled when a text first passes the word test: a pattern no sentence of a run can match costs nothing
+        compiled = cache[name] = Prefiltered.lazy(pattern.regex, pattern.flag_bits(), pattern.words)
         return compiled
 
     def __repr__(self) -> str:
