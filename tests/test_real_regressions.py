@@ -923,3 +923,59 @@ def test_the_last_lead_in_line_is_the_one_the_line_pattern_finds_last():
                 pass
             got = _last_line_ending_in_colon(window)
             assert (got and got.span()) == (last and last.span()), (a, b)
+
+
+# --------------------------------------------------------------------------- ninth session
+
+
+def test_a_grants_breadth_stated_in_a_clause_of_its_own_is_cited_beside_it():
+    """OnlyFans grants the licence in 10(b) and makes it "perpetual, ... sublicensable, assignable" in 10(c) ("The
+    license which you grant to us under sub-section 10(b) above is perpetual"): the broad-grant finding cites both,
+    the grant and what makes it broad (the clause labels mark 10(c) as the evidence)."""
+    report = scan(CORPUS / "regress_tos_onlyfans.txt")
+    cited = _cited_for(report, "silent_broad_legacy_grant")
+    assert "You agree to grant us a license under all your Content" in cited
+    assert "The license which you grant to us under sub-section" in cited
+
+
+def test_a_licence_said_to_be_perpetual_is_no_broad_grant_without_a_grant_of_the_person(tmp_path):
+    # the breadth alone, of a trademark licence, with the performer's grant limited to the Term: nothing broad
+    report = scan_clause(tmp_path, "The license granted herein to use the Company Marks is perpetual and irrevocable.")
+    assert "silent_broad_legacy_grant" not in {f.gap for f in report.findings}
+
+
+def test_an_expressly_unpaid_grant_of_the_likeness_is_unpaid_reuse():
+    """Myspace grants the right "to use and exploit your name, persona and likeness" and says "You will not be
+    entitled to compensation" (the next sentence) or "without any obligation or remuneration to you" (the same):
+    no pay for the reuse of the likeness, raised on each such clause with the words that say so, although the terms
+    grant no replica or AI rights (data/README.md: an explicit 'no compensation' for the name and likeness)."""
+    report = scan(CORPUS / "regress_tos_myspace.txt")
+    finding = next(f for f in report.findings if f.gap == "replica_compensation_missing")
+    quotes = " ".join(e.quote for e in finding.evidence)
+    assert "You will not be entitled to compensation" in quotes
+    assert "without any obligation or remuneration to you" in quotes
+
+
+@pytest.mark.parametrize(
+    "clause,raised",
+    [
+        # the person's likeness, exploitable, expressly unpaid (in the sentence, or in the next): raised, although
+        # nothing else makes it reuse
+        ("Performer grants Company the sublicensable right to use and exploit Performer's likeness, without any "
+         "obligation or remuneration to Performer.", True),
+        ("Performer grants Company the right to use and exploit Performer's persona and likeness in connection with "
+         "the Service. Performer will not be entitled to compensation even if Company profits from such use.", True),
+        # the same grant without the words: nothing
+        ("Performer grants Company the right to use and exploit Performer's persona and likeness in connection with "
+         "the Service.", False),
+        # the company's own name and logo, unpaid: no person's likeness
+        ("Company may use the Sponsor's name, logo and other identifying characteristics on merchandise, and the "
+         "Sponsor is not entitled to any compensation from the sale of such merchandise.", False),
+        # feedback used without compensation: not the performance
+        ("Company may use and exploit any ideas, suggestions and feedback you provide without compensation to you.",
+         False),
+    ],
+)
+def test_unpaid_reuse_of_the_likeness_needs_the_likeness_and_the_words(tmp_path, clause, raised):
+    report = scan_clause(tmp_path, clause)
+    assert ("replica_compensation_missing" in {f.gap for f in report.findings}) is raised

@@ -62,6 +62,7 @@ class RuleDetector:
                 if sent.has("AI") and not any(h.label.endswith("ai_training_grant") for h in found):
                     out.extend(self._listed_purpose(clause, sent, doc.text, concepts))
         out.extend(_surviving_licence(doc, clauses, out))
+        out.extend(_unpaid_said_next(doc, clauses, concepts, out))
         return out
 
     def _listed_purpose(self, clause: Clause, s: Sentence, text: str, concepts: Concepts) -> list[ClauseHit]:
@@ -169,6 +170,31 @@ class RuleDetector:
                 note = HOLLOWED if pol == "hollow" else ""
                 results.append(ClauseHit(clause.id, gap, score, s.start, s.end, tuple(cues), note))
         return results
+
+
+def _unpaid_said_next(doc: Document, clauses: tuple[Clause, ...], concepts: Concepts, found: list[ClauseHit]):
+    """A grant of the likeness followed by the sentence that says it is unpaid ("You grant us broad rights to use and
+    exploit ... your name, persona and likeness ... You will not be entitled to compensation or attribution even if
+    we or others profit from such use."): the two sentences are read together and both are the evidence."""
+    paid = {h.clause_id for h in found if h.label == "replica_compensation_missing"}
+    out: list[ClauseHit] = []
+    for clause in clauses:
+        spans = clause.sentences or ()
+        if clause.id in paid or len(spans) < 2:
+            continue
+        for (a0, a1), (b0, b1) in zip(spans, spans[1:]):
+            said = doc.text[b0:b1]
+            if not P.UNPAID_TO_PERSON.search(said) or P.NOT_OPERATIVE.search(said) or S.USER_DUTY.search(said):
+                continue
+            grant = doc.text[a0:a1]
+            if P.NOT_OPERATIVE.search(grant) or S.USER_DUTY.search(grant) or S.HEADING.match(grant):
+                continue
+            both = Sentence(a0, b1, doc.text[a0:b1], concepts.within(a0, b1))
+            if unpaid_likeness_grant(both, explicit_only=True) and polarity(both, both.get("PERSON_STRONG"), doc.text) == "grant":
+                cues = tuple(both.texts("PERSON_STRONG"))
+                out.append(ClauseHit(clause.id, "replica_compensation_missing", 0.7, a0, b1, cues, ""))
+                break
+    return out
 
 
 # --------------------------------------------------------------------------- rules
@@ -505,6 +531,19 @@ def _depiction(s: Sentence):
     return None
 
 
+def unpaid_likeness_grant(s: Sentence, explicit_only: bool = False) -> bool:
+    """The person's likeness, voice or persona granted to be exploited, sublicensed or used for any purpose, and
+    the person told they get nothing for it ("irrevocably grant us the sublicensable right to use and exploit your
+    name, persona, likeness ... without any obligation or remuneration to you"), or the grant perpetual or
+    irrevocable and royalty-free: unpaid reuse of the likeness (data/README.md, 'Royalty-free platform
+    licences': an explicit 'no compensation' for the name and likeness is required)."""
+    if not (s.has("PERSON_STRONG") and s.has("GRANT") and P.EXPLOIT_RIGHTS.search(s.text)):
+        return False
+    if P.UNPAID_TO_PERSON.search(s.text):
+        return True
+    return not explicit_only and s.has("NO_COMP") and s.has("PERPETUAL", "IRREVOCABLE")
+
+
 def _compensation(s: Sentence):
     if (
         s.has("NO_COMP")
@@ -520,6 +559,13 @@ def _compensation(s: Sentence):
             s.get("NO_COMP"),
             s.texts("NO_COMP") + s.texts("REPLICA_STRONG", "AI", "REUSE", "SYNTHETIC"),
             0.85,
+        )
+    if unpaid_likeness_grant(s):
+        return (
+            "replica_compensation_missing",
+            s.get("PERSON_STRONG"),
+            s.texts("NO_COMP") + s.texts("PERSON_STRONG"),
+            0.7,
         )
     return None
 

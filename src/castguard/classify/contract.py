@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from ..model import Clause, Document, Evidence, Finding
 from ..playbooks.rulepatterns import patterns_of
-from .clause_rules import ClauseHit
+from .clause_rules import ClauseHit, unpaid_likeness_grant
 from .concepts import Concepts
 from .evidence import clause_ref, evidence_of, quote
 from .lexicon import BROAD_PURPOSE
@@ -103,7 +103,7 @@ def _broad_grants(doc: Document, clauses, concepts: Concepts) -> list[Span]:
                 found.append(Span(clause.id, s.start, s.end))
                 break
     if found:
-        return found
+        return _with_breadth_stated_apart(doc, clauses, concepts, found)
     # materials kept and used without limit of time ("preserved indefinitely ... so that future researchers can use it")
     for clause in clauses:
         for a, b in clause.sentences or ((clause.start, clause.end),):
@@ -116,6 +116,30 @@ def _broad_grants(doc: Document, clauses, concepts: Concepts) -> list[Span]:
             ):
                 return [Span(clause.id, s.start, s.end)]
     return []
+
+
+def _with_breadth_stated_apart(doc: Document, clauses, concepts: Concepts, found: list[Span]) -> list[Span]:
+    """``found`` and, in document order, the clauses that state the breadth of a licence already granted in a
+    sentence of their own ("The license which you grant to us under 10(b) above is perpetual, ... sublicensable"):
+    the grant and what makes it broad are then both cited (at most five clauses in all)."""
+    cited = {sp.clause_id for sp in found}
+    more: list[Span] = []
+    for clause in clauses:
+        if len(found) + len(more) >= 5:
+            break
+        if clause.id in cited:
+            continue
+        for a, b in clause.sentences or ((clause.start, clause.end),):
+            s = Sentence(a, b, doc.text[a:b], concepts.within(a, b))
+            if (
+                P.THE_LICENCE_GRANTED.match(s.text)
+                and _broad_qualifier(s)
+                and not S.USER_DUTY.search(s.text)
+                and polarity(s, s.get("PERPETUAL", "ALL_MEDIA", "ANY_PURPOSE", "IRREVOCABLE"), doc.text) != "protect"
+            ):
+                more.append(Span(clause.id, s.start, s.end))
+                break
+    return sorted(found + more, key=lambda sp: sp.start) if more else found
 
 
 def build_findings(
@@ -240,8 +264,17 @@ def _build_findings(
 
     # taxonomy: replica_compensation_missing needs replica, simulation, AI or reuse rights granted; a royalty-free
     # licence to host and show the content, with none of those, leaves no such use unpaid
+    # (the person's likeness granted to be exploited and expressly unpaid is itself unpaid reuse: kept)
     if "replica_compensation_missing" in grouped and not grouped.keys() & _PAID_USES:
-        del grouped["replica_compensation_missing"]
+        unpaid = [
+            h
+            for h in grouped["replica_compensation_missing"]
+            if unpaid_likeness_grant(Sentence(h.start, h.end, doc.text[h.start : h.end], concepts.within(h.start, h.end)))
+        ]
+        if unpaid:
+            grouped["replica_compensation_missing"] = unpaid
+        else:
+            del grouped["replica_compensation_missing"]
 
     # consent to replica/AI uses that sits in the body of the contract, not in a separately signed rider
     ai_grants = [
