@@ -979,3 +979,38 @@ def test_an_expressly_unpaid_grant_of_the_likeness_is_unpaid_reuse():
 def test_unpaid_reuse_of_the_likeness_needs_the_likeness_and_the_words(tmp_path, clause, raised):
     report = scan_clause(tmp_path, clause)
     assert ("replica_compensation_missing" in {f.gap for f in report.findings}) is raised
+
+
+def test_an_item_under_a_conditional_lead_in_is_a_condition_not_a_grant(tmp_path):
+    """TikTok: "the licence granted will continue after you have removed your content if: * you have allowed other
+    users of the Platform to use or reuse your content via your Platform settings (e.g. by using Duet, Stitch ...)".
+    The item says when the licence goes on; it grants no reuse in other productions."""
+    from conftest import require_shared
+
+    tiktok = scan(require_shared("corpus/ai_era/ota_tiktok_terms_of_service.txt"))
+    assert "reuse_other_projects" not in {f.gap for f in tiktok.findings}
+    assert "assignment_sublicensing" in {f.gap for f in tiktok.findings}  # the licence itself is still read
+    clause = (
+        "Company's licence ends when Performer asks for the Recordings to be removed.\n"
+        "However, the licence will continue after removal if:\n"
+        "*   Performer has allowed other users to use or reuse the Recordings in other productions; or\n"
+        "*   Company is obliged to keep the Recordings for legal reasons.\n"
+    )
+    assert "reuse_other_projects" not in {f.gap for f in scan_clause(tmp_path, clause).findings}
+    # the same item under a lead-in that grants: read as a grant
+    granted = clause.replace("However, the licence will continue after removal if:", "Company may also:")
+    granted = granted.replace("Performer has allowed other users to use or reuse", "use or reuse")
+    assert "reuse_other_projects" in {f.gap for f in scan_clause(tmp_path, granted).findings}
+
+
+def test_use_in_another_project_is_reuse_and_its_consent_protects():
+    """The rider: "Any use of the Digital Replica other than a Permitted Use, including any use in another project,
+    season or production, requires Performer's new and separate written consent": a protection against reuse in
+    other projects, read by the rules ("another project" is reuse as "other projects" is), not left to the model."""
+    from conftest import SAMPLES
+
+    from castguard.classify.clause_rules import RuleDetector
+
+    report = scan(SAMPLES / "voice_actor_protective_rider.md", detector=RuleDetector())
+    assert "reuse_other_projects" in {p.gap for p in report.protections if not p.hollowed}
+    assert "reuse_other_projects" not in {f.gap for f in report.findings}

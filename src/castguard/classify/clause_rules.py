@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from ..model import Clause, Document
 from ..playbooks.rulepatterns import patterns_of
 from .concepts import Concepts, Hit
-from .sentences import Sentence, lead_ins, polarity, prohibited_list_item
+from .sentences import Sentence, conditional_list_item, lead_ins, polarity, prohibited_list_item
 
 __all__ = ["DETECTOR_ID", "HOLLOWED", "ClauseHit", "RuleDetector", "deemed_window_is_short"]
 
@@ -93,6 +93,10 @@ class RuleDetector:
         if prohibited_list_item(s, text):
             # "You agree that you will not use the Services to: ... 10. collect, ... or otherwise use NoAI Content
             # in datasets utilized by Generative AI Programs": a duty of the user, not a grant to the company
+            return results
+        if conditional_list_item(s, text):
+            # "the licence granted will continue after you have removed your content if: * you have allowed other
+            # users of the Platform to use or reuse your content": a condition of the lead-in, which is read itself
             return results
         if P.FEEDBACK.search(s.text) and not s.has("PERSON_STRONG"):
             # "an irrevocable license in and to any feedback": the user's suggestions, not their performance

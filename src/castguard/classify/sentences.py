@@ -18,7 +18,7 @@ from ..model import Document
 from ..playbooks.rulepatterns import patterns_of
 from .concepts import Concepts, Hit
 
-__all__ = ["Sentence", "lead_ins", "polarity", "prohibited_list_item", "sentences_of"]
+__all__ = ["Sentence", "conditional_list_item", "lead_ins", "polarity", "prohibited_list_item", "sentences_of"]
 
 # playbooks/patterns/sentences.toml; the clause rules, the protections and the contract-level gaps read the
 # sentence shapes that never grant (HEADING, BULLET, USER_DUTY, RESERVES, PROHIBITING_LEAD) from it too
@@ -184,6 +184,14 @@ def _indent(text: str, line_start: int) -> int:
     while end < len(text) and text[end] in " \t":
         end += 1
     return end - line_start
+
+
+def conditional_list_item(s: "Sentence", text: str) -> bool:
+    """A list item whose lead-in states conditions ("the licence granted will continue after you have removed your
+    content if: * you have allowed other users ... to use or reuse your content"): the item is a condition of what
+    the lead-in says, not a grant of its own."""
+    leads = lead_ins(s, text)
+    return bool(leads) and bool(P.CONDITION_LEAD.search(leads[0][2]))
 
 
 def prohibited_list_item(s: "Sentence", text: str) -> bool:
