@@ -1014,3 +1014,19 @@ def test_use_in_another_project_is_reuse_and_its_consent_protects():
     report = scan(SAMPLES / "voice_actor_protective_rider.md", detector=RuleDetector())
     assert "reuse_other_projects" in {p.gap for p in report.protections if not p.hollowed}
     assert "reuse_other_projects" not in {f.gap for f in report.findings}
+
+
+def test_a_numbered_clause_that_ends_in_a_colon_leads_its_bullets():
+    # "2. Further Terms. ... Company may not:" over "* use ...": the bullets' lead-in, not an earlier item of their
+    # list (a bullet and a number are not one list), so the items are read under it
+    from castguard.classify.sentences import Sentence, lead_ins
+
+    text = "1. Engagement. Performer is engaged.\n2. Further Terms. Company may not:\n*   use the Recordings to train AI.\n"
+    start = text.index("*")
+    item = Sentence(start, len(text) - 1, text[start:-1], [])
+    assert [lead for _, _, lead in lead_ins(item, text)] == ["2. Further Terms. Company may not:"]
+    # an earlier item of the same list that opens a list of its own is still a sibling, not the lead-in
+    nested = "The Company may:\n1. use the Recordings; and\n2. share them, including:\n3. with affiliates.\n"
+    start = nested.index("3.")
+    item = Sentence(start, len(nested) - 1, nested[start:-1], [])
+    assert [lead for _, _, lead in lead_ins(item, nested)] == ["The Company may:"]

@@ -149,7 +149,12 @@ def lead_ins(s: "Sentence", text: str) -> list[tuple[int, int, str]]:
         if any(ln.strip() and not P.LIST_ITEM.match(ln) for ln in window[lead.end() :].split("\n")):
             break
         lead_line = lead.group(0).strip()
-        if P.LIST_ITEM.match(lead_line) and _indent(text, base + lead.start()) == indent and siblings < 40:
+        if (
+            P.LIST_ITEM.match(lead_line)
+            and _indent(text, base + lead.start()) == indent
+            and _marker_kind(lead_line) == _marker_kind(text[line_start : line_start + 12])
+            and siblings < 40
+        ):
             # an earlier item of the same list that opens a list of its own ("3. Any threat, including:"): a
             # sibling, not the lead-in; the list's lead-in is above it
             siblings += 1
@@ -176,6 +181,16 @@ def _last_line_ending_in_colon(window: str) -> re.Match[str] | None:
             return m
         end = start
     return None
+
+
+def _marker_kind(line: str) -> str:
+    """The kind of list marker a line starts with: "*" (a bullet), "1" (a number) or "a" (a letter or a roman
+    numeral: "(h)" and "(i)" may be one list). An item is the sibling of an earlier line only when both are of one
+    kind: "2. Grant. Company may:" over "* use ..." is the bullets' lead-in, not their sibling."""
+    first = line.lstrip(" \t(")[:1]
+    if first in "*•":
+        return "*"
+    return "1" if first.isdigit() else "a"
 
 
 def _indent(text: str, line_start: int) -> int:
