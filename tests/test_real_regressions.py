@@ -1030,3 +1030,26 @@ def test_a_numbered_clause_that_ends_in_a_colon_leads_its_bullets():
     start = nested.index("3.")
     item = Sentence(start, len(nested) - 1, nested[start:-1], [])
     assert [lead for _, _, lead in lead_ins(item, nested)] == ["The Company may:"]
+
+
+@pytest.mark.parametrize(
+    "deletion,protected",
+    [
+        # ChatGPT's terms: the user's own duty to delete what OpenAI licensed to them protects no one's data
+        ("Upon termination, you must permanently delete the Licensed Materials and all copies thereof.", False),
+        ("Upon termination, Company shall permanently delete the Recordings and the digital replica.", True),
+    ],
+)
+def test_only_a_deletion_of_the_persons_data_protects_it(tmp_path, deletion, protected):
+    clause = "Company may create a digital replica of Performer's voice from the Recordings. " + deletion
+    report = scan_clause(tmp_path, clause)
+    assert ("data_security_deletion_missing" in {p.gap for p in report.protections}) is protected
+    assert ("data_security_deletion_missing" in {f.gap for f in report.findings}) is not protected
+
+
+def test_chatgpts_user_deletion_duty_is_no_data_protection():
+    from conftest import require_shared
+
+    report = scan(require_shared("corpus/ai_era/ota_chatgpt_terms_of_service.txt"))
+    assert "data_security_deletion_missing" not in {p.gap for p in report.protections}
+    assert "data_security_deletion_missing" in {f.gap for f in report.findings}

@@ -115,11 +115,13 @@ class _Reading:
 
 
 def _data_security_terms(s: Sentence) -> bool:
-    """The sentence speaks of the security, retention or deletion of data (not of a data protection law, and not
-    of the company's right to delete)."""
+    """The sentence speaks of the security, retention or deletion of data (not of a data protection law, not of the
+    company's right to delete, and not of the reader's own duty to delete what was licensed to them)."""
     terms = [h for h in s.get("DATA_SEC") if not P.NAMES_A_LAW.match(s.text[h.end - s.start :])]
     if not terms:
         return False
+    if P.PERSON_MUST_DELETE.search(s.text):
+        return False  # "Upon termination, you must permanently delete the Licensed Materials": the user's duty
     return not (P.COMPANY_MAY_DELETE.search(s.text) and not P.DUTY_TO_DELETE.search(s.text))
 
 
