@@ -1053,3 +1053,39 @@ def test_chatgpts_user_deletion_duty_is_no_data_protection():
     report = scan(require_shared("corpus/ai_era/ota_chatgpt_terms_of_service.txt"))
     assert "data_security_deletion_missing" not in {p.gap for p in report.protections}
     assert "data_security_deletion_missing" in {f.gap for f in report.findings}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # ArtStation: the user may not assign the Agreement; nothing stops the company assigning the user's rights
+        "You must not assign or sublicense this Agreement or any of your rights under this Agreement without our prior "
+        "written consent, which may be withheld without cause.",
+        # Zoom, Sketchfab, Tumblr: a licence the platform gives the user, not a limit on the platform
+        "Zoom grants you a limited, revocable, non-exclusive, non-transferable, non-assignable, non-sublicensable, and "
+        "royalty-free license for you to use Zoom-provided products.",
+        # Sketchfab: what the user may not do to the viewer
+        "The User is not permitted to modify the design or alter the appearance of the Sketchfab viewer.",
+    ],
+)
+def test_a_duty_of_the_user_or_a_licence_to_the_user_protects_no_one(tmp_path, sentence):
+    clause = (
+        "You grant Company a perpetual, irrevocable, sublicensable and transferable licence to use, modify and "
+        "distribute your name, likeness, voice and recordings. " + sentence
+    )
+    report = scan_clause(tmp_path, clause)
+    protected = {p.gap for p in report.protections if not p.hollowed}
+    assert not protected & {"assignment_sublicensing", "digital_alteration"}, protected
+
+
+def test_the_company_promise_to_the_user_still_protects(tmp_path):
+    # the same words with the company restricted, and "you will not be required" (not a duty of the user)
+    report = scan_clause(
+        tmp_path,
+        "Company shall not assign or sublicense its rights in your name, likeness or voice without your prior written "
+        "consent. You will not be required to take part in any scan for a digital replica without your separate "
+        "written consent.",
+    )
+    protected = {p.gap for p in report.protections if not p.hollowed}
+    assert "assignment_sublicensing" in protected
+    assert "replica_creation_grant" in protected

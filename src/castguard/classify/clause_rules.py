@@ -94,6 +94,10 @@ class RuleDetector:
             # "You agree that you will not use the Services to: ... 10. collect, ... or otherwise use NoAI Content
             # in datasets utilized by Generative AI Programs": a duty of the user, not a grant to the company
             return results
+        if P.LICENCE_TO_THE_USER.search(s.text) and not P.PERSON_GRANTS.search(s.text):
+            # "Quora gives you a worldwide, royalty-free, revocable ... license to re-post a small portion of any
+            # answer": the platform's licence to the user grants nothing of the person's, and protects nothing
+            return results
         if conditional_list_item(s, text):
             # "the licence granted will continue after you have removed your content if: * you have allowed other
             # users of the Platform to use or reuse your content": a condition of the lead-in, which is read itself
@@ -158,6 +162,10 @@ class RuleDetector:
             ):
                 # creation only for the named project, on notice, at a paid session: the protective counterpart
                 pol = "protect"
+            if pol == "protect" and P.PERSON_RESTRICTED.search(s.text):
+                # "You must not assign or sublicense this Agreement without our consent": the user is restricted,
+                # the person is protected from nothing
+                continue
             if pol == "protect":
                 results.append(
                     ClauseHit(

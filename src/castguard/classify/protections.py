@@ -144,6 +144,9 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
             len(S.BULLET.findall(s.text)) >= 3
             or prohibited_list_item(s, doc.text)
             or bool(P.DISCLAIMS_LIABILITY.search(s.text))
+            # the user's own duties ("You agree that you will not, and will not permit any End Users to: (i) ...")
+            or bool(P.PERSON_RESTRICTED.search(s.text))
+            or bool(P.GRANTS_THE_USER.search(s.text))  # a licence to the user limits the user
         )
         if ai_here:
             f.mentions_ai = True
