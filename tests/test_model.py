@@ -190,3 +190,32 @@ def test_clause_level_in_context_scores_what_the_report_cites(tmp_path):
     whole = by_id[cid].text
     assert locate("c9998", whole[: len(whole) // 2]) == [cid]
     assert locate("c0", "words this document does not contain anywhere") is None
+
+
+def test_the_real_contract_level_scores_the_protections_a_report_shows(tmp_path):
+    """``castguard evaluate`` scores the protections a report lists against the labelled ones (a false protection
+    hides a gap from the reader): a real platform's terms with one protection labelled and one false one left out."""
+    import json
+    import shutil
+
+    from conftest import CORPUS
+
+    from castguard.evaluate import _protection_lines, real_contract_eval
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "corpus" / "ai_era").mkdir(parents=True)
+    shutil.copy(CORPUS / "regress_tos_onlyfans.txt", tmp_path / "corpus" / "ai_era" / "onlyfans.txt")
+    gold = {"documents": [{
+        "file": "ai_era/onlyfans.txt", "in_scope": True, "gaps": {"assignment_sublicensing": {"strength": "required"}},
+        "protections": {"reuse_other_projects": {"hollowed": False}, "unbounded_term_scope": {"hollowed": True}},
+    }]}  # fmt: skip
+    (tmp_path / "data" / "real_gold.json").write_text(json.dumps(gold), encoding="utf-8")
+    result = real_contract_eval(tmp_path, tmp_path / "corpus")
+    res = result["real: AI-era terms and consents"]
+    rules = res["rules only"]["protections"]["per_label"]
+    assert rules["reuse_other_projects"]["tp"] + rules["reuse_other_projects"]["fn"] == 1
+    assert rules["unbounded_term_scope"]["fn"] == 0  # a hollowed labelled protection is no positive
+    assert res["keyword baseline"]["protections"]["micro"]["r"] == 0.0
+    lines = _protection_lines(result)
+    assert lines[1].startswith("Protections, real in-scope documents")
+    assert any(line.split()[:6] == ["real:", "AI-era", "terms", "and", "consents", "castguard"] for line in lines)

@@ -94,6 +94,9 @@ def real_contract_eval(
             "rules only": [],
             "keyword baseline": [],
         }
+        # (labelled protections, reported protections) per in-scope document: the gaps the contract already
+        # protects against, hollowed ones left out on both sides (the keyword spotter reports none)
+        protected: dict[str, list[tuple[set[str], set[str]]]] = {system: [] for system in per_system}
         for item in items:
             if progress:
                 progress(f"{name}: {item['file']}")
@@ -106,6 +109,11 @@ def real_contract_eval(
             per_system["castguard"].append((item, report.in_scope, pred, required, arguable))
             rules = scan(folder / item["file"], detector=RuleDetector())
             per_system["rules only"].append((item, rules.in_scope, {f.gap for f in rules.findings}, required, arguable))
+            if item["in_scope"]:
+                labelled = {g for g, e in (item.get("protections") or {}).items() if not e.get("hollowed")}
+                for system, said in (("castguard", report), ("rules only", rules)):
+                    protected[system].append((labelled, {p.gap for p in said.protections if not p.hollowed}))
+                protected["keyword baseline"].append((labelled, set()))
             kw_scope, kw_gaps = keyword_contract(read_document(folder / item["file"]).text)
             per_system["keyword baseline"].append((item, kw_scope, kw_gaps, required, arguable))
         for system, rows in per_system.items():
@@ -123,9 +131,33 @@ def real_contract_eval(
                 ),
                 "all": score(pairs, list(GAPS)),
                 "high": score(pairs, HIGH),
+                "protections": score(protected[system], list(GAPS)),
             }
         out[name] = res
     return out
+
+
+def _protection_lines(real: dict) -> list[str]:
+    """The protections table of the real in-scope documents (what a report says the contract already protects
+    against, against the labelled protections); empty for results written before it was measured."""
+    rows = []
+    for name, res in real.items():
+        for system, r in res.items():
+            prot = r.get("protections")
+            if not prot or not r["in_scope_labelled"]:
+                continue
+            tp, fp, fn = (sum(v[k] for v in prot["per_label"].values()) for k in ("tp", "fp", "fn"))
+            m = prot["micro"]
+            rows.append(f"  {name:<36} {system:<17} {m['p']:5.2f} {m['r']:5.2f} {m['f']:5.2f}  {tp}/{fp}/{fn}")
+    if not rows:
+        return []
+    return [
+        "",
+        "Protections, real in-scope documents: the gaps a report says the contract already protects against, against "
+        "the labelled protections (hollowed ones left out on both sides)",
+        f"  {'set':<36} {'system':<17} {'P':>5} {'R':>5} {'F1':>5}  tp/fp/fn",
+        *rows,
+    ]
 
 
 def _contract_eval(root: Path, fold_models: dict) -> dict:
@@ -411,5 +443,6 @@ def render_evaluation(result: dict) -> str:
             rows = [f"{g} {v['tp']}/{v['fp']}/{v['fn']}" for g, v in per.items() if v["tp"] or v["fp"] or v["fn"]]
             if rows:
                 lines.append(f"  {name}, castguard per gap (tp/fp/fn): " + "; ".join(rows))
+        lines += _protection_lines(result["real_contract_level"])
     lines += ["", "Not legal advice: these figures describe a detector, not the law."]
     return "\n".join(lines)
