@@ -1089,3 +1089,33 @@ def test_the_company_promise_to_the_user_still_protects(tmp_path):
     protected = {p.gap for p in report.protections if not p.hollowed}
     assert "assignment_sublicensing" in protected
     assert "replica_creation_grant" in protected
+
+
+@pytest.mark.parametrize(
+    "grant,protected",
+    [
+        # Mossimo / Duval, Berkshire / Auriemma: the endorsement licence confined to promoting the sponsor's products
+        ("Performer grants to Company the right and license during the Contract Period to use Performer's name and "
+         "likeness solely in connection with the advertisement and promotion of Company's Products.", True),
+        # Teardrop / Ogle: "in connection with the manufacture, distribution, advertisement, promotion and sale of the
+        # Endorsed Product"
+        ("Performer grants to Company the exclusive right and license to use Performer's name and likeness in "
+         "connection with the advertisement, promotion and sale of the Endorsed Product.", True),
+        # the confinement opened again, or no confinement at all
+        ("Performer grants to Company the right to use Performer's name and likeness solely in connection with the "
+         "Products and otherwise.", False),
+        ("Performer grants to Company the right to use Performer's name and likeness for any purpose.", False),
+    ],
+)
+def test_a_grant_confined_to_a_named_purpose_protects_against_reuse(tmp_path, grant, protected):
+    report = scan_clause(tmp_path, grant)
+    assert ("reuse_other_projects" in {p.gap for p in report.protections if not p.hollowed}) is protected
+
+
+def test_the_real_endorsement_licences_confined_to_the_products_are_protections():
+    from conftest import require_shared
+
+    for name in ("MOSSIMOINC_04_14_2000-EX-10.14-ENDORSEMENT_AGREEMENT.txt",):
+        report = scan(require_shared(f"corpus/cuad/{name}"))
+        prot = next(p for p in report.protections if p.gap == "reuse_other_projects")
+        assert "solely in connection with the advertisement and promotion" in " ".join(e.quote for e in prot.evidence)

@@ -191,6 +191,21 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
                 f.protect(clause, s, "data_security_deletion_missing")
         if (
             not listy
+            and s.has("GRANT")
+            and s.has("PERSON_STRONG", "PERSON_WEAK", "RESULTS")
+            and P.LICENSING_WORD.search(s.text)
+            and not P.FOR_USERS.search(s.text)
+            and P.NAMED_PURPOSE.search(s.text)
+            and not P.OTHERWISE.search(s.text)
+            and not s.has("REUSE")
+            and not any(h.text.lower() in _BROAD_PURPOSE for h in s.get("ANY_PURPOSE"))
+            and polarity(s, s.get("GRANT"), doc.text) == "grant"
+        ):
+            # taxonomy v1.1: a use limited to a named purpose ("solely in connection with the advertisement and
+            # promotion of Company's Products") protects against reuse in other projects, for that use
+            f.protect(clause, s, "reuse_other_projects")
+        if (
+            not listy
             and s.has("COUNSEL")
             and polarity(s, s.get("COUNSEL"), doc.text) == "grant"
             # "all parties to the arbitration will have the right ... to be represented by an attorney": counsel in a
