@@ -94,7 +94,7 @@ class RuleDetector:
             # "You agree that you will not use the Services to: ... 10. collect, ... or otherwise use NoAI Content
             # in datasets utilized by Generative AI Programs": a duty of the user, not a grant to the company
             return results
-        if P.LICENCE_TO_THE_USER.search(s.text) and not P.PERSON_GRANTS.search(s.text):
+        if S.LICENCE_TO_THE_USER.search(s.text) and not P.PERSON_GRANTS.search(s.text):
             # "Quora gives you a worldwide, royalty-free, revocable ... license to re-post a small portion of any
             # answer": the platform's licence to the user grants nothing of the person's, and protects nothing
             return results
@@ -162,7 +162,7 @@ class RuleDetector:
             ):
                 # creation only for the named project, on notice, at a paid session: the protective counterpart
                 pol = "protect"
-            if pol == "protect" and P.PERSON_RESTRICTED.search(s.text):
+            if pol == "protect" and S.PERSON_RESTRICTED.search(s.text):
                 # "You must not assign or sublicense this Agreement without our consent": the user is restricted,
                 # the person is protected from nothing
                 continue

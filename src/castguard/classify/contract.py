@@ -74,7 +74,7 @@ def _broad_grants(doc: Document, clauses, concepts: Concepts) -> list[Span]:
             for i, s in enumerate(sents)
             if s.has("GRANT")
             and not S.USER_DUTY.search(s.text)
-            and not P.GRANTS_THE_USER.search(s.text)  # conditions on a licence to the user
+            and not S.GRANTS_THE_USER.search(s.text)  # conditions on a licence to the user
             and len(S.BULLET.findall(s.text)) < 3  # "* Use the Service in any manner that could ..." grants nothing
             and not s.is_definition
             and not P.NOT_A_GRANT.search(s.text)

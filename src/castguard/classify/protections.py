@@ -145,8 +145,8 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
             or prohibited_list_item(s, doc.text)
             or bool(P.DISCLAIMS_LIABILITY.search(s.text))
             # the user's own duties ("You agree that you will not, and will not permit any End Users to: (i) ...")
-            or bool(P.PERSON_RESTRICTED.search(s.text))
-            or bool(P.GRANTS_THE_USER.search(s.text))  # a licence to the user limits the user
+            or bool(S.PERSON_RESTRICTED.search(s.text))
+            or bool(S.GRANTS_THE_USER.search(s.text))  # a licence to the user limits the user
         )
         if ai_here:
             f.mentions_ai = True
@@ -262,7 +262,7 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
             # what users may not post ("* is patently offensive ... * exploits people ...") limits the users, not
             # the company's use of the person
             and not S.USER_DUTY.search(s.text)
-            and not P.GRANTS_THE_USER.search(s.text)  # conditions on a licence to the user
+            and not S.GRANTS_THE_USER.search(s.text)  # conditions on a licence to the user
             and len(S.BULLET.findall(s.text)) < 3
             and not prohibited_list_item(s, doc.text)
         ):

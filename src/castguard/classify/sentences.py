@@ -125,16 +125,33 @@ def polarity(sent: Sentence, key: list[Hit], doc_text: str) -> str:
     return "grant"
 
 
+# the lead-ins found for the sentences of the text last read (and the playbook's patterns it was read with): the
+# clause rules ask them of one list item several times (prohibited? a condition? an AI purpose?)
+_LEADS: tuple[str, object, dict[int, list[tuple[int, int, str]]]] | None = None
+
+
 def lead_ins(s: "Sentence", text: str) -> list[tuple[int, int, str]]:
     """The lead-in lines ("... the following purposes, namely:") governing a list item, innermost first;
     empty when the sentence is not a list item. Nested lists are followed up to three levels."""
+    global _LEADS
+    memo = _LEADS
+    rules = P.LIST_ITEM
+    if memo is None or memo[0] is not text or memo[1] is not rules:
+        memo = _LEADS = (text, rules, {})
+    got = memo[2].get(s.start)
+    if got is None:
+        got = memo[2][s.start] = _lead_ins(s.start, text)
+    return got
+
+
+def _lead_ins(start: int, text: str) -> list[tuple[int, int, str]]:
     # only the 12 characters before the sentence can hold its marker: a bounded look, or a contract flattened onto
     # one line would be searched back to its start for every sentence
-    nl = text.rfind("\n", max(0, s.start - 13), s.start)
-    if nl < 0 and s.start > 12:
+    nl = text.rfind("\n", max(0, start - 13), start)
+    if nl < 0 and start > 12:
         return []
     line_start = nl + 1
-    if not P.LIST_ITEM.match(text[line_start : s.start + 20]):
+    if not P.LIST_ITEM.match(text[line_start : start + 20]):
         return []
     leads: list[tuple[int, int, str]] = []
     indent = _indent(text, line_start)
