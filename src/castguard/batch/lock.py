@@ -16,6 +16,7 @@ import json
 import os
 import socket
 import sys
+import time
 from pathlib import Path
 
 from ..errors import BusyError
@@ -68,12 +69,18 @@ class FolderLock:
         self.fd: int | None = None
 
     def holder(self) -> str:
-        """Who holds the lock, as the holder wrote it: "process 1234 on host, started 2026-12-04T19:00Z"."""
-        try:
-            with open(self.path, encoding="utf-8") as fh:
-                info = json.loads(fh.read(4096) or "{}")
-        except (OSError, ValueError):
-            info = {}
+        """Who holds the lock, as the holder wrote it: "process 1234 on host, started 2026-12-04T19:00Z". A holder
+        that took the lock an instant ago may not have written it yet: asked again for up to half a second."""
+        info: object = {}
+        for _ in range(10):
+            try:
+                with open(self.path, encoding="utf-8") as fh:
+                    info = json.loads(fh.read(4096) or "{}")
+            except (OSError, ValueError):
+                info = {}
+            if isinstance(info, dict) and "pid" in info:
+                break
+            time.sleep(0.05)
         if not isinstance(info, dict) or "pid" not in info:
             return "another process"
         return f"process {info.get('pid')} on {info.get('host', '?')}, started {info.get('started', '?')}"
