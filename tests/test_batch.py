@@ -387,22 +387,25 @@ def test_progress_is_logged_when_not_on_a_terminal(tmp_path):
 
 
 def test_a_contract_in_another_language_is_listed_as_not_read(tmp_path):
-    """A French contract in an archive is on the roster as "not read", with the reason, never a silent "no"."""
-    from conftest import CORPUS
+    """A Spanish contract in an archive is on the roster as "not read", with the reason, never a silent "no"; a
+    French one is read by the French rules, and its reason says so."""
+    from conftest import CORPUS, ROOT
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()
+    shutil.copy(ROOT / "tests" / "fixtures" / "contrato_es.txt", inbox / "contrato.txt")
     shutil.copy(CORPUS / "regress_tos_french_facebook.txt", inbox / "conditions.txt")
     shutil.copy(SAMPLES / "influencer_glowup.txt", inbox)
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["batch", str(inbox), "-o", str(out)])
     assert result.exit_code == 0, result.output
     rows = {Path(name).name: reason for name, reason in _rows(out / STORE_NAME, "SELECT name, reason FROM contracts")}
-    assert rows["conditions.txt"].startswith("not read: the text is in French")
+    assert rows["contrato.txt"].startswith("not read: the text is in Spanish")
+    assert rows["conditions.txt"] is None or rows["conditions.txt"].startswith("read in French")
     assert rows["influencer_glowup.txt"] is None
     page = (out / "index.html").read_text(encoding="utf-8")
-    row = page[page.index("conditions.txt") :].split("</tr>", 1)[0]
-    assert "not read" in row and "the text is in French" in row
+    row = page[page.index("contrato.txt") :].split("</tr>", 1)[0]
+    assert "not read" in row and "the text is in Spanish" in row
 
 
 # --------------------------------------------------------------------------- Dask

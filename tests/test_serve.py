@@ -342,6 +342,19 @@ def test_the_facts_form_and_the_addendum(server, tmp_path):
     assert bad.status_code == 422 and "not a whole number" in bad.text  # the form again, with what is wrong
 
 
+def test_a_french_contract_gets_its_review_but_no_english_addendum(server):
+    """The French rules review it; the facts page then says why no addendum is drafted, instead of a file."""
+    c, csrf = client(server)
+    french = ROOT / "tests" / "fixtures" / "french" / "autorisation_image_voix_comedien.txt"
+    r = upload(c, csrf, "autorisation.txt", french.read_bytes())
+    base = r.headers["location"]
+    page = c.get(base)
+    assert "read in French" in page.text and "Not checked (French rules)" in page.text
+    md = c.post(base + "/documents", data={"csrf": csrf, "what": "addendum-md", "performer": "Claire Montel",
+                                           "jurisdiction": "EU"})  # fmt: skip
+    assert md.status_code == 422 and "written in French" in md.text
+
+
 def test_add_to_the_run_store(server, store):
     c, csrf = client(server)
     r = upload(c, csrf, "kestrel.docx", (SAMPLES / "athlete_endorsement_kestrel.docx").read_bytes())

@@ -322,7 +322,7 @@ def _deal_options(f):
 
 
 def _deal_and_addendum(contract: Path, kw: dict):
-    from .draft import build_addendum, deal_and_sources, deal_notes, load_templates
+    from .draft import build_addendum, check_draftable, deal_and_sources, deal_notes, load_templates
     from .scan import scan as run_scan
 
     book = _playbook(kw.get("playbook_file"))
@@ -331,6 +331,7 @@ def _deal_and_addendum(contract: Path, kw: dict):
     report = run_scan(contract, source=str(contract), on_revisions=kw["on_revisions"], playbook=book)
     for warning in report.document.warnings:
         _echo(f"warning: {warning}", err=True)
+    check_draftable(report)  # before the deal facts: a French contract gets no English addendum, whatever they are
     options = {
         "performer": kw.get("performer"),
         "company": kw.get("company"),

@@ -243,6 +243,8 @@ class Report:
     facts: tuple[Fact, ...] = ()  # deal facts the contract states, each with its evidence
     playbook: tuple[str, str] | None = None  # (name, sha256) of the playbook that produced it; None: the default
     gaps_off: tuple[str, ...] = ()  # gaps that playbook switched off (not raised, "off" in the checklist)
+    gaps_unchecked: tuple[str, ...] = ()  # gaps the reading could not decide (a French text's): "not checked"
+    language: str = "English"  # the document's main language (classify.language); French is read by its own rules
 
     def fact(self, name: str) -> Fact | None:
         return next((f for f in self.facts if f.name == name), None)

@@ -67,6 +67,8 @@ def scan_document(doc, *, detector=None, playbook=None) -> Report:
         errors=(),
         playbook=(playbook.name, playbook.sha256),
         gaps_off=tuple(g for g, v in playbook.gaps.items() if not v.enabled),
+        gaps_unchecked=analysis.unchecked,
+        language=analysis.document_type.language,
     )
     report = report if doc is original else map_back(report, original, origin)
     if analysis.warnings:

@@ -31,6 +31,8 @@ from .clause_rules import ClauseHit, RuleDetector
 from .concepts import Concepts, Hit, find_concepts
 from .contract import build_findings
 from .doctype import DocumentType, decide_document_type
+from .french import DETECTOR_ID as FRENCH_DETECTOR
+from .french import read_french
 from .playbook_rules import apply_rules, finish_findings
 from .protections import build_protections, read_contract
 from .scope import ScopeDecision, decide_scope
@@ -59,6 +61,7 @@ class Analysis:
     protections: tuple[Protection, ...] = ()
     document_type: DocumentType = DocumentType("contract", "")
     warnings: tuple[str, ...] = ()  # what the reader must know about this analysis (a language it cannot read)
+    unchecked: tuple[str, ...] = ()  # gaps this reading did not decide (a French text's, read by fewer rules)
 
 
 def analyze(
@@ -76,9 +79,11 @@ def _analyze(
 ) -> Analysis:
     concepts = find_concepts(doc.text, sdoc, playbook)
     doctype = decide_document_type(doc, clauses)
+    if doctype.language == "French" and doctype.value != "not_a_contract":
+        return _analyze_french(doc, clauses, doctype, playbook)
     if doctype.language != "English":
-        # the rules, lexicon and model read English: a French contract is not read, and the report says so
-        # instead of calling it out of scope on the strength of words it never read
+        # the rules, lexicon and model read English (and French, by its own rules): a Spanish contract is not
+        # read, and the report says so instead of calling it out of scope on the strength of words it never read
         return Analysis(
             scope=ScopeDecision(False, f"{NOT_READ}the text is in {doctype.language}, and castguard reads English"),
             labels={c.id: (Label("none", 1.0),) for c in clauses},
@@ -86,8 +91,9 @@ def _analyze(
             detector=detector.name,
             document_type=doctype,
             warnings=(
-                f"{NOT_READ}the text is in {doctype.language}; castguard's rules and model read English, so neither "
-                "its scope nor its gaps were assessed. Have a person read it, or scan an English version.",
+                f"{NOT_READ}the text is in {doctype.language}; castguard's rules and model read English (and French, "
+                "by rules only), so neither its scope nor its gaps were assessed. Have a person read it, or scan an "
+                "English version.",
             ),
         )
     if doctype.value == "not_a_contract":
@@ -133,6 +139,35 @@ def _analyze(
         detector=detector.name,
         protections=protections,
         document_type=doctype,
+    )
+
+
+def _analyze_french(doc: Document, clauses: tuple[Clause, ...], doctype: DocumentType, playbook) -> Analysis:
+    """A French text, read by the French rules alone (:mod:`.french`): the report names the gaps they do not
+    check, and says the learned model did not read it."""
+    reading = read_french(doc, clauses, doctype.value)
+    off = {g for g, v in playbook.gaps.items() if not v.enabled} if playbook is not None else set()
+    hits = [h for h in reading.hits if h.label.split(":", 1)[-1] not in off]
+    labels: dict[str, dict[str, float]] = {c.id: {} for c in clauses}
+    for h in hits:
+        labels[h.clause_id][h.label] = max(labels[h.clause_id].get(h.label, 0.0), h.score)
+    unchecked = "; ".join(GAPS[g].title for g in reading.unchecked)
+    return Analysis(
+        scope=reading.scope,
+        labels={
+            cid: tuple(Label(k, round(v, 3)) for k, v in sorted(d.items())) or (Label("none", 1.0),)
+            for cid, d in labels.items()
+        },
+        findings=tuple(f for f in reading.findings if f.gap not in off) if reading.scope.in_scope else (),
+        detector=FRENCH_DETECTOR,
+        protections=tuple(p for p in reading.protections if p.gap not in off) if reading.scope.in_scope else (),
+        document_type=doctype,
+        warnings=(
+            "read in French: castguard's French rules read it, not its learned model, which reads English. They do "
+            f"not check these gaps, so the report cannot say they are absent: {unchecked}. Have a person read it "
+            "for those. No addendum or redline is drafted: their wording is English.",
+        ),
+        unchecked=reading.unchecked,
     )
 
 

@@ -29,6 +29,7 @@ class DocumentType:
 
 
 P = patterns_of("doctype")  # the rule patterns: playbooks/patterns/doctype.toml
+FR = patterns_of("french")  # FIRST_PERSON_STATEMENT: a French consent in the first person (patterns/french.toml)
 
 
 class _Count:
@@ -57,14 +58,20 @@ def decide_document_type(doc: Document, clauses: tuple[Clause, ...] = ()) -> Doc
         return DocumentType("not_a_contract", "it is mostly a table or list (notes, a sources list), not an agreement")
     language = main_language(text)
     if language.name != "English":
-        # castguard reads English: only a title it knows in other languages says what the document is
+        # castguard reads English (and French by rules): a title it knows in other languages, or a French
+        # statement in the first person, says what the document is
         other = P.TITLE_TOS_OTHER.search(head)
-        if other:
-            return DocumentType(
-                "terms_of_service",
-                f"terms that users accept by using a service (“{' '.join(other.group(0).split())}”)",
-                language.name,
+        statement = FR.FIRST_PERSON_STATEMENT.search(head) if language.name == "French" else None
+        if other or statement:
+            kind, what = (
+                ("terms_of_service", "terms that users accept by using a service")
+                if other
+                else ("release_or_consent", "a statement the person makes in the first person")
             )
+            said = " ".join((other or statement).group(0).split())  # type: ignore[union-attr]
+            return DocumentType(kind, f"{what} (“{said}”)", language.name)
+        if language.name == "French":  # read by the French rules (classify/french.py)
+            return DocumentType("contract", "an agreement written in French (no title says otherwise)", language.name)
         return DocumentType(
             "contract", f"not read (the text is in {language.name}): taken as an agreement until a person reads it", language.name
         )

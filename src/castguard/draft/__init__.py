@@ -27,6 +27,7 @@ __all__ = [
     "Deal",
     "Section",
     "build_addendum",
+    "check_draftable",
     "contract_facts",
     "deal_and_sources",
     "deal_for",
@@ -163,8 +164,22 @@ def _finding_facts(report: Report, findings: list) -> list[dict]:
     return out
 
 
+def check_draftable(report: Report) -> None:
+    """DraftError when the addendum and the redline cannot be drafted from this report: a contract in another
+    language than English (the wording castguard drafts is English, and English terms are not sent into a
+    French contract)."""
+    if report.language != "English":
+        raise DraftError(
+            f"the contract is written in {report.language}, and the addendum and redline wording is English: "
+            "English terms would not match the contract. Draft them in its language from the findings that "
+            "`castguard scan` lists",
+            path=report.document.source,
+        )
+
+
 def build_addendum(report: Report, deal: Deal, templates: TemplateSet | None = None) -> Addendum:
     """Render the addendum for the gaps ``report`` raised. Raises DraftError when there is nothing to answer."""
+    check_draftable(report)
     if not report.in_scope:
         raise DraftError(
             "the contract is out of scope (it engages no performer's likeness, voice or performance); "

@@ -58,7 +58,8 @@ def gap_checklist(report: Report) -> list[dict]:
     """Every gap id of the taxonomy with what the contract does about it: ``raised``, ``protected`` (a clause
     already protects against it and it is not raised) or ``not_raised``, so a reader sees why a gap is absent.
 
-    A gap the playbook in use switched off has the status ``off``. Each row: ``gap``, ``title``, ``status``,
+    A gap the playbook in use switched off has the status ``off``; one the reading in use does not decide (the
+    French rules check fewer gaps) ``not_checked``. Each row: ``gap``, ``title``, ``status``,
     and the ids of the clauses that decided it.
     """
     raised = {f.gap: f for f in report.findings}
@@ -77,6 +78,8 @@ def gap_checklist(report: Report) -> list[dict]:
             status, clause_ids = "raised", list(raised[gap].clause_ids)
         elif gap in protected:
             status, clause_ids = "protected", protected[gap]
+        elif gap in report.gaps_unchecked:
+            status, clause_ids = "not_checked", []  # the reading in use does not decide it (a French text)
         else:
             status, clause_ids = "not_raised", []
         rows.append({"gap": gap, "title": g.title, "status": status, "clause_ids": clause_ids})

@@ -47,7 +47,13 @@ LABEL = {"high": "High", "medium": "Medium", "low": "Low"}
 # text colours reach 4.5:1 on white and on their tint; fills are decorative and always carry a label
 COLOUR = {"high": "#a4161a", "medium": "#8a4b00", "low": "#1d4e89"}
 TINT = {"high": "#fdecea", "medium": "#fff4e0", "low": "#e8f0fb"}
-STATUS_WORD = {"raised": "Raised", "protected": "Protected", "not_raised": "Not raised", "off": "Off (playbook)"}
+STATUS_WORD = {
+    "raised": "Raised",
+    "protected": "Protected",
+    "not_raised": "Not raised",
+    "off": "Off (playbook)",
+    "not_checked": "Not checked (French rules)",
+}
 
 
 def _chart(counts: dict[str, int]) -> dict:
@@ -175,8 +181,8 @@ def _checklist(report: Report, clauses: dict, first_finding: dict[str, int]) -> 
 
 def _addendum_for(report: Report, deal_options: dict | None):
     """The addendum (for its per-gap language) with the contract's own facts and neutral fallbacks."""
-    if not report.in_scope or not report.findings:
-        return None
+    if not report.in_scope or not report.findings or report.language != "English":
+        return None  # (the addendum's wording is English: none is proposed for a French contract)
     facts = {k: v for k, v in contract_facts(report.facts).items() if v}
     fallback = {
         "performer": "the Performer",

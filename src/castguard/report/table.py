@@ -18,9 +18,15 @@ DOCUMENT_TYPE_LABEL = {
     "release_or_consent": "release or consent form",
     "not_a_contract": "not a contract",
 }
-STATUS_SYMBOL = {"raised": "\u2717", "protected": "\u2713", "not_raised": "\u25cb", "off": "\u2013"}  # ✗ ✓ ○ –
+STATUS_SYMBOL = {"raised": "\u2717", "protected": "\u2713", "not_raised": "\u25cb", "off": "\u2013", "not_checked": "?"}  # ✗ ✓ ○ – ?
 # "off": the playbook in use switched the gap off
-STATUS_LABEL = {"raised": "raised", "protected": "protected", "not_raised": "not raised", "off": "off"}
+STATUS_LABEL = {
+    "raised": "raised",
+    "protected": "protected",
+    "not_raised": "not raised",
+    "off": "off",
+    "not_checked": "not checked",  # the French rules do not decide it
+}
 HOLLOWED_NOTE = "hollowed out: does not count"
 
 

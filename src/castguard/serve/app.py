@@ -431,7 +431,7 @@ def _options(form, stated: dict) -> tuple[dict, dict]:
 
 
 async def documents(request: Request) -> Response:
-    from ..draft import build_addendum, deal_and_sources, load_templates
+    from ..draft import build_addendum, check_draftable, deal_and_sources, load_templates
     from ..draft.writers import render as render_addendum
     from ..redline import DEFAULT_AUTHOR
 
@@ -444,6 +444,7 @@ async def documents(request: Request) -> Response:
         raise Failure("E000", "error: [E000] choose what to download: the addendum (DOCX or Markdown) or the redline")
     typed: dict = {}
     try:
+        check_draftable(up.report)  # a French contract: why no addendum, before any missing fact
         options, typed = _options(form, _prefill(up.report))
         author = typed["author"] or DEFAULT_AUTHOR
         if len(author) > 200 or any(ord(c) < 32 for c in author):
