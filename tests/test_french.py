@@ -183,6 +183,8 @@ PREAMBLE = (
          set(), set()),
         ("Nous n'utiliserons pas votre voix pour créer une voix de synthèse sans votre consentement exprès.", set(),
          {"replica_creation_grant"}),
+        ("Si une entité intente une action en votre nom, ce litige sera résolu exclusivement aux États-Unis.", set(),
+         set()),
     ],
     ids=[
         "may-train",
@@ -202,6 +204,7 @@ PREAMBLE = (
         "ai-moderation-grants-nothing",
         "user-warranty",
         "no-synthetic-voice-without-consent",
+        "on-your-behalf-in-the-us",
     ],
 )
 def test_french_sentences(tmp_path, sentence, raised, protected):

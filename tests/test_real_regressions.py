@@ -558,6 +558,106 @@ def test_a_user_leaving_the_site_does_not_end_the_platforms_perpetual_licence():
     assert not any("cease all use of the Site" in e.quote for p in report.protections for e in p.evidence)
 
 
+def test_the_companys_own_approval_and_a_liability_carve_out_protect_no_one():
+    """ArtStation: "we will have the right to review, approve, or disapprove those terms" is Epic's approval of a
+    seller's licence terms, not the person's approval of how they are shown; "claims ... in the event of data
+    protection violations shall remain unaffected" keeps a liability, it secures no data. Both were listed as
+    protections (the labels list neither)."""
+    report = scan(CORPUS / "regress_tos_member_name_artstation.txt")
+    quotes = {p.gap: " ".join(e.quote for e in p.evidence) for p in report.protections}
+    assert "review, approve, or disapprove" not in quotes.get("objectionable_depiction", "")
+    assert "data protection violations" not in quotes.get("data_security_deletion_missing", "")
+    sketchfab = scan(CORPUS / "regress_tos_sketchfab.txt")
+    assert not any("data protection violations" in e.quote for p in sketchfab.protections for e in p.evidence)
+
+
+@pytest.mark.parametrize(
+    "clause,not_raised",
+    [
+        # Vimeo: how disputes are heard is no waiver of publicity or moral rights, and "irrevocably" there grants nothing
+        ("EACH PARTY WAIVES ITS RIGHT TO GO TO COURT, TO A TRIAL BY JURY, AND TO PARTICIPATE IN A CLASS ACTION, CLASS "
+         "ARBITRATION, OR OTHER REPRESENTATIVE PROCEEDING WITH RESPECT TO ANY COVERED PRIVACY CLAIM. IN ANY SUCH "
+         "ACTION, VIMEO AND YOU IRREVOCABLY WAIVE ANY RIGHT TO A TRIAL BY JURY.",
+         {"consent_conditioned_or_waived", "no_revocation_or_suspension", "unbounded_term_scope"}),
+        # Twitch: "forever" says how long a release of claims lasts, not a licence
+        ("To the furthest extent permitted by applicable law, you hereby agree that Twitch shall not be liable for any "
+         "unauthorized copying, use, or distribution of User Content by third parties and release and forever waive any "
+         "claims you may have against Twitch for any such unauthorized copying or usage of the User Content, under any "
+         "theory.",
+         {"unbounded_term_scope"}),
+        # Bandcamp: a dated change-log entry reports an edit of the terms
+        ("August 8, 2014: Modified [Fan Personal Information - Fans](#faninfo) section to clarify use of e-mail "
+         "addresses with respect to Fan Accounts, and [Intellectual Property Rights](#rights) section to cover music "
+         "videos.",
+         {"digital_alteration"}),
+        # SoundCloud: the user's own duty not to impersonate anyone makes no replica
+        ("(xi) You must not deliberately impersonate any person or entity or otherwise misrepresent your affiliation "
+         "with a person or entity, for example, by registering an account in the name of another person or company, "
+         "or sending messages or making comments using the name of another person or using the output of generative "
+         "artificial intelligence to impersonate voices or likenesses without authorization.",
+         {"replica_creation_grant", "ai_disclosure_missing", "replica_use_unspecified", "objectionable_depiction"}),
+    ],
+    ids=["vimeo-jury-waiver", "twitch-forever-release", "bandcamp-change-log", "soundcloud-impersonation-duty"],
+)
+def test_real_platform_sentences_that_grant_nothing(tmp_path, clause, not_raised):
+    """Sentences of real platform terms this repository had never read (Vimeo, Twitch, Bandcamp, SoundCloud, from
+    Open Terms Archive), each once cited as the evidence of a gap: a finding may stand on other clauses, never
+    on these. Read in platform terms in scope, where they were found."""
+    terms = (
+        "Terms of Service\n\n1. Your Content. You may upload videos, music and livestreams of yourself (\"User "
+        "Content\") to the Services. You grant us a non-exclusive, royalty-free, worldwide license to host, display "
+        "and distribute your User Content on the Services for the term of these Terms.\n\n2. Other Terms. "
+        + clause
+        + "\n"
+    )
+    path = tmp_path / "terms.txt"
+    path.write_text(terms, encoding="utf-8")
+    report = scan(path)
+    assert report.in_scope
+    for f in report.findings:
+        if f.gap in not_raised:
+            assert not any(clause[:60] in " ".join(e.quote.split()) for e in f.evidence), (f.gap, f.evidence)
+
+
+def test_a_user_duty_that_names_media_does_not_make_terms_about_peoples_media(tmp_path):
+    """Academia.edu and Allrecipes were called in scope on one sentence each: "You will not use, copy, ... stream,
+    broadcast or otherwise exploit the Site" names media, but it is the user's duty about the service's material.
+    Terms whose only sentence about media is such a duty are out of scope; a sentence in which users upload their
+    own photos still counts (Substack, in scope, is kept in scope by the reference comparison)."""
+    terms = (
+        "Terms of Service\n\n1. Ownership. Members may post papers, comments and other content (the \"Member "
+        "Content\"). By posting Member Content, you grant us a worldwide, irrevocable, perpetual, non-exclusive, "
+        "royalty-free license to use, copy, display and distribute such Member Content.\n\n2. Restrictions. You will "
+        "not use, copy, adapt, modify, prepare derivative works based upon, distribute, license, sell, transfer, "
+        "publicly display, publicly perform, transmit, stream, broadcast or otherwise exploit the Site, Services or "
+        "Collective Content, except as expressly permitted in these Terms.\n"
+    )
+    path = tmp_path / "terms.txt"
+    path.write_text(terms, encoding="utf-8")
+    report = scan(path)
+    assert report.document_type == "terms_of_service" and not report.in_scope and report.findings == ()
+    path.write_text(terms.replace("Members may post papers", "You may upload your photos, videos"), encoding="utf-8")
+    assert scan(path).in_scope
+
+
+def test_the_scope_of_terms_rests_on_a_grant_not_on_the_users_responsibility(tmp_path):
+    """Discord's scope once rested on "you are responsible for ensuring that you have the right to grant the
+    licenses in this section" (AWS's on "You are responsible for maintaining licenses ... of Your Content"); the
+    sentence that grants is "Your content is yours, but you give us a license ... to it when you use Discord"."""
+    path = tmp_path / "terms.txt"
+    path.write_text(
+        "Terms of Service\n\n1. Your content. You may upload your photos, videos and music to the services. If you "
+        "choose to add content to the services, you are responsible for ensuring that you have the right to do so, "
+        "that you have the right to grant the licenses in this section of these terms, and that your content is "
+        "lawful. Your content is yours, but you give us a license (which is a form of permission) to it when you use "
+        "Discord.\n",
+        encoding="utf-8",
+    )
+    report = scan(path)
+    a, b = report.scope_evidence
+    assert report.in_scope and report.document.text[a:b].startswith("Your content is yours, but you give us a license")
+
+
 def _corpus_files():
     from conftest import SAMPLES
 

@@ -55,8 +55,8 @@ class RuleDetector:
             spans = clause.sentences or ((clause.start, clause.end),)
             for s0, s1 in spans:
                 sent = Sentence(s0, s1, doc.text[s0:s1], concepts.within(s0, s1))
-                if not sent.hits or sent.is_definition or sent.is_pointer:
-                    continue
+                if not sent.hits or sent.is_definition or sent.is_pointer or S.CHANGE_LOG_ENTRY.match(sent.text):
+                    continue  # (a dated change-log entry reports an edit of the terms: "August 8, 2014: Modified ...")
                 found = self._sentence(clause, sent, doc.text)
                 out.extend(found)
                 if sent.has("AI") and not any(h.label.endswith("ai_training_grant") for h in found):
@@ -347,11 +347,14 @@ def _unbounded(s: Sentence):
             return None
         hit = Hit("PERPETUAL", s.start + cont.start(), s.start + cont.end(), cont.group(0))
         return "unbounded_term_scope", [hit], [cont.group(0).lower()[:60]], 0.7
-    if s.has("PERPETUAL", "IRREVOCABLE"):
+    # "release and forever waive any claims": how long a waiver of claims lasts, not a licence
+    waivers = [(m.start() + s.start, m.end() + s.start) for m in P.FOREVER_WAIVES.finditer(s.text)]
+    lasting_terms = [h for h in s.get("PERPETUAL", "IRREVOCABLE") if not any(a <= h.start < b for a, b in waivers)]
+    if lasting_terms:
         return (
             "unbounded_term_scope",
-            s.get("PERPETUAL", "IRREVOCABLE"),
-            s.texts("PERPETUAL", "IRREVOCABLE") + s.texts("PERSON_STRONG", "PERSON_WEAK"),
+            lasting_terms,
+            list(dict.fromkeys(h.text.lower() for h in lasting_terms))[:3] + s.texts("PERSON_STRONG", "PERSON_WEAK"),
             0.85,
         )
     open_ended = P.AS_LONG_AS_IT_WISHES.search(s.text)
@@ -602,6 +605,8 @@ def _bundled(s: Sentence):
 
 
 def _waiver(s: Sentence):
+    if P.DISPUTE_WAIVER.search(s.text):
+        return None  # "EACH PARTY WAIVES ITS RIGHT TO GO TO COURT, TO A TRIAL BY JURY ...": how disputes are heard
     if P.INDEMNIFY.search(s.text) and P.THIRD_PARTY_CLAIMS.search(s.text):
         return None  # "release, indemnify, and defend Quora from all third-party claims": an indemnity, not a waiver
     if P.INDEMNITY_OR_DEFENCE.search(s.text) and not P.WAIVES_OR_RELEASES.search(s.text):
@@ -770,6 +775,7 @@ def _irrevocable(s: Sentence):
         s.has("IRREVOCABLE")
         and subject
         and (s.has("GRANT") or P.CONSENT_LICENCE_WORD.search(s.text))
+        and not P.DISPUTE_WAIVER.search(s.text)  # "YOU IRREVOCABLY WAIVE ANY RIGHT TO A TRIAL BY JURY"
     ):
         return (
             "no_revocation_or_suspension",

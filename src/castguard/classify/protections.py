@@ -246,7 +246,8 @@ def read_contract(doc: Document, clauses, concepts: Concepts, hits: list[ClauseH
             persons = [h for h in s.get("ROLE", "PARTY_PERSON") if h.text.lower() not in {"i", "me", "you"}]
             approvals = [m.start() + s.start for m in P.APPROV_WORD.finditer(s.text)]
             near = any(0 < a - p.end < 60 for p in persons for a in approvals)
-            if near and not P.APPROVAL_WAIVED_OR_EXEMPT.search(s.text):
+            company_only = P.COMPANY_APPROVES.search(s.text) and not P.PERSON_APPROVES.search(s.text)
+            if near and not P.APPROVAL_WAIVED_OR_EXEMPT.search(s.text) and not company_only:
                 f.person_approval = True
                 f.protect(clause, s, "objectionable_depiction")
                 if s.has("REPLICA_STRONG", "AI", "SYNTHETIC"):

@@ -42,6 +42,7 @@ class ScopeDecision:
 # classify/contract.py too)
 P = patterns_of("scope")
 CN = patterns_of("concepts")  # DEFINITION_END: where a definition's sentence ends (playbooks/patterns/concepts.toml)
+S = patterns_of("sentences")  # USER_DUTY: what the user may not do with the service (playbooks/patterns/sentences.toml)
 
 
 def _owner(s: Sentence, attr_start: int, second_person: bool = False) -> tuple[int, str] | None:
@@ -324,7 +325,7 @@ def _decide_terms(doc: Document, clauses: tuple[Clause, ...], concepts: Concepts
     media (photos, videos, music, voice ...) and sentences about prompts, inputs and generated outputs. A tool
     whose terms talk mostly about prompts and outputs licenses no one's performance, even if it mentions images.
     """
-    media_sentences = ai_sentences = 0
+    media_sentences = ai_sentences = said_of_users = 0
     holds_recordings = False
     grant: tuple[int, tuple[int, int], bool] | None = None
     for _clause, s in _sentences(doc, clauses, concepts):
@@ -334,10 +335,15 @@ def _decide_terms(doc: Document, clauses: tuple[Clause, ...], concepts: Concepts
             ai_sentences += 1
         elif P.OWN_MEDIA.search(s.text) and P.USERS.search(s.text) and P.PUTS_IN.search(s.text) and not P.NO_GRANT.search(s.text):
             media_sentences += 1
+            # "You will not use, copy, ... stream, broadcast or otherwise exploit the Site": the user's duty, about
+            # the service's material, says nothing of media the users put in, and alone never decides
+            said_of_users += not S.USER_DUTY.search(s.text)
         if not P.GRANT_VERB.search(s.text) or P.NO_GRANT.search(s.text) or s.is_definition:
             continue
         if not P.YOU_WORD.search(s.text) or P.PROHIBITS.search(s.text):
             continue
+        if P.YOU_ARE_RESPONSIBLE.search(s.text) and not P.YOU_GRANT_US.search(s.text):
+            continue  # "You are responsible for maintaining licenses ... of Your Content": the user's duty
         person = P.OWN_PERSON_GRANT.search(s.text)
         content = P.USER_CONTENT.search(s.text)
         if not (person or content):
@@ -348,7 +354,7 @@ def _decide_terms(doc: Document, clauses: tuple[Clause, ...], concepts: Concepts
     if grant is None:
         return ScopeDecision(False, "terms of a service under which users license none of their own recordings, voice or likeness")
     own_media = (media_sentences >= 2 and ai_sentences <= 3 * media_sentences) or (
-        media_sentences >= 1 and ai_sentences <= 1
+        said_of_users >= 1 and ai_sentences <= 1
     )
     # a licence of the users' own name, likeness, voice or cameo, or of content defined to hold their audio and
     # video, decides it whatever else the terms talk about: an AI service that takes its users' voices is in scope
