@@ -67,6 +67,15 @@ PREAMBLE = (
 )
 
 
+def scan_text(tmp_path, text: str, name: str = "terms.txt"):
+    """Scan ``text`` written as a real text file ``name`` in ``tmp_path``; returns the Report."""
+    from castguard.scan import scan
+
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return scan(path)
+
+
 def scan_clause(tmp_path, clause: str):
     """Scan PREAMBLE + clause as a real text file; returns the Report."""
     from castguard.scan import scan

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from conftest import CORPUS, ROOT
+from conftest import CORPUS, ROOT, scan_text
 
 from castguard.cli import cli
 from castguard.report import gap_checklist, summary_text
@@ -132,9 +132,7 @@ def test_a_general_ai_tools_terms_in_french_are_out_of_scope(tmp_path):
         "utiliser l'intelligence artificielle du service pour développer des modèles concurrents. "
         "Nous vous répondrons dans les meilleurs délais pour toute question sur ces conditions.\n"
     )
-    path = tmp_path / "conditions.txt"
-    path.write_text(text, encoding="utf-8")
-    report = scan(path)
+    report = scan_text(tmp_path, text, "conditions.txt")
     assert report.language == "French" and not report.in_scope and report.findings == ()
     assert "general AI or software tool" in report.scope_reason
 
@@ -208,9 +206,7 @@ PREAMBLE = (
     ],
 )
 def test_french_sentences(tmp_path, sentence, raised, protected):
-    path = tmp_path / "conditions.txt"
-    path.write_text(PREAMBLE + sentence + "\n", encoding="utf-8")
-    report = scan(path)
+    report = scan_text(tmp_path, PREAMBLE + sentence + "\n", "conditions.txt")
     assert report.in_scope and report.language == "French"
     assert gaps(report) == raised
     assert {p.gap for p in report.protections if not p.hollowed} == protected

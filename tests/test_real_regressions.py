@@ -7,7 +7,7 @@ not say about it, judged by taxonomy v1.1. Whole documents are in tests/corpus/r
 from __future__ import annotations
 
 import pytest
-from conftest import CORPUS, scan_clause
+from conftest import CORPUS, scan_clause, scan_text
 
 from castguard.scan import scan
 
@@ -610,9 +610,7 @@ def test_real_platform_sentences_that_grant_nothing(tmp_path, clause, not_raised
         + clause
         + "\n"
     )
-    path = tmp_path / "terms.txt"
-    path.write_text(terms, encoding="utf-8")
-    report = scan(path)
+    report = scan_text(tmp_path, terms)
     assert report.in_scope
     for f in report.findings:
         if f.gap in not_raised:
@@ -632,28 +630,23 @@ def test_a_user_duty_that_names_media_does_not_make_terms_about_peoples_media(tm
         "publicly display, publicly perform, transmit, stream, broadcast or otherwise exploit the Site, Services or "
         "Collective Content, except as expressly permitted in these Terms.\n"
     )
-    path = tmp_path / "terms.txt"
-    path.write_text(terms, encoding="utf-8")
-    report = scan(path)
+    report = scan_text(tmp_path, terms)
     assert report.document_type == "terms_of_service" and not report.in_scope and report.findings == ()
-    path.write_text(terms.replace("Members may post papers", "You may upload your photos, videos"), encoding="utf-8")
-    assert scan(path).in_scope
+    assert scan_text(tmp_path, terms.replace("Members may post papers", "You may upload your photos, videos")).in_scope
 
 
 def test_the_scope_of_terms_rests_on_a_grant_not_on_the_users_responsibility(tmp_path):
     """Discord's scope once rested on "you are responsible for ensuring that you have the right to grant the
     licenses in this section" (AWS's on "You are responsible for maintaining licenses ... of Your Content"); the
     sentence that grants is "Your content is yours, but you give us a license ... to it when you use Discord"."""
-    path = tmp_path / "terms.txt"
-    path.write_text(
+    report = scan_text(
+        tmp_path,
         "Terms of Service\n\n1. Your content. You may upload your photos, videos and music to the services. If you "
         "choose to add content to the services, you are responsible for ensuring that you have the right to do so, "
         "that you have the right to grant the licenses in this section of these terms, and that your content is "
         "lawful. Your content is yours, but you give us a license (which is a form of permission) to it when you use "
         "Discord.\n",
-        encoding="utf-8",
     )
-    report = scan(path)
     a, b = report.scope_evidence
     assert report.in_scope and report.document.text[a:b].startswith("Your content is yours, but you give us a license")
 
