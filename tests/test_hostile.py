@@ -271,3 +271,17 @@ def test_train_and_evaluate_refuse_hostile_data(tmp_path, command, content, phra
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2 and phrase in result.output and str(data) in result.output
     assert not (tmp_path / "m").exists()
+
+
+def test_a_deadline_a_library_turns_into_its_own_error_is_still_the_limit():
+    """The alarm's exception can be caught by a parser and raised again as its own error: that was an internal
+    error (exit 3) once, under load in CI; it is the time limit, with the message that says how to raise it."""
+    from castguard.errors import LimitExceeded
+    from castguard.limits import deadline
+
+    with pytest.raises(LimitExceeded, match="0.01 s limit"):
+        with deadline(0.01, "slow.pdf"):
+            try:
+                time.sleep(2)  # the alarm fires here
+            except LimitExceeded as exc:
+                raise ValueError("the parser's own error") from exc
