@@ -124,17 +124,9 @@ def _analyze(
         off = {g for g, v in playbook.gaps.items() if not v.enabled}
         hits = [h for h in hits if h.label.split(":", 1)[-1] not in off]
         protections = tuple(p for p in protections if p.gap not in off)
-    labels: dict[str, dict[str, float]] = {c.id: {} for c in clauses}
-    for h in hits:
-        cur = labels[h.clause_id].get(h.label, 0.0)
-        labels[h.clause_id][h.label] = max(cur, h.score)
-    label_tuples = {
-        cid: tuple(Label(k, round(v, 3)) for k, v in sorted(d.items())) or (Label("none", 1.0),)
-        for cid, d in labels.items()
-    }
     return Analysis(
         scope=scope,
-        labels=label_tuples,
+        labels=_clause_labels(clauses, hits),
         findings=findings,
         detector=detector.name,
         protections=protections,
@@ -148,16 +140,10 @@ def _analyze_french(doc: Document, clauses: tuple[Clause, ...], doctype: Documen
     reading = read_french(doc, clauses, doctype.value)
     off = {g for g, v in playbook.gaps.items() if not v.enabled} if playbook is not None else set()
     hits = [h for h in reading.hits if h.label.split(":", 1)[-1] not in off]
-    labels: dict[str, dict[str, float]] = {c.id: {} for c in clauses}
-    for h in hits:
-        labels[h.clause_id][h.label] = max(labels[h.clause_id].get(h.label, 0.0), h.score)
     unchecked = "; ".join(GAPS[g].title for g in reading.unchecked)
     return Analysis(
         scope=reading.scope,
-        labels={
-            cid: tuple(Label(k, round(v, 3)) for k, v in sorted(d.items())) or (Label("none", 1.0),)
-            for cid, d in labels.items()
-        },
+        labels=_clause_labels(clauses, hits),
         findings=tuple(f for f in reading.findings if f.gap not in off) if reading.scope.in_scope else (),
         detector=FRENCH_DETECTOR,
         protections=tuple(p for p in reading.protections if p.gap not in off) if reading.scope.in_scope else (),
@@ -169,6 +155,17 @@ def _analyze_french(doc: Document, clauses: tuple[Clause, ...], doctype: Documen
         ),
         unchecked=reading.unchecked,
     )
+
+
+def _clause_labels(clauses: tuple[Clause, ...], hits) -> dict[str, tuple[Label, ...]]:
+    """Each clause's labels, the highest score of each, in name order; "none" for a clause without any."""
+    labels: dict[str, dict[str, float]] = {c.id: {} for c in clauses}
+    for h in hits:
+        labels[h.clause_id][h.label] = max(labels[h.clause_id].get(h.label, 0.0), h.score)
+    return {
+        cid: tuple(Label(k, round(v, 3)) for k, v in sorted(d.items())) or (Label("none", 1.0),)
+        for cid, d in labels.items()
+    }
 
 
 def user_content_hits(text: str) -> list[Hit]:

@@ -61,15 +61,12 @@ def decide_document_type(doc: Document, clauses: tuple[Clause, ...] = ()) -> Doc
         # castguard reads English (and French by rules): a title it knows in other languages, or a French
         # statement in the first person, says what the document is
         other = P.TITLE_TOS_OTHER.search(head)
-        statement = FR.FIRST_PERSON_STATEMENT.search(head) if language.name == "French" else None
-        if other or statement:
-            kind, what = (
-                ("terms_of_service", "terms that users accept by using a service")
-                if other
-                else ("release_or_consent", "a statement the person makes in the first person")
-            )
-            said = " ".join((other or statement).group(0).split())  # type: ignore[union-attr]
-            return DocumentType(kind, f"{what} (“{said}”)", language.name)
+        if other:
+            kind, what = "terms_of_service", "terms that users accept by using a service"
+        elif language.name == "French" and (other := FR.FIRST_PERSON_STATEMENT.search(head)):
+            kind, what = "release_or_consent", "a statement the person makes in the first person"
+        if other:
+            return DocumentType(kind, f"{what} (“{' '.join(other.group(0).split())}”)", language.name)
         if language.name == "French":  # read by the French rules (classify/french.py)
             return DocumentType("contract", "an agreement written in French (no title says otherwise)", language.name)
         return DocumentType(

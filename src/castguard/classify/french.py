@@ -70,7 +70,7 @@ def read_french(doc: Document, clauses: tuple[Clause, ...], document_type: str) 
             "content"
         )
         return FrenchReading(ScopeDecision(False, reason), (), (), (), unchecked)
-    clause, a, b, text, what = grant
+    _clause, a, b, text, what = grant
     if not P.PERSON_ATTRIBUTE.search(text) and not P.MEDIA.search(text):
         # only 'votre contenu' is licensed: the terms of a general AI tool, unless they are about people's media
         ai = sum(1 for _c, _a, _b, t in sentences if P.AI_TERM.search(t))
@@ -97,10 +97,6 @@ def read_french(doc: Document, clauses: tuple[Clause, ...], document_type: str) 
                 break
     findings = _findings(doc, clauses, sentences, hits, document_type)
     return FrenchReading(scope, tuple(hits), findings, build_protections(doc, clauses, hits), unchecked)
-
-
-def _person(text: str):
-    return P.PERSON_ATTRIBUTE.search(text) or P.PERSON_MATERIAL.search(text)
 
 
 def _gives(text: str) -> bool:
@@ -162,8 +158,8 @@ def _sentence_hits(c: Clause, a: int, b: int, t: str) -> list[ClauseHit]:
         words = tuple(dict.fromkeys(m.group(0) for m in cues if m is not None))
         out.append(ClauseHit(c.id, label, 0.8, a, b, words, detector=DETECTOR_ID))
 
-    person = _person(t)
     attr = P.PERSON_ATTRIBUTE.search(t)
+    person = attr or P.PERSON_MATERIAL.search(t)
     negated = P.NEGATED.search(t)
     duty = P.USER_DUTY.search(t)
     consent = P.WHOSE_CONSENT.search(t)
@@ -243,7 +239,8 @@ def _findings(doc: Document, clauses, sentences, hits: list[ClauseHit], document
         _clause_finding(doc, by_id, gap, ghits, DETECTOR_ID, False) for gap, ghits in grouped.items() if gap in GAPS
     ]
     ai_grants = grouped.get("ai_training_grant", []) + grouped.get("replica_creation_grant", [])
-    if ai_grants and "consent_buried_or_bundled" not in protected and not any(P.SEPARATE_CONSENT.search(t) for _c, _a, _b, t in sentences):
+    separate = any(P.SEPARATE_CONSENT.search(t) for _c, _a, _b, t in sentences)
+    if ai_grants and "consent_buried_or_bundled" not in protected and not separate:
         findings.append(_clause_finding(doc, by_id, "consent_buried_or_bundled", ai_grants, DETECTOR_ID, False))
     if ai_grants and "replica_compensation_missing" not in grouped and not P.PAY.search(doc.text):
         findings.append(

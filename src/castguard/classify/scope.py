@@ -337,7 +337,8 @@ def _decide_terms(doc: Document, clauses: tuple[Clause, ...], concepts: Concepts
             media_sentences += 1
             # "You will not use, copy, ... stream, broadcast or otherwise exploit the Site": the user's duty, about
             # the service's material, says nothing of media the users put in, and alone never decides
-            said_of_users += not S.USER_DUTY.search(s.text)
+            if not S.USER_DUTY.search(s.text):
+                said_of_users += 1
         if not P.GRANT_VERB.search(s.text) or P.NO_GRANT.search(s.text) or s.is_definition:
             continue
         if not P.YOU_WORD.search(s.text) or P.PROHIBITS.search(s.text):
